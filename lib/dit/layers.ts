@@ -1,0 +1,165 @@
+/**
+ * The small layers a DiT block is made of, written out because the chapters teach them: the linear
+ * layer (with a gradient that is fast on wasm), batched matmul, LayerNorm without affine parameters,
+ * tanh-GELU, modulate and multi-head attention.
+ *
+ * Letters: N batch, T tokens, S context tokens, D hidden, H heads, d head size, M rows (N*T).
+ */
+import { tf } from '../tf';
+
+type Tensor = tf.Tensor;
+
+// ---------------------------------------------------------------------------------------------
+// Linear and batched matmul with untransposed gradients
+// ---------------------------------------------------------------------------------------------
+// tfjs-wasm multiplies untransposed matrices about 10x faster than with either input transposed, and
+// the stock matMul gradient uses the transposed forms (architecture.md). These gradients transpose
+// the (small or once-used) operand explicitly and then multiply untransposed.
+
+type GradArgs = Array<Tensor | tf.GradSaveFunc>;
+
+const linear2d = tf.customGrad((...args: GradArgs) => {
+  const [x, w, b, save] = args as [Tensor, Tensor, Tensor, tf.GradSaveFunc];
+  const x2 = x as tf.Tensor2D; // (M, in)
+  const wT = tf.transpose(w as tf.Tensor2D); // (in, out)
+  const value = tf.add(tf.matMul(x2, wT), b); // (M, out)
+  save([x2, w]);
+  return {
+    value,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [xs, ws] = saved as tf.Tensor2D[];
+      const dy2 = dy as tf.Tensor2D; // (M, out)
+      const dx = tf.matMul(dy2, ws); // (M, in)
+      const dw = tf.matMul(tf.transpose(dy2), xs); // (out, in)
+      const db = tf.sum(dy2, 0); // (out)
+      return [dx, dw, db];
+    },
+  };
+});
+
+/**
+ * y = x W^T + b with W stored as PyTorch stores it, (out, in). x may have any leading dimensions.
+ */
+export function linear(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  const inF = x.shape[x.rank - 1];
+  const lead = x.shape.slice(0, -1);
+  const y = linear2d(tf.reshape(x, [-1, inF]), w, b); // (M, out)
+  return x.rank === 2 ? y : tf.reshape(y, [...lead, w.shape[0]]);
+}
+
+const bmmOp = tf.customGrad((...args: GradArgs) => {
+  const [a, b, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+  const value = tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D); // (B, m, n)
+  save([a, b]);
+  return {
+    value,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [as, bs] = saved as tf.Tensor3D[];
+      const dyy = dy as tf.Tensor3D;
+      const da = tf.matMul(dyy, tf.transpose(bs, [0, 2, 1])); // (B, m, k)
+      const db = tf.matMul(tf.transpose(as, [0, 2, 1]), dyy); // (B, k, n)
+      return [da, db];
+    },
+  };
+});
+
+/** Batched a @ b over the leading dimensions: (..., m, k) @ (..., k, n) -> (..., m, n). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  const lead = a.shape.slice(0, -2);
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.rank - 1];
+  const out = bmmOp(tf.reshape(a, [-1, m, k]), tf.reshape(b, [-1, k, n]));
+  return tf.reshape(out, [...lead, m, n]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Norm, activations, modulate
+// ---------------------------------------------------------------------------------------------
+
+/** LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6). */
+export function layerNorm(x: Tensor, eps = 1e-6): Tensor {
+  const axis = x.rank - 1;
+  const mean = tf.mean(x, axis, true);
+  const xc = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(xc), axis, true); // biased, as PyTorch
+  return tf.mul(xc, tf.rsqrt(tf.add(variance, eps)));
+}
+
+/** Eq. gelu-tanh: GELU(x) ~ 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), nn.GELU(approximate="tanh"). */
+export function geluTanh(x: Tensor): Tensor {
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+}
+
+/** SiLU(x) = x * sigmoid(x). */
+export function silu(x: Tensor): Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** Eq. modulate: x * (1 + scale) + shift, with per-sample shift and scale broadcast over tokens. */
+export function modulate(x: Tensor, shift: Tensor, scale: Tensor): Tensor {
+  // x (N, T, D); shift, scale (N, D)
+  return tf.add(tf.mul(x, tf.add(1, tf.expandDims(scale, 1))), tf.expandDims(shift, 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attention
+// ---------------------------------------------------------------------------------------------
+
+/** (N, T, H*d) -> (N, H, T, d) */
+function splitHeads(x: Tensor, heads: number): Tensor {
+  const [n, t, dm] = x.shape as [number, number, number];
+  return tf.transpose(tf.reshape(x, [n, t, heads, dm / heads]), [0, 2, 1, 3]);
+}
+
+/** (N, H, T, d) -> (N, T, H*d) */
+function mergeHeads(x: Tensor): Tensor {
+  const [n, h, t, d] = x.shape;
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [n, t, h * d]);
+}
+
+/**
+ * Eq. attention: softmax(Q K^T / sqrt(d)) V per head. q (N, H, T, d), k and v (N, H, S, d).
+ * Returns the mixed values (N, H, T, d) and the probabilities (N, H, T, S) for traces.
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { out: Tensor; probs: Tensor } {
+  const d = q.shape[3] as number;
+  const kT = tf.transpose(k, [0, 1, 3, 2]); // (N, H, d, S)
+  const logits = bmm(tf.mul(q, 1 / Math.sqrt(d)), kT); // (N, H, T, S)
+  const probs = tf.softmax(logits); // over S
+  return { out: bmm(probs, v), probs };
+}
+
+export interface AttentionWeights { qkvW: Tensor; qkvB: Tensor; projW: Tensor; projB: Tensor }
+
+/** timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D). */
+export function selfAttention(x: Tensor, w: AttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
+  const [n, t, dm] = x.shape as [number, number, number];
+  const qkv = linear(x, w.qkvW, w.qkvB); // (N, T, 3D)
+  // timm: reshape(N, T, 3, H, d).permute(2, 0, 3, 1, 4)
+  const parts = tf.transpose(tf.reshape(qkv, [n, t, 3, heads, dm / heads]), [2, 0, 3, 1, 4]); // (3, N, H, T, d)
+  const [q, k, v] = tf.unstack(parts, 0); // each (N, H, T, d)
+  const { out, probs } = scaledDotProductAttention(q, k, v);
+  return { out: linear(mergeHeads(out), w.projW, w.projB), probs }; // (N, T, D)
+}
+
+export interface CrossAttentionWeights { qW: Tensor; qB: Tensor; kvW: Tensor; kvB: Tensor; projW: Tensor; projB: Tensor }
+
+/**
+ * Cross-attention (paper Figure 3): queries from the image tokens x (N, T, D), keys and values from
+ * the conditioning tokens ctx (N, S, D) = [t_emb, y_emb] with S = 2.
+ */
+export function crossAttention(x: Tensor, ctx: Tensor, w: CrossAttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
+  const [n, s, dm] = ctx.shape as [number, number, number];
+  const q = splitHeads(linear(x, w.qW, w.qB), heads); // (N, H, T, d)
+  const kv = linear(ctx, w.kvW, w.kvB); // (N, S, 2D)
+  const parts = tf.transpose(tf.reshape(kv, [n, s, 2, heads, dm / heads]), [2, 0, 3, 1, 4]); // (2, N, H, S, d)
+  const [k, v] = tf.unstack(parts, 0);
+  const { out, probs } = scaledDotProductAttention(q, k, v);
+  return { out: linear(mergeHeads(out), w.projW, w.projB), probs };
+}
+
+/** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2. */
+export function mlp(x: Tensor, fc1W: Tensor, fc1B: Tensor, fc2W: Tensor, fc2B: Tensor): Tensor {
+  return linear(geluTanh(linear(x, fc1W, fc1B)), fc2W, fc2B);
+}

@@ -1,0 +1,265 @@
+/**
+ * The DiT network (Peebles & Xie; facebookresearch/DiT models.py) in TensorFlow.js, with the paper's
+ * four ways to condition on the timestep t and class y (section 3.2, Figure 3):
+ *   in-context       t and y appended as two extra tokens, dropped before the final layer
+ *   cross-attention  a cross-attention layer over the tokens [t_emb, y_emb] after self-attention
+ *   adaLN            LayerNorm shift and scale regressed from c = t_emb + y_emb
+ *   adaLN-Zero       adaLN plus gates before each residual; modulation and final layer start at zero
+ *
+ * INPUT LAYOUT. x is NHWC: (N, I, I, C), float32 latents. t is (N) timesteps (int or float). y is
+ * (N) int32 labels in [0, numClasses]; the value numClasses is the null class (unconditional).
+ * The output is NHWC too, (N, I, I, C_out), C_out = 2C with learnSigma: channels [0, C) are eps and
+ * [C, 2C) the variance interpolation v. The weights keep PyTorch's names and shapes (params.ts), so
+ * NHWC is only the activation layout: channel c of our output is channel c of the official NCHW one.
+ *
+ * Letters: N batch, T tokens, D hidden, H heads, C channels, p patch.
+ */
+import { tf } from '../tf';
+import { type DiTConfig, outChannels, validateConfig } from './config';
+import { FROZEN_PARAMETERS, FREQUENCY_EMBEDDING_SIZE, modulationChunks, parameterShapes, type ShapeMap } from './params';
+import { linear, layerNorm, silu, modulate, selfAttention, crossAttention, mlp } from './layers';
+import { patchify, unpatchify, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask } from './embeddings';
+
+type Tensor = tf.Tensor;
+
+export interface ForwardOptions {
+  /** Training mode: labels are dropped to the null class with probability classDropoutProb. */
+  train?: boolean;
+  /** (N) bool/0-1: force these labels to the null class (models.py force_drop_ids). */
+  forceDropIds?: Tensor;
+}
+
+/** Per-block intermediates the widgets draw. Modulation entries exist only for the adaLN variants. */
+export interface BlockTrace {
+  /** Self-attention probabilities (N, H, T', T'); T' = T + 2 for in-context. */
+  attn: Tensor;
+  /** Cross-attention probabilities (N, H, T, 2), cross-attention only. */
+  crossAttn?: Tensor;
+  shiftMsa?: Tensor; scaleMsa?: Tensor; gateMsa?: Tensor; // (N, D)
+  shiftMlp?: Tensor; scaleMlp?: Tensor; gateMlp?: Tensor; // (N, D)
+  /** The block's output tokens (N, T', D). */
+  out: Tensor;
+}
+
+export interface DiTTrace {
+  /** Patchified input (N, T, C*p*p), features ordered (C, p, p). */
+  patches: Tensor;
+  /** Patch tokens after the patch embedding and positions (N, T, D). */
+  tokens: Tensor;
+  tEmb: Tensor; yEmb: Tensor;
+  /** Conditioning vector c = t_emb + y_emb (N, D). */
+  c: Tensor;
+  blocks: BlockTrace[];
+  /** Tokens entering the final layer (N, T, D) (in-context: after dropping the t, y tokens). */
+  final: Tensor;
+  /** Final-layer shift and scale (N, D), adaLN variants only. */
+  finalShift?: Tensor; finalScale?: Tensor;
+}
+
+export class DiT {
+  readonly config: DiTConfig;
+  private readonly params = new Map<string, tf.Variable>();
+  private readonly shapes: ShapeMap;
+
+  // ===========================================================================================
+  //                                  Construction / initialisation
+  // ===========================================================================================
+
+  /** Creates and initialises the weights as models.py initialize_weights does (seeded). */
+  constructor(config: DiTConfig, seed = 0) {
+    validateConfig(config);
+    this.config = { ...config };
+    this.shapes = parameterShapes(config);
+    const zeroInit = config.conditioning === 'adaLN-Zero';
+    let k = 0;
+    for (const [name, shape] of Object.entries(this.shapes)) {
+      const s = seed * 100_003 + 17 * k++;
+      const init = tf.tidy(() => {
+        if (name === 'pos_embed') return tf.tensor(get2dSinCosPosEmbed(config.hiddenSize, config.inputSize / config.patchSize), shape);
+        if (name.endsWith('.bias')) return tf.zeros(shape);
+        // Label table and timestep MLP: normal(0, 0.02).
+        if (name.startsWith('y_embedder') || name.startsWith('t_embedder')) return tf.randomNormal(shape, 0, 0.02, 'float32', s);
+        // adaLN-Zero: modulation and output layer zero, so every block starts as the identity.
+        if (zeroInit && (name.includes('adaLN_modulation') || name === 'final_layer.linear.weight')) return tf.zeros(shape);
+        // Xavier-uniform for linears and for the patch embedding viewed as a linear (D, C*p*p).
+        const fanOut = shape[0];
+        const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
+        const bound = Math.sqrt(6 / (fanIn + fanOut));
+        return tf.randomUniform(shape, -bound, bound, 'float32', s);
+      });
+      this.params.set(name, tf.variable(init, !FROZEN_PARAMETERS.has(name)));
+      init.dispose();
+    }
+  }
+
+  private w(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`DiT: no parameter '${name}'`);
+    return v;
+  }
+
+  // ===========================================================================================
+  //                                  Embedding layers
+  // ===========================================================================================
+
+  /** Eq. patch-embed: tokens = patchify(x) W^T + b + pos_embed. (N, T, D) */
+  private embedPatches(patches: Tensor): Tensor {
+    const D = this.config.hiddenSize;
+    const wFlat = tf.reshape(this.w('x_embedder.proj.weight'), [D, -1]); // (D, C*p*p)
+    return tf.add(linear(patches, wFlat, this.w('x_embedder.proj.bias')), this.w('pos_embed'));
+  }
+
+  /** TimestepEmbedder: 256 sinusoidal features -> Linear -> SiLU -> Linear. (N, D) */
+  private embedTimesteps(t: Tensor): Tensor {
+    const f = timestepEmbedding(t, FREQUENCY_EMBEDDING_SIZE);
+    const h = silu(linear(f, this.w('t_embedder.mlp.0.weight'), this.w('t_embedder.mlp.0.bias')));
+    return linear(h, this.w('t_embedder.mlp.2.weight'), this.w('t_embedder.mlp.2.bias'));
+  }
+
+  /** LabelEmbedder: with dropout for CFG in training or when forced. (N, D) */
+  private embedLabelsWithDrop(y: Tensor, opts: ForwardOptions): Tensor {
+    const { numClasses, classDropoutProb } = this.config;
+    let labels = tf.cast(y, 'int32');
+    if (classDropoutProb > 0 && (opts.train || opts.forceDropIds)) {
+      const drop = opts.forceDropIds ?? labelDropMask(y.shape[0] as number, classDropoutProb);
+      labels = dropLabels(labels, drop, numClasses);
+    }
+    return embedLabels(labels, this.w('y_embedder.embedding_table.weight'));
+  }
+
+  // ===========================================================================================
+  //                                  Core DiT blocks
+  // ===========================================================================================
+
+  /** One DiT block for the configured conditioning. x (N, T', D), c (N, D), ctx (N, 2, D). */
+  private block(i: number, x: Tensor, c: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
+    const b = `blocks.${i}`;
+    const heads = this.config.numHeads;
+    const attn = (h: Tensor) => selfAttention(h, { qkvW: this.w(`${b}.attn.qkv.weight`), qkvB: this.w(`${b}.attn.qkv.bias`),
+      projW: this.w(`${b}.attn.proj.weight`), projB: this.w(`${b}.attn.proj.bias`) }, heads);
+    const ff = (h: Tensor) => mlp(h, this.w(`${b}.mlp.fc1.weight`), this.w(`${b}.mlp.fc1.bias`),
+      this.w(`${b}.mlp.fc2.weight`), this.w(`${b}.mlp.fc2.bias`));
+    const rec = {} as BlockTrace;
+    const kind = this.config.conditioning;
+
+    if (kind === 'adaLN' || kind === 'adaLN-Zero') {
+      const mod = linear(silu(c), this.w(`${b}.adaLN_modulation.1.weight`), this.w(`${b}.adaLN_modulation.1.bias`)); // (N, kD)
+      const chunks = tf.split(mod, modulationChunks(this.config), 1); // k x (N, D)
+      const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] = kind === 'adaLN-Zero'
+        ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
+      Object.assign(rec, { shiftMsa, scaleMsa, shiftMlp, scaleMlp }, gateMsa ? { gateMsa, gateMlp } : {});
+      const a = attn(modulate(layerNorm(x), shiftMsa, scaleMsa));
+      rec.attn = a.probs;
+      // Eq. adaln-zero: x + gate * branch(modulate(norm(x))); gates broadcast over tokens.
+      x = tf.add(x, gateMsa ? tf.mul(tf.expandDims(gateMsa, 1), a.out) : a.out);
+      const m = ff(modulate(layerNorm(x), shiftMlp, scaleMlp));
+      x = tf.add(x, gateMlp ? tf.mul(tf.expandDims(gateMlp, 1), m) : m);
+    } else {
+      const a = attn(layerNorm(x));
+      rec.attn = a.probs;
+      x = tf.add(x, a.out);
+      if (kind === 'cross-attention') {
+        const ca = crossAttention(layerNorm(x), ctx, { qW: this.w(`${b}.cross_attn.q.weight`), qB: this.w(`${b}.cross_attn.q.bias`),
+          kvW: this.w(`${b}.cross_attn.kv.weight`), kvB: this.w(`${b}.cross_attn.kv.bias`),
+          projW: this.w(`${b}.cross_attn.proj.weight`), projB: this.w(`${b}.cross_attn.proj.bias`) }, heads);
+        rec.crossAttn = ca.probs;
+        x = tf.add(x, ca.out);
+      }
+      x = tf.add(x, ff(layerNorm(x)));
+    }
+    rec.out = x;
+    trace?.push(rec);
+    return x;
+  }
+
+  /** FinalLayer: (modulated) LayerNorm, then Linear to p*p*C_out per token. (N, T, p*p*C_out) */
+  private finalLayer(x: Tensor, c: Tensor, trace: DiTTrace | null): Tensor {
+    let h = layerNorm(x);
+    if (modulationChunks(this.config) > 0) {
+      const mod = linear(silu(c), this.w('final_layer.adaLN_modulation.1.weight'), this.w('final_layer.adaLN_modulation.1.bias'));
+      const [shift, scale] = tf.split(mod, 2, 1); // (N, D) each
+      if (trace) Object.assign(trace, { finalShift: shift, finalScale: scale });
+      h = modulate(h, shift, scale);
+    }
+    return linear(h, this.w('final_layer.linear.weight'), this.w('final_layer.linear.bias'));
+  }
+
+  // ===========================================================================================
+  //                                  Forward
+  // ===========================================================================================
+
+  private run(x: Tensor, t: Tensor, y: Tensor, opts: ForwardOptions, trace: DiTTrace | null): Tensor {
+    const { inputSize, inChannels, patchSize, conditioning } = this.config;
+    if (x.rank !== 4 || x.shape[1] !== inputSize || x.shape[2] !== inputSize || x.shape[3] !== inChannels) {
+      throw new Error(`DiT.forward: x must be NHWC (N, ${inputSize}, ${inputSize}, ${inChannels}); got (${x.shape.join(', ')})`);
+    }
+    if (t.rank !== 1 || y.rank !== 1 || t.shape[0] !== x.shape[0] || y.shape[0] !== x.shape[0]) {
+      throw new Error(`DiT.forward: t and y must be (N) with N = ${x.shape[0]}; got t (${t.shape.join(', ')}), y (${y.shape.join(', ')})`);
+    }
+    const patches = patchify(x, patchSize); // (N, T, C*p*p)
+    const tokens = this.embedPatches(patches); // (N, T, D)
+    const tEmb = this.embedTimesteps(t); // (N, D)
+    const yEmb = this.embedLabelsWithDrop(y, opts); // (N, D)
+    const c = tf.add(tEmb, yEmb); // (N, D)
+    const ctx = tf.stack([tEmb, yEmb], 1); // (N, 2, D): the in-context / cross-attention tokens
+    const T = tokens.shape[1] as number;
+    let h = conditioning === 'in-context' ? tf.concat([tokens, ctx], 1) : tokens; // (N, T', D)
+    const blocks: BlockTrace[] | null = trace ? [] : null;
+    for (let i = 0; i < this.config.depth; i++) h = this.block(i, h, c, ctx, blocks);
+    if (conditioning === 'in-context') h = tf.slice(h, [0, 0, 0], [-1, T, -1]); // drop the t, y tokens
+    if (trace) Object.assign(trace, { patches, tokens, tEmb, yEmb, c, blocks, final: h });
+    const out = this.finalLayer(h, c, trace); // (N, T, p*p*C_out)
+    return unpatchify(out, patchSize, outChannels(this.config)); // (N, I, I, C_out)
+  }
+
+  /** The network's output (N, I, I, C_out) for NHWC latents x, timesteps t and labels y. */
+  forward(x: Tensor, t: Tensor, y: Tensor, opts: ForwardOptions = {}): tf.Tensor4D {
+    return tf.tidy(() => this.run(x, t, y, opts, null)) as tf.Tensor4D;
+  }
+
+  /** forward plus the named intermediates (DiTTrace). The caller disposes both (tf.dispose(result)). */
+  forwardWithTrace(x: Tensor, t: Tensor, y: Tensor, opts: ForwardOptions = {}): { out: tf.Tensor4D; trace: DiTTrace } {
+    return tf.tidy(() => {
+      const trace = {} as DiTTrace;
+      const out = this.run(x, t, y, opts, trace) as tf.Tensor4D;
+      return { out, trace } as unknown as tf.TensorContainerObject;
+    }) as unknown as { out: tf.Tensor4D; trace: DiTTrace };
+  }
+
+  // ===========================================================================================
+  //                                  Weights
+  // ===========================================================================================
+
+  /** Parameter shapes by state_dict key (PyTorch shapes). */
+  expectedShapes(): ShapeMap {
+    return parameterShapes(this.config);
+  }
+
+  /** The weights by official state_dict key, PyTorch shapes. These are the live variables: do not dispose. */
+  stateDict(): Record<string, tf.Variable> {
+    return Object.fromEntries(this.params);
+  }
+
+  /** Variables an optimiser trains (all but pos_embed). */
+  get trainableVariables(): tf.Variable[] {
+    return [...this.params.entries()].filter(([n]) => !FROZEN_PARAMETERS.has(n)).map(([, v]) => v);
+  }
+
+  /** Copies tensors into the weights after checking every name and shape; the caller keeps ownership. */
+  loadStateDict(tensors: Record<string, Tensor>): void {
+    const problems: string[] = [];
+    for (const [name, shape] of Object.entries(this.shapes)) {
+      const t = tensors[name];
+      if (!t) problems.push(`missing '${name}' (${shape.join('x')})`);
+      else if (t.shape.join(',') !== shape.join(',')) problems.push(`'${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
+    }
+    for (const name of Object.keys(tensors)) if (!(name in this.shapes)) problems.push(`unexpected '${name}'`);
+    if (problems.length) throw new Error(`DiT.loadStateDict (${this.config.conditioning}): ${problems.join('; ')}`);
+    for (const [name, v] of this.params) v.assign(tensors[name].toFloat());
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}
