@@ -1,0 +1,143 @@
+/**
+ * The messages between a page and the model worker (lib/runtime/model.worker.ts).
+ *
+ * Only plain numbers, strings and typed arrays cross postMessage: the model and its tensors never
+ * leave the worker. Every request carries an id chosen by the page; every reply repeats it. A newer
+ * 'sample' request cancels the running one between two sampler steps (the running one then ends with
+ * a 'cancelled' reply), so a slider dragged 30 times runs only what the reader last asked for.
+ *
+ * Pictures are row-major float32 in [-1, 1] (the decoder's output range), one channel, S x S pixels
+ * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
+ */
+import type { BackendName } from './backend';
+
+export type SamplerName = 'ddpm' | 'ddim';
+/** Which output channels classifier-free guidance mixes: all latent channels, or the first three as the official code does. */
+export type CfgChannels = 'all' | 'first3';
+
+export interface SampleParams {
+  /** Model folder under the site's base path, e.g. 'models/dit-default-v1' (see DEFAULT_MODEL). */
+  model: string;
+  /** Class label per sample, 0..9; -1 draws a class from the seed (the 'random' choice of the widget). */
+  labels: number[];
+  /** Seed per sample: the same seed gives the same x_T and the same noise at every DDPM/DDIM step. */
+  seeds: number[];
+  /** Respaced sampling steps (10..250 in the widget; the model was trained with T = 1000). */
+  steps: number;
+  sampler: SamplerName;
+  /** DDIM's eta: 0 is deterministic DDIM, 1 matches DDPM's variance. Ignored by DDPM. */
+  eta: number;
+  /**
+   * Classifier-free guidance scale s; 1 is the plain conditional model (no unconditional pass). A list
+   * gives each sample its own scale (the guidance sweep runs all its scales in one batch).
+   */
+  guidanceScale: number | number[];
+  cfgChannels: CfgChannels;
+  /** Which sample's x_t and predicted x_0 stream at every step (the filmstrip); -1 for none. */
+  traceIndex: number;
+  /** Minimum milliseconds between two whole-grid previews (the filmstrip frame streams every step). */
+  previewEveryMs: number;
+}
+
+export type WorkerRequest =
+  /** baseUrl: the site root (origin + base path, ending in '/'), which model folders and the wasm files are under. */
+  | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string }
+  | { type: 'load'; id: number; model: string }
+  | ({ type: 'sample'; id: number } & SampleParams)
+  | { type: 'cancel'; id: number }
+  | { type: 'stats'; id: number }
+  /** Test hook: makes the worker throw outside any handler, as a real crash would (e2e "restart" test). */
+  | { type: 'crash'; id: number };
+
+export type ErrorKind = 'weights' | 'backend' | 'request' | 'internal';
+
+export interface BackendInfo {
+  backend: BackendName;
+  reason: string;
+  /** Backends tried before this one and why each failed, e.g. "webgpu: no adapter". */
+  fallbacks: string[];
+}
+
+export interface ModelInfo {
+  model: string;
+  /** DiT preset name (DiT-mini-B/2 ...) and its parameter count, for the widget's caption. */
+  preset: string;
+  parameters: number;
+  /** Training timesteps T (1000). */
+  numTimesteps: number;
+  numClasses: number;
+  /** Side of the decoded picture in pixels. */
+  imageSize: number;
+  fromCache: boolean;
+}
+
+export type WorkerResponse =
+  | ({ type: 'ready'; id: number } & BackendInfo)
+  | { type: 'load-progress'; id: number; loaded: number; total: number; file: string }
+  | ({ type: 'loaded'; id: number } & ModelInfo)
+  | {
+      type: 'step';
+      id: number;
+      /** 0-based index of the step just taken, of totalSteps. */
+      step: number;
+      totalSteps: number;
+      /** The original (1000-step) timestep this step started from, 0-based like the official code. */
+      t: number;
+      /** Decoded x_{t-1} and predicted x_0 of the traced sample (S*S each), or empty when none is traced. */
+      xt: Float32Array;
+      x0: Float32Array;
+      /** Decoded predicted x_0 of every sample (N*S*S), or empty on steps without a grid preview. */
+      grid: Float32Array;
+      /** Milliseconds this step took in the worker, network and decoding included. */
+      ms: number;
+    }
+  | {
+      type: 'done';
+      id: number;
+      /** Final decoded samples, N*S*S. */
+      images: Float32Array;
+      /** Class actually used per sample (random ones resolved). */
+      labels: Int32Array;
+      totalMs: number;
+      msPerStep: number;
+      backend: BackendName;
+    }
+  | { type: 'cancelled'; id: number; atStep: number }
+  | { type: 'stats'; id: number; numTensors: number; numBytes: number; backend: string }
+  | { type: 'error'; id: number; kind: ErrorKind; message: string };
+
+/** Every request type, for validation of what arrives. */
+export const REQUEST_TYPES = ['init', 'load', 'sample', 'cancel', 'stats', 'crash'] as const;
+
+/** The model folder the widgets load unless told otherwise (the shipped default model). */
+export const DEFAULT_MODEL = 'models/dit-default-v1';
+
+/** Typed arrays a reply owns, to hand to postMessage's transfer list (copies nothing). */
+export function transferables(msg: WorkerResponse): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: Float32Array | Int32Array) => {
+    if (a.byteLength > 0 && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  };
+  if (msg.type === 'step') [msg.xt, msg.x0, msg.grid].forEach(add);
+  if (msg.type === 'done') [msg.images, msg.labels].forEach(add);
+  return out;
+}
+
+/** Checks a sample request's numbers; returns the problems (empty when fine). */
+export function validateSampleParams(p: SampleParams): string[] {
+  const errs: string[] = [];
+  if (typeof p.model !== 'string' || p.model.length === 0) errs.push('model must be a folder name');
+  if (!Array.isArray(p.labels) || p.labels.length === 0) errs.push('labels must be a non-empty list');
+  if (!Array.isArray(p.seeds) || p.seeds.length !== p.labels?.length) errs.push('seeds must have one entry per label');
+  if (p.labels?.some((l) => !Number.isInteger(l) || l < -1)) errs.push('labels must be integers >= -1');
+  if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 1000) errs.push(`steps must be an integer in [1, 1000] (got ${p.steps})`);
+  if (p.sampler !== 'ddpm' && p.sampler !== 'ddim') errs.push(`sampler must be 'ddpm' or 'ddim' (got ${String(p.sampler)})`);
+  if (!(p.eta >= 0 && p.eta <= 1)) errs.push(`eta must be in [0, 1] (got ${p.eta})`);
+  const scales = Array.isArray(p.guidanceScale) ? p.guidanceScale : [p.guidanceScale];
+  if (Array.isArray(p.guidanceScale) && p.guidanceScale.length !== p.labels?.length) errs.push('guidanceScale lists need one scale per sample');
+  if (scales.some((s) => !(s >= 0 && s <= 20))) errs.push(`guidance scales must be in [0, 20] (got ${scales.join(', ')})`);
+  if (!(p.previewEveryMs >= 0)) errs.push('previewEveryMs must be >= 0');
+  if (p.cfgChannels !== 'all' && p.cfgChannels !== 'first3') errs.push(`cfgChannels must be 'all' or 'first3'`);
+  if (!Number.isInteger(p.traceIndex) || p.traceIndex < -1 || p.traceIndex >= (p.labels?.length ?? 0)) errs.push('traceIndex out of range');
+  return errs;
+}
