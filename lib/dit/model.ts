@@ -255,7 +255,7 @@ export class DiT {
     }
     for (const name of Object.keys(tensors)) if (!(name in this.shapes)) problems.push(`unexpected '${name}'`);
     if (problems.length) throw new Error(`DiT.loadStateDict (${this.config.conditioning}): ${problems.join('; ')}`);
-    for (const [name, v] of this.params) v.assign(tensors[name].toFloat());
+    tf.tidy(() => { for (const [name, v] of this.params) v.assign(tf.cast(tensors[name], 'float32')); });
   }
 
   dispose(): void {
