@@ -22,7 +22,7 @@ const fake: DiffusionModelFn = (x, t, y) =>
     const chan = tf.reshape(tf.tensor1d([1, 2, 3, 4]), [1, 1, 1, 4]);
     const eps = tf.add(tf.tanh(tf.mul(x, chan)), tf.mul(0.05, tf.mul(yf, chan))); // (N, H, W, 4)
     const v = tf.tanh(tf.add(tf.mul(0.001, tf_), tf.mul(0.1, tf.sub(yf, chan)))); // (N, H, W, 4) by broadcast
-    return tf.concat([eps, tf.broadcastTo(v, eps.shape)], 3) as tf.Tensor4D;
+    return tf.concat([eps, tf.broadcastTo(v, eps.shape as Shape4)], 3) as tf.Tensor4D;
   });
 
 function run(model: DiffusionModelFn, x: tf.Tensor4D, t: number[], y: number[]): number[] {

@@ -29,9 +29,16 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: num
 }
 
 /** Run fn and check that it leaves tf.memory().numTensors unchanged (after disposing what it returns). */
-export async function expectNoLeak(fn: () => tf.TensorContainer | Promise<tf.TensorContainer>): Promise<void> {
+export async function expectNoLeak(fn: () => unknown): Promise<void> {
   const before = tf.memory().numTensors;
   const out = await fn();
-  tf.dispose(out);
+  disposeAll(out);
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/** Dispose every tensor in a nest of objects and arrays (nulls allowed, unlike tf.dispose's types). */
+export function disposeAll(x: unknown): void {
+  if (x instanceof tf.Tensor) x.dispose();
+  else if (Array.isArray(x)) x.forEach(disposeAll);
+  else if (x && typeof x === 'object') Object.values(x).forEach(disposeAll);
 }
