@@ -39,3 +39,14 @@ function write(name: string, set: DigitSet) {
 write('mnist-test-sample.bin', subset(testSet, sampleIdx));
 write('mnist-test.bin', testSet);
 write('mnist-train.bin', trainSet);
+
+// TensorFlow.js's WebAssembly backend fetches its .wasm binaries at run time; the model worker points
+// setWasmPaths at /tfjs-wasm/ (lib/runtime/backend-init.ts). Copied, not committed (gitignored).
+{
+  const { copyFileSync, readdirSync } = await import('node:fs');
+  const from = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url);
+  const to = new URL('../public/tfjs-wasm/', import.meta.url);
+  mkdirSync(to, { recursive: true });
+  for (const f of readdirSync(from).filter((n) => n.endsWith('.wasm'))) copyFileSync(new URL(f, from), new URL(f, to));
+  console.log('public/tfjs-wasm/: tfjs-backend-wasm binaries copied');
+}
