@@ -85,6 +85,8 @@ export class GaussianDiffusion {
   readonly logBetas: Float64Array;
   /** The official FIXED_LARGE variance: beta_t, except beta~_2 at t = 1 ("a better decoder log likelihood"). */
   readonly fixedLargeVariance: Float64Array;
+  /** 0 at index 0 (the last reverse step adds no noise), 1 elsewhere. */
+  private readonly nonzeroMask: Float64Array;
 
   constructor(constants: DiffusionConstants, opts: GaussianDiffusionOptions = {}) {
     const n = constants.numTimesteps;
@@ -99,6 +101,7 @@ export class GaussianDiffusion {
     this.logBetas = constants.betas.map(Math.log);
     this.fixedLargeVariance = Float64Array.from(constants.betas);
     if (n > 1) this.fixedLargeVariance[0] = constants.posteriorVariance[1];
+    this.nonzeroMask = Float64Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1));
   }
 
   static fromBetas(betas: Float64Array, opts: GaussianDiffusionOptions = {}): GaussianDiffusion {
@@ -275,7 +278,7 @@ export class GaussianDiffusion {
   pSample(modelOutput: Tensor4D, xt: Tensor4D, t: ArrayLike<number>, noise: Tensor4D, opts: { clipDenoised?: boolean } = {}): StepResult {
     return tf.tidy(() => {
       const out = this.pMeanVariance(modelOutput, xt, t, opts);
-      const nonzero = this.coef(Float64Array.from({ length: this.numTimesteps }, (_, i) => (i === 0 ? 0 : 1)), t);
+      const nonzero = this.coef(this.nonzeroMask, t); // (N, 1, 1, 1): 0 at the last step
       const sample = tf.add(out.mean, tf.mul(nonzero, tf.mul(tf.exp(tf.mul(0.5, out.logVariance)), noise))) as Tensor4D;
       return { sample, predXstart: out.predXstart };
     });

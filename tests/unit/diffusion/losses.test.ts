@@ -157,6 +157,13 @@ describe('training losses', () => {
     const out = tf.concat([x0, noise], 3) as tf.Tensor4D;
     await expectNoLeak(() => d.lossesFromOutput(out, x0, noise, ts, noise));
     await expectNoLeak(() => d.vbTermsBpd(out, x0, noise, ts));
+    await expectNoLeak(() => normalKl(x0, noise, noise, x0));
+    await expectNoLeak(() => approxStandardNormalCdf(x0));
+    const logScales = tf.mul(noise, 0.1);
+    await expectNoLeak(() => discretizedGaussianLogLikelihood(x0, noise, logScales));
+    logScales.dispose();
+    await expectNoLeak(() => stopGradient(x0));
+    await expectNoLeak(() => tf.grad((a: tf.Tensor) => tf.sum(stopGradient(a)))(x0));
     await expectNoLeak(() => {
       const { value, grads } = tf.variableGrads(() => tf.mean(d.trainingLosses(model, x0, ts, [0, 1, 2, 3], noise).loss) as tf.Scalar);
       expect(Number.isFinite(arr(grads[w.name])[0])).toBe(true);
