@@ -1,0 +1,37 @@
+'use client';
+import { useEffect, useRef } from 'react';
+import { axisBottom, axisLeft, select, type AxisDomain, type AxisScale } from 'd3';
+import styles from './charts.module.css';
+
+/**
+ * A d3 axis inside a React-owned SVG: React renders the <g>, d3 fills it in an effect (the one place
+ * d3 touches the DOM). Pass memoised scales, or the axis redraws on every render.
+ */
+export function Axis<D extends AxisDomain>({
+  scale,
+  orient,
+  transform,
+  ticks,
+  tickValues,
+  tickFormat,
+  tickSizeOuter = 0,
+}: {
+  scale: AxisScale<D>;
+  orient: 'bottom' | 'left';
+  transform?: string;
+  ticks?: number;
+  tickValues?: D[];
+  tickFormat?: (d: D) => string;
+  tickSizeOuter?: number;
+}) {
+  const ref = useRef<SVGGElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const axis = (orient === 'bottom' ? axisBottom(scale) : axisLeft(scale)).tickSizeOuter(tickSizeOuter);
+    if (ticks !== undefined) axis.ticks(ticks);
+    if (tickValues) axis.tickValues(tickValues);
+    if (tickFormat) axis.tickFormat((d) => tickFormat(d));
+    select(ref.current).call(axis);
+  }, [scale, orient, ticks, tickValues, tickFormat, tickSizeOuter]);
+  return <g ref={ref} className={styles.axis} transform={transform} aria-hidden="true" />;
+}

@@ -1,0 +1,176 @@
+'use client';
+import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
+import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import { formatDisplay } from '@/components/widgets/shared/format';
+import { SCHEDULES } from '@/components/widgets/shared/schedules';
+import controls from '@/components/widgets/shared/controls.module.css';
+import { ValueHistogram } from './Histogram';
+import { HIST_RANGE, useForwardDiffusion } from './useForwardDiffusion';
+import styles from './ForwardDiffusion.module.css';
+
+const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
+const SCHEDULE_OPTIONS = SCHEDULES.map((name) => ({ value: name, label: SCHEDULE_LABELS[name] }));
+
+/**
+ * Forward diffusion of a real MNIST test digit: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps,
+ * live as t, the schedule, the digit or the noise seed change, with a histogram of x_t's values
+ * against the N(0, 1) density.
+ */
+export function ForwardDiffusion() {
+  const s = useForwardDiffusion();
+  const disabled = !s.ready;
+  const f = formatDisplay;
+  return (
+    <div className={`${controls.frame} ${styles.root}`} data-widget="forward-diffusion" aria-busy={s.digits.status === 'loading'}>
+      <div className={controls.controls}>
+        <SelectControl
+          label="Digit"
+          value={String(s.digitClass)}
+          options={DIGIT_OPTIONS}
+          onChange={(v) => s.setDigitClass(Number(v))}
+          disabled={disabled}
+          testId="fd-digit"
+        />
+        <RangeControl
+          label="Sample"
+          value={s.sample}
+          min={1}
+          max={s.samplesInClass}
+          onChange={s.setSample}
+          valueText={`sample ${s.sample} of ${s.samplesInClass}`}
+          display={`${s.sample} / ${s.samplesInClass}`}
+          disabled={disabled}
+          testId="fd-sample"
+        />
+        <SelectControl<ScheduleName> label="Schedule" value={s.schedule} options={SCHEDULE_OPTIONS} onChange={s.setSchedule} disabled={disabled} testId="fd-schedule" />
+        <RangeControl
+          label={
+            <>
+              Timestep <var>t</var>
+            </>
+          }
+          value={s.t}
+          min={1}
+          max={s.numTimesteps}
+          onChange={s.setT}
+          valueText={`t = ${s.t} of ${s.numTimesteps}`}
+          display={`${s.t} / ${s.numTimesteps}`}
+          disabled={disabled}
+          className={controls.wide}
+          testId="fd-t"
+        />
+      </div>
+
+      <div className={styles.equation} role="group" aria-label="x_t equals square root of alpha-bar times x_0 plus square root of one minus alpha-bar times epsilon">
+        <figure className={styles.panel}>
+          <DigitCanvas values={s.ready ? s.xt : null} label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`} className={styles.canvas} testId="fd-xt" />
+          <figcaption>
+            <var>x</var>
+            <sub>t</sub>
+          </figcaption>
+        </figure>
+        <span className={styles.op}>=</span>
+        <span className={styles.coef} data-testid="fd-sqrt-abar" data-value={s.sqrtAlphaBar}>
+          {f(s.sqrtAlphaBar)}
+        </span>
+        <span className={styles.op}>·</span>
+        <figure className={styles.panel}>
+          <DigitCanvas values={s.ready ? s.x0 : null} label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`} className={styles.canvas} testId="fd-x0" />
+          <figcaption>
+            <var>x</var>
+            <sub>0</sub>
+          </figcaption>
+        </figure>
+        <span className={styles.op}>+</span>
+        <span className={styles.coef} data-testid="fd-sqrt-1-abar" data-value={s.sqrtOneMinusAlphaBar}>
+          {f(s.sqrtOneMinusAlphaBar)}
+        </span>
+        <span className={styles.op}>·</span>
+        <figure className={styles.panel}>
+          <DigitCanvas values={s.ready ? s.eps : null} label={`epsilon: Gaussian noise, seed ${s.seed}`} className={styles.canvas} testId="fd-eps" />
+          <figcaption>
+            <var>ε</var>
+          </figcaption>
+        </figure>
+      </div>
+
+      <div className={styles.lower}>
+        <div className={styles.histBox}>
+          <ValueHistogram
+            xt={s.histXt}
+            x0={s.histX0}
+            show={s.ready}
+            label={`Histogram of the ${s.histXt.n} pixel values of x_t (mean ${s.stats.mean.toFixed(2)}, standard deviation ${s.stats.std.toFixed(2)}) against the standard normal density`}
+          />
+          <p className={styles.legend}>
+            <span className={styles.keyXt} aria-hidden="true" /> values of <var>x</var>
+            <sub>t</sub> <span className={styles.keyX0} aria-hidden="true" /> values of <var>x</var>
+            <sub>0</sub> <span className={styles.keyNormal} aria-hidden="true" /> density of N(0,&nbsp;1)
+          </p>
+        </div>
+        <dl className={styles.values} data-testid="fd-values">
+          <div>
+            <dt>
+              √<span className={styles.over}>ᾱ</span>
+              <sub>t</sub>
+            </dt>
+            <dd>{f(s.sqrtAlphaBar)}</dd>
+          </div>
+          <div>
+            <dt>
+              √(1 − <span className={styles.over}>ᾱ</span>
+              <sub>t</sub>)
+            </dt>
+            <dd>{f(s.sqrtOneMinusAlphaBar)}</dd>
+          </div>
+          <div>
+            <dt>
+              SNR = <span className={styles.over}>ᾱ</span>
+              <sub>t</sub> / (1 − <span className={styles.over}>ᾱ</span>
+              <sub>t</sub>)
+            </dt>
+            <dd data-testid="fd-snr" data-value={s.snr}>
+              {f(s.snr)}
+            </dd>
+          </div>
+          <div>
+            <dt>
+              mean, std of <var>x</var>
+              <sub>t</sub>
+            </dt>
+            <dd data-testid="fd-stats">
+              {s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}
+            </dd>
+          </div>
+          <div className={styles.seedRow}>
+            <dt>noise seed</dt>
+            <dd data-testid="fd-seed">{s.seed}</dd>
+          </div>
+          <button type="button" className={controls.button} onClick={s.reroll} disabled={disabled} data-testid="fd-reroll">
+            Re-roll noise
+          </button>
+        </dl>
+      </div>
+      <p className={styles.note}>
+        Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <var>x</var>
+        <sub>t</sub> in [{HIST_RANGE.lo}, {HIST_RANGE.hi}]
+        {s.ready && s.histXt.outside > 0 ? ` (${s.histXt.outside} fall outside)` : ''}.
+      </p>
+
+      {s.digits.status === 'loading' && (
+        <div className={controls.overlay} role="status">
+          <span className={controls.loading}>Loading digits…</span>
+        </div>
+      )}
+      {s.digits.status === 'error' && (
+        <div className={controls.overlay} data-testid="fd-error">
+          <div className={controls.error} role="alert">
+            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs{' '}
+            <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it. Reload the page to try again.
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+'use client';
+import { useCallback, useMemo, useState } from 'react';
+import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
+import { randn } from '@/lib/random';
+import { DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '@/lib/diffusion/schedules';
+import { allSchedules } from '@/components/widgets/shared/schedules';
+import { useDigits } from '@/components/widgets/shared/useDigits';
+import { histogram, meanStd, nextSeed, qSampleInto } from './forwardDiffusion';
+
+export const INITIAL_SEED = 1;
+export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;
+const PIXELS = PADDED_SIZE * PADDED_SIZE;
+
+/**
+ * State of the forward-diffusion widget: which digit, which t, which schedule, which noise. Everything
+ * derived is recomputed synchronously on change (about 3,000 multiply-adds), so a slider move repaints
+ * in the same frame.
+ */
+export function useForwardDiffusion() {
+  const digits = useDigits();
+  const [digitClass, setDigitClassRaw] = useState(3);
+  const [sample, setSample] = useState(1);
+  const [t, setT] = useState(200);
+  const [schedule, setSchedule] = useState<ScheduleName>('linear');
+  const [seed, setSeed] = useState(INITIAL_SEED);
+
+  const set = digits.status === 'ready' ? digits.digits : null;
+  const classIndices = useMemo(() => (set ? indicesOfClass(set, digitClass) : []), [set, digitClass]);
+  const samplesInClass = Math.max(1, classIndices.length);
+
+  const setDigitClass = useCallback((c: number) => {
+    setDigitClassRaw(c);
+    setSample(1);
+  }, []);
+
+  const x0 = useMemo(() => {
+    const out = new Float32Array(PIXELS);
+    if (set && classIndices.length > 0) writePadded32(set, classIndices[Math.min(sample, classIndices.length) - 1], out);
+    return out;
+  }, [set, classIndices, sample]);
+
+  const eps = useMemo(() => randn(PIXELS, seed), [seed]);
+  const constants = allSchedules()[schedule];
+  const i = t - 1; // index i holds the paper's timestep t = i + 1
+  const alphaBar = constants.alphasCumprod[i];
+  const sqrtAlphaBar = constants.sqrtAlphasCumprod[i];
+  const sqrtOneMinusAlphaBar = constants.sqrtOneMinusAlphasCumprod[i];
+  const xt = useMemo(() => qSampleInto(new Float32Array(PIXELS), x0, eps, sqrtAlphaBar, sqrtOneMinusAlphaBar), [x0, eps, sqrtAlphaBar, sqrtOneMinusAlphaBar]);
+
+  const histXt = useMemo(() => histogram(xt, HIST_RANGE.lo, HIST_RANGE.hi, HIST_RANGE.bins), [xt]);
+  const histX0 = useMemo(() => histogram(x0, HIST_RANGE.lo, HIST_RANGE.hi, HIST_RANGE.bins), [x0]);
+  const stats = useMemo(() => meanStd(xt), [xt]);
+  const reroll = useCallback(() => setSeed((s) => nextSeed(s)), []);
+
+  return {
+    digits,
+    ready: set !== null,
+    digitClass,
+    setDigitClass,
+    sample,
+    setSample,
+    samplesInClass,
+    t,
+    setT,
+    numTimesteps: DEFAULT_NUM_TIMESTEPS,
+    schedule,
+    setSchedule,
+    seed,
+    reroll,
+    x0,
+    eps,
+    xt,
+    alphaBar,
+    sqrtAlphaBar,
+    sqrtOneMinusAlphaBar,
+    snr: alphaBar / (1 - alphaBar),
+    logSnr: constants.logSnr[i],
+    histXt,
+    histX0,
+    stats,
+  };
+}

@@ -1,0 +1,75 @@
+'use client';
+import { useRef } from 'react';
+import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import controls from '@/components/widgets/shared/controls.module.css';
+import { describeError } from '../useModelWorker';
+import { BackendLine, ErrorBox, ProgressLine } from '../ReverseSampler/StatusParts';
+import { PictureGrid } from '../ReverseSampler/PictureGrid';
+import { STEPS_RANGE } from '../ReverseSampler/useReverseSampler';
+import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './useGuidanceSweep';
+import styles from './GuidanceSweep.module.css';
+
+const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];
+
+/**
+ * Classifier-free guidance side by side: each column is one seed (one x_T), each row one guidance
+ * scale s, all sampled with deterministic DDIM by the project's DiT in the page's model worker.
+ */
+export function GuidanceSweep({ model, initial }: { model?: string; initial?: Partial<SweepSettings> }) {
+  const root = useRef<HTMLDivElement>(null);
+  const s = useGuidanceSweep(root, { model, initial });
+  const { settings, run } = s;
+  const err = run.status === 'error' && run.error ? describeError(run.error.kind, run.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  return (
+    <div
+      ref={root}
+      className={`${controls.frame} ${styles.root}`}
+      data-widget="guidance-sweep"
+      data-status={run.status}
+      data-step={run.step}
+      data-request={run.requestId}
+      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
+      aria-busy={run.status === 'loading' || run.status === 'sampling'}
+    >
+      <div className={controls.controls}>
+        <SelectControl label="Class" value={String(settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="gs-class" />
+        <RangeControl label="DDIM steps" value={settings.steps} min={STEPS_RANGE.min} max={STEPS_RANGE.max} onChange={(v) => s.update({ steps: v })} valueText={`${settings.steps} steps`} testId="gs-steps" />
+        <div className={styles.seed}>
+          <span>Seeds</span>
+          <output data-testid="gs-seed-value">
+            {settings.seed * SWEEP_SEEDS}–{settings.seed * SWEEP_SEEDS + SWEEP_SEEDS - 1}
+          </output>
+          <button type="button" className={controls.button} onClick={s.reroll} data-testid="gs-reroll">
+            New seeds
+          </button>
+        </div>
+      </div>
+      <div className={styles.status}>
+        <BackendLine backend={s.backend} />
+        <ProgressLine run={run} />
+      </div>
+      <div className={styles.sweep}>
+        <div className={styles.rowLabels} aria-hidden="true" style={{ gridTemplateRows: `repeat(${SWEEP_SCALES.length}, 1fr)` }}>
+          {SWEEP_SCALES.map((g) => (
+            <span key={g}>
+              <var>s</var> = {g}
+            </span>
+          ))}
+        </div>
+        <PictureGrid
+          values={run.grid}
+          count={SWEEP_SCALES.length * SWEEP_SEEDS}
+          cols={SWEEP_SEEDS}
+          gap={2}
+          label={`Guidance sweep: ${SWEEP_SEEDS} seeds (columns) under guidance scales ${SWEEP_SCALES.join(', ')} (rows, top to bottom)${run.status === 'done' ? '' : ', predicted x_0 while sampling'}`}
+          className={styles.grid}
+          testId="gs-grid"
+        />
+      </div>
+      <p className={styles.caption}>
+        One column, one starting noise <var>x</var><sub>T</sub>; down a column only <var>s</var> changes (deterministic DDIM, <var>η</var> = 0).
+      </p>
+      {err && <ErrorBox title={err.title} detail={err.detail} />}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+/**
+ * State of the guidance sweep: the same seeds sampled under several guidance scales, in one request
+ * whose samples each carry their own scale (lib/runtime/sampling.ts guidedModel), so every column
+ * starts from the same x_T and only s differs down a column.
+ */
+import { useMemo, useRef, useState, type RefObject } from 'react';
+import type { SampleParams } from '@/lib/runtime/protocol';
+import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
+import { useSampleRun } from '../useSampleRun';
+import { rerollSeed } from '../ReverseSampler/useReverseSampler';
+
+/** s = 1 is the plain conditional model; DiT's best FID-50K uses s = 1.5 (Peebles & Xie, Table 4). */
+export const SWEEP_SCALES = [1, 1.5, 3, 5, 8] as const;
+export const SWEEP_SEEDS = 6;
+
+export interface SweepSettings {
+  label: number;
+  steps: number;
+  seed: number;
+}
+
+export function sweepParams(s: SweepSettings, model: string, scales: readonly number[] = SWEEP_SCALES): SampleParams {
+  const seeds = Array.from({ length: SWEEP_SEEDS }, (_, i) => s.seed * SWEEP_SEEDS + i);
+  return {
+    model,
+    labels: new Array<number>(scales.length * SWEEP_SEEDS).fill(s.label),
+    // Row r, column c: seed c under scale r.
+    seeds: scales.flatMap(() => seeds),
+    guidanceScale: scales.flatMap((g) => new Array<number>(SWEEP_SEEDS).fill(g)),
+    steps: s.steps,
+    // Deterministic DDIM: a column's pictures differ only through s, not through fresh step noise.
+    sampler: 'ddim',
+    eta: 0,
+    cfgChannels: 'all',
+    traceIndex: -1,
+    previewEveryMs: 150,
+  };
+}
+
+export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<SweepSettings> }) {
+  const near = useNearViewport(rootRef);
+  const backend = useModelBackend(near);
+  const [settings, setSettings] = useState<SweepSettings>({ label: 3, steps: 50, seed: 7, ...opts.initial });
+  const model = useMemo(() => resolveModel(opts.model), [opts.model]);
+  const run = useSampleRun(near ? sweepParams(settings, model) : null);
+  const last = useRef(settings);
+  last.current = settings;
+  return {
+    near,
+    backend,
+    settings,
+    model,
+    run,
+    update: (patch: Partial<SweepSettings>) => setSettings((s) => ({ ...s, ...patch })),
+    reroll: () => setSettings((s) => ({ ...s, seed: rerollSeed(s.seed) })),
+  };
+}

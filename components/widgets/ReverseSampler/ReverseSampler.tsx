@@ -1,0 +1,181 @@
+'use client';
+import { useMemo, useRef } from 'react';
+import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import controls from '@/components/widgets/shared/controls.module.css';
+import type { SamplerName } from '@/lib/runtime/protocol';
+import { describeError } from '../useModelWorker';
+import { BackendLine, ErrorBox, ProgressLine } from './StatusParts';
+import { PictureGrid } from './PictureGrid';
+import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './useReverseSampler';
+import styles from './ReverseSampler.module.css';
+
+const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];
+const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = [
+  { value: 'ddpm', label: 'DDPM (ancestral)' },
+  { value: 'ddim', label: 'DDIM' },
+];
+const STRIP_FRAMES = 8;
+
+/** Frames evenly spaced over the film, as one buffer for a PictureGrid (x_t row, then x_0 row). */
+function stripValues(xt: Float32Array[], x0: Float32Array[]): { values: Float32Array; count: number } | null {
+  const n = xt.length;
+  if (n === 0) return null;
+  const k = Math.min(STRIP_FRAMES, n);
+  const idx = Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / Math.max(1, k - 1)));
+  const px = xt[0].length;
+  const out = new Float32Array(2 * k * px);
+  idx.forEach((f, i) => {
+    out.set(xt[f], i * px);
+    out.set(x0[f], (k + i) * px);
+  });
+  return { values: out, count: k };
+}
+
+/**
+ * The reverse process live: 16 digits drawn by the project's DiT from pure noise, with the class,
+ * guidance scale, step count, sampler and seed under the reader's control, and one sample's
+ * filmstrip of x_t and predicted x_0 at every step. The model runs in a worker (lib/runtime).
+ */
+export function ReverseSampler({ model, initial }: { model?: string; initial?: Partial<SamplerSettings> }) {
+  const root = useRef<HTMLDivElement>(null);
+  const s = useReverseSampler(root, { model, initial });
+  const { settings, run, film } = s;
+  const strip = useMemo(() => stripValues(film.all.xt, film.all.x0), [film.frames, film.all]); // eslint-disable-line react-hooks/exhaustive-deps
+  const err = run.status === 'error' && run.error ? describeError(run.error.kind, run.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const classWord = settings.label < 0 ? 'random digits' : `the digit ${settings.label}`;
+
+  return (
+    <div
+      ref={root}
+      className={`${controls.frame} ${styles.root}`}
+      data-widget="reverse-sampler"
+      data-status={run.status}
+      data-step={run.step}
+      data-total-steps={run.totalSteps}
+      data-request={run.requestId}
+      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
+      data-first-ms={run.firstPictureMs ?? ''}
+      data-model={s.model}
+      aria-busy={run.status === 'loading' || run.status === 'sampling'}
+    >
+      <div className={controls.controls}>
+        <SelectControl label="Class" value={String(settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="rs-class" />
+        <RangeControl
+          label={<>Guidance scale <var>s</var></>}
+          value={settings.guidance}
+          min={0}
+          max={10}
+          step={0.5}
+          onChange={(v) => s.update({ guidance: v })}
+          valueText={`guidance scale ${settings.guidance}`}
+          display={settings.guidance.toFixed(1)}
+          testId="rs-guidance"
+        />
+        <RangeControl
+          label="Steps"
+          value={settings.steps}
+          min={STEPS_RANGE.min}
+          max={STEPS_RANGE.max}
+          onChange={(v) => s.update({ steps: v })}
+          valueText={`${settings.steps} sampling steps`}
+          testId="rs-steps"
+        />
+        <SelectControl<SamplerName> label="Sampler" value={settings.sampler} options={SAMPLER_OPTIONS} onChange={(v) => s.update({ sampler: v })} testId="rs-sampler" />
+        <RangeControl
+          label={<>DDIM <var>η</var></>}
+          value={settings.eta}
+          min={0}
+          max={1}
+          step={0.1}
+          onChange={(v) => s.update({ eta: v })}
+          valueText={settings.sampler === 'ddim' ? `eta ${settings.eta}` : 'eta applies to DDIM only'}
+          display={settings.sampler === 'ddim' ? settings.eta.toFixed(1) : 'DDIM only'}
+          disabled={settings.sampler !== 'ddim'}
+          testId="rs-eta"
+        />
+        <div className={styles.seed}>
+          <span className={styles.seedLabel}>Seed</span>
+          <output data-testid="rs-seed-value">{settings.seed}</output>
+          <button type="button" className={controls.button} onClick={s.reroll} data-testid="rs-reroll">
+            Re-roll
+          </button>
+        </div>
+      </div>
+
+      <div className={styles.status}>
+        <BackendLine backend={s.backend} />
+        <ProgressLine run={run} />
+      </div>
+
+      <div className={styles.panes}>
+        <figure className={styles.gridPane}>
+          <PictureGrid
+            values={run.grid}
+            count={GRID_SAMPLES}
+            cols={4}
+            label={`${GRID_SAMPLES} samples of ${classWord}, guidance scale ${settings.guidance}, ${settings.steps} ${settings.sampler.toUpperCase()} steps${run.status === 'done' ? '' : ' (predicted x_0 while sampling)'}`}
+            selected={settings.traced}
+            onPick={(i) => s.update({ traced: i })}
+            className={styles.grid}
+            testId="rs-grid"
+          />
+          <figcaption>
+            {run.status === 'done' ? 'Samples' : <>Predicted <var>x</var><sub>0</sub> so far</>} · click one to follow it
+          </figcaption>
+        </figure>
+
+        <div className={styles.filmPane}>
+          <div className={styles.pair}>
+            <figure>
+              <DigitCanvas values={film.xt} label={film.t !== null ? `x_t at t = ${film.t + 1}, decoded` : 'x_t'} className={styles.big} testId="rs-xt" />
+              <figcaption>
+                <var>x</var><sub>t</sub>
+              </figcaption>
+            </figure>
+            <figure>
+              <DigitCanvas values={film.x0} label={film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'predicted x_0'} className={styles.big} testId="rs-x0" />
+              <figcaption>
+                predicted <var>x</var><sub>0</sub>
+              </figcaption>
+            </figure>
+          </div>
+          <div className={styles.playback}>
+            <button
+              type="button"
+              className={controls.button}
+              onClick={s.togglePlay}
+              disabled={run.status !== 'done' || film.frames < 2}
+              aria-pressed={film.playing}
+              data-testid="rs-play"
+            >
+              {film.playing ? 'Pause' : 'Play'}
+            </button>
+            <RangeControl
+              label="Step"
+              value={film.frame}
+              min={0}
+              max={Math.max(0, film.frames - 1)}
+              onChange={s.scrub}
+              valueText={film.t !== null ? `step ${film.frame + 1} of ${film.frames}, t = ${film.t + 1}` : 'no steps yet'}
+              display={film.t !== null ? <>{film.frame + 1} / {film.frames} · <var>t</var> = {film.t + 1}</> : '–'}
+              disabled={film.frames < 2}
+              className={styles.scrub}
+              testId="rs-scrub"
+            />
+          </div>
+          <PictureGrid
+            values={strip?.values ?? null}
+            count={2 * (strip?.count ?? STRIP_FRAMES)}
+            cols={strip?.count ?? STRIP_FRAMES}
+            label="Filmstrip: x_t (top row) and predicted x_0 (bottom row) at evenly spaced steps, noise on the left, the sample on the right"
+            className={styles.strip}
+            testId="rs-strip"
+          />
+        </div>
+      </div>
+
+      {err && <ErrorBox title={err.title} detail={err.detail} />}
+    </div>
+  );
+}

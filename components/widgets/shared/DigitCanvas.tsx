@@ -1,0 +1,25 @@
+'use client';
+import { useLayoutEffect, useRef } from 'react';
+import { PADDED_SIZE } from '@/lib/data/mnist';
+import { toRgba } from '@/components/widgets/ForwardDiffusion/forwardDiffusion';
+
+/**
+ * A 32x32 picture in [-1, 1] on a 32x32 canvas, scaled up by CSS with image-rendering: pixelated.
+ * Drawn in a layout effect, so a change is on screen in the same frame as the state change.
+ * values = null draws nothing (the loading skeleton keeps the same size).
+ */
+export function DigitCanvas({ values, label, className, testId }: { values: Float32Array | null; label: string; className?: string; testId?: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useLayoutEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    if (!values) {
+      ctx.clearRect(0, 0, PADDED_SIZE, PADDED_SIZE);
+      return;
+    }
+    const image = ctx.createImageData(PADDED_SIZE, PADDED_SIZE);
+    toRgba(values, image.data);
+    ctx.putImageData(image, 0, 0);
+  }, [values]);
+  return <canvas ref={ref} width={PADDED_SIZE} height={PADDED_SIZE} role="img" aria-label={label} className={className} data-testid={testId} />;
+}

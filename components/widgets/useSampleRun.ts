@@ -1,0 +1,99 @@
+'use client';
+/**
+ * One sampling request at a time for a widget: sends it to the page's model worker when the settings
+ * change, drops replies to superseded requests, and keeps what the render layer shows (progress,
+ * the latest grid of predicted x_0, the final pictures, timings, errors) as plain state.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { SampleParams, WorkerResponse } from '@/lib/runtime/protocol';
+import { getModelClient } from './useModelWorker';
+
+export type StepMessage = Extract<WorkerResponse, { type: 'step' }>;
+
+export interface RunState {
+  status: 'off' | 'loading' | 'sampling' | 'done' | 'error';
+  /** Weight download progress in bytes (while status is 'loading'). */
+  loaded: number;
+  total: number;
+  /** Steps taken of totalSteps in the current run. */
+  step: number;
+  totalSteps: number;
+  /** Latest whole-grid picture (predicted x_0 while sampling, the samples when done), N*S*S. */
+  grid: Float32Array | null;
+  labels: Int32Array | null;
+  /** Mean worker milliseconds per step of the current run. */
+  msPerStep: number | null;
+  totalMs: number | null;
+  /** Milliseconds from sending the request to the first picture arriving. */
+  firstPictureMs: number | null;
+  error: { kind: string; message: string } | null;
+  /** Id of the request these fields belong to (tests read it from a data attribute). */
+  requestId: number;
+}
+
+const INITIAL: RunState = {
+  status: 'off', loaded: 0, total: 0, step: 0, totalSteps: 0, grid: null, labels: null,
+  msPerStep: null, totalMs: null, firstPictureMs: null, error: null, requestId: 0,
+};
+
+/**
+ * params = null keeps the widget idle (not near the viewport yet). Every change of params (by value)
+ * sends a new request; the worker cancels the previous one between two steps.
+ */
+export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMessage, requestId: number) => void): RunState {
+  const [state, setState] = useState<RunState>(INITIAL);
+  const onStepRef = useRef(onStep);
+  onStepRef.current = onStep;
+  const key = params ? JSON.stringify(params) : null;
+
+  useEffect(() => {
+    if (!key) return;
+    const p = JSON.parse(key) as SampleParams;
+    const sent = performance.now();
+    let live = true;
+    let msSum = 0;
+    let firstMs: number | null = null;
+    const client = getModelClient();
+    const req = client.request({ type: 'sample', ...p }, (msg) => {
+      if (!live) return;
+      switch (msg.type) {
+        case 'load-progress':
+          setState((s) => ({ ...s, status: 'loading', loaded: msg.loaded, total: msg.total }));
+          return;
+        case 'step': {
+          msSum += msg.ms;
+          if (firstMs === null) firstMs = performance.now() - sent;
+          onStepRef.current?.(msg, req.id);
+          const fm = firstMs;
+          setState((s) => ({
+            ...s,
+            status: 'sampling',
+            step: msg.step + 1,
+            totalSteps: msg.totalSteps,
+            grid: msg.grid.length > 0 ? msg.grid : s.grid,
+            msPerStep: msSum / (msg.step + 1),
+            firstPictureMs: fm,
+            error: null,
+            requestId: req.id,
+          }));
+          return;
+        }
+        case 'done':
+          setState((s) => ({ ...s, status: 'done', step: s.totalSteps, grid: msg.images, labels: msg.labels, msPerStep: msg.msPerStep, totalMs: msg.totalMs, requestId: req.id }));
+          return;
+        case 'error':
+          setState((s) => ({ ...s, status: 'error', error: { kind: msg.kind, message: msg.message }, requestId: req.id }));
+          return;
+        default:
+          return;
+      }
+    });
+    setState((s) => ({ ...s, status: s.status === 'off' ? 'loading' : s.status, requestId: req.id, step: 0, totalSteps: p.steps, firstPictureMs: null }));
+    return () => {
+      live = false;
+      req.cancel();
+    };
+  }, [key]);
+
+  return state;
+}

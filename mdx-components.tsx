@@ -1,0 +1,38 @@
+/**
+ * The one registry of every tag a chapter may use (contract: /work/brief/mdx-api.md, names in
+ * components/mdx/names.ts). The `satisfies` below makes TypeScript fail when a name is registered
+ * here but not listed there, or listed but not registered.
+ *
+ * Widgets that run TensorFlow.js must not be imported eagerly here (every chapter page would ship
+ * tfjs): register a small client wrapper that loads the widget with next/dynamic (ssr: false) and
+ * shows a same-size skeleton meanwhile.
+ */
+import type { ComponentType } from 'react';
+import type { MDXComponents } from 'mdx/types';
+import { Eq, EqRef } from '@/components/mdx/Eq';
+import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Prose';
+import type { MdxComponentName } from '@/components/mdx/names';
+import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
+import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
+
+const registered = {
+  Eq,
+  EqRef,
+  Callout,
+  Figure,
+  Recap,
+  References,
+  NoiseScheduleExplorer,
+  ForwardDiffusion,
+} satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
+
+/** Registered tags plus overrides of plain markdown elements. */
+export const mdxComponents: MDXComponents = {
+  ...registered,
+  table: Table,
+};
+
+/** The @next/mdx convention, for tools that look for it. */
+export function useMDXComponents(components: MDXComponents = {}): MDXComponents {
+  return { ...mdxComponents, ...components };
+}
