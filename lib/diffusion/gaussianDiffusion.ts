@@ -85,6 +85,7 @@ export class GaussianDiffusion {
   readonly logBetas: Float64Array;
   /** The official FIXED_LARGE variance: beta_t, except beta~_2 at t = 1 ("a better decoder log likelihood"). */
   readonly fixedLargeVariance: Float64Array;
+  private readonly logFixedLargeVariance: Float64Array;
   /** 0 at index 0 (the last reverse step adds no noise), 1 elsewhere. */
   private readonly nonzeroMask: Float64Array;
 
@@ -101,6 +102,7 @@ export class GaussianDiffusion {
     this.logBetas = constants.betas.map(Math.log);
     this.fixedLargeVariance = Float64Array.from(constants.betas);
     if (n > 1) this.fixedLargeVariance[0] = constants.posteriorVariance[1];
+    this.logFixedLargeVariance = this.fixedLargeVariance.map(Math.log);
     this.nonzeroMask = Float64Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1));
   }
 
@@ -167,7 +169,7 @@ export class GaussianDiffusion {
       return { eps, v };
     }
     if (k !== channels) throw new Error(`a fixed variance needs ${channels} output channels, got ${k}`);
-    return { eps: modelOutput, v: null };
+    return { eps: tf.clone(modelOutput), v: null }; // a clone, so disposing a result never frees the caller's output
   }
 
   // -------------------------------------------------------------------------------------------
@@ -259,7 +261,7 @@ export class GaussianDiffusion {
         variance = tf.exp(logVariance);
       } else if (this.modelVarType === 'fixed-large') {
         variance = this.coef(this.fixedLargeVariance, t);
-        logVariance = this.coef(this.fixedLargeVariance.map(Math.log), t);
+        logVariance = this.coef(this.logFixedLargeVariance, t);
       } else {
         variance = this.coef(this.c.posteriorVariance, t);
         logVariance = this.coef(this.c.posteriorLogVarianceClipped, t);

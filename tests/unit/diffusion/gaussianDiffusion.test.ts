@@ -166,7 +166,9 @@ describe('reverse process', () => {
     arr(small.variance).forEach((g, n) => (ts[n] === 0 ? expect(g).toBe(0) : expect(g / postVar(ts[n])).toBeCloseTo(1, 5)));
     // a fixed-variance model outputs C channels, a learned one 2C
     expect(() => d.pMeanVariance(eps, xt, ts)).toThrow(/output channels/);
-    tf.dispose([xt, eps, large, small]);
+    tf.dispose([large, small]);
+    expect(eps.isDisposed).toBe(false); // the result's eps is a clone, not the caller's output
+    tf.dispose([xt, eps]);
   });
 
   it('eps-to-x0: clipDenoised clips the predicted x_0 to [-1, 1]', () => {
