@@ -14,6 +14,9 @@ import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Pros
 import type { MdxComponentName } from '@/components/mdx/names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
+// The sampling widgets import no tfjs: their model worker does, and only once a widget nears the viewport.
+import { ReverseSampler } from '@/components/widgets/ReverseSampler/ReverseSampler';
+import { GuidanceSweep } from '@/components/widgets/GuidanceSweep/GuidanceSweep';
 
 const registered = {
   Eq,
@@ -24,6 +27,8 @@ const registered = {
   References,
   NoiseScheduleExplorer,
   ForwardDiffusion,
+  ReverseSampler,
+  GuidanceSweep,
 } satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
 
 /** Registered tags plus overrides of plain markdown elements. */

@@ -16,6 +16,8 @@ export const MDX_COMPONENT_NAMES = [
   // widgets (components/widgets/<Name>/)
   'NoiseScheduleExplorer',
   'ForwardDiffusion',
+  'ReverseSampler',
+  'GuidanceSweep',
 ] as const;
 
 export type MdxComponentName = (typeof MDX_COMPONENT_NAMES)[number];

@@ -13,9 +13,9 @@ import type { BackendInfo, WorkerRequest, WorkerResponse } from './protocol';
 export interface WorkerLike {
   postMessage(msg: unknown, transfer?: Transferable[]): void;
   terminate(): void;
-  onmessage: ((e: MessageEvent) => void) | null;
-  onerror: ((e: ErrorEvent | Event) => void) | null;
-  onmessageerror?: ((e: MessageEvent) => void) | null;
+  onmessage: ((e: MessageEvent) => unknown) | null;
+  onerror: ((e: ErrorEvent) => unknown) | null;
+  onmessageerror?: ((e: MessageEvent) => unknown) | null;
 }
 
 export type WorkerFactory = () => WorkerLike;
@@ -89,7 +89,7 @@ export class ModelClient {
     const w = this.factory();
     this.worker = w;
     w.onmessage = (e: MessageEvent) => this.dispatch(e.data as WorkerResponse);
-    w.onerror = (e) => this.crashed(w, (e as ErrorEvent).message || 'the model worker failed');
+    w.onerror = (e) => this.crashed(w, e.message || 'the model worker failed');
     w.onmessageerror = () => this.crashed(w, 'a message from the model worker could not be read');
     const initId = this.nextId++;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
