@@ -18,10 +18,23 @@ type Tensor = tf.Tensor;
 
 type GradArgs = Array<Tensor | tf.GradSaveFunc>;
 
+/**
+ * Transpose of an (M, K) matrix. The wasm backend's rank-2 transpose is 2-6x slower than its rank-3
+ * one on the (4096, 128..512) activations of a batch-256 step (measured, scripts/bench/profile.ts), so
+ * view M as (M/b, b) and move K to the front.
+ */
+export function transpose2d(x: Tensor): Tensor {
+  const [m, k] = x.shape as [number, number];
+  for (const b of [64, 32, 16]) {
+    if (m % b === 0 && m > b) return tf.reshape(tf.transpose(tf.reshape(x, [m / b, b, k]), [2, 0, 1]), [k, m]);
+  }
+  return tf.transpose(x);
+}
+
 const linear2d = tf.customGrad((...args: GradArgs) => {
   const [x, w, b, save] = args as [Tensor, Tensor, Tensor, tf.GradSaveFunc];
   const x2 = x as tf.Tensor2D; // (M, in)
-  const wT = tf.transpose(w as tf.Tensor2D); // (in, out)
+  const wT = tf.transpose(w as tf.Tensor2D); // (in, out): small
   const value = tf.add(tf.matMul(x2, wT), b); // (M, out)
   save([x2, w]);
   return {
@@ -29,9 +42,11 @@ const linear2d = tf.customGrad((...args: GradArgs) => {
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [xs, ws] = saved as tf.Tensor2D[];
       const dy2 = dy as tf.Tensor2D; // (M, out)
+      const dyT = transpose2d(dy2) as tf.Tensor2D; // (out, M)
       const dx = tf.matMul(dy2, ws); // (M, in)
-      const dw = tf.matMul(tf.transpose(dy2), xs); // (out, in)
-      const db = tf.sum(dy2, 0); // (out)
+      const dw = tf.matMul(dyT, xs); // (out, in)
+      // Summing the innermost axis of dy^T avoids the transpose wasm's Sum does for axis 0.
+      const db = tf.sum(dyT, 1); // (out)
       return [dx, dw, db];
     },
   };
@@ -76,20 +91,58 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 // Norm, activations, modulate
 // ---------------------------------------------------------------------------------------------
 
-/** LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6). */
-export function layerNorm(x: Tensor, eps = 1e-6): Tensor {
-  const axis = x.rank - 1;
-  const mean = tf.mean(x, axis, true);
-  const xc = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(xc), axis, true); // biased, as PyTorch
-  return tf.mul(xc, tf.rsqrt(tf.add(variance, eps)));
-}
+/**
+ * LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6),
+ * biased variance as PyTorch. Hand-written gradient (fewer saved intermediates):
+ * dx = rstd (dy - mean(dy) - xhat mean(dy xhat)).
+ */
+export const layerNorm: (x: Tensor, eps?: number) => Tensor = (x: Tensor, eps = 1e-6) => layerNormOp(x, tf.scalar(eps));
 
-/** Eq. gelu-tanh: GELU(x) ~ 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), nn.GELU(approximate="tanh"). */
-export function geluTanh(x: Tensor): Tensor {
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-}
+const layerNormOp = tf.customGrad((...args: GradArgs) => {
+  const [x, eps, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+  const axis = x.rank - 1;
+  const xc = tf.sub(x, tf.mean(x, axis, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), axis, true), eps));
+  const xhat = tf.mul(xc, rstd);
+  save([xhat, rstd]);
+  return {
+    value: xhat,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [xh, rs] = saved;
+      const ax = xh.rank - 1;
+      const inner = tf.sub(tf.sub(dy, tf.mean(dy, ax, true)), tf.mul(xh, tf.mean(tf.mul(dy, xh), ax, true)));
+      return [tf.mul(rs, inner), tf.zerosLike(eps)];
+    },
+  };
+});
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+/**
+ * Eq. gelu-tanh: GELU(x) ~ 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), i.e.
+ * nn.GELU(approximate="tanh"). Computed as x * sigmoid(2u), the same function (0.5 (1 + tanh(u)) =
+ * sigmoid(2u)), because wasm's Sigmoid is about 10x faster than its Tanh (measured). The gradient is
+ * written out: autodiff would keep a copy of every intermediate (tfjs clones saved tensors); this
+ * keeps x only.
+ */
+export const geluTanh: (x: Tensor) => Tensor = tf.customGrad((...args: GradArgs) => {
+  const [x, save] = args as [Tensor, tf.GradSaveFunc];
+  const s = tf.sigmoid(tf.mul(x, tf.add(2 * GELU_C, tf.mul(2 * GELU_C * GELU_A, tf.square(x))))); // sigmoid(2u)
+  save([x]);
+  return {
+    value: tf.mul(x, s),
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [xs] = saved;
+      const xx = tf.square(xs);
+      const sg = tf.sigmoid(tf.mul(xs, tf.add(2 * GELU_C, tf.mul(2 * GELU_C * GELU_A, xx))));
+      // d/dx [x s(2u)] = s + x * s (1 - s) * 2u',  2u' = 2 sqrt(2/pi) (1 + 3a x^2)
+      const du2 = tf.add(2 * GELU_C, tf.mul(6 * GELU_C * GELU_A, xx));
+      const d = tf.add(sg, tf.mul(tf.mul(xs, tf.mul(sg, tf.sub(1, sg))), du2));
+      return [tf.mul(dy, d)];
+    },
+  };
+}) as (x: Tensor) => Tensor;
 
 /** SiLU(x) = x * sigmoid(x). */
 export function silu(x: Tensor): Tensor {
@@ -132,13 +185,21 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { ou
 
 export interface AttentionWeights { qkvW: Tensor; qkvB: Tensor; projW: Tensor; projB: Tensor }
 
+/**
+ * (N, S, k*D) holding k stacked projections -> k tensors (N, H, S, d). Only rank-4 transposes: the
+ * wasm backend's rank-5 transpose (timm's permute(2, 0, 3, 1, 4)) was 500x slower per element.
+ */
+function splitProjections(x: Tensor, k: number, heads: number): Tensor[] {
+  const [n, s, kd] = x.shape as [number, number, number];
+  const d = kd / k / heads;
+  const t = tf.transpose(tf.reshape(x, [n, s, k * heads, d]), [0, 2, 1, 3]); // (N, kH, S, d)
+  return tf.split(tf.reshape(t, [n, k, heads * s * d]), k, 1).map((p) => tf.reshape(p, [n, heads, s, d]));
+}
+
 /** timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D). */
 export function selfAttention(x: Tensor, w: AttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
-  const [n, t, dm] = x.shape as [number, number, number];
-  const qkv = linear(x, w.qkvW, w.qkvB); // (N, T, 3D)
-  // timm: reshape(N, T, 3, H, d).permute(2, 0, 3, 1, 4)
-  const parts = tf.transpose(tf.reshape(qkv, [n, t, 3, heads, dm / heads]), [2, 0, 3, 1, 4]); // (3, N, H, T, d)
-  const [q, k, v] = tf.unstack(parts, 0); // each (N, H, T, d)
+  const qkv = linear(x, w.qkvW, w.qkvB); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
+  const [q, k, v] = splitProjections(qkv, 3, heads); // each (N, H, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
   return { out: linear(mergeHeads(out), w.projW, w.projB), probs }; // (N, T, D)
 }
@@ -150,11 +211,8 @@ export interface CrossAttentionWeights { qW: Tensor; qB: Tensor; kvW: Tensor; kv
  * the conditioning tokens ctx (N, S, D) = [t_emb, y_emb] with S = 2.
  */
 export function crossAttention(x: Tensor, ctx: Tensor, w: CrossAttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
-  const [n, s, dm] = ctx.shape as [number, number, number];
   const q = splitHeads(linear(x, w.qW, w.qB), heads); // (N, H, T, d)
-  const kv = linear(ctx, w.kvW, w.kvB); // (N, S, 2D)
-  const parts = tf.transpose(tf.reshape(kv, [n, s, 2, heads, dm / heads]), [2, 0, 3, 1, 4]); // (2, N, H, S, d)
-  const [k, v] = tf.unstack(parts, 0);
+  const [k, v] = splitProjections(linear(ctx, w.kvW, w.kvB), 2, heads); // (N, H, S, d) each
   const { out, probs } = scaledDotProductAttention(q, k, v);
   return { out: linear(mergeHeads(out), w.projW, w.projB), probs };
 }

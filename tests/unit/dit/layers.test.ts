@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
-import { linear, bmm, layerNorm, geluTanh, silu, modulate, scaledDotProductAttention } from '@/lib/dit/layers';
+import { linear, bmm, transpose2d, layerNorm, geluTanh, silu, modulate, scaledDotProductAttention } from '@/lib/dit/layers';
 import {
   patchify, unpatchify, sinCos1d, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask,
 } from '@/lib/dit/embeddings';
@@ -46,9 +46,34 @@ describe('layers', () => {
     close(data(layerNorm(tf.tensor2d([[1, 2, 3, 4]]))), [-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s]);
   });
 
+  it('layer-norm: the hand-written gradient equals autodiff of the formula', () => {
+    const x = tf.randomNormal([3, 5, 16], 2, 3, 'float32', 4);
+    const r = tf.randomNormal([3, 5, 16], 0, 1, 'float32', 5);
+    const formula = (v: tf.Tensor) => { const m = tf.mean(v, -1, true); const c = tf.sub(v, m); return tf.div(c, tf.sqrt(tf.add(tf.mean(tf.square(c), -1, true), 1e-6))); };
+    close(data(layerNorm(x)), data(formula(x)), 1e-5);
+    close(data(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layerNorm(v), r)))(x)), data(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(formula(v), r)))(x)), 1e-4);
+    tf.dispose([x, r]);
+  });
+
   it('gelu-tanh: matches closed-form values', () => {
     // 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))) at x = -2, 0, 1, 3
     close(data(geluTanh(tf.tensor1d([-2, 0, 1, 3]))), [-0.04540230591222, 0, 0.84119199060802, 2.99636313608589], 1e-6);
+  });
+
+  it('gelu-tanh: the hand-written gradient equals autodiff of the formula', () => {
+    const x = tf.linspace(-5, 5, 101);
+    const formula = (v: tf.Tensor) => tf.mul(tf.mul(0.5, v), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(v, tf.mul(0.044715, tf.pow(v, 3)))))));
+    const r = tf.randomNormal([101], 0, 1, 'float32', 2);
+    close(data(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(geluTanh(v), r)))(x)), data(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(formula(v), r)))(x)), 1e-5);
+    tf.dispose([x, r]);
+  });
+
+  it('transpose2d: equals tf.transpose for shapes with and without a fast path', () => {
+    for (const [m, k] of [[4096, 24], [96, 7], [5, 3]]) {
+      const a = tf.randomNormal([m, k], 0, 1, 'float32', m);
+      expect(data(transpose2d(a))).toEqual(data(tf.transpose(a)));
+      a.dispose();
+    }
   });
 
   it('silu: x sigmoid(x)', () => {
