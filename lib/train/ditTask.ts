@@ -1,0 +1,118 @@
+/**
+ * The DiT training recipe (facebookresearch/DiT train.py) as a TrainTask for the generic loop
+ * (loop.ts): each step takes a batch of cached VAE latents, draws
+ *   z ~ q(z | x) = N(mean, std^2) times the latent scale factor (train.py samples the posterior:
+ *                  vae.encode(x).latent_dist.sample().mul_(0.18215); we do the same, per step),
+ *   t ~ Uniform{0..T-1}, eps ~ N(0, I), and the CFG label dropout (10 %, models.py),
+ * all from the loop's RNG (so a resume is bit-identical), and returns the batch mean of the
+ * official training_losses: Eq. l-simple, plus Eq. l-vlb with learned sigma (Eq. l-hybrid).
+ * train.py also flips images horizontally; digits are not symmetric (a flipped 2 is no 2), so we don't.
+ *
+ * Letters: N batch, H W latent side, C latent channels.
+ */
+import { tf } from '../tf';
+import type { DiT } from '../dit/model';
+import { FROZEN_PARAMETERS } from '../dit/params';
+import type { GaussianDiffusion } from '../diffusion/gaussianDiffusion';
+import type { LossResult, TrainTask } from './loop';
+import type { TrainRng } from './rng';
+import { dropLabelsForCfg, uniformTimesteps } from './diffusion-helpers';
+
+/**
+ * The training split encoded once by the VAE: per image the posterior mean and standard deviation,
+ * both already multiplied by the latent scale factor, NHWC (count, H, W, C) row-major.
+ */
+export interface LatentDataset {
+  count: number;
+  /** H = W. */
+  size: number;
+  channels: number;
+  labels: Uint8Array | Int32Array;
+  /** scale * mu(x), count*H*W*C. */
+  mean: Float32Array;
+  /** scale * sigma(x), count*H*W*C; null: a deterministic encoder (train on the mean). */
+  std: Float32Array | null;
+}
+
+/** 'posterior': a fresh z ~ N(mean, std^2) each time an image is drawn (the paper's recipe); 'mean': z = mean. */
+export type LatentMode = 'posterior' | 'mean';
+
+export interface DiTBatch {
+  n: number;
+  mean: Float32Array;
+  std: Float32Array | null;
+  labels: Int32Array;
+}
+
+export interface DiTTaskOptions {
+  latentMode?: LatentMode;
+}
+
+/** Values per latent. */
+export function latentSize(d: Pick<LatentDataset, 'size' | 'channels'>): number {
+  return d.size * d.size * d.channels;
+}
+
+export function checkLatentDataset(d: LatentDataset): void {
+  const per = latentSize(d);
+  if (d.labels.length !== d.count) throw new Error(`LatentDataset: ${d.labels.length} labels for ${d.count} latents`);
+  if (d.mean.length !== d.count * per) throw new Error(`LatentDataset: mean has ${d.mean.length} values, expected ${d.count * per}`);
+  if (d.std && d.std.length !== d.count * per) throw new Error(`LatentDataset: std has ${d.std.length} values, expected ${d.count * per}`);
+}
+
+export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: LatentDataset, opts: DiTTaskOptions = {}): TrainTask<DiTBatch> {
+  checkLatentDataset(data);
+  const cfg = model.config;
+  if (data.size !== cfg.inputSize || data.channels !== cfg.inChannels) {
+    throw new Error(`createDiTTask: latents are ${data.size}x${data.size}x${data.channels}, the model takes ${cfg.inputSize}x${cfg.inputSize}x${cfg.inChannels}`);
+  }
+  const wantsSigma = diffusion.modelVarType === 'learned-range';
+  if (wantsSigma !== cfg.learnSigma) throw new Error(`createDiTTask: the model has learnSigma=${cfg.learnSigma} but the diffusion's variance is '${diffusion.modelVarType}'`);
+  const mode = opts.latentMode ?? 'posterior';
+  if (mode === 'posterior' && !data.std) throw new Error("createDiTTask: latentMode 'posterior' needs the posterior std in the latent dataset");
+  const per = latentSize(data);
+  const params = Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !FROZEN_PARAMETERS.has(k)));
+  const shape: [number, number, number, number] = [0, data.size, data.size, data.channels];
+
+  return {
+    params,
+    datasetSize: data.count,
+    makeBatch(indices: Int32Array): DiTBatch {
+      const n = indices.length;
+      const mean = new Float32Array(n * per);
+      const std = mode === 'posterior' && data.std ? new Float32Array(n * per) : null;
+      const labels = new Int32Array(n);
+      for (let k = 0; k < n; k++) {
+        const i = indices[k];
+        mean.set(data.mean.subarray(i * per, (i + 1) * per), k * per);
+        if (std && data.std) std.set(data.std.subarray(i * per, (i + 1) * per), k * per);
+        labels[k] = data.labels[i];
+      }
+      return { n, mean, std, labels };
+    },
+    loss(batch: DiTBatch, rng: TrainRng): LossResult {
+      const { n } = batch;
+      const size = n * per;
+      // Draw order is fixed (posterior, timesteps, label dropout, noise) so a resume replays it exactly.
+      const z = new Float32Array(size);
+      if (batch.std) {
+        const e = rng.normalArray(size);
+        for (let k = 0; k < size; k++) z[k] = batch.mean[k] + batch.std[k] * e[k];
+      } else z.set(batch.mean);
+      const t = uniformTimesteps(n, diffusion.numTimesteps, rng);
+      const y = cfg.classDropoutProb > 0 ? dropLabelsForCfg(batch.labels, cfg.numClasses, rng, cfg.classDropoutProb) : batch.labels;
+      const noise = rng.normalArray(size);
+      const s: [number, number, number, number] = [n, shape[1], shape[2], shape[3]];
+      const x0 = tf.tensor4d(z, s); // (N, H, W, C)
+      const eps = tf.tensor4d(noise, s); // (N, H, W, C)
+      // Labels are already dropped from the training RNG, so the model runs with train: false
+      // (its own dropout would draw from tfjs's RNG, which a checkpoint cannot capture).
+      const fn = (x: tf.Tensor4D, tt: tf.Tensor1D, yy: tf.Tensor1D) => model.forward(x, tt, yy, { train: false });
+      const l = diffusion.trainingLosses(fn, x0, t, y, eps);
+      const loss = tf.mean(l.loss) as tf.Scalar;
+      const metrics: Record<string, tf.Scalar> = { mse: tf.mean(l.mse) as tf.Scalar };
+      if (l.vb) metrics.vb = tf.mean(l.vb) as tf.Scalar;
+      return { loss, metrics };
+    },
+  };
+}
