@@ -16,6 +16,8 @@ interface DitLabHooks {
   stats(): Promise<{ numTensors: number; numBytes: number; backend: string }>;
   crash(): void;
   restarts(): number;
+  /** The last finished samples (floats in [-1, 1]) and the backend that made them. */
+  lastImages(): { images: number[]; backend: string } | null;
 }
 
 export function getModelClient(): ModelClient {
@@ -32,6 +34,7 @@ export function getModelClient(): ModelClient {
       },
       crash: () => void c.request({ type: 'crash' }, () => undefined),
       restarts: () => c.restarts,
+      lastImages: () => (c.lastDone ? { images: Array.from(c.lastDone.images), backend: c.lastDone.backend } : null),
     };
     (window as unknown as { __ditLabModel?: DitLabHooks }).__ditLabModel = hooks;
   }

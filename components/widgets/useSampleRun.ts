@@ -26,6 +26,8 @@ export interface RunState {
   totalMs: number | null;
   /** Milliseconds from sending the request to the first picture arriving. */
   firstPictureMs: number | null;
+  /** Milliseconds from sending the request to the finished samples arriving. */
+  doneMs: number | null;
   error: { kind: string; message: string } | null;
   /** Id of the request these fields belong to (tests read it from a data attribute). */
   requestId: number;
@@ -33,7 +35,7 @@ export interface RunState {
 
 const INITIAL: RunState = {
   status: 'off', loaded: 0, total: 0, step: 0, totalSteps: 0, grid: null, labels: null,
-  msPerStep: null, totalMs: null, firstPictureMs: null, error: null, requestId: 0,
+  msPerStep: null, totalMs: null, firstPictureMs: null, doneMs: null, error: null, requestId: 0,
 };
 
 /**
@@ -78,9 +80,11 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
           }));
           return;
         }
-        case 'done':
-          setState((s) => ({ ...s, status: 'done', step: s.totalSteps, grid: msg.images, labels: msg.labels, msPerStep: msg.msPerStep, totalMs: msg.totalMs, requestId: req.id }));
+        case 'done': {
+          const doneMs = performance.now() - sent;
+          setState((s) => ({ ...s, status: 'done', doneMs, step: s.totalSteps, grid: msg.images, labels: msg.labels, msPerStep: msg.msPerStep, totalMs: msg.totalMs, requestId: req.id }));
           return;
+        }
         case 'error':
           setState((s) => ({ ...s, status: 'error', error: { kind: msg.kind, message: msg.message }, requestId: req.id }));
           return;
@@ -88,7 +92,17 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
           return;
       }
     });
-    setState((s) => ({ ...s, status: s.status === 'off' ? 'loading' : s.status, requestId: req.id, step: 0, totalSteps: p.steps, firstPictureMs: null }));
+    // A new request is in flight: never leave 'done' showing for it (tests and the bench wait on status).
+    setState((s) => ({
+      ...s,
+      status: s.status === 'off' || s.status === 'loading' || (s.status === 'error' && s.error?.kind !== 'internal') ? 'loading' : 'sampling',
+      error: null,
+      requestId: req.id,
+      step: 0,
+      totalSteps: p.steps,
+      firstPictureMs: null,
+      doneMs: null,
+    }));
     return () => {
       live = false;
       req.cancel();

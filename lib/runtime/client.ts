@@ -39,6 +39,8 @@ export class ModelClient {
   private ready: Promise<BackendInfo> | null = null;
   /** How many times a crashed worker was replaced (shown by tests and the bench). */
   restarts = 0;
+  /** The last finished samples of any request (tests compare backends on them). */
+  lastDone: Extract<WorkerResponse, { type: 'done' }> | null = null;
 
   constructor(
     private readonly factory: WorkerFactory,
@@ -104,6 +106,7 @@ export class ModelClient {
   }
 
   private dispatch(msg: WorkerResponse): void {
+    if (msg.type === 'done') this.lastDone = msg;
     const l = this.listeners.get(msg.id);
     if (!l) return;
     if (TERMINAL.has(msg.type)) this.listeners.delete(msg.id);

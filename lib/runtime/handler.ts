@@ -2,9 +2,10 @@
  * The model worker's message handling, as a plain module: model.worker.ts feeds it the messages it
  * receives, and the unit tests feed it messages directly on Node's wasm or cpu backend.
  *
- * Requests (protocol.ts) carry ids. 'sample' requests are exclusive: a newer one marks the running
- * one cancelled, and the running one stops before its next step (it answers 'cancelled'); queued ones
- * that were overtaken never start. Between two steps the loop yields to the event loop, because a
+ * Requests (protocol.ts) carry ids. 'sample' requests are exclusive per channel (one per widget): a
+ * newer one marks the running one of its channel cancelled, and that one stops before its next step
+ * (it answers 'cancelled'); queued ones that were overtaken never start. Runs of different channels
+ * take turns in arrival order. Between two steps the loop yields to the event loop, because a
  * message event is a task and awaiting tensor data alone only runs microtasks: without the yield a
  * newer request would wait until the whole run ended.
  */
@@ -49,6 +50,7 @@ export interface RuntimeEnv {
 
 interface Running {
   id: number;
+  channel: string;
   cancelled: boolean;
 }
 
@@ -57,7 +59,8 @@ export class ModelRuntime {
   private override: BackendName | null = null;
   private baseUrl = '/';
   private readonly models = new Map<string, Promise<LoadedModel>>();
-  private latestSample = -Infinity;
+  /** Newest sample request id per channel: older ones of that channel are skipped or stopped. */
+  private readonly latest = new Map<string, number>();
   private readonly cancelledIds = new Set<number>();
   private running: Running | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -93,8 +96,8 @@ export class ModelRuntime {
           this.env.post({ type: 'error', id: req.id, kind: 'request', message: errs.join('; ') });
           return;
         }
-        this.latestSample = Math.max(this.latestSample, req.id);
-        if (this.running) this.running.cancelled = true;
+        this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
+        if (this.running?.channel === req.channel) this.running.cancelled = true;
         this.chain = this.chain.then(() => this.runSample(req));
         return;
       }
@@ -158,11 +161,11 @@ export class ModelRuntime {
 
   private async runSample(req: Extract<WorkerRequest, { type: 'sample' }>): Promise<void> {
     const { id } = req;
-    if (id < this.latestSample || this.cancelledIds.delete(id)) {
+    if (id < (this.latest.get(req.channel) ?? -Infinity) || this.cancelledIds.delete(id)) {
       this.env.post({ type: 'cancelled', id, atStep: 0 });
       return;
     }
-    const state: Running = { id, cancelled: false };
+    const state: Running = { id, channel: req.channel, cancelled: false };
     this.running = state;
     let run: SamplingRun | null = null;
     let stage: ErrorKind = 'backend';

@@ -5,6 +5,8 @@
  * leave the worker. Every request carries an id chosen by the page; every reply repeats it. A newer
  * 'sample' request cancels the running one between two sampler steps (the running one then ends with
  * a 'cancelled' reply), so a slider dragged 30 times runs only what the reader last asked for.
+ * Requests are exclusive per channel (one channel per widget on the page): two widgets sharing the
+ * worker never cancel each other, they take turns.
  *
  * Pictures are row-major float32 in [-1, 1] (the decoder's output range), one channel, S x S pixels
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
@@ -16,6 +18,8 @@ export type SamplerName = 'ddpm' | 'ddim';
 export type CfgChannels = 'all' | 'first3';
 
 export interface SampleParams {
+  /** The widget instance asking; a newer request cancels only older ones of the same channel. */
+  channel: string;
   /** Model folder under the site's base path, e.g. 'models/dit-default-v1' (see DEFAULT_MODEL). */
   model: string;
   /** Class label per sample, 0..9; -1 draws a class from the seed (the 'random' choice of the widget). */
@@ -126,6 +130,7 @@ export function transferables(msg: WorkerResponse): ArrayBuffer[] {
 /** Checks a sample request's numbers; returns the problems (empty when fine). */
 export function validateSampleParams(p: SampleParams): string[] {
   const errs: string[] = [];
+  if (typeof p.channel !== 'string') errs.push('channel must be a string');
   if (typeof p.model !== 'string' || p.model.length === 0) errs.push('model must be a folder name');
   if (!Array.isArray(p.labels) || p.labels.length === 0) errs.push('labels must be a non-empty list');
   if (!Array.isArray(p.seeds) || p.seeds.length !== p.labels?.length) errs.push('seeds must have one entry per label');

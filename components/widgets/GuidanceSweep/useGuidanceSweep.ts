@@ -4,7 +4,7 @@
  * whose samples each carry their own scale (lib/runtime/sampling.ts guidedModel), so every column
  * starts from the same x_T and only s differs down a column.
  */
-import { useMemo, useRef, useState, type RefObject } from 'react';
+import { useId, useMemo, useState, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/runtime/protocol';
 import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
 import { useSampleRun } from '../useSampleRun';
@@ -20,9 +20,10 @@ export interface SweepSettings {
   seed: number;
 }
 
-export function sweepParams(s: SweepSettings, model: string, scales: readonly number[] = SWEEP_SCALES): SampleParams {
+export function sweepParams(s: SweepSettings, model: string, channel: string, scales: readonly number[] = SWEEP_SCALES): SampleParams {
   const seeds = Array.from({ length: SWEEP_SEEDS }, (_, i) => s.seed * SWEEP_SEEDS + i);
   return {
+    channel,
     model,
     labels: new Array<number>(scales.length * SWEEP_SEEDS).fill(s.label),
     // Row r, column c: seed c under scale r.
@@ -43,9 +44,8 @@ export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: {
   const backend = useModelBackend(near);
   const [settings, setSettings] = useState<SweepSettings>({ label: 3, steps: 50, seed: 7, ...opts.initial });
   const model = useMemo(() => resolveModel(opts.model), [opts.model]);
-  const run = useSampleRun(near ? sweepParams(settings, model) : null);
-  const last = useRef(settings);
-  last.current = settings;
+  const channel = useId();
+  const run = useSampleRun(near ? sweepParams(settings, model, channel) : null);
   return {
     near,
     backend,

@@ -56,6 +56,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
       data-request={run.requestId}
       data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
       data-first-ms={run.firstPictureMs ?? ''}
+      data-done-ms={run.doneMs ?? ''}
+      data-ms-per-step={run.msPerStep ?? ''}
       data-model={s.model}
       aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >

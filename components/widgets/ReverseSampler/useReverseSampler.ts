@@ -3,7 +3,7 @@
  * State of the reverse-process widget: the reader's settings, the sampling request they imply, and
  * the filmstrip (x_t and predicted x_0 of one sample at every step) with its playback.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/runtime/protocol';
 import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
 import { useSampleRun, type StepMessage } from '../useSampleRun';
@@ -37,8 +37,9 @@ export function rerollSeed(seed: number): number {
   return ((Math.imul(seed, 1664525) + 1013904223) >>> 0) % 1_000_000;
 }
 
-export function sampleParams(s: SamplerSettings, model: string): SampleParams {
+export function sampleParams(s: SamplerSettings, model: string, channel: string): SampleParams {
   return {
+    channel,
     model,
     labels: new Array<number>(GRID_SAMPLES).fill(s.label),
     seeds: Array.from({ length: GRID_SAMPLES }, (_, i) => s.seed * GRID_SAMPLES + i),
@@ -80,7 +81,8 @@ export function useReverseSampler(rootRef: RefObject<HTMLElement | null>, opts: 
     if (following.current) setFrame(n - 1);
   }, []);
 
-  const params = near ? sampleParams(settings, model) : null;
+  const channel = useId();
+  const params = near ? sampleParams(settings, model, channel) : null;
   const run = useSampleRun(params, onStep);
 
   // Playback: about 15 frames a second, stopping at the last frame.

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 const params: SampleParams = {
-  model: 'models/test-v1', labels: [1, 2, -1, 4], seeds: [1, 2, 3, 4], steps: 8, sampler: 'ddim', eta: 0,
+  channel: 'a', model: 'models/test-v1', labels: [1, 2, -1, 4], seeds: [1, 2, 3, 4], steps: 8, sampler: 'ddim', eta: 0,
   guidanceScale: 2, cfgChannels: 'all', traceIndex: 0, previewEveryMs: 0,
 };
 
@@ -126,6 +126,24 @@ describe('model worker handler', () => {
     const lastMsgs = h.of(129);
     expect(lastMsgs[lastMsgs.length - 1].type).toBe('done');
     expect(h.posted.filter((m) => m.type === 'done').length).toBe(1);
+    expect(tf.memory().numTensors).toBe(baseline);
+    h.dispose();
+  });
+
+  it('requests of another channel (another widget) do not cancel each other; they take turns', async () => {
+    const h = harness();
+    await h.rt.handle({ type: 'load', id: 1, model: params.model });
+    const baseline = tf.memory().numTensors;
+    await h.rt.handle({ type: 'sample', id: 20, ...params, steps: 6 });
+    await h.rt.handle({ type: 'sample', id: 21, ...params, channel: 'b', steps: 4 });
+    await h.rt.handle({ type: 'sample', id: 22, ...params, channel: 'b', steps: 5 });
+    await h.rt.idle();
+    expect(h.of(20).at(-1)?.type).toBe('done');
+    expect(h.of(21).at(-1)?.type).toBe('cancelled');
+    expect(h.of(22).at(-1)?.type).toBe('done');
+    // Channel a finished before channel b started (arrival order).
+    const order = h.posted.filter((m) => m.type === 'done').map((m) => m.id);
+    expect(order).toEqual([20, 22]);
     expect(tf.memory().numTensors).toBe(baseline);
     h.dispose();
   });

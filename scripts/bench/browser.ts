@@ -1,0 +1,153 @@
+/**
+ * The browser section of `npm run bench`: the live sampler (chapter 07's ReverseSampler) in headless
+ * Chromium, per tfjs backend, on the built site (out/, `npm run build` first; run under the build lock).
+ *
+ *   npx tsx scripts/bench/browser.ts [--backends wasm,webgl,webgpu] [--json artifacts/bench-browser.json]
+ *
+ * Workload: the default model (or the development folder when it is not shipped), 16 samples,
+ * 50 DDIM steps, guidance scale 4 (the widget's defaults). For each backend:
+ *   first picture   ms from the request to the first streamed picture (cold: includes starting the
+ *                   backend and loading the weights; warm: a re-roll after that)
+ *   full grid       ms from the request to the 16 finished samples (cold and warm)
+ *   ms / step       the worker's mean time per step (warm run)
+ * And for the chapter page: JS transferred (compressed bytes on the wire) before any widget loads,
+ * and after the sampler has run (the worker's JS and the wasm binary counted apart, weights apart).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page, type Request } from 'playwright-core';
+// @ts-expect-error: plain ESM module without types
+import { startServer } from '../serve.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OUT = path.join(repo, 'out');
+const CHAPTER = '/chapters/guidance-and-sampling/';
+const RS = '[data-widget="reverse-sampler"]';
+const ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+
+export interface BrowserBenchRow {
+  backend: string;
+  ranOn: string;
+  reason: string;
+  coldFirstPictureMs: number | null;
+  coldFullGridMs: number | null;
+  warmFirstPictureMs: number | null;
+  warmFullGridMs: number | null;
+  msPerStep: number | null;
+  note?: string;
+}
+
+export interface BrowserBench {
+  model: string;
+  workload: string;
+  rows: BrowserBenchRow[];
+  page: { jsBeforeWidget: number; jsAfterWidget: number; workerJs: number; wasm: number; weights: number };
+}
+
+function sizeOf(r: Request): Promise<number> {
+  return r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0);
+}
+
+async function waitRun(page: Page, minRequest: number, timeoutMs: number) {
+  await page.waitForFunction(
+    ({ sel, r }) => {
+      const el = document.querySelector(sel) as HTMLElement | null;
+      return !!el && (el.dataset.status === 'done' || el.dataset.status === 'error') && Number(el.dataset.request) >= r;
+    },
+    { sel: RS, r: minRequest },
+    { timeout: timeoutMs, polling: 50 },
+  );
+  return page.locator(RS).evaluate((el: HTMLElement) => ({ ...el.dataset }));
+}
+
+export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: number } = {}): Promise<BrowserBench> {
+  const backends = opts.backends ?? ['wasm', 'webgl', 'webgpu'];
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  if (!existsSync(path.join(OUT, 'index.html'))) throw new Error('out/ is missing: npm run build first');
+  const shipped = existsSync(path.join(OUT, 'models', 'dit-default-v1', 'model.json'));
+  const model = shipped ? 'models/dit-default-v1' : 'models/dit-dev-v1';
+  const server = await startServer({ root: OUT, port: 0 });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS, headless: true });
+  const rows: BrowserBenchRow[] = [];
+  let pageWeight: BrowserBench['page'] | null = null;
+  try {
+    for (const backend of backends) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const finished: Request[] = [];
+      context.on('requestfinished', (r) => finished.push(r));
+      const q = new URLSearchParams({ backend, ...(shipped ? {} : { model }) });
+      await page.goto(`${server.url}${CHAPTER}?${q}`, { waitUntil: 'load' });
+      await page.waitForTimeout(1000);
+      const beforeReqs = [...finished];
+      const row: BrowserBenchRow = { backend, ranOn: '', reason: '', coldFirstPictureMs: null, coldFullGridMs: null, warmFirstPictureMs: null, warmFullGridMs: null, msPerStep: null };
+      try {
+        await page.locator(RS).scrollIntoViewIfNeeded();
+        const cold = await waitRun(page, 1, timeoutMs);
+        if (cold.status === 'error') throw new Error(await page.locator(`${RS} [data-testid="widget-error"]`).innerText());
+        row.ranOn = cold.backend ?? '';
+        row.reason = await page.locator(`${RS} [data-testid="backend-line"]`).innerText();
+        row.coldFirstPictureMs = Number(cold.firstMs);
+        row.coldFullGridMs = Number(cold.doneMs);
+        if (!pageWeight) {
+          const js = async (reqs: Request[], pred: (u: string) => boolean) => (await Promise.all(reqs.filter((r) => pred(r.url())).map(sizeOf))).reduce((a, b) => a + b, 0);
+          const isJs = (u: string) => /\.m?js(\?|$)/.test(new URL(u).pathname);
+          const all = [...finished];
+          const workerJs = await js(all.filter((r) => !beforeReqs.includes(r)), isJs);
+          pageWeight = {
+            jsBeforeWidget: await js(beforeReqs, isJs),
+            jsAfterWidget: await js(all, isJs),
+            workerJs,
+            wasm: await js(all, (u) => u.endsWith('.wasm')),
+            weights: await js(all, (u) => u.includes('/models/')),
+          };
+        }
+        const r1 = Number(cold.request);
+        await page.locator('[data-testid="rs-reroll"]').click();
+        const warm = await waitRun(page, r1 + 1, timeoutMs);
+        row.warmFirstPictureMs = Number(warm.firstMs);
+        row.warmFullGridMs = Number(warm.doneMs);
+        row.msPerStep = await page.locator(RS).evaluate((el: HTMLElement) => Number(el.dataset.msPerStep));
+      } catch (e) {
+        row.note = (e as Error).message.split('\n')[0].slice(0, 160);
+        const d = await page.locator(RS).evaluate((el: HTMLElement) => ({ ...el.dataset })).catch(() => null);
+        if (d) row.note += ` (reached step ${d.step} of ${d.totalSteps} on ${d.backend || '?'})`;
+      }
+      rows.push(row);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return { model, workload: '16 samples, 50 DDIM steps (eta 0), guidance scale 4, 8x8x4 latents', rows, page: pageWeight ?? { jsBeforeWidget: 0, jsAfterWidget: 0, workerJs: 0, wasm: 0, weights: 0 } };
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '–' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(0)} ms`);
+
+export function formatBrowserBench(b: BrowserBench): string {
+  const lines = [
+    `Browser (headless Chromium, ${b.model}; ${b.workload})`,
+    '',
+    '| backend | ran on | first picture (cold / warm) | full grid (cold / warm) | ms per step |',
+    '|---|---|---|---|---|',
+    ...b.rows.map((r) => `| ${r.backend} | ${r.ranOn || '–'} | ${ms(r.coldFirstPictureMs)} / ${ms(r.warmFirstPictureMs)} | ${ms(r.coldFullGridMs)} / ${ms(r.warmFullGridMs)} | ${r.msPerStep === null ? '–' : r.msPerStep.toFixed(0)} |${r.note ? ` ${r.note}` : ''}`),
+    '',
+    `Chapter page JS on the wire: ${kb(b.page.jsBeforeWidget)} before a widget loads, ${kb(b.page.jsAfterWidget)} after the sampler ran (worker and tfjs ${kb(b.page.workerJs)}); plus the wasm binary ${kb(b.page.wasm)} and weights ${kb(b.page.weights)}.`,
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const result = await runBrowserBench({ backends: arg('--backends')?.split(',') });
+  console.log(formatBrowserBench(result));
+  const out = arg('--json') ?? path.join(repo, 'artifacts', 'bench-browser.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+}
