@@ -334,9 +334,10 @@ function rehypeOutline(ctx: CompileContext) {
   };
 }
 
-/** After KaTeX: each maths error becomes a problem with its line and KaTeX's message. */
+/** After KaTeX: a maths error that rehype-katex did not report as a message still shows as a red span. */
 function rehypeKatexProblems(ctx: CompileContext) {
-  return (tree: AnyNode) => {
+  return (tree: AnyNode, file: { messages: { source?: string | null }[] }) => {
+    if (file.messages.some((m) => m.source === 'rehype-katex')) return; // reported with lines below
     walk(tree, (node) => {
       if (node.type !== 'element') return;
       const props = (node.properties ?? {}) as { className?: unknown; title?: unknown };
@@ -370,10 +371,17 @@ export async function compileChapter(chapter: ChapterSource, index: BookIndex): 
       remarkPlugins: [remarkGfm, remarkMath, [remarkDitLab, ctx]],
       rehypePlugins: [rehypeSlug, [rehypeOutline, ctx], [rehypeKatex, KATEX_OPTIONS], [rehypeKatexProblems, ctx]],
     });
+    for (const m of file.messages) {
+      if (m.source !== 'rehype-katex') continue;
+      const cause = m.cause instanceof Error ? m.cause.message : m.reason;
+      ctx.problems.push({ file: chapter.file, line: m.line ?? undefined, message: `KaTeX error: ${cause}` });
+    }
     return { code: String(file.value), outline: ctx.outline, problems: ctx.problems };
   } catch (error) {
     const e = error as { line?: number; place?: { line?: number; start?: { line?: number } }; reason?: string; message?: string };
-    const line = e.line ?? e.place?.line ?? e.place?.start?.line;
+    // Some micromark errors carry their place only in the message text: "... (5:1-5:22)".
+    const fromText = /\((\d+):\d+(?:-\d+:\d+)?\)\s*$/.exec(e.reason ?? e.message ?? '');
+    const line = e.line ?? e.place?.line ?? e.place?.start?.line ?? (fromText ? Number(fromText[1]) : undefined);
     ctx.problems.push({ file: chapter.file, line: line ?? undefined, message: `MDX syntax error: ${e.reason ?? e.message ?? String(error)}` });
     return { code: '', outline: ctx.outline, problems: ctx.problems };
   }

@@ -70,7 +70,8 @@ export async function openPage({ viewport = DESKTOP, colorScheme = 'light', allo
   const problems = [];
   const allowed = (text) => allow.some((re) => re.test(text));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !allowed(`${msg.text()} ${msg.location()?.url ?? ''}`)) problems.push(`console error: ${msg.text()}`);
+    const where = msg.location()?.url ?? '';
+    if (msg.type() === 'error' && !allowed(`${msg.text()} ${where}`)) problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => {
     if (!allowed(String(err))) problems.push(`page error: ${err}`);

@@ -5,6 +5,7 @@ import { SCHEDULE_LABELS } from '@/lib/diffusion/schedules';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { formatDisplay, formatValue } from '@/components/widgets/shared/format';
 import { SCHEDULE_STYLE } from '@/components/widgets/shared/seriesStyle';
+import { useHydrated } from '@/components/widgets/shared/useHydrated';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { ScheduleChart, type ChartSeries } from './ScheduleChart';
 import { SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './useNoiseScheduleExplorer';
@@ -28,6 +29,7 @@ const fmtTick = (v: number) => {
  */
 export function NoiseScheduleExplorer() {
   const s = useNoiseScheduleExplorer();
+  const hydrated = useHydrated();
   const { schedules, t } = s;
 
   const series = useMemo(() => {
@@ -53,7 +55,7 @@ export function NoiseScheduleExplorer() {
       .join('; ');
 
   return (
-    <div className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer">
+    <div className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
       <div className={controls.controls}>
         <RangeControl
           label={
