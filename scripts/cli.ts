@@ -9,10 +9,16 @@ import { parseArgs, UsageError } from './cli/args';
 import type { Command } from './cli/types';
 import { flopsCommand } from './cli/flops';
 import { presetsCommand } from './cli/presets';
+import { trainCommand } from './train/dit-cli';
+import { sampleCommand } from './sample';
+import { evalCommand } from './eval';
 
 export const COMMANDS: Command[] = [
   flopsCommand,
   presetsCommand,
+  trainCommand,
+  sampleCommand,
+  evalCommand,
 ];
 
 function help(): string {

@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM, and a rerun continues from it (bit-identical to an uninterrupted run, see
  * tests/unit/train/ditTask.test.ts).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
 import { DiT } from '../../lib/dit/model';
@@ -12,7 +12,7 @@ import { createDiffusion } from '../../lib/diffusion/respace';
 import { createDiTTask, type LatentDataset } from '../../lib/train/ditTask';
 import { Trainer, type TrainerMeta } from '../../lib/train/loop';
 import { decodeCheckpoint } from '../../lib/train/checkpoint';
-import { ProgressBar } from '../../lib/train/progress';
+import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from '../../lib/train/node';
 import type { DiTRecipe } from './dit-recipes';
 
 export const CHECKPOINT_ROOT = 'checkpoints';
@@ -22,7 +22,7 @@ export function checkpointDir(r: DiTRecipe): string {
 }
 
 export function checkpointPath(r: DiTRecipe): string {
-  return join(checkpointDir(r), 'latest.ckpt');
+  return nodeCheckpointPath(checkpointDir(r));
 }
 
 /** Linear warm-up to the peak over warmupSteps, then constant (see dit-recipes.ts). */
@@ -30,30 +30,23 @@ export function warmupConstant(peak: number, warmup: number): (step: number) => 
   return (step) => (step < warmup ? (peak * (step + 1)) / warmup : peak);
 }
 
-export function makeTrainer(r: DiTRecipe, data: LatentDataset): { model: DiT; trainer: Trainer<ReturnType<ReturnType<typeof createDiTTask>['makeBatch']>> } {
+export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<ReturnType<ReturnType<typeof createDiTTask>['makeBatch']>> } {
   const model = new DiT(r.config, r.seed);
   const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
   const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
   const trainer = new Trainer(task, {
-    seed: r.seed, batchSize: r.batchSize, totalSteps: r.steps, lr: warmupConstant(r.lr, r.warmupSteps),
+    seed: r.seed, batchSize: r.batchSize, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps),
     ema: { decay: r.emaDecay, warmup: true },
   });
   return { model, trainer };
 }
 
-function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
-}
-
 export interface TrainRunOptions {
-  /** Stop at this step instead of the recipe's (it is still the planned total for the progress bar). */
+  /** Stop at this step instead of the recipe's (a later run continues to the recipe's). */
   until?: number;
   /** Stop (with a checkpoint) once the wall clock passes this time (ms since epoch). */
   stopAt?: number;
   checkpointEverySeconds?: number;
-  log?: (s: string) => void;
 }
 
 export interface TrainRunResult {
@@ -61,44 +54,23 @@ export interface TrainRunResult {
   finished: boolean;
 }
 
-/** Trains (or resumes) a recipe and leaves its latest checkpoint on disk. */
+/**
+ * Trains (or resumes) a recipe with the shared Node driver (lib/train/node.ts: resume, atomic
+ * checkpoints every few minutes and on SIGINT/SIGTERM, steps.jsonl) and leaves its checkpoint on disk.
+ */
 export async function trainDiT(r: DiTRecipe, data: LatentDataset, opts: TrainRunOptions = {}): Promise<TrainRunResult> {
-  const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
-  const dir = checkpointDir(r);
-  mkdirSync(dir, { recursive: true });
-  const { model, trainer } = makeTrainer(r, data);
+  const until = Math.min(opts.until ?? r.steps, r.steps);
+  const { model, trainer } = makeTrainer(r, data, until);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const ck = checkpointPath(r);
-    if (existsSync(ck)) {
-      const b = readFileSync(ck);
-      trainer.restore(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-      log(`${r.name}: resumed from ${ck} at step ${trainer.step}`);
-    }
-    writeFileSync(join(dir, 'recipe.json'), JSON.stringify(r, null, 1));
-    const until = Math.min(opts.until ?? r.steps, r.steps);
-    if (trainer.step >= until) return { meta: trainer.meta(), finished: trainer.step >= r.steps };
-    let stop = false;
-    const onSignal = () => { stop = true; log(`${r.name}: signal received, checkpointing after this step`); };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      await trainer.run({
-        until,
-        checkpointEverySeconds: opts.checkpointEverySeconds ?? 180,
-        progress: new ProgressBar({ total: r.steps, sink: process.stderr, label: r.name, every: 25 }),
-        shouldStop: () => stop || (opts.stopAt !== undefined && Date.now() >= opts.stopAt),
-        onCheckpoint: (bytes, meta) => {
-          writeAtomic(ck, bytes);
-          writeAtomic(join(dir, 'status.json'), JSON.stringify({ step: meta.step, totalSteps: r.steps, wallSeconds: meta.wallSeconds, savedAt: new Date().toISOString(), lastLoss: meta.lossLog.at(-1) }, null, 1));
-        },
-      });
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    log(`${r.name}: checkpoint at step ${trainer.step} of ${r.steps} (${trainer.wallSeconds.toFixed(0)} s of training)`);
+    mkdirSync(checkpointDir(r), { recursive: true });
+    writeFileSync(join(checkpointDir(r), 'recipe.json'), JSON.stringify(r, null, 1));
+    // --stop-at: the driver's SIGTERM handler checkpoints and stops after the current step.
+    if (opts.stopAt !== undefined) timer = setTimeout(() => process.kill(process.pid, 'SIGTERM'), Math.max(0, opts.stopAt - Date.now()));
+    await runWithCheckpoints(trainer, { dir: checkpointDir(r), label: r.name, checkpointEverySeconds: opts.checkpointEverySeconds ?? 180 });
     return { meta: trainer.meta(), finished: trainer.step >= r.steps };
   } finally {
+    if (timer) clearTimeout(timer);
     trainer.dispose();
     model.dispose();
   }

@@ -1,0 +1,73 @@
+/**
+ * `npm run cli -- eval --model NAME`: recompute FLD and conditional accuracy of a shipped DiT from its
+ * weights, with the evaluation settings its manifest.json records, and check them against the
+ * manifest (accuracy within 0.5 points, FLD within 2 %: the quantisation tolerance of dit-ship.ts).
+ * --n N evaluates fewer samples (a prefix of the same draws: then only reported, not checked).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useNodeBackend } from '../lib/node-backend';
+import type { Command } from './cli/types';
+import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
+import { manifestProblems, type DiTManifest } from './train/dit-manifest';
+
+export const EVAL_TOLERANCE = { accuracy: 0.005, fldRelative: 0.02 };
+
+export async function runEval(args: ParsedArgs): Promise<unknown> {
+  const o = args.options;
+  checkKnown(o, ['model', 'n']);
+  if (typeof o.model !== 'string') throw new UsageError('missing --model NAME (a folder in public/models/, e.g. dit-default-v1)');
+  const dir = o.model.includes('/') ? o.model : join('public/models', o.model);
+  const mf = join(dir, 'manifest.json');
+  if (!existsSync(mf)) throw new UsageError(`no manifest at ${mf}`);
+  const manifest = JSON.parse(readFileSync(mf, 'utf8')) as DiTManifest;
+  const problems = manifestProblems(manifest);
+  if (problems.length) throw new Error(`${mf} does not validate: ${problems.join('; ')}`);
+  const n = intOption(o, 'n', manifest.evaluation.n);
+  await useNodeBackend('wasm');
+  const { loadShippedVAE } = await import('./train/dit-latents');
+  const { loadEvaluator } = await import('./train/dit-eval');
+  const { loadDiTByName, sampleImages, balancedLabels } = await import('./sample');
+  const vae = loadShippedVAE(manifest.data.latents.vae);
+  if (vae.hash !== manifest.data.latents.vaeHash) {
+    vae.vae.dispose();
+    throw new Error(`the VAE in ${manifest.data.latents.vae} (hash ${vae.hash}) is not the one this DiT was trained on (${manifest.data.latents.vaeHash})`);
+  }
+  const ev = loadEvaluator();
+  const { model } = await loadDiTByName(dir);
+  try {
+    const e = manifest.evaluation;
+    const labels = balancedLabels(n);
+    const t0 = Date.now();
+    const images = await sampleImages(model, vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
+      (done) => process.stderr.write(`eval: sampled ${done}/${n}\n`));
+    const m = ev.score(images, labels);
+    const want = manifest.metrics.shipped;
+    const checked = n === want.n;
+    const accOk = Math.abs(m.conditionalAccuracy - want.conditionalAccuracy) <= EVAL_TOLERANCE.accuracy;
+    const fldOk = Math.abs(m.fld - want.fld) <= EVAL_TOLERANCE.fldRelative * want.fld;
+    const result = {
+      model: manifest.name, n, settings: e, seconds: (Date.now() - t0) / 1000,
+      recomputed: { fld: m.fld, conditionalAccuracy: m.conditionalAccuracy },
+      manifest: { fld: want.fld, conditionalAccuracy: want.conditionalAccuracy, n: want.n },
+      floors: manifest.metrics.floors,
+      check: checked ? (accOk && fldOk ? 'pass' : 'FAIL') : `not checked (n ${n} differs from the manifest's ${want.n})`,
+    };
+    if (checked && !(accOk && fldOk)) {
+      console.log(JSON.stringify(result, null, 2));
+      throw new Error(`recomputed metrics differ from ${mf}: accuracy ${m.conditionalAccuracy} vs ${want.conditionalAccuracy}, FLD ${m.fld} vs ${want.fld}`);
+    }
+    return result;
+  } finally {
+    model.dispose();
+    vae.vae.dispose();
+    ev.dispose();
+  }
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'recompute FLD and conditional accuracy of a shipped DiT and check them against its manifest',
+  usage: 'eval --model NAME [--n N]',
+  run: runEval,
+};

@@ -1,0 +1,178 @@
+/**
+ * `npm run cli -- sample`: draw digits from a DiT through the VAE decoder.
+ *   sample --model NAME (--class Y | --random) --n N --steps K --sampler ddim|ddpm --cfg S --seed Z --out FILE
+ * NAME is a shipped folder (public/models/NAME, e.g. dit-default-v1) or a training checkpoint,
+ * `checkpoint:RECIPE[:raw|:ema]` (default ema). FILE.png gets a grid (one row per class when the
+ * labels cycle 0..9); FILE.json gets {"labels": [...], "images": [[1,024 floats in [0, 1]], ...]},
+ * each image 32x32 row-major. Samples are drawn in chunks of CHUNK with seeds seed, seed+1, ...
+ */
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PNG } from 'pngjs';
+import { tf } from '../lib/tf';
+import { useNodeBackend } from '../lib/node-backend';
+import type { DiT } from '../lib/dit/model';
+import { loadDiT } from '../lib/dit/weights';
+import { createDiffusion } from '../lib/diffusion/respace';
+import { sampleLoop, type SamplerName } from '../lib/diffusion/sampleLoop';
+import type { DiffusionModelFn } from '../lib/diffusion/gaussianDiffusion';
+import { mulberry32 } from '../lib/random';
+import type { WeightsManifestFile } from '../lib/weights';
+import type { Command } from './cli/types';
+import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
+import type { LoadedVAE } from './train/dit-latents';
+
+/** Samples per sampling run (with CFG the network sees twice as many). */
+export const CHUNK = 250;
+const SIDE = 32;
+
+export interface SampleSpec {
+  labels: Int32Array;
+  steps: number;
+  sampler: SamplerName;
+  cfgScale: number;
+  seed: number;
+  /** DDIM eta (0: deterministic). */
+  eta?: number;
+}
+
+/** A shipped DiT folder (public/models/NAME) or `checkpoint:RECIPE[:raw|:ema]`. Caller disposes. */
+export async function loadDiTByName(name: string): Promise<{ model: DiT; source: string }> {
+  if (name.startsWith('checkpoint:')) {
+    const [, recipe, which = 'ema'] = name.split(':');
+    if (which !== 'raw' && which !== 'ema') throw new UsageError(`checkpoint weights are 'raw' or 'ema' (got '${which}')`);
+    const { getDiTRecipe } = await import('./train/dit-recipes');
+    const { loadCheckpointModels } = await import('./train/dit');
+    const m = loadCheckpointModels(getDiTRecipe(recipe));
+    (which === 'raw' ? m.ema : m.raw).dispose();
+    return { model: which === 'raw' ? m.raw : m.ema, source: `checkpoint ${recipe} (${which}, step ${m.meta.step})` };
+  }
+  const dir = name.includes('/') ? name : join('public/models', name);
+  const file = join(dir, 'model.json');
+  if (!existsSync(file)) throw new UsageError(`no model '${name}' (looked for ${file})`);
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as WeightsManifestFile;
+  const shards = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => {
+    const f = join(dir, p);
+    if (!existsSync(f)) throw new Error(`model '${name}': missing shard ${f}`);
+    const b = readFileSync(f);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  });
+  return { model: loadDiT(manifest, shards), source: dir };
+}
+
+/**
+ * Samples latents with the diffusion sampler and decodes them: N images of 1,024 values in [0, 1].
+ * onChunk reports progress (samples done).
+ */
+export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, onChunk?: (done: number) => void): Promise<Float32Array> {
+  const c = model.config;
+  const n = spec.labels.length;
+  const out = new Float32Array(n * SIDE * SIDE);
+  const diffusion = createDiffusion({ learnSigma: c.learnSigma });
+  const fn: DiffusionModelFn = (x, t, y) => model.forward(x, t, y);
+  for (let s = 0, k = 0; s < n; s += CHUNK, k++) {
+    const labels = spec.labels.subarray(s, Math.min(n, s + CHUNK));
+    const m = labels.length;
+    const res = await sampleLoop(diffusion, fn, [m, c.inputSize, c.inputSize, c.inChannels], {
+      labels, numClasses: c.numClasses, sampler: spec.sampler, steps: spec.steps, cfgScale: spec.cfgScale,
+      seed: spec.seed + k, eta: spec.eta ?? 0,
+    });
+    const img = tf.tidy(() => {
+      const x = vae.vae.decode(tf.div(res.sample, vae.scaleFactor)); // (m, 32, 32, 1) in about [-1, 1]
+      return tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
+    });
+    try {
+      out.set(img.dataSync(), s * SIDE * SIDE);
+    } finally {
+      tf.dispose([img, res.sample]);
+    }
+    onChunk?.(s + m);
+  }
+  return out;
+}
+
+/** Labels: all Y, or uniform random classes from the seed. */
+export function makeLabels(n: number, cls: number | 'random', seed: number, numClasses = 10): Int32Array {
+  if (cls === 'random') {
+    const r = mulberry32((seed ^ 0x5bd1e995) >>> 0);
+    return Int32Array.from({ length: n }, () => Math.floor(r() * numClasses));
+  }
+  return new Int32Array(n).fill(cls);
+}
+
+/** Balanced labels 0..9 cycling: n/10 of each class (evaluation). */
+export function balancedLabels(n: number, numClasses = 10): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i % numClasses);
+}
+
+/** A PNG grid of 32x32 digits, `cols` per row, 2-pixel gaps, each digit scaled up `zoom` times. */
+export function gridPng(images: Float32Array, cols: number, zoom = 2): Buffer {
+  const n = images.length / (SIDE * SIDE);
+  const rows = Math.ceil(n / cols);
+  const cell = SIDE * zoom + 2;
+  const png = new PNG({ width: cols * cell + 2, height: rows * cell + 2 });
+  png.data.fill(255);
+  for (let i = 0; i < png.data.length; i += 4) { png.data[i] = 60; png.data[i + 1] = 60; png.data[i + 2] = 70; }
+  for (let k = 0; k < n; k++) {
+    const ox = 2 + (k % cols) * cell;
+    const oy = 2 + Math.floor(k / cols) * cell;
+    for (let y = 0; y < SIDE * zoom; y++) {
+      for (let x = 0; x < SIDE * zoom; x++) {
+        const v = Math.round(255 * images[k * SIDE * SIDE + Math.floor(y / zoom) * SIDE + Math.floor(x / zoom)]);
+        const p = ((oy + y) * png.width + ox + x) * 4;
+        png.data[p] = png.data[p + 1] = png.data[p + 2] = v;
+        png.data[p + 3] = 255;
+      }
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+export function writeSamples(file: string, labels: Int32Array, images: Float32Array, cols?: number): void {
+  mkdirSync(dirname(file) || '.', { recursive: true });
+  if (file.endsWith('.json')) {
+    const per = SIDE * SIDE;
+    const imgs = Array.from(labels, (_, k) => Array.from(images.subarray(k * per, (k + 1) * per), (v) => Math.round(v * 1e4) / 1e4));
+    writeFileSync(file, JSON.stringify({ labels: Array.from(labels), images: imgs }));
+  } else if (file.endsWith('.png')) {
+    writeFileSync(file, gridPng(images, cols ?? Math.min(labels.length, 10)));
+  } else throw new UsageError(`--out must end in .png or .json (got ${file})`);
+}
+
+export async function runSample(args: ParsedArgs): Promise<unknown> {
+  const o = args.options;
+  checkKnown(o, ['model', 'class', 'random', 'n', 'steps', 'sampler', 'cfg', 'seed', 'out', 'eta', 'vae']);
+  if (typeof o.model !== 'string') throw new UsageError('missing --model NAME');
+  if (typeof o.out !== 'string') throw new UsageError('missing --out FILE (.png or .json)');
+  if ((o.class === undefined) === (o.random === undefined)) throw new UsageError('give exactly one of --class Y and --random');
+  const n = intOption(o, 'n', 10);
+  const cls = o.random !== undefined ? 'random' : intOption(o, 'class');
+  if (cls !== 'random' && !(Number.isInteger(cls) && cls >= 0 && cls <= 10)) throw new UsageError('--class must be 0..9 (10: the null class, unconditional)');
+  const sampler = String(o.sampler ?? 'ddim');
+  if (sampler !== 'ddim' && sampler !== 'ddpm') throw new UsageError(`--sampler is ddim or ddpm (got ${sampler})`);
+  const spec: SampleSpec = {
+    labels: makeLabels(n, cls, intOption(o, 'seed', 0)), steps: intOption(o, 'steps', 50), sampler,
+    cfgScale: Number(o.cfg ?? 4), seed: intOption(o, 'seed', 0), eta: Number(o.eta ?? 0),
+  };
+  if (!Number.isFinite(spec.cfgScale)) throw new UsageError('--cfg needs a number');
+  await useNodeBackend('wasm');
+  const { loadShippedVAE } = await import('./train/dit-latents');
+  const vae = loadShippedVAE(typeof o.vae === 'string' ? o.vae : undefined);
+  const { model, source } = await loadDiTByName(o.model);
+  try {
+    const t0 = Date.now();
+    const images = await sampleImages(model, vae, spec);
+    writeSamples(o.out, spec.labels, images);
+    return { model: source, out: o.out, n, labels: cls, steps: spec.steps, sampler, cfg: spec.cfgScale, seed: spec.seed, seconds: (Date.now() - t0) / 1000 };
+  } finally {
+    model.dispose();
+    vae.vae.dispose();
+  }
+}
+
+export const sampleCommand: Command = {
+  name: 'sample',
+  summary: 'draw digits from a DiT (shipped or a checkpoint) and write a PNG grid or JSON',
+  usage: 'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] --out FILE.png|FILE.json',
+  run: runSample,
+};

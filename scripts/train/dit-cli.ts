@@ -1,0 +1,91 @@
+/**
+ * `npm run cli -- train <recipe>` for the DiT recipes (dit-recipes.ts):
+ *   default                     the shipped site model (DiT-mini-B/2, adaLN-Zero, learned sigma)
+ *   cond-<variant> | conditioning    the four conditioning variants, same budget
+ *   scale-<s>-p<p> | scaling    the 3 x 3 scaling grid
+ *   dit-all                     all of the above, two recipes at a time (both cores)
+ * Options: --steps N (stop early at step N), --stop-at ISO-TIME (checkpoint and stop at that time),
+ * --jobs 1|2 (parallel training processes for groups; default 2), --no-ship (train only).
+ * Every run resumes from checkpoints/dit-<name>/train.ckpt; a finished run is then evaluated and
+ * shipped (scripts/train/dit-ship.ts) unless --no-ship.
+ */
+import { spawn } from 'node:child_process';
+import { useNodeBackend } from '../../lib/node-backend';
+import type { Command } from '../cli/types';
+import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args';
+import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
+import { trainDiT, type TrainRunResult } from './dit';
+import { loadShippedVAE, trainLatents } from './dit-latents';
+
+export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--jobs 1|2] [--no-ship]';
+
+export function isDiTRecipeName(name: string): boolean {
+  try {
+    expandDiTRecipes(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Trains one recipe in this process, then ships it if it finished. */
+async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, unknown>> {
+  await useNodeBackend('wasm');
+  const o = args.options;
+  const v = loadShippedVAE();
+  let data;
+  try {
+    data = trainLatents(v);
+  } finally {
+    v.vae.dispose();
+  }
+  const stopAt = typeof o['stop-at'] === 'string' ? Date.parse(o['stop-at']) : undefined;
+  if (stopAt !== undefined && Number.isNaN(stopAt)) throw new UsageError(`--stop-at needs an ISO time (got ${String(o['stop-at'])})`);
+  const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt });
+  const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
+  if (res.finished && !o['no-ship']) {
+    const { shipDiT } = await import('./dit-ship');
+    out.shipped = await shipDiT(r);
+  }
+  return out;
+}
+
+/** Runs recipes as child processes, `jobs` at a time (wasm is single-threaded in Node: one core each). */
+async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): Promise<unknown[]> {
+  const passOn = Object.entries(args.options).filter(([k]) => k !== 'jobs').flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+  const queue = [...recipes];
+  const results: unknown[] = [];
+  const worker = async () => {
+    for (let r = queue.shift(); r; r = queue.shift()) {
+      const name = r.name;
+      const code = await new Promise<number>((resolve) => {
+        const p = spawn(process.execPath, [...process.execArgv, process.argv[1], 'train', name, ...passOn], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let text = '';
+        p.stdout.on('data', (d) => { text += d; });
+        p.on('close', (c) => {
+          try { results.push(JSON.parse(text)); } catch { results.push({ recipe: name, output: text.trim() }); }
+          resolve(c ?? 1);
+        });
+      });
+      if (code !== 0) results.push({ recipe: name, exitCode: code });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, recipes.length)) }, worker));
+  return results;
+}
+
+export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
+  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'no-ship']);
+  const [name] = args.positional;
+  if (!name) throw new UsageError('train needs a recipe name');
+  const recipes = expandDiTRecipes(name);
+  if (recipes.length === 1 && recipes[0].name === name) return trainOne(recipes[0], args);
+  return trainMany(recipes, args, intOption(args.options, 'jobs', 2));
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a model recipe (resumable; a finished DiT run is evaluated and shipped to public/models/)',
+  usage: DIT_TRAIN_USAGE,
+  run: runDiTTrain,
+};

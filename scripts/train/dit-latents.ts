@@ -1,0 +1,129 @@
+/**
+ * The DiT's view of the VAE: load the shipped tiny VAE (public/models/vae-v1/) with its latent scale
+ * factor, and encode the training split once into a cached LatentDataset (posterior mean and std,
+ * both times the scale factor), so training draws fresh posterior samples each step without running
+ * the encoder (DiT train.py encodes every batch; the cache gives the same distribution for free).
+ * The cache file is keyed by a hash of the VAE's weights and the split, in checkpoints/dit-latents/.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../../lib/tf';
+import { TinyVAE } from '../../lib/vae/model';
+import { VAE_V1, parameterShapes, type VAEConfig } from '../../lib/vae/config';
+import { readWeightsDir } from '../../lib/weights/node';
+import { loadMnistSplit } from '../../lib/data/node';
+import { paddedBatch, DEFAULT_SPLIT } from '../../lib/data/mnist';
+import { decodeCheckpoint, encodeCheckpoint } from '../../lib/train/checkpoint';
+import type { LatentDataset } from '../../lib/train/ditTask';
+
+export const VAE_DIR = 'public/models/vae-v1';
+export const LATENT_CACHE_DIR = join('checkpoints', 'dit-latents');
+
+export interface LoadedVAE {
+  vae: TinyVAE;
+  /** z = scaleFactor * E(x) is what the DiT sees (paper: 0.18215 for the SD VAE). */
+  scaleFactor: number;
+  dir: string;
+  /** sha256 of model.json and the shards: names the latent cache and goes into DiT manifests. */
+  hash: string;
+}
+
+/** Finds the latent scale factor in the VAE folder (manifest.json or the weights' metadata). */
+function findScaleFactor(dir: string, meta: Record<string, unknown> | undefined): number {
+  const candidates: unknown[] = [];
+  const manifestFile = join(dir, 'manifest.json');
+  if (existsSync(manifestFile)) {
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    candidates.push(m.scaleFactor, m.latentScaleFactor, (m.latent as Record<string, unknown> | undefined)?.scaleFactor,
+      (m.config as Record<string, unknown> | undefined)?.scaleFactor);
+  }
+  candidates.push(meta?.scaleFactor, meta?.latentScaleFactor);
+  const s = candidates.find((c) => typeof c === 'number' && Number.isFinite(c) && c > 0);
+  if (typeof s !== 'number') throw new Error(`no latent scale factor (scaleFactor) in ${manifestFile} or ${dir}/model.json`);
+  return s;
+}
+
+export function loadShippedVAE(dir = VAE_DIR): LoadedVAE {
+  if (!existsSync(join(dir, 'model.json'))) throw new Error(`the VAE is not shipped yet: no ${dir}/model.json (train it first: npm run cli -- train vae)`);
+  const manifestRaw = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata?: Record<string, unknown>; weightsManifest: { paths: string[] }[] };
+  const meta = manifestRaw.userDefinedMetadata;
+  const config = ((meta?.config as VAEConfig | undefined) ?? VAE_V1);
+  const { tensors } = readWeightsDir(dir, parameterShapes(config));
+  const vae = new TinyVAE(config);
+  try {
+    vae.loadStateDict(tensors);
+  } catch (e) {
+    vae.dispose();
+    throw e;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  const h = createHash('sha256');
+  h.update(readFileSync(join(dir, 'model.json')));
+  for (const p of manifestRaw.weightsManifest.flatMap((g) => g.paths)) h.update(readFileSync(join(dir, p)));
+  return { vae, scaleFactor: findScaleFactor(dir, meta), dir, hash: h.digest('hex').slice(0, 16) };
+}
+
+/** Encodes digits (by index into the set) to scaled posterior mean and std, in batches. */
+export function encodeLatents(v: LoadedVAE, images: (idx: Int32Array) => Float32Array, count: number, batch = 500): { mean: Float32Array; std: Float32Array; size: number; channels: number } {
+  const size = v.vae.config.imageSize / 4;
+  const channels = v.vae.config.latentChannels;
+  const per = size * size * channels;
+  const mean = new Float32Array(count * per);
+  const std = new Float32Array(count * per);
+  const img = v.vae.config.imageSize;
+  for (let s = 0; s < count; s += batch) {
+    const idx = Int32Array.from({ length: Math.min(batch, count - s) }, (_, k) => s + k);
+    const [m, sd] = tf.tidy(() => {
+      const x = tf.tensor4d(images(idx), [idx.length, img, img, 1]);
+      const p = v.vae.encode(x);
+      return [tf.mul(p.mean, v.scaleFactor), tf.mul(tf.exp(tf.mul(p.logvar, 0.5)), v.scaleFactor)];
+    });
+    try {
+      mean.set(m.dataSync(), s * per);
+      std.set(sd.dataSync(), s * per);
+    } finally {
+      tf.dispose([m, sd]);
+    }
+  }
+  return { mean, std, size, channels };
+}
+
+/** The training split's latents, from the cache or encoded now (and cached). */
+export function trainLatents(v: LoadedVAE, log: (s: string) => void = (s) => process.stderr.write(s + '\n')): LatentDataset & { cacheFile: string } {
+  const split = loadMnistSplit();
+  const key = `${v.hash}-split${DEFAULT_SPLIT.seed}-${split.train.length}`;
+  const file = join(LATENT_CACHE_DIR, `${key}.bin`);
+  if (existsSync(file)) {
+    const b = readFileSync(file);
+    const ck = decodeCheckpoint<{ key: string; size: number; channels: number; count: number }>(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const get = (n: string) => {
+      const t = ck.tensors.find((x) => x.name === n);
+      if (!t) throw new Error(`latent cache ${file} lacks '${n}'`);
+      return t.data;
+    };
+    const m = ck.meta;
+    return { count: m.count, size: m.size, channels: m.channels, labels: Int32Array.from(get('labels')), mean: get('mean'), std: get('std'), cacheFile: file };
+  }
+  const t0 = Date.now();
+  const set = split.trainSet;
+  const enc = encodeLatents(v, (idx) => paddedBatch(set, idx), set.count);
+  const labels = Int32Array.from(set.labels);
+  mkdirSync(LATENT_CACHE_DIR, { recursive: true });
+  const per = enc.size * enc.size * enc.channels;
+  const bytes = encodeCheckpoint({
+    meta: { key, size: enc.size, channels: enc.channels, count: set.count, scaleFactor: v.scaleFactor, vae: v.dir },
+    tensors: [
+      { name: 'mean', shape: [set.count, per], data: enc.mean },
+      { name: 'std', shape: [set.count, per], data: enc.std },
+      { name: 'labels', shape: [set.count], data: Float32Array.from(labels) },
+    ],
+  });
+  writeFileSync(file + '.tmp', bytes);
+  renameSync(file + '.tmp', file);
+  let s2 = 0;
+  for (const x of enc.mean) s2 += x * x;
+  log(`encoded ${set.count} training digits to latents in ${((Date.now() - t0) / 1000).toFixed(1)} s (rms of scaled means ${Math.sqrt(s2 / enc.mean.length).toFixed(3)}); cached at ${file}`);
+  return { count: set.count, size: enc.size, channels: enc.channels, labels, mean: enc.mean, std: enc.std, cacheFile: file };
+}

