@@ -18,7 +18,8 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../lib/train/checkpoint';
 import type { LatentDataset } from '../../lib/train/ditTask';
 
 export const VAE_DIR = 'public/models/vae-v1';
-export const LATENT_CACHE_DIR = join('checkpoints', 'dit-latents');
+export const LATENT_CACHE_DIR = join(process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints', 'dit-latents');
+/** DIT_VAE_DIR overrides the VAE folder (a dry run against an untrained VAE). */
 
 export interface LoadedVAE {
   vae: TinyVAE;
@@ -44,7 +45,7 @@ function findScaleFactor(dir: string, meta: Record<string, unknown> | undefined)
   return s;
 }
 
-export function loadShippedVAE(dir = VAE_DIR): LoadedVAE {
+export function loadShippedVAE(dir = process.env.DIT_VAE_DIR ?? VAE_DIR): LoadedVAE {
   if (!existsSync(join(dir, 'model.json'))) throw new Error(`the VAE is not shipped yet: no ${dir}/model.json (train it first: npm run cli -- train vae)`);
   const manifestRaw = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata?: Record<string, unknown>; weightsManifest: { paths: string[] }[] };
   const meta = manifestRaw.userDefinedMetadata;

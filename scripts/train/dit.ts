@@ -15,7 +15,8 @@ import { decodeCheckpoint } from '../../lib/train/checkpoint';
 import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from '../../lib/train/node';
 import type { DiTRecipe } from './dit-recipes';
 
-export const CHECKPOINT_ROOT = 'checkpoints';
+/** Where runs keep their state (DIT_CHECKPOINT_ROOT overrides it, e.g. for a dry run). */
+export const CHECKPOINT_ROOT = process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints';
 
 export function checkpointDir(r: DiTRecipe): string {
   return join(CHECKPOINT_ROOT, `dit-${r.name}`);
