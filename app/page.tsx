@@ -39,7 +39,13 @@ export default function HomePage() {
                 </span>
                 <h3>
                   <span className="visually-hidden">Chapter {c.number}: </span>
-                  {ready ? <Link href={chapterHref(c.slug)}>{c.title}</Link> : c.title}
+                  {ready ? (
+                    <Link href={chapterHref(c.slug)} prefetch={false}>
+                      {c.title}
+                    </Link>
+                  ) : (
+                    c.title
+                  )}
                   {!ready && <span className="soon">coming soon</span>}
                 </h3>
                 <p>{c.summary}</p>

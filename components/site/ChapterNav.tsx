@@ -14,7 +14,8 @@ export function ChapterToc({ currentSlug, available }: { currentSlug?: string; a
             {c.number}
           </span>
           {available.has(c.slug) ? (
-            <Link href={chapterHref(c.slug)} aria-current={c.slug === currentSlug ? 'page' : undefined}>
+            // No prefetch: eleven chapter payloads would outweigh the page itself.
+            <Link href={chapterHref(c.slug)} prefetch={false} aria-current={c.slug === currentSlug ? 'page' : undefined}>
               <span className="visually-hidden">Chapter {c.number}: </span>
               {c.title}
             </Link>

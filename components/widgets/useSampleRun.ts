@@ -63,7 +63,7 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
           setState((s) => ({ ...s, status: 'loading', loaded: msg.loaded, total: msg.total }));
           return;
         case 'step': {
-          msSum += msg.ms;
+          if (msg.step >= 0) msSum += msg.ms; // step -1 is x_T, decoded without a network call
           if (firstMs === null) firstMs = performance.now() - sent;
           onStepRef.current?.(msg, req.id);
           const fm = firstMs;
@@ -73,7 +73,7 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
             step: msg.step + 1,
             totalSteps: msg.totalSteps,
             grid: msg.grid.length > 0 ? msg.grid : s.grid,
-            msPerStep: msSum / (msg.step + 1),
+            msPerStep: msg.step >= 0 ? msSum / (msg.step + 1) : s.msPerStep,
             firstPictureMs: fm,
             error: null,
             requestId: req.id,

@@ -7,7 +7,7 @@
  *   node tests/e2e/run.mjs    runs against the existing out/ (after npm run build)
  *
  * CHROMIUM_PATH overrides /usr/bin/chromium. Screenshots and page-weight.json go to artifacts/.
- * E2E_ONLY=name runs only the spec files whose name contains it.
+ * E2E_ONLY=name[,name...] runs only the spec files whose name contains one of them.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,8 +23,8 @@ after(async () => {
   console.log(`# e2e wall time ${((performance.now() - started) / 1000).toFixed(1)} s (server + browser start, all specs)`);
 });
 
-const only = process.env.E2E_ONLY;
+const only = process.env.E2E_ONLY?.split(',').filter(Boolean);
 const specs = readdirSync(here)
-  .filter((f) => f.endsWith('.spec.mjs') && (!only || f.includes(only)))
+  .filter((f) => f.endsWith('.spec.mjs') && (!only || only.some((name) => f.includes(name))))
   .sort();
 for (const spec of specs) await import(pathToFileURL(path.join(here, spec)).href);

@@ -26,6 +26,8 @@ describe('screenshots', () => {
           await s.page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
           await screenshot(s.page, `chapter02-${device}-${colorScheme}-top`);
           await screenshot(s.page, `chapter02-${device}-${colorScheme}-full`, { fullPage: true });
+          // The sticky header would cover the top of a close-up; pin it to the top of the page instead.
+          await s.page.addStyleTag({ content: '.site-header { position: static !important; }' });
           for (const widget of ['noise-schedule-explorer', 'forward-diffusion']) {
             const el = s.page.locator(`[data-widget="${widget}"]`);
             await el.scrollIntoViewIfNeeded();

@@ -53,6 +53,10 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
       totalTransferredKB: kb(done.reduce((n, [, r]) => n + r.bytes, 0)),
       byTypeKB: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, kb(v)])),
       scripts: scripts.map(([, r]) => ({ url: new URL(r.url).pathname, kB: kb(r.bytes) })).sort((a, b) => b.kB - a.kB),
+      other: done
+        .filter(([, r]) => r.type !== 'Script')
+        .map(([, r]) => ({ url: new URL(r.url).pathname, type: r.type, kB: kb(r.bytes) }))
+        .sort((a, b) => b.kB - a.kB),
     };
     writeArtifact('page-weight.json', report);
     console.log(`# page weight ${CHAPTER}: JS ${report.jsTransferredKB} kB gzip in ${report.jsFiles} files; everything ${report.totalTransferredKB} kB`);

@@ -1,7 +1,7 @@
 'use client';
 import { useMemo } from 'react';
 import { extent } from 'd3';
-import { SCHEDULE_LABELS } from '@/lib/diffusion/schedules';
+import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { formatDisplay, formatValue } from '@/components/widgets/shared/format';
 import { SCHEDULE_STYLE } from '@/components/widgets/shared/seriesStyle';
@@ -15,6 +15,9 @@ const BETA_AXES = [
   { value: 'log', label: 'logarithmic' },
   { value: 'linear', label: 'linear' },
 ] as const satisfies readonly { value: BetaAxis; label: string }[];
+
+// Phones show these in the readout table (the full label stays for screen readers and wide screens).
+const SHORT_LABELS: Record<ScheduleName, string> = { linear: 'Linear', 'scaled-linear': 'Scaled lin.', cosine: 'Cosine' };
 
 const fmtTick = (v: number) => {
   if (v === 0) return '0';
@@ -167,7 +170,10 @@ export function NoiseScheduleExplorer() {
                       strokeLinecap="round"
                     />
                   </svg>
-                  {SCHEDULE_LABELS[r.name]}
+                  <span className={styles.long}>{SCHEDULE_LABELS[r.name]}</span>
+                  <span className={styles.short} aria-hidden="true">
+                    {SHORT_LABELS[r.name]}
+                  </span>
                 </label>
               </th>
               <td data-testid={`nse-${r.name}-beta`} data-value={r.beta}>

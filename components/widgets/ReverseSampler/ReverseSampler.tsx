@@ -130,13 +130,13 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
         <div className={styles.filmPane}>
           <div className={styles.pair}>
             <figure>
-              <DigitCanvas values={film.xt} label={film.t !== null ? `x_t at t = ${film.t + 1}, decoded` : 'x_t'} className={styles.big} testId="rs-xt" />
+              <DigitCanvas values={film.xt} label={film.frame === 0 ? 'x_T: the starting noise, decoded' : `x after step ${film.frame} of ${film.frames - 1}, decoded`} className={styles.big} testId="rs-xt" />
               <figcaption>
                 <var>x</var><sub>t</sub>
               </figcaption>
             </figure>
             <figure>
-              <DigitCanvas values={film.x0} label={film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'predicted x_0'} className={styles.big} testId="rs-x0" />
+              <DigitCanvas values={film.x0} label={film.x0 && film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'no prediction yet'} className={styles.big} testId="rs-x0" />
               <figcaption>
                 predicted <var>x</var><sub>0</sub>
               </figcaption>
@@ -159,8 +159,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
               min={0}
               max={Math.max(0, film.frames - 1)}
               onChange={s.scrub}
-              valueText={film.t !== null ? `step ${film.frame + 1} of ${film.frames}, t = ${film.t + 1}` : 'no steps yet'}
-              display={film.t !== null ? <>{film.frame + 1} / {film.frames} · <var>t</var> = {film.t + 1}</> : '–'}
+              valueText={film.t === null ? 'no steps yet' : film.frame === 0 ? 'x_T, before the first step' : `step ${film.frame} of ${film.frames - 1}, network called at t = ${film.t + 1}`}
+              display={film.t === null ? '–' : film.frame === 0 ? <><var>x</var><sub>T</sub></> : <>{film.frame} / {film.frames - 1} · <var>t</var> = {film.t + 1}</>}
               disabled={film.frames < 2}
               className={styles.scrub}
               testId="rs-scrub"

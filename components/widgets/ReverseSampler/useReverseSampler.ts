@@ -26,9 +26,10 @@ export interface SamplerSettings {
 export const DEFAULT_SETTINGS: SamplerSettings = { label: -1, guidance: 4, steps: 50, sampler: 'ddim', eta: 0, seed: 1, traced: 0 };
 
 export interface Filmstrip {
+  /** Frame 0 is x_T (no prediction yet: its x0 is empty); frame k is the state after step k. */
   xt: Float32Array[];
   x0: Float32Array[];
-  /** The original timestep each frame's step started from (0-based). */
+  /** The original timestep (0-based) of each frame's network call; frame 0 (x_T) has T - 1. */
   t: number[];
 }
 
@@ -121,6 +122,7 @@ export function useReverseSampler(rootRef: RefObject<HTMLElement | null>, opts: 
 
   const f = film.current;
   const shown = Math.min(frame, Math.max(0, frames - 1));
+  const x0 = f.x0[shown];
   return {
     near,
     backend,
@@ -128,7 +130,7 @@ export function useReverseSampler(rootRef: RefObject<HTMLElement | null>, opts: 
     update,
     model,
     run,
-    film: { frames, frame: shown, playing, xt: f.xt[shown] ?? null, x0: f.x0[shown] ?? null, t: f.t[shown] ?? null, all: f },
+    film: { frames, frame: shown, playing, xt: f.xt[shown] ?? null, x0: x0 && x0.length > 0 ? x0 : null, t: f.t[shown] ?? null, all: f },
     scrub,
     togglePlay,
     reroll: () => update({ seed: rerollSeed(settings.seed) }),
