@@ -1,5 +1,8 @@
 /**
- * The decoders the worker can build from a folder named by a DiT folder's metadata ('vae'):
+ * The decoders the worker can build from the VAE folder a DiT folder names:
+ *
+ *   the tiny VAE (lib/vae)  model.json with userDefinedMetadata.config (VAE_V1 when absent); the DiT
+ *                          works on z = scaleFactor * E(x), so pictures are D(z / scaleFactor)
  *
  *   kind 'latent-preview'  a per-pixel linear map of the C latent channels to one grey value,
  *                          upsampled to S x S by repetition (the cheap preview Stable Diffusion UIs
@@ -13,6 +16,8 @@ import { tf } from '../tf';
 import type { WeightsManifestFile } from '../weights';
 import { loadWeights } from '../weights';
 import type { LatentDecoder } from './model-loader';
+import { TinyVAE } from '../vae/model';
+import { VAE_V1, parameterShapes, type VAEConfig } from '../vae/config';
 
 function latentPreview(manifest: WeightsManifestFile, shards: ArrayBuffer[]): LatentDecoder {
   const meta = manifest.userDefinedMetadata ?? {};
@@ -37,8 +42,30 @@ function latentPreview(manifest: WeightsManifestFile, shards: ArrayBuffer[]): La
   };
 }
 
-export function makeVaeDecoder(manifest: WeightsManifestFile, shards: ArrayBuffer[]): LatentDecoder {
+function tinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null): LatentDecoder {
+  if (!(scaleFactor !== null && Number.isFinite(scaleFactor) && scaleFactor > 0)) {
+    throw new Error('no latent scale factor: neither the DiT folder nor the VAE folder states scaleFactor');
+  }
+  const config = (manifest.userDefinedMetadata?.config as VAEConfig | undefined) ?? VAE_V1;
+  const tensors = loadWeights(manifest, shards, parameterShapes(config));
+  const vae = new TinyVAE(config);
+  try {
+    vae.loadStateDict(tensors);
+  } catch (e) {
+    vae.dispose();
+    throw e;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return {
+    imageSize: config.imageSize,
+    decode: (z) => tf.tidy(() => vae.decode(tf.div(z, scaleFactor)) as tf.Tensor4D),
+    dispose: () => vae.dispose(),
+  };
+}
+
+export function makeVaeDecoder(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null): LatentDecoder {
   const kind = manifest.userDefinedMetadata?.kind;
   if (kind === 'latent-preview') return latentPreview(manifest, shards);
-  throw new Error(`no decoder for a folder of kind '${String(kind)}'`);
+  return tinyVae(manifest, shards, scaleFactor);
 }

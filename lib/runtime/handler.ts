@@ -180,14 +180,17 @@ export class ModelRuntime {
       }
       const started = this.env.now();
       run = new SamplingRun(model.sampler, req);
-      let lastGrid = -Infinity;
+      // The first picture: x_T decoded, at once (no network call), so a change shows within a frame or two.
+      let t0 = this.env.now();
+      this.env.post({ type: 'step', id, ...(await run.start(true)), ms: this.env.now() - t0 });
+      let lastGrid = t0;
       while (!run.done) {
         await this.env.yieldToEvents();
         if (state.cancelled) {
           this.env.post({ type: 'cancelled', id, atStep: run.stepsTaken });
           return;
         }
-        const t0 = this.env.now();
+        t0 = this.env.now();
         const last = run.stepsTaken === run.totalSteps - 1;
         const withGrid = last || t0 - lastGrid >= req.previewEveryMs;
         if (withGrid) lastGrid = t0;

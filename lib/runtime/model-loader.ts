@@ -4,10 +4,13 @@
  *
  * A folder (public/models/NAME-vK/) is what lib/weights writes: model.json (TensorFlow.js's weights
  * manifest plus shardByteLengths and userDefinedMetadata) and group1-shardKofN.bin. A DiT folder's
- * metadata holds { kind: 'DiT', config } (lib/dit/weights.ts saveDiT) and may name
- *   vae           the VAE folder whose decoder maps its latents to pictures (default DEFAULT_VAE)
- *   preset        the preset name shown to the reader (default: derived from the config)
- *   schedule, numTimesteps   the training noise schedule (default linear, 1000: DiT's)
+ * metadata holds { kind: 'DiT', config } (lib/dit/weights.ts saveDiT). Its optional manifest.json
+ * (scripts/train/dit-ship.ts) and the metadata may name
+ *   vae (data.latents.vae)                  the VAE folder (default DEFAULT_VAE)
+ *   scaleFactor (data.latents.scaleFactor)  z = scaleFactor * E(x), as the DiT was trained
+ *   preset                                  the preset name shown to the reader
+ *   schedule, numTimesteps                  the training noise schedule (default linear, 1000: DiT's)
+ * A VAE folder may state scaleFactor too (its manifest.json or metadata); the DiT's wins.
  * Weight names are the official state_dict keys with PyTorch shapes (architecture.md).
  *
  * Verification, each failure a sentence for the reader: every shard has the byte size the manifest
@@ -35,7 +38,29 @@ export interface LatentDecoder {
 }
 
 /** Builds the decoder from a VAE folder's manifest and shards (the VAE module's loader checks them). */
-export type DecoderFactory = (manifest: WeightsManifestFile, shards: ArrayBuffer[]) => LatentDecoder;
+export type DecoderFactory = (manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null) => LatentDecoder;
+
+/** An optional JSON file (a folder's manifest.json): null when absent or unreadable. */
+async function optionalJson(url: string, env: Pick<LoaderEnv, 'fetch'>): Promise<Record<string, unknown> | null> {
+  try {
+    const res = await env.fetch(url);
+    if (!res.ok) return null;
+    const v = (await res.json()) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function positive(...xs: unknown[]): number | null {
+  const v = xs.find((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
+  return typeof v === 'number' ? v : null;
+}
+
+/** A repository path (public/models/vae-v1) or site path (models/vae-v1) as a site path. */
+function sitePath(p: string): string {
+  return p.replace(/^\.?\/?public\//, '').replace(/^\/+/, '');
+}
 
 export interface LoaderEnv {
   fetch: FetchLike;
@@ -165,8 +190,15 @@ export async function loadDiTModel(
     throw new RuntimeError('weights', `${folder}/model.json: ${(e as Error).message}`);
   }
   const meta = manifest.userDefinedMetadata ?? {};
-  const vaeFolder = joinUrl(baseUrl, typeof meta.vae === 'string' ? meta.vae : DEFAULT_VAE);
+  const ship = (await optionalJson(joinUrl(folder, 'manifest.json'), env)) ?? {};
+  const latents = ((ship.data as Record<string, unknown> | undefined)?.latents ?? {}) as Record<string, unknown>;
+  const vaePath = typeof meta.vae === 'string' ? meta.vae : typeof latents.vae === 'string' ? latents.vae : DEFAULT_VAE;
+  const vaeFolder = joinUrl(baseUrl, sitePath(vaePath));
   const vaeManifest = await fetchManifest(vaeFolder, env);
+  const vaeShip = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
+  const vaeMeta = vaeManifest.userDefinedMetadata ?? {};
+  const scaleFactor = positive(meta.scaleFactor, latents.scaleFactor, vaeShip.scaleFactor, vaeShip.latentScaleFactor,
+    (vaeShip.latent as Record<string, unknown> | undefined)?.scaleFactor, vaeMeta.scaleFactor, vaeMeta.latentScaleFactor);
 
   // One progress bar over both folders: the DiT's bytes, then the VAE's.
   const ditBytes = folderBytes(manifest);
@@ -183,7 +215,7 @@ export async function loadDiTModel(
   }
   let decoder: LatentDecoder;
   try {
-    decoder = env.makeDecoder(vaeManifest, vae.shards);
+    decoder = env.makeDecoder(vaeManifest, vae.shards, scaleFactor);
   } catch (e) {
     net.dispose();
     await vae.forget();
@@ -207,7 +239,7 @@ export async function loadDiTModel(
   return {
     sampler,
     info: {
-      preset: typeof meta.preset === 'string' ? meta.preset : presetName(config),
+      preset: typeof meta.preset === 'string' ? meta.preset : typeof ship.preset === 'string' ? ship.preset : presetName(config),
       parameters,
       numTimesteps,
       numClasses: config.numClasses,

@@ -82,7 +82,10 @@ export type WorkerResponse =
   | {
       type: 'step';
       id: number;
-      /** 0-based index of the step just taken, of totalSteps. */
+      /**
+       * 0-based index of the step just taken, of totalSteps; -1 for the starting noise x_T, sent
+       * before the first network call (x0 is then empty and t is T - 1, where the first step starts).
+       */
       step: number;
       totalSteps: number;
       /** The original (1000-step) timestep this step started from, 0-based like the official code. */

@@ -189,6 +189,29 @@ export class SamplingRun {
     return { step: this.stepCount - 1, totalSteps: this.totalSteps, t: this.diffusion.timestepMap[i], xt, x0, grid };
   }
 
+  /**
+   * The starting noise x_T decoded, before any network call: the first picture a reader sees after a
+   * change, one decoder call away (step -1; no predicted x_0 yet, so x0 is empty).
+   */
+  async start(withGrid: boolean): Promise<StepOutput> {
+    if (!this.x || this.stepCount > 0) throw new Error('SamplingRun.start before the first step only');
+    const tr = this.p.traceIndex;
+    const x = this.x;
+    const empty = new Float32Array(0);
+    if (tr < 0 && !withGrid) return { step: -1, totalSteps: this.totalSteps, t: this.model.betas.length - 1, xt: empty, x0: empty, grid: empty };
+    const pics = tf.tidy(() => this.model.decode(withGrid ? x : tf.slice(x, [tr, 0, 0, 0], [1, -1, -1, -1])));
+    try {
+      const data = (await pics.data()) as Float32Array;
+      const s = pics.shape[1]! * pics.shape[2]!;
+      const grid = withGrid ? Float32Array.from(data) : empty;
+      const xt = tr < 0 ? empty : withGrid ? data.slice(tr * s, (tr + 1) * s) : Float32Array.from(data);
+      // x_T is the state at the last training timestep (0-based T - 1), where the first step starts.
+      return { step: -1, totalSteps: this.totalSteps, t: this.model.betas.length - 1, xt, x0: empty, grid };
+    } finally {
+      pics.dispose();
+    }
+  }
+
   /** The final pictures: the decoded x_0 (the sample after the last step). */
   async finish(): Promise<FinalOutput> {
     if (!this.done || !this.x) throw new Error('SamplingRun.finish before the last step');

@@ -102,14 +102,14 @@ describe('model in the browser', () => {
       const cell = (c) => Array.from({ length: 32 * 32 }, (_, k) => grid[4 * ((Math.floor(k / 32)) * width + c * 33 + (k % 32))]);
       assert.notDeepEqual(cell(0), cell(1), 'two seeds give two different pictures');
 
-      // Filmstrip: one frame per step, play and scrub once computed.
+      // Filmstrip: x_T and one frame per step, play and scrub once computed.
       const steps = Number(await attr(s.page, RS, 'total-steps'));
-      assert.equal(await s.page.locator('[data-testid="rs-scrub"]').getAttribute('max'), String(steps - 1));
+      assert.equal(await s.page.locator('[data-testid="rs-scrub"]').getAttribute('max'), String(steps));
       const xtAt = async () => s.page.evaluate(() => document.querySelector('[data-testid="rs-xt"]').toDataURL());
       const last = await xtAt();
       await setRange(s.page, 'rs-scrub', 0);
       await s.page.waitForTimeout(50);
-      assert.notEqual(await xtAt(), last, 'scrubbing to step 1 shows another x_t');
+      assert.notEqual(await xtAt(), last, 'scrubbing back to x_T shows another picture');
       assert.equal(await s.page.locator('[data-testid="rs-play"]').isEnabled(), true);
       await s.page.locator('[data-testid="rs-play"]').click();
       await s.page.waitForTimeout(400);

@@ -68,8 +68,19 @@ describe('model worker handler', () => {
     await h.rt.handle({ type: 'sample', id: 2, ...params });
     await h.rt.idle();
     const msgs = h.of(2);
-    const steps = msgs.filter((m) => m.type === 'step');
-    expect(steps.length).toBe(8);
+    const all = msgs.filter((m) => m.type === 'step');
+    expect(all.length).toBe(9);
+    // First: x_T decoded, before any network call (step -1, no prediction yet).
+    const start = all[0];
+    if (start.type === 'step') {
+      expect(start.step).toBe(-1);
+      expect(start.t).toBe(999);
+      expect(start.x0.length).toBe(0);
+      expect(start.xt.length).toBe(1024);
+      expect(start.grid.length).toBe(4 * 1024);
+      expect(Array.from(start.xt)).toEqual(Array.from(start.grid.subarray(0, 1024)));
+    }
+    const steps = all.slice(1);
     steps.forEach((s, i) => {
       if (s.type !== 'step') return;
       expect(s.step).toBe(i);
@@ -96,7 +107,7 @@ describe('model worker handler', () => {
     await h.rt.handle({ type: 'load', id: 1, model: params.model });
     await h.rt.handle({ type: 'sample', id: 10, ...params, steps: 40 });
     // Let it run a few steps, then ask for something else.
-    while (h.of(10).filter((m) => m.type === 'step').length < 3) await new Promise((r) => setTimeout(r, 5));
+    while (h.of(10).filter((m) => m.type === 'step').length < 4) await new Promise((r) => setTimeout(r, 5));
     await h.rt.handle({ type: 'sample', id: 11, ...params, labels: [9, 9, 9, 9] });
     await h.rt.idle();
     const first = h.of(10);
