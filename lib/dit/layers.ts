@@ -42,11 +42,12 @@ const linear2d = tf.customGrad((...args: GradArgs) => {
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [xs, ws] = saved as tf.Tensor2D[];
       const dy2 = dy as tf.Tensor2D; // (M, out)
-      const dyT = transpose2d(dy2) as tf.Tensor2D; // (out, M)
+      const m = xs.shape[0];
+      const outF = dy2.shape[1];
       const dx = tf.matMul(dy2, ws); // (M, in)
-      const dw = tf.matMul(dyT, xs); // (out, in)
-      // Summing the innermost axis of dy^T avoids the transpose wasm's Sum does for axis 0.
-      const db = tf.sum(dyT, 1); // (out)
+      const dw = tf.matMul(transpose2d(dy2) as tf.Tensor2D, xs); // (out, in) = dy^T x
+      // db = 1^T dy as a matmul: wasm's Sum over axis 0 transposes first (0.2 vs 7 ms at M = 4096).
+      const db = tf.reshape(tf.matMul(tf.ones([1, m]) as tf.Tensor2D, dy2), [outF]); // (out)
       return [dx, dw, db];
     },
   };

@@ -19,9 +19,14 @@ const target = tf.randomNormal([batch, 8, 8, 8]);
 const step = () => opt.minimize(() => tf.mean(tf.squaredDifference(model.forward(x, t, y, { train: true }), target)) as tf.Scalar, true, model.trainableVariables)!;
 for (let i = 0; i < 2; i++) (await step()).dispose?.();
 const t0 = performance.now();
-const reps = 3;
+const cpu0 = process.cpuUsage();
+const reps = Number(process.env.REPS ?? 3);
 for (let i = 0; i < reps; i++) { const c = step(); await c.data(); c.dispose(); }
-console.log(`${backend} batch ${batch}: step ${((performance.now() - t0) / reps / 1000).toFixed(3)} s`);
+const cpu = process.cpuUsage(cpu0);
+// CPU time of this (single-threaded) process is what the step would take on an idle core; wall time
+// also counts waiting for the core when other jobs share the machine.
+console.log(`${backend} batch ${batch}: step wall ${((performance.now() - t0) / reps / 1000).toFixed(3)} s, cpu ${((cpu.user + cpu.system) / 1e6 / reps).toFixed(3)} s`);
+if (process.env.NOPROFILE) process.exit(0);
 const prof = await tf.profile(() => { const c = step(); return c; });
 const byKernel = new Map<string, number>();
 for (const k of prof.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench [-- --batches 64,256 --reps 5 --no-cpu]`: speed of the default mini DiT (DEFAULT_MINI)
+ * on this machine. For each batch size: the forward pass and the training step (forward, backward,
+ * Adam) on tfjs-wasm (one thread, as Node runs it), tfjs-wasm data-parallel over two threads, and the
+ * tfjs cpu backend; and the same model in PyTorch (tests/reference/dit_reference.py, OpenBLAS), timed
+ * at the start and at the end of the run. Writes scripts/bench/results.json (committed) and prints it.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { tf } from '../lib/tf';
+import { useNodeBackend, type NodeBackend } from '../lib/node-backend';
+import { DiT } from '../lib/dit/model';
+import { DEFAULT_MINI, getPreset, type DiTConfig } from '../lib/dit/config';
+import { params } from '../lib/dit/flops';
+import { parseArgs, intOption } from './cli/args';
+import { DataParallel } from './bench/data-parallel';
+import type { Batch } from './bench/replica';
+
+interface Timing { medianS: number; minS: number; reps: number }
+type Results = Record<string, { forward: Timing; trainStep: Timing }>;
+
+const { options } = parseArgs(process.argv.slice(2));
+const batches = String(options.batches ?? '64,256').split(',').map(Number);
+const reps = intOption(options, 'reps', 5);
+const withCpu = !options['no-cpu'];
+const config: DiTConfig = getPreset(DEFAULT_MINI);
+const LR = 1e-4;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+}
+
+async function measure(fn: () => unknown | Promise<unknown>, warmup: number, n: number): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return { medianS: median(times), minS: Math.min(...times), reps: n };
+}
+
+/** A deterministic batch (mulberry32), so every backend sees the same numbers. */
+function makeBatch(n: number, seed = 1): Batch {
+  let a = seed;
+  const rand = () => { a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const I = config.inputSize, C = config.inChannels;
+  return {
+    n,
+    x: Float32Array.from({ length: n * I * I * C }, gauss),
+    t: Float32Array.from({ length: n }, () => Math.floor(rand() * 1000)),
+    y: Int32Array.from({ length: n }, () => Math.floor(rand() * (config.numClasses + 1))),
+    target: Float32Array.from({ length: n * I * I * 2 * C }, gauss),
+  };
+}
+
+/** Single-thread tfjs: optimizer.minimize, as a training loop would call it. */
+async function benchTfjs(backend: NodeBackend): Promise<Results> {
+  await useNodeBackend(backend);
+  const model = new DiT(config, 0);
+  const opt = tf.train.adam(LR);
+  const out: Results = {};
+  const slow = backend === 'cpu';
+  for (const n of batches) {
+    const b = makeBatch(n);
+    const I = config.inputSize, C = config.inChannels;
+    const x = tf.tensor4d(b.x, [n, I, I, C]); const t = tf.tensor1d(b.t); const y = tf.tensor1d(b.y, 'int32');
+    const target = tf.tensor4d(b.target, [n, I, I, 2 * C]);
+    const forward = () => { const o = model.forward(x, t, y); o.dataSync(); o.dispose(); };
+    const step = () => {
+      const loss = opt.minimize(() => tf.mean(tf.squaredDifference(model.forward(x, t, y, { train: true }), target)) as tf.Scalar, true, model.trainableVariables)!;
+      loss.dataSync();
+      loss.dispose();
+    };
+    const r = slow ? (n > 64 ? 1 : 2) : (n > 64 ? Math.max(3, Math.ceil(reps / 2)) : reps);
+    out[n] = { forward: await measure(forward, 1, r), trainStep: await measure(step, slow ? 1 : 2, r) };
+    tf.dispose([x, t, y, target]);
+    console.error(`  ${backend} batch ${n}: forward ${out[n].forward.medianS.toFixed(3)} s, step ${out[n].trainStep.medianS.toFixed(3)} s`);
+  }
+  model.dispose();
+  opt.dispose();
+  return out;
+}
+
+async function benchDataParallel(): Promise<{ results: Results; check: Record<string, number> }> {
+  await useNodeBackend('wasm');
+  const dp = await DataParallel.create(config, 0, LR);
+  const out: Results = {};
+  for (const n of batches) {
+    const b = makeBatch(n);
+    const r = n > 64 ? Math.max(3, Math.ceil(reps / 2)) : reps;
+    out[n] = { forward: await measure(() => dp.forward(b), 1, r), trainStep: await measure(() => dp.step(b), 2, r) };
+    console.error(`  wasm x2 batch ${n}: forward ${out[n].forward.medianS.toFixed(3)} s, step ${out[n].trainStep.medianS.toFixed(3)} s`);
+  }
+  const drift = await dp.replicaDrift();
+  await dp.dispose();
+  // The two halves' averaged gradients equal the whole batch's (label dropout off, so both see the same labels).
+  const b = makeBatch(64, 7);
+  const dp2 = await DataParallel.create(config, 3, LR);
+  // Train a few steps first so that no layer is still at its zero initialisation.
+  for (let i = 0; i < 3; i++) await dp2.step(makeBatch(64, 100 + i));
+  const split = await dp2.averagedGrads(b, false);
+  const whole = dp2.main.grads(b, false);
+  let diff = 0, scale = 0;
+  whole.grads.forEach((g, i) => { for (let j = 0; j < g.length; j++) { diff = Math.max(diff, Math.abs(g[j] - split.grads[i][j])); scale = Math.max(scale, Math.abs(g[j])); } });
+  await dp2.dispose();
+  return { results: out, check: { replicaDriftAfterBench: drift, maxGradDiffSplitVsWholeBatch: diff, maxAbsGrad: scale, lossSplit: split.loss, lossWhole: whole.loss } };
+}
+
+function benchTorch(threads: number): { threads: number; results: Results; [k: string]: unknown } {
+  const r = spawnSync('/usr/bin/python3', ['scripts/bench/torch_bench.py', '--input', String(config.inputSize),
+    '--channels', String(config.inChannels), '--patch', String(config.patchSize), '--hidden', String(config.hiddenSize),
+    '--depth', String(config.depth), '--heads', String(config.numHeads), '--classes', String(config.numClasses),
+    '--batches', batches.join(','), '--threads', String(threads), '--reps', String(reps)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch_bench.py failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  for (const n of batches) console.error(`  torch ${threads}t batch ${n}: forward ${j.results[n].forward.medianS.toFixed(3)} s, step ${j.results[n].trainStep.medianS.toFixed(3)} s`);
+  return j;
+}
+
+const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+const started = new Date().toISOString();
+const loadStart = load();
+console.error(`bench ${DEFAULT_MINI} (${params(config)} parameters), batches ${batches.join(', ')}, load ${loadStart.join(' ')}`);
+const torchStart = [benchTorch(2), benchTorch(1)];
+const wasm = await benchTfjs('wasm');
+const dp = await benchDataParallel();
+const cpu = withCpu ? await benchTfjs('cpu') : null;
+const torchEnd = [benchTorch(2), benchTorch(1)];
+const loadEnd = load();
+
+// PyTorch reference per measurement: its best median over thread counts and over the two runs.
+const torchRuns = [...torchStart, ...torchEnd];
+const ratios: Record<string, Record<string, Record<string, number>>> = {};
+for (const n of batches) {
+  ratios[n] = {};
+  for (const k of ['forward', 'trainStep'] as const) {
+    const ref = Math.min(...torchRuns.map((r) => r.results[n][k].medianS));
+    ratios[n][k] = {
+      torchBestS: ref,
+      wasmOverTorch: wasm[n][k].medianS / ref,
+      wasm2ThreadsOverTorch: dp.results[n][k].medianS / ref,
+      ...(cpu ? { cpuOverTorch: cpu[n][k].medianS / ref } : {}),
+    };
+  }
+}
+const tfjsVersion = JSON.parse(readFileSync('node_modules/@tensorflow/tfjs-core/package.json', 'utf8')).version;
+const report = {
+  what: `${DEFAULT_MINI}: forward (inference) and training step (forward + backward + Adam, MSE loss on the full output) per batch, seconds (median of reps)`,
+  started, finished: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAvgStart: loadStart, loadAvgEnd: loadEnd, node: process.version, tfjs: tfjsVersion,
+    note: 'The 2 cores are shared with other jobs; the load averages show how busy the machine was.' },
+  config, params: params(config),
+  tfjs: { wasm1Thread: wasm, wasm2ThreadsDataParallel: dp.results, cpu, dataParallelCheck: dp.check },
+  torch: { start: torchStart, end: torchEnd },
+  ratios,
+};
+mkdirSync('scripts/bench', { recursive: true });
+writeFileSync('scripts/bench/results.json', JSON.stringify(report, null, 1) + '\n');
+console.log(JSON.stringify({ ratios, dataParallelCheck: dp.check, load: [loadStart, loadEnd] }, null, 1));
+process.exit(0);
