@@ -70,7 +70,8 @@ describe('pages', () => {
     try {
       const res = await s.goto('/no-such-page/');
       assert.equal(res.status(), 404);
-      assert.match(await s.page.locator('body').innerText(), /404|could not be found/i);
+      assert.match(await s.page.locator('h1').innerText(), /Page not found/);
+      assert.equal(await s.page.locator('main a[href="/#chapters"]').count(), 1, 'links back to the chapters');
     } finally {
       await s.close();
     }
@@ -132,6 +133,39 @@ describe('pages', () => {
       await summary.focus();
       await s.page.keyboard.press('Enter');
       assert.ok(await tocLink.isVisible(), 'opens with the keyboard');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('keyboard: skip link first, then every control is reachable with Tab and shows a focus ring', async () => {
+    const s = await openPage();
+    try {
+      const { page } = s;
+      await s.goto('/chapters/diffusion-step-by-step/');
+      await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
+      await page.keyboard.press('Tab');
+      const skip = await page.evaluate(() => {
+        const el = document.activeElement;
+        return { text: el?.textContent, top: el?.getBoundingClientRect().top };
+      });
+      assert.equal(skip.text, 'Skip to content');
+      assert.ok(skip.top >= 0, 'the skip link shows when focused');
+
+      const wanted = new Set(['nse-t', 'nse-beta-axis', 'fd-digit', 'fd-sample', 'fd-schedule', 'fd-t', 'fd-reroll']);
+      const seen = new Map();
+      for (let i = 0; i < 250 && seen.size < wanted.size; i++) {
+        await page.keyboard.press('Tab');
+        const info = await page.evaluate(() => {
+          const el = document.activeElement;
+          const style = el ? getComputedStyle(el) : null;
+          return { id: el?.getAttribute('data-testid'), outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+        });
+        if (info.id && wanted.has(info.id)) seen.set(info.id, info.outline);
+      }
+      assert.deepEqual([...seen.keys()].sort(), [...wanted].sort(), 'every widget control is reachable with Tab');
+      for (const [id, outline] of seen) assert.match(outline, /^solid [1-9]/, `${id} shows a focus ring (${outline})`);
       s.assertClean();
     } finally {
       await s.close();
