@@ -60,7 +60,12 @@ export function checkLatentDataset(d: LatentDataset): void {
   if (d.std && d.std.length !== d.count * per) throw new Error(`LatentDataset: std has ${d.std.length} values, expected ${d.count * per}`);
 }
 
-export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: LatentDataset, opts: DiTTaskOptions = {}): TrainTask<DiTBatch> {
+/** The task, plus what a data-parallel step needs to draw a batch's randomness itself. */
+export interface DiTTask extends TrainTask<DiTBatch> {
+  drawOptions: DrawOptions;
+}
+
+export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: LatentDataset, opts: DiTTaskOptions = {}): DiTTask {
   checkLatentDataset(data);
   const cfg = model.config;
   if (data.size !== cfg.inputSize || data.channels !== cfg.inChannels) {
@@ -72,10 +77,11 @@ export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: La
   if (mode === 'posterior' && !data.std) throw new Error("createDiTTask: latentMode 'posterior' needs the posterior std in the latent dataset");
   const per = latentSize(data);
   const params = Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !FROZEN_PARAMETERS.has(k)));
-  const shape: [number, number, number, number] = [0, data.size, data.size, data.channels];
+  const drawOpts: DrawOptions = { numTimesteps: diffusion.numTimesteps, numClasses: cfg.numClasses, dropProb: cfg.classDropoutProb, size: data.size, channels: data.channels };
 
   return {
     params,
+    drawOptions: drawOpts,
     datasetSize: data.count,
     makeBatch(indices: Int32Array): DiTBatch {
       const n = indices.length;
@@ -91,28 +97,71 @@ export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: La
       return { n, mean, std, labels };
     },
     loss(batch: DiTBatch, rng: TrainRng): LossResult {
-      const { n } = batch;
-      const size = n * per;
-      // Draw order is fixed (posterior, timesteps, label dropout, noise) so a resume replays it exactly.
-      const z = new Float32Array(size);
-      if (batch.std) {
-        const e = rng.normalArray(size);
-        for (let k = 0; k < size; k++) z[k] = batch.mean[k] + batch.std[k] * e[k];
-      } else z.set(batch.mean);
-      const t = uniformTimesteps(n, diffusion.numTimesteps, rng);
-      const y = cfg.classDropoutProb > 0 ? dropLabelsForCfg(batch.labels, cfg.numClasses, rng, cfg.classDropoutProb) : batch.labels;
-      const noise = rng.normalArray(size);
-      const s: [number, number, number, number] = [n, shape[1], shape[2], shape[3]];
-      const x0 = tf.tensor4d(z, s); // (N, H, W, C)
-      const eps = tf.tensor4d(noise, s); // (N, H, W, C)
-      // Labels are already dropped from the training RNG, so the model runs with train: false
-      // (its own dropout would draw from tfjs's RNG, which a checkpoint cannot capture).
-      const fn = (x: tf.Tensor4D, tt: tf.Tensor1D, yy: tf.Tensor1D) => model.forward(x, tt, yy, { train: false });
-      const l = diffusion.trainingLosses(fn, x0, t, y, eps);
-      const loss = tf.mean(l.loss) as tf.Scalar;
-      const metrics: Record<string, tf.Scalar> = { mse: tf.mean(l.mse) as tf.Scalar };
-      if (l.vb) metrics.vb = tf.mean(l.vb) as tf.Scalar;
-      return { loss, metrics };
+      return ditLossOnDraws(model, diffusion, drawDiTStep(batch, rng, drawOpts));
     },
   };
+}
+
+/** Everything random about one step, drawn on the JS side (so it can also be split across workers). */
+export interface DiTStepDraws {
+  n: number;
+  /** (N, H, W, C) latent side and channels. */
+  size: number;
+  channels: number;
+  /** x_0: posterior samples (or means), N*H*W*C. */
+  z: Float32Array;
+  /** Timestep indices (N). */
+  t: Int32Array;
+  /** Labels after CFG dropout (N); numClasses is the null class. */
+  y: Int32Array;
+  /** eps (N*H*W*C). */
+  noise: Float32Array;
+}
+
+/**
+ * The step's draws from the training RNG, in a fixed order (posterior, timesteps, label dropout,
+ * noise) so that a resume replays them exactly.
+ */
+export interface DrawOptions {
+  numTimesteps: number;
+  numClasses: number;
+  /** CFG label-dropout probability. */
+  dropProb: number;
+  size: number;
+  channels: number;
+}
+
+export function drawDiTStep(batch: DiTBatch, rng: TrainRng, o: DrawOptions): DiTStepDraws {
+  const { n } = batch;
+  const total = batch.mean.length;
+  const z = new Float32Array(total);
+  if (batch.std) {
+    const e = rng.normalArray(total);
+    for (let k = 0; k < total; k++) z[k] = batch.mean[k] + batch.std[k] * e[k];
+  } else z.set(batch.mean);
+  const t = uniformTimesteps(n, o.numTimesteps, rng);
+  const y = o.dropProb > 0 ? dropLabelsForCfg(batch.labels, o.numClasses, rng, o.dropProb) : Int32Array.from(batch.labels);
+  const noise = rng.normalArray(total);
+  return { n, size: o.size, channels: o.channels, z, t, y, noise };
+}
+
+/** Items lo..hi-1 of a step's draws. */
+export function sliceDraws(d: DiTStepDraws, lo: number, hi: number): DiTStepDraws {
+  const per = d.z.length / d.n;
+  return { n: hi - lo, size: d.size, channels: d.channels, z: d.z.slice(lo * per, hi * per), t: d.t.slice(lo, hi), y: d.y.slice(lo, hi), noise: d.noise.slice(lo * per, hi * per) };
+}
+
+/** The batch-mean training loss (Eq. l-hybrid with learned sigma, else Eq. l-simple) for given draws. */
+export function ditLossOnDraws(model: DiT, diffusion: GaussianDiffusion, d: DiTStepDraws): LossResult {
+  const s: [number, number, number, number] = [d.n, d.size, d.size, d.channels];
+  const x0 = tf.tensor4d(d.z, s); // (N, H, W, C)
+  const eps = tf.tensor4d(d.noise, s); // (N, H, W, C)
+  // Labels are already dropped from the training RNG, so the model runs with train: false
+  // (its own dropout would draw from tfjs's RNG, which a checkpoint cannot capture).
+  const fn = (x: tf.Tensor4D, tt: tf.Tensor1D, yy: tf.Tensor1D) => model.forward(x, tt, yy, { train: false });
+  const l = diffusion.trainingLosses(fn, x0, d.t, d.y, eps);
+  const loss = tf.mean(l.loss) as tf.Scalar;
+  const metrics: Record<string, tf.Scalar> = { mse: tf.mean(l.mse) as tf.Scalar };
+  if (l.vb) metrics.vb = tf.mean(l.vb) as tf.Scalar;
+  return { loss, metrics };
 }

@@ -5,7 +5,8 @@
  *   scale-<s>-p<p> | scaling    the 3 x 3 scaling grid
  *   dit-all                     all of the above, two recipes at a time (both cores)
  * Options: --steps N (stop early at step N), --stop-at ISO-TIME (checkpoint and stop at that time),
- * --jobs 1|2 (parallel training processes for groups; default 2), --no-ship (train only).
+ * --threads 1|2 (one recipe on one core, or each batch split over two: dit-dp.ts), --jobs 1|2
+ * (parallel training processes for groups; default 2), --no-ship (train only).
  * Every run resumes from checkpoints/dit-<name>/train.ckpt; a finished run is then evaluated and
  * shipped (scripts/train/dit-ship.ts) unless --no-ship.
  */
@@ -17,7 +18,7 @@ import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
 import { trainDiT, type TrainRunResult } from './dit';
 import { loadShippedVAE, trainLatents } from './dit-latents';
 
-export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--jobs 1|2] [--no-ship]';
+export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship]';
 
 export function isDiTRecipeName(name: string): boolean {
   try {
@@ -41,7 +42,9 @@ async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, 
   }
   const stopAt = typeof o['stop-at'] === 'string' ? Date.parse(o['stop-at']) : undefined;
   if (stopAt !== undefined && Number.isNaN(stopAt)) throw new UsageError(`--stop-at needs an ISO time (got ${String(o['stop-at'])})`);
-  const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt });
+  const threads = intOption(o, 'threads', 1);
+  if (threads !== 1 && threads !== 2) throw new UsageError('--threads is 1 or 2');
+  const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt, threads });
   const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
   if (res.finished && !o['no-ship']) {
     const { shipDiT } = await import('./dit-ship');
@@ -75,7 +78,7 @@ async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): 
 }
 
 export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
-  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'no-ship']);
+  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship']);
   const [name] = args.positional;
   if (!name) throw new UsageError('train needs a recipe name');
   const recipes = expandDiTRecipes(name);

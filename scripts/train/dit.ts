@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { tf } from '../../lib/tf';
 import { DiT } from '../../lib/dit/model';
 import { createDiffusion } from '../../lib/diffusion/respace';
-import { createDiTTask, type LatentDataset } from '../../lib/train/ditTask';
-import { Trainer, type TrainerMeta } from '../../lib/train/loop';
+import { createDiTTask, type DiTBatch, type LatentDataset } from '../../lib/train/ditTask';
+import { Trainer, type TrainerMeta, type TrainOptions } from '../../lib/train/loop';
 import { decodeCheckpoint } from '../../lib/train/checkpoint';
 import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from '../../lib/train/node';
 import type { DiTRecipe } from './dit-recipes';
@@ -31,18 +31,31 @@ export function warmupConstant(peak: number, warmup: number): (step: number) => 
   return (step) => (step < warmup ? (peak * (step + 1)) / warmup : peak);
 }
 
-export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<ReturnType<ReturnType<typeof createDiTTask>['makeBatch']>> } {
+function trainerOptions(r: DiTRecipe, totalSteps: number): TrainOptions {
+  return { seed: r.seed, batchSize: r.batchSize, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps), ema: { decay: r.emaDecay, warmup: true } };
+}
+
+export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<DiTBatch> } {
   const model = new DiT(r.config, r.seed);
   const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
   const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
-  const trainer = new Trainer(task, {
-    seed: r.seed, batchSize: r.batchSize, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps),
-    ema: { decay: r.emaDecay, warmup: true },
-  });
+  return { model, trainer: new Trainer(task, trainerOptions(r, totalSteps)) };
+}
+
+/** makeTrainer with `threads` 2: the data-parallel trainer (dit-dp.ts), one worker thread per extra core. */
+export async function makeTrainerThreads(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps, threads: 1 | 2 = 1): Promise<{ model: DiT; trainer: Trainer<DiTBatch> }> {
+  if (threads === 1) return makeTrainer(r, data, totalSteps);
+  const { DataParallelDiTTrainer } = await import('./dit-dp');
+  const model = new DiT(r.config, r.seed);
+  const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
+  const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
+  const trainer = await DataParallelDiTTrainer.create(task, model, diffusion, trainerOptions(r, totalSteps));
   return { model, trainer };
 }
 
 export interface TrainRunOptions {
+  /** 2: split each batch between this thread and a worker thread (both cores). */
+  threads?: 1 | 2;
   /** Stop at this step instead of the recipe's (a later run continues to the recipe's). */
   until?: number;
   /** Stop (with a checkpoint) once the wall clock passes this time (ms since epoch). */
@@ -61,7 +74,7 @@ export interface TrainRunResult {
  */
 export async function trainDiT(r: DiTRecipe, data: LatentDataset, opts: TrainRunOptions = {}): Promise<TrainRunResult> {
   const until = Math.min(opts.until ?? r.steps, r.steps);
-  const { model, trainer } = makeTrainer(r, data, until);
+  const { model, trainer } = await makeTrainerThreads(r, data, until, opts.threads ?? 1);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     mkdirSync(checkpointDir(r), { recursive: true });
