@@ -226,6 +226,38 @@ describe('forward-diffusion widget', () => {
     }
   });
 
+  test('slider updates are cheap: time from input event to repainted widget, 40 moves each', async () => {
+    const s = await chapterPage();
+    try {
+      const { page } = s;
+      await ready(s);
+      for (const [name, selector] of [
+        ['forward-diffusion t slider', '[data-testid="fd-t"]'],
+        ['noise-schedule t slider', '[data-testid="nse-t"]'],
+      ]) {
+        const times = await page.evaluate(async (sel) => {
+          const input = document.querySelector(sel);
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+          const out = [];
+          for (let k = 0; k < 40; k++) {
+            await new Promise((r) => requestAnimationFrame(r));
+            const t0 = performance.now();
+            setter.call(input, String(100 + k * 20));
+            input.dispatchEvent(new Event('input', { bubbles: true })); // React renders a discrete event synchronously
+            out.push(performance.now() - t0);
+          }
+          return out.sort((a, b) => a - b);
+        }, selector);
+        const median = times[Math.floor(times.length / 2)];
+        console.log(`# ${name}: median ${median.toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms from input event to re-rendered widget`);
+        assert.ok(median < 16, `${name}: median update ${median.toFixed(2)} ms fits in a 60 Hz frame`);
+      }
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('digit, sample, schedule and re-roll each change the picture', async () => {
     const s = await chapterPage();
     try {

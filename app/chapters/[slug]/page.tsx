@@ -33,7 +33,8 @@ export default async function ChapterPage({ params }: Props) {
   const chapter = book.chapters[position];
 
   const compiled = await compileChapter(chapter, book.index);
-  const errors = compiled.problems.filter((p) => p.severity !== 'pending');
+  // Book-wide problems (an Eq id defined twice) count for the chapter they were found in.
+  const errors = [...book.index.problems.filter((p) => p.file === chapter.file), ...compiled.problems].filter((p) => p.severity !== 'pending');
   if (errors.length > 0) {
     // Fail the build with every problem listed (the same list `npx tsx scripts/check-chapters.ts` prints).
     throw new Error(`Chapter ${chapter.number} does not build:\n${errors.map(formatProblem).join('\n')}`);
