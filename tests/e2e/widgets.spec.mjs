@@ -303,6 +303,31 @@ describe('forward-diffusion widget', () => {
     }
   });
 
+  test('while the digits load, a same-size skeleton says so', async () => {
+    const s = await openPage();
+    try {
+      const { page } = s;
+      let release;
+      const gate = new Promise((r) => (release = r));
+      await page.route(DIGITS, async (route) => {
+        await gate;
+        await route.continue();
+      });
+      await s.goto(CHAPTER);
+      const frame = page.locator('[data-widget="forward-diffusion"]');
+      await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="true"]');
+      assert.match(await frame.locator('[role="status"]').innerText(), /Loading digits/);
+      const loading = await frame.boundingBox();
+      release();
+      await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
+      const loaded = await frame.boundingBox();
+      assert.deepEqual([loaded.width, loaded.height], [loading.width, loading.height], 'no layout shift when the digits arrive');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a missing digit file gives a clear message in the widget; the rest of the page works', async () => {
     const s = await openPage({ allow: [DIGITS] });
     try {
@@ -313,6 +338,17 @@ describe('forward-diffusion widget', () => {
       const message = page.locator('[data-testid="fd-error"]');
       await message.waitFor();
       assert.match(await message.innerText(), /could not be loaded.*404/s);
+      // Same size as the working widget (measured on a page where the digits load).
+      const broken = await page.locator('[data-widget="forward-diffusion"]').boundingBox();
+      const ok = await openPage();
+      try {
+        await ok.goto(CHAPTER);
+        await ok.page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
+        const working = await ok.page.locator('[data-widget="forward-diffusion"]').boundingBox();
+        assert.deepEqual([broken.width, broken.height], [working.width, working.height], 'the error state keeps the widget size');
+      } finally {
+        await ok.close();
+      }
       assert.equal(await page.locator('[data-testid="fd-reroll"]').isDisabled(), true, 'controls are disabled');
       // The other widget still responds.
       const slider = page.locator('[data-testid="nse-t"]');

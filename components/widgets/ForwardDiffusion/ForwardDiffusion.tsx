@@ -101,7 +101,7 @@ export function ForwardDiffusion() {
             xt={s.histXt}
             x0={s.histX0}
             show={s.ready}
-            label={`Histogram of the ${s.histXt.n} pixel values of x_t (mean ${s.stats.mean.toFixed(2)}, standard deviation ${s.stats.std.toFixed(2)}) against the standard normal density`}
+            label={`Histogram of the ${s.histXt.n} pixel values of x_t (mean ${s.stats.mean.toFixed(2)}, standard deviation ${s.stats.std.toFixed(2)}${s.histXt.outside > 0 ? `, ${s.histXt.outside} outside the plotted range` : ''}) against the standard normal density`}
           />
           <p className={styles.legend}>
             <span className={styles.keyXt} aria-hidden="true" /> values of <var>x</var>
@@ -154,8 +154,7 @@ export function ForwardDiffusion() {
       </div>
       <p className={styles.note}>
         Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <var>x</var>
-        <sub>t</sub> in [{HIST_RANGE.lo}, {HIST_RANGE.hi}]
-        {s.ready && s.histXt.outside > 0 ? ` (${s.histXt.outside} fall outside)` : ''}.
+        <sub>t</sub> that fall in [{HIST_RANGE.lo}, {HIST_RANGE.hi}].
       </p>
 
       {s.digits.status === 'loading' && (
