@@ -15,7 +15,9 @@ export const EVAL_TOLERANCE = { accuracy: 0.005, fldRelative: 0.02 };
 
 export async function runEval(args: ParsedArgs): Promise<unknown> {
   const o = args.options;
-  checkKnown(o, ['model', 'n']);
+  checkKnown(o, ['model', 'n', 'threads']);
+  const threads = intOption(o, 'threads', 1);
+  if (threads !== 1 && threads !== 2) throw new UsageError('--threads is 1 or 2');
   if (typeof o.model !== 'string') throw new UsageError('missing --model NAME (a folder in public/models/, e.g. dit-default-v1)');
   const dir = o.model.includes('/') ? o.model : join('public/models', o.model);
   const mf = join(dir, 'manifest.json');
@@ -27,20 +29,19 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
   await useNodeBackend('wasm');
   const { loadShippedVAE } = await import('./train/dit-latents');
   const { loadEvaluator } = await import('./train/dit-eval');
-  const { loadDiTByName, sampleImages, balancedLabels } = await import('./sample');
+  const { sampleImagesByName, balancedLabels } = await import('./sample');
   const vae = loadShippedVAE(manifest.data.latents.vae);
+  vae.vae.dispose();
   if (vae.hash !== manifest.data.latents.vaeHash) {
-    vae.vae.dispose();
     throw new Error(`the VAE in ${manifest.data.latents.vae} (hash ${vae.hash}) is not the one this DiT was trained on (${manifest.data.latents.vaeHash})`);
   }
   const ev = loadEvaluator();
-  const { model } = await loadDiTByName(dir);
   try {
     const e = manifest.evaluation;
     const labels = balancedLabels(n);
     const t0 = Date.now();
-    const images = await sampleImages(model, vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
-      (done) => process.stderr.write(`eval: sampled ${done}/${n}\n`));
+    const images = await sampleImagesByName(dir, manifest.data.latents.vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
+      threads, (s) => process.stderr.write(s + '\n'));
     const m = ev.score(images, labels);
     const want = manifest.metrics.shipped;
     const checked = n === want.n;
@@ -59,8 +60,6 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     }
     return result;
   } finally {
-    model.dispose();
-    vae.vae.dispose();
     ev.dispose();
   }
 }
@@ -68,6 +67,6 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'recompute FLD and conditional accuracy of a shipped DiT and check them against its manifest',
-  usage: 'eval --model NAME [--n N]',
+  usage: 'eval --model NAME [--n N] [--threads 1|2]',
   run: runEval,
 };

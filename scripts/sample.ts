@@ -64,13 +64,14 @@ export async function loadDiTByName(name: string): Promise<{ model: DiT; source:
  * Samples latents with the diffusion sampler and decodes them: N images of 1,024 values in [0, 1].
  * onChunk reports progress (samples done).
  */
-export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, onChunk?: (done: number) => void): Promise<Float32Array> {
+export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, onChunk?: (done: number) => void, chunkFilter: (k: number) => boolean = () => true): Promise<Float32Array> {
   const c = model.config;
   const n = spec.labels.length;
   const out = new Float32Array(n * SIDE * SIDE);
   const diffusion = createDiffusion({ learnSigma: c.learnSigma });
   const fn: DiffusionModelFn = (x, t, y) => model.forward(x, t, y);
   for (let s = 0, k = 0; s < n; s += CHUNK, k++) {
+    if (!chunkFilter(k)) continue;
     const labels = spec.labels.subarray(s, Math.min(n, s + CHUNK));
     const m = labels.length;
     const res = await sampleLoop(diffusion, fn, [m, c.inputSize, c.inputSize, c.inChannels], {
@@ -89,6 +90,45 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
     onChunk?.(s + m);
   }
   return out;
+}
+
+/**
+ * sampleImages for a model given by name (loadDiTByName), on one or two threads: with two, a worker
+ * thread loads the same model and VAE and draws the odd chunks while this thread draws the even ones.
+ * Chunks are independent (seed + chunk index), so the result is the same either way.
+ */
+export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void): Promise<Float32Array> {
+  const { loadShippedVAE } = await import('./train/dit-latents');
+  const vae = loadShippedVAE(vaeDir);
+  const { model } = await loadDiTByName(name);
+  const n = spec.labels.length;
+  const t0 = Date.now();
+  const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  try {
+    if (threads === 1 || n <= CHUNK) return await sampleImages(model, vae, spec, progress);
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL('./train/dit-dp-shim.mjs', import.meta.url), {
+      workerData: { entry: new URL('./train/dit-sample-worker.ts', import.meta.url).href, job: { name, vaeDir, spec: { ...spec, labels: Array.from(spec.labels) } } },
+    });
+    const theirs = new Promise<Float32Array>((resolve, reject) => {
+      worker.on('message', (m: { kind: string; images?: Float32Array; message?: string }) => {
+        if (m.kind === 'done' && m.images) resolve(m.images);
+        if (m.kind === 'error') reject(new Error(`sampling worker: ${m.message}`));
+      });
+      worker.once('error', reject);
+    });
+    try {
+      const mine = await sampleImages(model, vae, spec, progress, (k) => k % 2 === 0);
+      const other = await theirs;
+      for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
+      return mine;
+    } finally {
+      await worker.terminate();
+    }
+  } finally {
+    model.dispose();
+    vae.vae.dispose();
+  }
 }
 
 /** Labels: all Y, or uniform random classes from the seed. */
@@ -141,7 +181,9 @@ export function writeSamples(file: string, labels: Int32Array, images: Float32Ar
 
 export async function runSample(args: ParsedArgs): Promise<unknown> {
   const o = args.options;
-  checkKnown(o, ['model', 'class', 'random', 'n', 'steps', 'sampler', 'cfg', 'seed', 'out', 'eta', 'vae']);
+  checkKnown(o, ['model', 'class', 'random', 'n', 'steps', 'sampler', 'cfg', 'seed', 'out', 'eta', 'vae', 'threads']);
+  const threads = intOption(o, 'threads', 1);
+  if (threads !== 1 && threads !== 2) throw new UsageError('--threads is 1 or 2');
   if (typeof o.model !== 'string') throw new UsageError('missing --model NAME');
   if (typeof o.out !== 'string') throw new UsageError('missing --out FILE (.png or .json)');
   if ((o.class === undefined) === (o.random === undefined)) throw new UsageError('give exactly one of --class Y and --random');
@@ -156,23 +198,15 @@ export async function runSample(args: ParsedArgs): Promise<unknown> {
   };
   if (!Number.isFinite(spec.cfgScale)) throw new UsageError('--cfg needs a number');
   await useNodeBackend('wasm');
-  const { loadShippedVAE } = await import('./train/dit-latents');
-  const vae = loadShippedVAE(typeof o.vae === 'string' ? o.vae : undefined);
-  const { model, source } = await loadDiTByName(o.model);
-  try {
-    const t0 = Date.now();
-    const images = await sampleImages(model, vae, spec);
-    writeSamples(o.out, spec.labels, images);
-    return { model: source, out: o.out, n, labels: cls, steps: spec.steps, sampler, cfg: spec.cfgScale, seed: spec.seed, seconds: (Date.now() - t0) / 1000 };
-  } finally {
-    model.dispose();
-    vae.vae.dispose();
-  }
+  const t0 = Date.now();
+  const images = await sampleImagesByName(o.model, typeof o.vae === 'string' ? o.vae : undefined, spec, threads);
+  writeSamples(o.out, spec.labels, images);
+  return { model: o.model, out: o.out, n, labels: cls, steps: spec.steps, sampler, cfg: spec.cfgScale, seed: spec.seed, seconds: (Date.now() - t0) / 1000 };
 }
 
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw digits from a DiT (shipped or a checkpoint) and write a PNG grid or JSON',
-  usage: 'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] --out FILE.png|FILE.json',
+  usage: 'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] [--threads 1|2] --out FILE.png|FILE.json',
   run: runSample,
 };

@@ -6,7 +6,8 @@
  *   dit-all                     all of the above, two recipes at a time (both cores)
  * Options: --steps N (stop early at step N), --stop-at ISO-TIME (checkpoint and stop at that time),
  * --threads 1|2 (one recipe on one core, or each batch split over two: dit-dp.ts), --jobs 1|2
- * (parallel training processes for groups; default 2), --no-ship (train only).
+ * (parallel training processes for groups; default 2), --no-ship (train only), --ship (evaluate and
+ * ship the checkpoint now even if the run is unfinished; --select-n N samples for the raw/EMA choice).
  * Every run resumes from checkpoints/dit-<name>/train.ckpt; a finished run is then evaluated and
  * shipped (scripts/train/dit-ship.ts) unless --no-ship.
  */
@@ -18,7 +19,7 @@ import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
 import { trainDiT, type TrainRunResult } from './dit';
 import { loadShippedVAE, trainLatents } from './dit-latents';
 
-export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship]';
+export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
 
 export function isDiTRecipeName(name: string): boolean {
   try {
@@ -46,9 +47,9 @@ async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, 
   if (threads !== 1 && threads !== 2) throw new UsageError('--threads is 1 or 2');
   const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt, threads });
   const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
-  if (res.finished && !o['no-ship']) {
+  if ((res.finished && !o['no-ship']) || o.ship) {
     const { shipDiT } = await import('./dit-ship');
-    out.shipped = await shipDiT(r);
+    out.shipped = await shipDiT(r, { threads, selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n') });
   }
   return out;
 }
@@ -78,7 +79,7 @@ async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): 
 }
 
 export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
-  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship']);
+  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship', 'ship', 'select-n']);
   const [name] = args.positional;
   if (!name) throw new UsageError('train needs a recipe name');
   const recipes = expandDiTRecipes(name);

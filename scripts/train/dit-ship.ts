@@ -21,10 +21,10 @@ import { loadMnistSplit } from '../../lib/data/node';
 import type { Quantization } from '../../lib/weights';
 import { getDiTRecipe, type DiTRecipe } from './dit-recipes';
 import { loadCheckpointModels } from './dit';
-import { loadShippedVAE, type LoadedVAE } from './dit-latents';
+import { loadShippedVAE } from './dit-latents';
 import type { DiTManifest, EvalSettings, SampleMetrics } from './dit-manifest';
 import { manifestProblems } from './dit-manifest';
-import { balancedLabels, sampleImages, loadDiTByName, writeSamples } from '../sample';
+import { balancedLabels, sampleImagesByName, writeSamples } from '../sample';
 import { loadEvaluator, type Evaluator } from './dit-eval';
 
 export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced' };
@@ -36,11 +36,11 @@ export function publicDir(r: DiTRecipe): string {
   return join('public/models', r.folder);
 }
 
-export async function scoreModel(model: DiT, vae: LoadedVAE, ev: Evaluator, n = EVAL.n, log?: (s: string) => void): Promise<{ metrics: SampleMetrics; images: Float32Array; labels: Int32Array; seconds: number }> {
+/** Samples EVAL's way from a model given by name (sample.ts loadDiTByName) and scores the samples. */
+export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, threads: 1 | 2 = 1, log?: (s: string) => void): Promise<{ metrics: SampleMetrics; images: Float32Array; labels: Int32Array; seconds: number }> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
-  const images = await sampleImages(model, vae, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta },
-    (done) => log?.(`  sampled ${done}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s)`));
+  const images = await sampleImagesByName(name, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, threads, log);
   const m = ev.score(images, labels);
   return { metrics: { ...m, n }, images, labels, seconds: (Date.now() - t0) / 1000 };
 }
@@ -80,12 +80,15 @@ export interface ShipOptions {
    * selection run, so the float16 check compares the same draws.
    */
   selectN?: number;
+  /** 2: sample on two threads (sample.ts sampleImagesByName). */
+  threads?: 1 | 2;
   log?: (s: string) => void;
 }
 
 export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOptions = {}): Promise<Record<string, unknown>> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const selectN = opts.selectN ?? EVAL.n;
+  const threads = opts.threads ?? 1;
   const r = typeof recipeOrName === 'string' ? getDiTRecipe(recipeOrName) : recipeOrName;
   const vae = loadShippedVAE();
   const ev = loadEvaluator();
@@ -93,9 +96,9 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
   const dir = publicDir(r);
   try {
     log(`${r.name}: scoring raw weights (step ${meta.step}) on ${selectN} samples ...`);
-    const sRaw = await scoreModel(raw, vae, ev, selectN, log);
+    const sRaw = await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, threads, log);
     log(`${r.name}: raw ${fmt(sRaw.metrics)} in ${sRaw.seconds.toFixed(0)} s; scoring EMA ...`);
-    const sEma = await scoreModel(ema, vae, ev, selectN, log);
+    const sEma = await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, threads, log);
     log(`${r.name}: ema ${fmt(sEma.metrics)} in ${sEma.seconds.toFixed(0)} s`);
     const pick = better(sRaw.metrics, sEma.metrics) === 'a' ? 'raw' : 'ema';
     const chosen = pick === 'raw' ? raw : ema;
@@ -103,13 +106,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
 
     let quantization: Quantization = 'float16';
     await writeFolder(chosen, dir, quantization, r);
-    const loaded = await loadDiTByName(dir);
-    let full: Awaited<ReturnType<typeof scoreModel>>;
-    try {
-      full = await scoreModel(loaded.model, vae, ev, EVAL.n, log);
-    } finally {
-      loaded.model.dispose();
-    }
+    let full = await scoreModel(dir, ev, EVAL.n, threads, log);
     let shipped = full.metrics;
     // The same draws as the selection run: the float16 weights against the float32 ones.
     const sub = ev.score(full.images.subarray(0, selectN * 1024), full.labels.subarray(0, selectN));
@@ -124,7 +121,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
       quantization = 'none';
       await writeFolder(chosen, dir, quantization, r);
       why = `${head}; ${quant}: measurable, so float32 is shipped`;
-      full = await scoreModel(chosen, vae, ev, EVAL.n, log);
+      full = await scoreModel(dir, ev, EVAL.n, threads, log);
       shipped = full.metrics;
     }
     const chosenScoreForGrid = full;
