@@ -195,10 +195,13 @@ export async function loadDiTModel(
   const vaePath = typeof meta.vae === 'string' ? meta.vae : typeof latents.vae === 'string' ? latents.vae : DEFAULT_VAE;
   const vaeFolder = joinUrl(baseUrl, sitePath(vaePath));
   const vaeManifest = await fetchManifest(vaeFolder, env);
-  const vaeShip = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
   const vaeMeta = vaeManifest.userDefinedMetadata ?? {};
-  const scaleFactor = positive(meta.scaleFactor, latents.scaleFactor, vaeShip.scaleFactor, vaeShip.latentScaleFactor,
-    (vaeShip.latent as Record<string, unknown> | undefined)?.scaleFactor, vaeMeta.scaleFactor, vaeMeta.latentScaleFactor);
+  let scaleFactor = positive(meta.scaleFactor, latents.scaleFactor, vaeMeta.scaleFactor, vaeMeta.latentScaleFactor);
+  if (scaleFactor === null && vaeMeta.kind !== 'latent-preview') {
+    // Only then ask for the VAE's manifest.json: a missing optional file still shows as a 404.
+    const vaeShip = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
+    scaleFactor = positive(vaeShip.scaleFactor, vaeShip.latentScaleFactor, (vaeShip.latent as Record<string, unknown> | undefined)?.scaleFactor);
+  }
 
   // One progress bar over both folders: the DiT's bytes, then the VAE's.
   const ditBytes = folderBytes(manifest);

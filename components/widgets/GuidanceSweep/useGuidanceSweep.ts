@@ -42,7 +42,7 @@ export function sweepParams(s: SweepSettings, model: string, channel: string, sc
 export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<SweepSettings> }) {
   const near = useNearViewport(rootRef);
   const backend = useModelBackend(near);
-  const [settings, setSettings] = useState<SweepSettings>({ label: 3, steps: 50, seed: 7, ...opts.initial });
+  const [settings, setSettings] = useState<SweepSettings>({ label: 3, steps: 25, seed: 7, ...opts.initial });
   const model = useMemo(() => resolveModel(opts.model), [opts.model]);
   const channel = useId();
   const run = useSampleRun(near ? sweepParams(settings, model, channel) : null);
