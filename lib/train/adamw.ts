@@ -34,8 +34,8 @@ export class AdamW {
     this.weightDecay = opts.weightDecay ?? 0;
     this.decay = opts.decay ?? (() => true);
     for (const [name, p] of Object.entries(params)) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false, `adamw.m.${name}.${p.id}`));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false, `adamw.v.${name}.${p.id}`));
+      this.m.set(name, tf.variable(tf.zerosLike(p), false));
+      this.v.set(name, tf.variable(tf.zerosLike(p), false));
     }
   }
 
@@ -71,7 +71,13 @@ export class AdamW {
 
 /** Global L2 norm of the gradients and, if it exceeds maxNorm, the gradients scaled down to it. */
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: number } {
-  const norm = Math.sqrt(tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).arraySync() as number);
+  const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+  let norm: number;
+  try {
+    norm = Math.sqrt(sq.dataSync()[0]);
+  } finally {
+    sq.dispose();
+  }
   if (!(norm > maxNorm)) return { grads, norm };
   const scale = maxNorm / norm;
   const out: Record<string, tf.Tensor> = {};
