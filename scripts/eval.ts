@@ -30,17 +30,21 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
   const { loadShippedVAE } = await import('./train/dit-latents');
   const { loadEvaluator } = await import('./train/dit-eval');
   const { sampleImagesByName, balancedLabels } = await import('./sample');
-  const vae = loadShippedVAE(manifest.data.latents.vae);
-  vae.vae.dispose();
-  if (vae.hash !== manifest.data.latents.vaeHash) {
-    throw new Error(`the VAE in ${manifest.data.latents.vae} (hash ${vae.hash}) is not the one this DiT was trained on (${manifest.data.latents.vaeHash})`);
+  const vae = loadShippedVAE(manifest.latents.vae);
+  let ev;
+  try {
+    if (vae.hash !== manifest.latents.vaeHash) {
+      throw new Error(`the VAE in ${manifest.latents.vae} (hash ${vae.hash}) is not the one this DiT was trained on (${manifest.latents.vaeHash})`);
+    }
+    ev = loadEvaluator(vae);
+  } finally {
+    vae.vae.dispose();
   }
-  const ev = loadEvaluator();
   try {
     const e = manifest.evaluation;
     const labels = balancedLabels(n);
     const t0 = Date.now();
-    const images = await sampleImagesByName(dir, manifest.data.latents.vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
+    const images = await sampleImagesByName(dir, manifest.latents.vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
       threads, (s) => process.stderr.write(s + '\n'));
     const m = ev.score(images, labels);
     const want = manifest.metrics.shipped;
@@ -49,7 +53,7 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     const fldOk = Math.abs(m.fld - want.fld) <= EVAL_TOLERANCE.fldRelative * want.fld;
     const result = {
       model: manifest.name, n, settings: e, seconds: (Date.now() - t0) / 1000,
-      recomputed: { fld: m.fld, conditionalAccuracy: m.conditionalAccuracy },
+      recomputed: { fld: m.fld, conditionalAccuracy: m.conditionalAccuracy, perClassAccuracy: m.perClassAccuracy },
       manifest: { fld: want.fld, conditionalAccuracy: want.conditionalAccuracy, n: want.n },
       floors: manifest.metrics.floors,
       check: checked ? (accOk && fldOk ? 'pass' : 'FAIL') : `not checked (n ${n} differs from the manifest's ${want.n})`,

@@ -21,6 +21,7 @@ import type { WeightsManifestFile } from '../lib/weights';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
 import type { LoadedVAE } from './train/dit-latents';
+import { decodeLatents } from '../lib/vae/latents';
 
 /** Samples per sampling run (with CFG the network sees twice as many). */
 export const CHUNK = 250;
@@ -79,8 +80,8 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
       seed: spec.seed + k, eta: spec.eta ?? 0,
     });
     const img = tf.tidy(() => {
-      const x = vae.vae.decode(tf.div(res.sample, vae.scaleFactor)); // (m, 32, 32, 1) in about [-1, 1]
-      return tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1);
+      const x = decodeLatents(vae.vae, res.sample, vae.scaleFactor); // (m, 32, 32, 1) in [-1, 1]
+      return tf.div(tf.add(x, 1), 2);
     });
     try {
       out.set(img.dataSync(), s * SIDE * SIDE);

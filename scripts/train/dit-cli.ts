@@ -49,7 +49,7 @@ async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, 
   const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
   if ((res.finished && !o['no-ship']) || o.ship) {
     const { shipDiT } = await import('./dit-ship');
-    out.shipped = await shipDiT(r, { threads, selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n') });
+    out.shipped = await shipDiT(r, { threads, selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n'), evalN: o['eval-n'] === undefined ? undefined : intOption(o, 'eval-n') });
   }
   return out;
 }
@@ -79,7 +79,7 @@ async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): 
 }
 
 export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
-  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship', 'ship', 'select-n']);
+  checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship', 'ship', 'select-n', 'eval-n']);
   const [name] = args.positional;
   if (!name) throw new UsageError('train needs a recipe name');
   const recipes = expandDiTRecipes(name);

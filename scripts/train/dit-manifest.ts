@@ -6,6 +6,7 @@
  */
 import type { DiTConfig } from '../../lib/dit/config';
 import { validateConfig } from '../../lib/dit/config';
+import { manifestProblems as sharedManifestProblems, type ModelManifest } from '../../lib/train/manifest';
 
 export interface SampleMetrics {
   /** Frechet LeNet Distance of the samples to the test split (lower is better). */
@@ -14,6 +15,8 @@ export interface SampleMetrics {
   conditionalAccuracy: number;
   /** Samples evaluated. */
   n: number;
+  /** Accuracy per intended class 0..9. */
+  perClassAccuracy?: number[];
 }
 
 export interface EvalSettings {
@@ -29,51 +32,35 @@ export interface EvalSettings {
   fldReference: string;
 }
 
-export interface DiTManifest {
-  format: 'dit-lab-model';
-  formatVersion: 1;
-  name: string;
-  kind: 'DiT';
+/**
+ * The shared manifest (lib/train/manifest.ts, kind 'dit') plus what is particular to a DiT: the recipe,
+ * the paper-style Gflops, the latents it was trained on, the raw/EMA choice and the sample metrics.
+ */
+export interface DiTManifest extends ModelManifest {
+  kind: 'dit';
   recipe: string;
-  purpose: string;
   preset: string;
-  config: DiTConfig;
-  parameters: number;
-  /** Multiply-accumulates of one forward pass per image (paper counting), and in Gflops. */
-  flopsPerForward: number;
+  config: DiTConfig & Record<string, unknown>;
+  /** Gflops per forward pass as the paper counts them (10^9 multiply-accumulates, lib/dit/flops.ts). */
   gflops: number;
-  data: {
-    dataset: string;
-    split: { seed: number; testFraction: number; train: number; test: number };
-    latents: { vae: string; vaeHash: string; scaleFactor: number; mode: 'posterior' | 'mean'; shape: number[] };
-  };
-  training: {
-    steps: number;
+  latents: { vae: string; vaeHash: string; scaleFactor: number; mode: 'posterior' | 'mean'; shape: number[] };
+  training: ModelManifest['training'] & {
     plannedSteps: number;
-    batchSize: number;
-    optimizer: string;
     lr: number;
     warmupSteps: number;
     schedule: string;
-    emaDecay: number;
-    seed: number;
     labelDropout: number;
     loss: string;
-    wallSeconds: number;
     machine: string;
-    commit: string;
-    finishedAt: string;
   };
-  /** Downsampled per-step log: step, loss (l-hybrid), mse (l-simple), vb, lr. */
-  lossCurve: { step: number; loss: number; mse?: number; vb?: number; lr?: number }[];
-  weights: { file: string; shipped: 'ema' | 'raw'; quantization: 'none' | 'float16' | 'uint8'; bytes: number; why: string };
+  weights: ModelManifest['weights'] & { shipped: 'ema' | 'raw'; why: string };
   evaluation: EvalSettings;
   metrics: {
     raw: SampleMetrics;
     ema: SampleMetrics;
     /** The shipped (possibly quantised) weights themselves. */
     shipped: SampleMetrics;
-    /** Reference values to read FLD against (from the metrics module). */
+    /** FLD floors with the same classifier and reference (dit-eval.ts). */
     floors: Record<string, number>;
   };
 }
@@ -81,40 +68,28 @@ export interface DiTManifest {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
-/** Every problem with a manifest, as readable strings; [] when it is valid. */
+/** Every problem with a DiT manifest (the shared schema's, then the DiT's own); [] when valid. */
 export function manifestProblems(m: unknown): string[] {
-  const p: string[] = [];
-  if (!m || typeof m !== 'object') return ['not an object'];
+  const p = sharedManifestProblems(m);
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return p;
   const o = m as Record<string, unknown>;
   const need = (path: string, ok: boolean) => { if (!ok) p.push(`${path} is missing or invalid`); };
   const get = (path: string): unknown => path.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
-  need('format', o.format === 'dit-lab-model');
-  need('formatVersion', o.formatVersion === 1);
-  need('kind', o.kind === 'DiT');
-  for (const k of ['name', 'recipe', 'purpose', 'preset']) need(k, isStr(o[k]));
+  need('kind', o.kind === 'dit');
+  for (const k of ['recipe', 'preset']) need(k, isStr(o[k]));
   try {
     validateConfig(o.config as DiTConfig);
   } catch (e) {
     p.push(`config: ${(e as Error).message}`);
   }
-  for (const k of ['parameters', 'flopsPerForward', 'gflops']) need(k, isNum(o[k]) && (o[k] as number) > 0);
-  need('data.dataset', isStr(get('data.dataset')));
-  for (const k of ['seed', 'testFraction', 'train', 'test']) need(`data.split.${k}`, isNum(get(`data.split.${k}`)));
-  need('data.latents.vae', isStr(get('data.latents.vae')));
-  need('data.latents.vaeHash', isStr(get('data.latents.vaeHash')));
-  need('data.latents.scaleFactor', isNum(get('data.latents.scaleFactor')));
-  need('data.latents.mode', ['posterior', 'mean'].includes(get('data.latents.mode') as string));
-  for (const k of ['steps', 'plannedSteps', 'batchSize', 'lr', 'warmupSteps', 'emaDecay', 'seed', 'labelDropout', 'wallSeconds']) need(`training.${k}`, isNum(get(`training.${k}`)));
-  for (const k of ['optimizer', 'schedule', 'loss', 'machine', 'commit', 'finishedAt']) need(`training.${k}`, isStr(get(`training.${k}`)));
-  const curve = o.lossCurve;
-  need('lossCurve', Array.isArray(curve) && curve.length >= 2 && curve.every((r) => r && isNum((r as { step: unknown }).step) && isNum((r as { loss: unknown }).loss)));
-  if (Array.isArray(curve)) {
-    for (let i = 1; i < curve.length; i++) if (!((curve[i] as { step: number }).step > (curve[i - 1] as { step: number }).step)) { p.push('lossCurve steps must increase'); break; }
-  }
-  need('weights.file', get('weights.file') === 'model.json');
+  need('gflops', isNum(o.gflops) && o.gflops > 0);
+  need('latents.vae', isStr(get('latents.vae')));
+  need('latents.vaeHash', isStr(get('latents.vaeHash')));
+  need('latents.scaleFactor', isNum(get('latents.scaleFactor')));
+  need('latents.mode', ['posterior', 'mean'].includes(get('latents.mode') as string));
+  for (const k of ['plannedSteps', 'lr', 'warmupSteps', 'labelDropout']) need(`training.${k}`, isNum(get(`training.${k}`)));
+  for (const k of ['schedule', 'loss', 'machine']) need(`training.${k}`, isStr(get(`training.${k}`)));
   need('weights.shipped', ['ema', 'raw'].includes(get('weights.shipped') as string));
-  need('weights.quantization', ['none', 'float16', 'uint8'].includes(get('weights.quantization') as string));
-  need('weights.bytes', isNum(get('weights.bytes')));
   need('weights.why', isStr(get('weights.why')));
   for (const k of ['n', 'steps', 'cfgScale', 'eta', 'seed']) need(`evaluation.${k}`, isNum(get(`evaluation.${k}`)));
   need('evaluation.sampler', ['ddim', 'ddpm'].includes(get('evaluation.sampler') as string));

