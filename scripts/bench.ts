@@ -17,7 +17,8 @@ import { parseArgs, intOption } from './cli/args';
 import { DataParallel } from './bench/data-parallel';
 import type { Batch } from './bench/replica';
 
-interface Timing { medianS: number; minS: number; reps: number }
+/** Wall seconds per rep (median, min) and the process's CPU seconds per rep (all its threads). */
+interface Timing { medianS: number; minS: number; cpuS: number; reps: number }
 type Results = Record<string, { forward: Timing; trainStep: Timing }>;
 
 const { options } = parseArgs(process.argv.slice(2));
@@ -35,12 +36,14 @@ function median(xs: number[]): number {
 async function measure(fn: () => unknown | Promise<unknown>, warmup: number, n: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await fn();
     times.push((performance.now() - t0) / 1000);
   }
-  return { medianS: median(times), minS: Math.min(...times), reps: n };
+  const c = process.cpuUsage(c0);
+  return { medianS: median(times), minS: Math.min(...times), cpuS: (c.user + c.system) / 1e6 / n, reps: n };
 }
 
 /** A deterministic batch (mulberry32), so every backend sees the same numbers. */
@@ -77,7 +80,9 @@ async function benchTfjs(backend: NodeBackend): Promise<Results> {
       loss.dispose();
     };
     const r = slow ? (n > 64 ? 1 : 2) : (n > 64 ? Math.max(3, Math.ceil(reps / 2)) : reps);
-    out[n] = { forward: await measure(forward, 1, r), trainStep: await measure(step, slow ? 1 : 2, r) };
+    // The pure-JS cpu backend is ~20x slower and has nothing to compile: no warm-up for its big batch.
+    const warm = slow ? (n > 64 ? 0 : 1) : 2;
+    out[n] = { forward: await measure(forward, Math.min(1, warm), r), trainStep: await measure(step, warm, r) };
     tf.dispose([x, t, y, target]);
     console.error(`  ${backend} batch ${n}: forward ${out[n].forward.medianS.toFixed(3)} s, step ${out[n].trainStep.medianS.toFixed(3)} s`);
   }
@@ -140,8 +145,11 @@ for (const n of batches) {
   ratios[n] = {};
   for (const k of ['forward', 'trainStep'] as const) {
     const ref = Math.min(...torchRuns.map((r) => r.results[n][k].medianS));
+    // Single-threaded runs: CPU seconds per rep, which other jobs on the machine inflate less than wall time.
+    const torch1 = Math.min(...torchRuns.filter((r) => r.threads === 1).map((r) => r.results[n][k].cpuS));
     ratios[n][k] = {
       torchBestS: ref,
+      cpuSecondsWasm1OverTorch1: wasm[n][k].cpuS / torch1,
       wasmOverTorch: wasm[n][k].medianS / ref,
       wasm2ThreadsOverTorch: dp.results[n][k].medianS / ref,
       ...(cpu ? { cpuOverTorch: cpu[n][k].medianS / ref } : {}),

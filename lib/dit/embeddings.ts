@@ -114,7 +114,8 @@ export function timestepEmbedding(t: Tensor, dim = 256, maxPeriod = 10000): Tens
 }
 
 /**
- * Label lookup by one-hot matmul: (N) int labels -> (N, D) rows of table (K, D). The gradient of
+ * Eq. label-embedding: y_emb = table[y], the row of the label (the null class is row numClasses).
+ * Looked up by one-hot matmul: (N) int labels -> (N, D) rows of table (K, D). The gradient of
  * tf.gather needs UnsortedSegmentSum, which the wasm backend lacks (architecture.md).
  */
 export function embedLabels(y: Tensor, table: Tensor): Tensor {

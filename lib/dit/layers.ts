@@ -93,7 +93,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6),
+ * Eq. layer-norm: LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6),
  * biased variance as PyTorch. Hand-written gradient (fewer saved intermediates):
  * dx = rstd (dy - mean(dy) - xhat mean(dy xhat)).
  */

@@ -90,11 +90,13 @@ def main():
             for _ in range(a.warmup):
                 fn()
             times = []
+            c0 = time.process_time()  # CPU seconds of the process, all threads
             for _ in range(a.reps):
                 t0 = time.perf_counter()
                 fn()
                 times.append(time.perf_counter() - t0)
-            out[name] = {"medianS": statistics.median(times), "minS": min(times), "reps": len(times)}
+            cpu = (time.process_time() - c0) / a.reps
+            out[name] = {"medianS": statistics.median(times), "minS": min(times), "cpuS": cpu, "reps": len(times)}
         results[str(batch)] = out
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "params": n_params,
