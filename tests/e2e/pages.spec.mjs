@@ -121,6 +121,21 @@ describe('pages', () => {
     }
   }
 
+  test('nothing scrolls sideways at 360px, the narrowest phone we support', async () => {
+    const narrow = { width: 360, height: 740 };
+    const s = await openPage({ viewport: narrow });
+    try {
+      for (const path of ['/', '/about/', ...chapters.map((c) => `/chapters/${c}/`)]) {
+        await s.goto(path);
+        const width = await s.page.evaluate(() => document.scrollingElement.scrollWidth);
+        assert.ok(width <= narrow.width, `${path} is ${width}px wide at 360px`);
+      }
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('chapter table of contents collapses into a details menu on a phone', async () => {
     const s = await openPage({ viewport: PHONE });
     try {

@@ -134,61 +134,63 @@ export function NoiseScheduleExplorer() {
         />
       </div>
 
-      <table className={styles.readout} data-testid="nse-readout">
-        <caption className="visually-hidden">Values of every schedule at t = {t}</caption>
-        <thead>
-          <tr>
-            <th scope="col">
-              Schedule <span className={styles.muted}>(show)</span>
-            </th>
-            <th scope="col">
-              <var>β</var>
-              <sub>t</sub>
-            </th>
-            <th scope="col">
-              <var>ᾱ</var>
-              <sub>t</sub>
-            </th>
-            <th scope="col">log SNR</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.readout.map((r) => (
-            <tr key={r.name} data-schedule={r.name} className={s.visible[r.name] ? undefined : styles.hidden}>
-              <th scope="row">
-                <label className={styles.toggle}>
-                  <input type="checkbox" checked={s.visible[r.name]} onChange={() => s.toggle(r.name)} />
-                  <svg width="26" height="10" aria-hidden="true" className={styles.swatch}>
-                    <line
-                      x1="1"
-                      x2="25"
-                      y1="5"
-                      y2="5"
-                      stroke={SCHEDULE_STYLE[r.name].color}
-                      strokeWidth="2.5"
-                      strokeDasharray={SCHEDULE_STYLE[r.name].dash}
-                      strokeLinecap="round"
-                    />
-                  </svg>
-                  <span className={styles.long}>{SCHEDULE_LABELS[r.name]}</span>
-                  <span className={styles.short} aria-hidden="true">
-                    {SHORT_LABELS[r.name]}
-                  </span>
-                </label>
+      <div className={styles.readoutWrap}>
+        <table className={styles.readout} data-testid="nse-readout">
+          <caption className="visually-hidden">Values of every schedule at t = {t}</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                Schedule <span className={`${styles.muted} ${styles.long}`}>(show)</span>
               </th>
-              <td data-testid={`nse-${r.name}-beta`} data-value={r.beta}>
-                {formatDisplay(r.beta)}
-              </td>
-              <td data-testid={`nse-${r.name}-alpha-bar`} data-value={r.alphaBar}>
-                {formatDisplay(r.alphaBar)}
-              </td>
-              <td data-testid={`nse-${r.name}-log-snr`} data-value={r.logSnr}>
-                {formatDisplay(r.logSnr)}
-              </td>
+              <th scope="col">
+                <var>β</var>
+                <sub>t</sub>
+              </th>
+              <th scope="col">
+                <var>ᾱ</var>
+                <sub>t</sub>
+              </th>
+              <th scope="col">log SNR</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {s.readout.map((r) => (
+              <tr key={r.name} data-schedule={r.name} className={s.visible[r.name] ? undefined : styles.hidden}>
+                <th scope="row">
+                  <label className={styles.toggle}>
+                    <input type="checkbox" checked={s.visible[r.name]} onChange={() => s.toggle(r.name)} />
+                    <svg width="26" height="10" viewBox="0 0 26 10" aria-hidden="true" className={styles.swatch}>
+                      <line
+                        x1="1"
+                        x2="25"
+                        y1="5"
+                        y2="5"
+                        stroke={SCHEDULE_STYLE[r.name].color}
+                        strokeWidth="2.5"
+                        strokeDasharray={SCHEDULE_STYLE[r.name].dash}
+                        strokeLinecap="round"
+                      />
+                    </svg>
+                    <span className={styles.long}>{SCHEDULE_LABELS[r.name]}</span>
+                    <span className={styles.short} aria-hidden="true">
+                      {SHORT_LABELS[r.name]}
+                    </span>
+                  </label>
+                </th>
+                <td data-testid={`nse-${r.name}-beta`} data-value={r.beta}>
+                  {formatDisplay(r.beta)}
+                </td>
+                <td data-testid={`nse-${r.name}-alpha-bar`} data-value={r.alphaBar}>
+                  {formatDisplay(r.alphaBar)}
+                </td>
+                <td data-testid={`nse-${r.name}-log-snr`} data-value={r.logSnr}>
+                  {formatDisplay(r.logSnr)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
