@@ -4,6 +4,7 @@
  * Adam) on tfjs-wasm (one thread, as Node runs it), tfjs-wasm data-parallel over two threads, and the
  * tfjs cpu backend; and the same model in PyTorch (tests/reference/dit_reference.py, OpenBLAS), timed
  * at the start and at the end of the run. Writes scripts/bench/results.json (committed) and prints it.
+ * --browser adds the browser section (scripts/bench/browser.ts; build the site first).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -170,4 +171,13 @@ const report = {
 mkdirSync('scripts/bench', { recursive: true });
 writeFileSync('scripts/bench/results.json', JSON.stringify(report, null, 1) + '\n');
 console.log(JSON.stringify({ ratios, dataParallelCheck: dp.check, load: [loadStart, loadEnd] }, null, 1));
+
+// Browser section (scripts/bench/browser.ts, the live sampler in headless Chromium per backend): needs
+// the built site (npm run build). --browser runs it (--browser wasm,webgl picks backends).
+if (options.browser) {
+  const { runBrowserBench, formatBrowserBench } = await import('./bench/browser');
+  const b = await runBrowserBench({ backends: typeof options.browser === 'string' ? options.browser.split(',') : undefined });
+  writeFileSync('scripts/bench/results-browser.json', JSON.stringify(b, null, 1) + '\n');
+  console.log(formatBrowserBench(b));
+}
 process.exit(0);
