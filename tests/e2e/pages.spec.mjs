@@ -1,7 +1,9 @@
 /** Every page renders: content, KaTeX without errors, navigation, no console errors or failed requests. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { builtChapters, DESKTOP, openPage, PHONE } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { builtChapters, DESKTOP, openPage, OUT_DIR, PHONE } from './harness.mjs';
 
 const chapters = builtChapters();
 
@@ -120,6 +122,27 @@ describe('pages', () => {
       });
     }
   }
+
+  test('every link between chapters reaches a built page and, with #anchor, an element with that id', () => {
+    const html = (slug) => readFileSync(path.join(OUT_DIR, 'chapters', slug, 'index.html'), 'utf8');
+    const ids = new Map(chapters.map((slug) => [slug, new Set([...html(slug).matchAll(/ id="([^"]+)"/g)].map((m) => m[1]))]));
+    const broken = [];
+    let checked = 0;
+    for (const slug of chapters) {
+      for (const [, target, targetHash, localHash] of html(slug).matchAll(/href="(?:\/chapters\/([^/"#]+)\/(?:#([^"]*))?|#([^"]+))"/g)) {
+        const page = target ?? slug;
+        const hash = target ? targetHash : localHash;
+        if (!ids.has(page)) {
+          broken.push(`${slug} -> /chapters/${page}/ (no page)`);
+          continue;
+        }
+        if (hash && !ids.get(page).has(decodeURIComponent(hash))) broken.push(`${slug} -> ${page}#${hash}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 10, `checked ${checked} links`);
+    assert.deepEqual(broken, []);
+  });
 
   test('nothing scrolls sideways at 360px, the narrowest phone we support', async () => {
     const narrow = { width: 360, height: 740 };
