@@ -121,7 +121,8 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
         if (d && Number(d.step) > 0 && d.msPerStep) {
           row.msPerStep = Number(d.msPerStep);
           row.stepsMeasured = Number(d.step);
-          row.note = `stopped at the ${(timeoutMs / 1000).toFixed(0)} s limit after ${d.step} of ${d.totalSteps} steps; a full grid would take about ${((row.msPerStep * 50) / 1000).toFixed(0)} s`;
+          const which = row.coldFullGridMs === null ? 'the first (cold) run' : 'the second (warm) run';
+          row.note = `${which} stopped at the ${(timeoutMs / 1000).toFixed(0)} s limit after ${d.step} of ${d.totalSteps} steps; at ${row.msPerStep.toFixed(0)} ms per step a full grid takes about ${((row.msPerStep * 50) / 1000).toFixed(0)} s`;
         } else {
           row.note = (e as Error).message.split('\n')[0].slice(0, 160);
         }
