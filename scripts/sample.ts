@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PNG } from 'pngjs';
 import { tf } from '../lib/tf';
 import { useNodeBackend } from '../lib/node-backend';
@@ -24,7 +25,7 @@ import type { LoadedVAE } from './train/dit-latents';
 import { decodeLatents } from '../lib/vae/latents';
 
 /** Samples per sampling run (with CFG the network sees twice as many). */
-export const CHUNK = 250;
+export const CHUNK = 125;
 const SIDE = 32;
 
 export interface SampleSpec {
@@ -98,6 +99,35 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
  * thread loads the same model and VAE and draws the odd chunks while this thread draws the even ones.
  * Chunks are independent (seed + chunk index), so the result is the same either way.
  */
+/** A worker thread that loads `name` and samples the chunks `which` selects ('odd' or 'all'). */
+function startSampleWorker(name: string, vaeDir: string | undefined, spec: SampleSpec, which: 'odd' | 'all'): { images: Promise<Float32Array>; stop: () => Promise<number> } {
+  const worker = new Worker(new URL('./train/dit-dp-shim.mjs', import.meta.url), {
+    workerData: { entry: new URL('./train/dit-sample-worker.ts', import.meta.url).href, job: { name, vaeDir, which, spec: { ...spec, labels: Array.from(spec.labels) } } },
+  });
+  const images = new Promise<Float32Array>((resolve, reject) => {
+    worker.on('message', (m: { kind: string; images?: Float32Array; message?: string }) => {
+      if (m.kind === 'done' && m.images) resolve(m.images);
+      if (m.kind === 'error') reject(new Error(`sampling worker: ${m.message}`));
+    });
+    worker.once('error', reject);
+  });
+  return { images, stop: () => worker.terminate() };
+}
+
+/**
+ * Two models sampled at once with the same spec, one on this thread and one on a worker thread
+ * (e.g. the raw and the EMA weights of a checkpoint).
+ */
+export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: string | undefined, spec: SampleSpec, log?: (s: string) => void): Promise<[Float32Array, Float32Array]> {
+  const w = startSampleWorker(nameB, vaeDir, spec, 'all');
+  try {
+    const a = await sampleImagesByName(nameA, vaeDir, spec, 1, log);
+    return [a, await w.images];
+  } finally {
+    await w.stop();
+  }
+}
+
 export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void): Promise<Float32Array> {
   const { loadShippedVAE } = await import('./train/dit-latents');
   const vae = loadShippedVAE(vaeDir);
@@ -107,24 +137,14 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
   const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   try {
     if (threads === 1 || n <= CHUNK) return await sampleImages(model, vae, spec, progress);
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(new URL('./train/dit-dp-shim.mjs', import.meta.url), {
-      workerData: { entry: new URL('./train/dit-sample-worker.ts', import.meta.url).href, job: { name, vaeDir, spec: { ...spec, labels: Array.from(spec.labels) } } },
-    });
-    const theirs = new Promise<Float32Array>((resolve, reject) => {
-      worker.on('message', (m: { kind: string; images?: Float32Array; message?: string }) => {
-        if (m.kind === 'done' && m.images) resolve(m.images);
-        if (m.kind === 'error') reject(new Error(`sampling worker: ${m.message}`));
-      });
-      worker.once('error', reject);
-    });
+    const w = startSampleWorker(name, vaeDir, spec, 'odd');
     try {
       const mine = await sampleImages(model, vae, spec, progress, (k) => k % 2 === 0);
-      const other = await theirs;
+      const other = await w.images;
       for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
       return mine;
     } finally {
-      await worker.terminate();
+      await w.stop();
     }
   } finally {
     model.dispose();

@@ -29,15 +29,26 @@ export interface DiTRecipe {
 
 const BASE = { batchSize: 128, lr: 1e-3, warmupSteps: 500, emaDecay: 0.999, seed: 0 };
 
-function recipe(name: string, preset: string, steps: number, purpose: string, over: Partial<DiTConfig> = {}, batchSize = BASE.batchSize): DiTRecipe {
-  return { ...BASE, batchSize, name, folder: `dit-${name}-v1`, preset, config: { ...getPreset(preset), ...over }, steps, purpose };
+function recipe(name: string, preset: string, steps: number, purpose: string, over: Partial<DiTConfig> = {}, batchSize = BASE.batchSize, warmupSteps = BASE.warmupSteps): DiTRecipe {
+  return { ...BASE, batchSize, warmupSteps, name, folder: `dit-${name}-v1`, preset, config: { ...getPreset(preset), ...over }, steps, purpose };
 }
 
-/** Steps of each conditioning-set model (all four the same). */
+/**
+ * Budgets from measured CPU seconds per step (scripts/train/dit-bench.ts, CPU time on this 2-core
+ * machine while other jobs ran; uncontended runs are about 2x faster):
+ *   batch 128: B/2 adaLN-Zero 2.10, adaLN 2.25, in-context 2.48, cross-attention 2.59;
+ *   batch 64:  S/4 0.29, S/2 0.51, S/1 1.80, B/4 0.63, B/2 1.32, B/1 6.55, L/4 1.22, L/2 3.03
+ *   (B/1 and L/1 run out of wasm memory at batch 128, hence batch 64 for the grid).
+ * Default 4,000 + conditioning 4 x 1,500 + grid 9 x 1,000 steps, with their evaluations, is about
+ * 12 core-hours at the contended rates: `train all` on two cores is about six hours.
+ */
+/** Steps of each conditioning-set model (all four the same), batch 128. */
 export const CONDITIONING_STEPS = 1500;
 /** Steps of each scaling-grid model (all nine the same), batch 64. */
-export const SCALING_STEPS = 1500;
+export const SCALING_STEPS = 1000;
 export const SCALING_BATCH = 64;
+/** Warm-up of the shorter runs (a third of a 1,500-step run would be warm-up at 500). */
+export const SHORT_WARMUP = 250;
 export const SCALING_SIZES = ['S', 'B', 'L'] as const;
 export const SCALING_PATCHES = [4, 2, 1] as const;
 
@@ -48,9 +59,9 @@ export function conditioningSlug(c: Conditioning): string {
 export const DIT_RECIPES: DiTRecipe[] = [
   recipe('default', 'DiT-mini-B/2', 4000, 'the site default: class-conditional latent DiT, adaLN-Zero, learned sigma'),
   ...CONDITIONINGS.map((c) => recipe(`cond-${conditioningSlug(c)}`, 'DiT-mini-B/2', CONDITIONING_STEPS,
-    `conditioning set: ${c}, same budget, data order and seed as the other three`, { conditioning: c })),
+    `conditioning set: ${c}, same budget, data order and seed as the other three`, { conditioning: c }, BASE.batchSize, SHORT_WARMUP)),
   ...SCALING_SIZES.flatMap((s) => SCALING_PATCHES.map((p) => recipe(`scale-${s.toLowerCase()}-p${p}`, `DiT-mini-${s}/${p}`, SCALING_STEPS,
-    `scaling grid: size ${s}, patch ${p}, same step budget as the other eight`, {}, SCALING_BATCH))),
+    `scaling grid: size ${s}, patch ${p}, same step budget as the other eight`, {}, SCALING_BATCH, SHORT_WARMUP))),
 ];
 
 export function getDiTRecipe(name: string): DiTRecipe {

@@ -1,19 +1,19 @@
 /**
  * The worker half of sampleImagesByName (scripts/sample.ts): loads the model and VAE by name and
- * draws the odd chunks of the same sampling job.
+ * draws the odd chunks of the same sampling job, or all of them (sampleTwoByName).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useNodeBackend } from '../../lib/node-backend';
 import { loadDiTByName, sampleImages, type SampleSpec } from '../sample';
 import { loadShippedVAE } from './dit-latents';
 
-const job = (workerData as { job: { name: string; vaeDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
+const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
 try {
   await useNodeBackend('wasm');
   const vae = loadShippedVAE(job.vaeDir);
   const { model } = await loadDiTByName(job.name);
   try {
-    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, undefined, (k) => k % 2 === 1);
+    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, undefined, (k) => job.which === 'all' || k % 2 === 1);
     parentPort?.postMessage({ kind: "done", images }, [images.buffer as ArrayBuffer]);
   } finally {
     model.dispose();

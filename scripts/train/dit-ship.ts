@@ -24,7 +24,7 @@ import { loadCheckpointModels } from './dit';
 import { loadShippedVAE } from './dit-latents';
 import type { DiTManifest, EvalSettings, SampleMetrics } from './dit-manifest';
 import { manifestProblems } from './dit-manifest';
-import { balancedLabels, sampleImagesByName, writeSamples } from '../sample';
+import { balancedLabels, sampleImagesByName, sampleTwoByName, writeSamples } from '../sample';
 import { loadEvaluator, type Evaluator } from './dit-eval';
 
 export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced' };
@@ -45,6 +45,17 @@ export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, thread
   const m = ev.score(images, labels);
   return { metrics: { ...m, n }, images, labels, seconds: (Date.now() - t0) / 1000 };
 }
+
+/** scoreModel for two models at once, one per thread (sample.ts sampleTwoByName). */
+export async function scorePair(a: string, b: string, ev: Evaluator, n: number, log?: (s: string) => void): Promise<[Scored, Scored]> {
+  const labels = balancedLabels(n);
+  const t0 = Date.now();
+  const [ia, ib] = await sampleTwoByName(a, b, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, log);
+  const seconds = (Date.now() - t0) / 1000;
+  return [{ metrics: { ...ev.score(ia, labels), n }, images: ia, labels, seconds }, { metrics: { ...ev.score(ib, labels), n }, images: ib, labels, seconds }];
+}
+
+type Scored = { metrics: SampleMetrics; images: Float32Array; labels: Int32Array; seconds: number };
 
 /** Better of two: higher conditional accuracy; within 0.5 points, lower FLD. */
 export function better(a: SampleMetrics, b: SampleMetrics): 'a' | 'b' {
@@ -95,11 +106,11 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
   const { raw, ema, meta } = loadCheckpointModels(r);
   const dir = publicDir(r);
   try {
-    log(`${r.name}: scoring raw weights (step ${meta.step}) on ${selectN} samples ...`);
-    const sRaw = await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, threads, log);
-    log(`${r.name}: raw ${fmt(sRaw.metrics)} in ${sRaw.seconds.toFixed(0)} s; scoring EMA ...`);
-    const sEma = await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, threads, log);
-    log(`${r.name}: ema ${fmt(sEma.metrics)} in ${sEma.seconds.toFixed(0)} s`);
+    log(`${r.name}: scoring raw and EMA weights (step ${meta.step}) on ${selectN} samples ...`);
+    const [sRaw, sEma] = threads === 2
+      ? await scorePair(`checkpoint:${r.name}:raw`, `checkpoint:${r.name}:ema`, ev, selectN, log)
+      : [await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, 1, log), await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, 1, log)];
+    log(`${r.name}: raw ${fmt(sRaw.metrics)}; ema ${fmt(sEma.metrics)} (${sRaw.seconds.toFixed(0)} s)`);
     const pick = better(sRaw.metrics, sEma.metrics) === 'a' ? 'raw' : 'ema';
     const chosen = pick === 'raw' ? raw : ema;
     const chosenScore = pick === 'raw' ? sRaw : sEma;
