@@ -18,8 +18,9 @@ import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args'
 import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
 import { trainDiT, type TrainRunResult } from './dit';
 import { loadShippedVAE, trainLatents } from './dit-latents';
+import { isAuxModel, runAuxTrain } from './models-cli';
 
-export const DIT_TRAIN_USAGE = 'train <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
+export const DIT_TRAIN_USAGE = 'train vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
 
 export function isDiTRecipeName(name: string): boolean {
   try {
@@ -79,6 +80,8 @@ async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): 
 }
 
 export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
+  // The tiny VAE and the evaluation classifier (scripts/train/models-cli.ts).
+  if (isAuxModel(args.positional[0])) return runAuxTrain(args.positional[0], args.options);
   checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship', 'ship', 'select-n', 'eval-n']);
   const [name] = args.positional;
   if (!name) throw new UsageError('train needs a recipe name');
