@@ -20,6 +20,8 @@ export type FetchLike = (url: string) => Promise<Response>;
 
 export interface FetchedFile {
   url: string;
+  /** The key the file is (or will be) stored under in the cache. */
+  key: string;
   bytes: Uint8Array;
   fromCache: boolean;
 }
@@ -86,8 +88,11 @@ export async function fetchFiles(
     cache: CacheLike | null;
     expectedBytes?: (number | null)[];
     onProgress?: (loaded: number, total: number, file: string) => void;
+    /** Cache key per URL (default the URL): lets a folder's files be keyed by its manifest's content. */
+    cacheKey?: (url: string) => string;
   },
 ): Promise<FetchedFile[]> {
+  const keyOf = opts.cacheKey ?? ((u: string) => u);
   const known = opts.expectedBytes ?? urls.map(() => null);
   const sizes: number[] = known.map((n) => n ?? 0);
   const loaded: number[] = urls.map(() => 0);
@@ -97,15 +102,16 @@ export async function fetchFiles(
   const out: FetchedFile[] = [];
   for (let i = 0; i < urls.length; i++) {
     const url = urls[i];
+    const key = keyOf(url);
     let bytes: Uint8Array | null = null;
     let fromCache = false;
-    const hit = opts.cache ? await opts.cache.match(url).catch(() => undefined) : undefined;
+    const hit = opts.cache ? await opts.cache.match(key).catch(() => undefined) : undefined;
     if (hit) {
       bytes = new Uint8Array(await hit.arrayBuffer());
       fromCache = true;
       if (known[i] !== null && bytes.length !== known[i]) {
         // A truncated cache entry: drop it and fetch again.
-        await opts.cache?.delete(url);
+        await opts.cache?.delete(key);
         bytes = null;
         fromCache = false;
       }
@@ -131,7 +137,7 @@ export async function fetchFiles(
     loaded[i] = bytes.length;
     sizes[i] = Math.max(sizes[i], bytes.length);
     report(url);
-    out.push({ url, bytes, fromCache });
+    out.push({ url, key, bytes, fromCache });
   }
   return out;
 }
@@ -142,7 +148,7 @@ export async function cacheFiles(cache: CacheLike | null, files: FetchedFile[], 
   for (const f of files) {
     if (f.fromCache) continue;
     try {
-      await cache.put(f.url, new Response(f.bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': contentType, 'content-length': String(f.bytes.length) } }));
+      await cache.put(f.key, new Response(f.bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': contentType, 'content-length': String(f.bytes.length) } }));
     } catch {
       // Storage full or denied: the model still runs, only the next visit refetches.
     }
@@ -153,6 +159,16 @@ export async function cacheFiles(cache: CacheLike | null, files: FetchedFile[], 
 export async function forgetFiles(cache: CacheLike | null, urls: string[]): Promise<void> {
   if (!cache) return;
   for (const u of urls) await cache.delete(u).catch(() => false);
+}
+
+/** FNV-1a over a string's UTF-16 code units, as 8 hex digits: a short content tag for cache keys. */
+export function contentTag(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 /** Joins a base URL and a relative path with exactly one slash. */

@@ -23,7 +23,7 @@ import { loadDiT, configFromManifest } from '../dit/weights';
 import { PRESETS, type DiTConfig } from '../dit/config';
 import { manifestSpecs, type WeightsManifestFile, type WeightSpec } from '../weights';
 import { betaSchedule, DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '../diffusion/schedules';
-import { cacheFiles, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
+import { cacheFiles, contentTag, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { RuntimeError, type LoadedModel } from './handler';
 import type { SamplerModel } from './sampling';
 
@@ -139,13 +139,17 @@ export async function fetchFolder(
   const paths = m.weightsManifest.flatMap((g) => g.paths);
   const urls = paths.map((p) => joinUrl(folderUrl, p));
   const lengths = Array.isArray(m.shardByteLengths) && m.shardByteLengths.length === urls.length ? m.shardByteLengths : null;
+  // Shards are cached under a key tagged with the manifest's content, so a folder re-shipped under the
+  // same name (during development) never serves old shards of the same size.
+  const tag = contentTag(JSON.stringify(m));
+  const cacheKey = (u: string) => `${u}?v=${tag}`;
   let files;
   try {
-    files = await fetchFiles(urls, { fetch: env.fetch, cache: env.cache, expectedBytes: lengths ?? undefined, onProgress });
+    files = await fetchFiles(urls, { fetch: env.fetch, cache: env.cache, expectedBytes: lengths ?? undefined, onProgress, cacheKey });
   } catch (e) {
     throw new RuntimeError('weights', `the model's weights could not be downloaded: ${(e as Error).message}`);
   }
-  const forget = () => forgetFiles(env.cache, urls);
+  const forget = () => forgetFiles(env.cache, urls.map(cacheKey));
   const total = files.reduce((a, f) => a + f.bytes.length, 0);
   const need = folderBytes(m);
   const all = new Uint8Array(total);

@@ -172,13 +172,18 @@ describe('model in the browser', () => {
       await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r, mid2);
       assert.deepEqual(await gridPixels(s.page), afterBurst, 'the picture after the burst is the picture of the last setting');
 
-      // Crash the worker: the next request starts a new one and samples again.
+      // Crash the worker: the next request starts a new one and samples again, with the weights
+      // from the browser's Cache API storage (no shard is downloaded again).
+      const afterCrash = [];
+      s.context.on('request', (r) => afterCrash.push(r.url()));
       await s.page.evaluate(() => window.__ditLabModel.crash());
       await s.page.waitForFunction(() => window.__ditLabModel.restarts() === 1, null, { timeout: 10_000 });
       const r3 = Number(await attr(s.page, RS, 'request'));
       await setRange(s.page, 'rs-steps', 10);
       await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r, r3);
       assert.equal(await attr(s.page, RS, 'backend'), 'wasm');
+      assert.ok(afterCrash.some((u) => u.endsWith('/model.json')), 'the new worker read the manifest');
+      assert.deepEqual(afterCrash.filter((u) => u.endsWith('.bin')), [], 'the shards came from the cache');
       s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/crashed on request \(test hook\)/.test(p)));
       s.assertClean();
     } finally {

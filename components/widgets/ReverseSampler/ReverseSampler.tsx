@@ -27,7 +27,9 @@ function stripValues(xt: Float32Array[], x0: Float32Array[]): { values: Float32A
   const out = new Float32Array(2 * k * px);
   idx.forEach((f, i) => {
     out.set(xt[f], i * px);
-    out.set(x0[f], (k + i) * px);
+    // x_T has no prediction yet: its cell stays black (-1) rather than a mid-grey that looks like a picture.
+    if (x0[f].length === px) out.set(x0[f], (k + i) * px);
+    else out.fill(-1, (k + i) * px, (k + i + 1) * px);
   });
   return { values: out, count: k };
 }

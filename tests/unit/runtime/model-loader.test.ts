@@ -87,6 +87,17 @@ describe('model loading', () => {
     expect(again.info.fromCache).toBe(true);
     expect(fetched.filter((p) => p.endsWith('.bin'))).toEqual([]); // only the small JSON files are refetched
     again.dispose();
+
+    // Re-shipped under the same name with other weights: the cached shards are not used.
+    const other = await makeSite();
+    const m2 = JSON.parse(other.get('/models/dit-t1/model.json') as string);
+    m2.userDefinedMetadata.preset = 'tiny, retrained';
+    files.set('/models/dit-t1/model.json', JSON.stringify(m2));
+    fetched.length = 0;
+    const third = await loadDiTModel('models/dit-t1', BASE, e, () => undefined);
+    expect(third.info.fromCache).toBe(false);
+    expect(fetched.filter((p) => p.includes('dit-t1') && p.endsWith('.bin')).length).toBe(shardCount - 1);
+    third.dispose();
   });
 
   it('a missing folder is a weights error that says the files are not on the server', async () => {
