@@ -2,9 +2,9 @@
  * Evaluate a trained DiT recipe and ship it to public/models/<folder>/:
  *   1. the raw and the EMA weights of its checkpoint, each sampled the same way (EVAL: 1,000
  *      balanced labels, DDIM 50 steps, CFG 4, fixed seed) and scored (FLD, conditional accuracy);
- *   2. the better of the two (conditional accuracy, then FLD) saved as float16; the float16 weights
- *      are sampled again with the same seed and scored: if accuracy or FLD moves measurably
- *      (QUANT_TOLERANCE) they are saved as float32 instead;
+ *   2. the better of the two (conditional accuracy, then FLD) saved quantised (float16; the scaling
+ *      grid tries uint8 first), sampled again with the same seeds and scored: if accuracy or FLD
+ *      moves measurably (QUANT_TOLERANCE) the next larger storage is tried, float32 last;
  *   3. manifest.json (dit-manifest.ts) with configuration, counts, data, training, loss curve, metrics.
  */
 import { execSync } from 'node:child_process';
@@ -115,26 +115,34 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
     const chosen = pick === 'raw' ? raw : ema;
     const chosenScore = pick === 'raw' ? sRaw : sEma;
 
-    let quantization: Quantization = 'float16';
-    await writeFolder(chosen, dir, quantization, r);
-    let full = await scoreModel(dir, ev, evalN, threads, log);
-    let shipped = full.metrics;
-    // The same draws as the selection run: the float16 weights against the float32 ones.
-    const sub = ev.score(full.images.subarray(0, selectN * 1024), full.labels.subarray(0, selectN));
-    let maxPixelDiff = 0;
-    for (let k = 0; k < selectN * 1024; k++) maxPixelDiff = Math.max(maxPixelDiff, Math.abs(full.images[k] - chosenScore.images[k]));
-    const dAcc = Math.abs(sub.conditionalAccuracy - chosenScore.metrics.conditionalAccuracy);
-    const dFld = Math.abs(sub.fld - chosenScore.metrics.fld) / Math.max(1e-9, chosenScore.metrics.fld);
+    // Try the smallest storage first; keep the first whose samples (same draws as the selection run)
+    // score within QUANT_TOLERANCE of the float32 weights; float32 if none does.
     const head = `${pick} weights scored better on ${selectN} samples (raw ${fmt(sRaw.metrics)}; ema ${fmt(sEma.metrics)})`;
-    const quant = `float16 against float32 on the same ${selectN} draws: accuracy moved ${(dAcc * 100).toFixed(2)} points, FLD ${(dFld * 100).toFixed(2)} %, largest pixel change ${maxPixelDiff.toFixed(4)}`;
-    let why = `${head}; ${quant}, below ${QUANT_TOLERANCE.accuracy * 100} points / ${QUANT_TOLERANCE.fldRelative * 100} %: float16 shipped`;
-    if (dAcc > QUANT_TOLERANCE.accuracy || dFld > QUANT_TOLERANCE.fldRelative) {
-      quantization = 'none';
-      await writeFolder(chosen, dir, quantization, r);
-      why = `${head}; ${quant}: measurable, so float32 is shipped`;
-      full = await scoreModel(dir, ev, evalN, threads, log);
-      shipped = full.metrics;
+    const notes: string[] = [];
+    let quantization: Quantization = 'none';
+    let full: Scored | null = null;
+    for (const q of quantizationCandidates(r)) {
+      await writeFolder(chosen, dir, q, r);
+      const scored = await scoreModel(dir, ev, evalN, threads, log);
+      const sub = ev.score(scored.images.subarray(0, selectN * 1024), scored.labels.subarray(0, selectN));
+      let maxPixelDiff = 0;
+      for (let k = 0; k < selectN * 1024; k++) maxPixelDiff = Math.max(maxPixelDiff, Math.abs(scored.images[k] - chosenScore.images[k]));
+      const dAcc = Math.abs(sub.conditionalAccuracy - chosenScore.metrics.conditionalAccuracy);
+      const dFld = Math.abs(sub.fld - chosenScore.metrics.fld) / Math.max(1e-12, chosenScore.metrics.fld);
+      const ok = dAcc <= QUANT_TOLERANCE.accuracy && dFld <= QUANT_TOLERANCE.fldRelative;
+      notes.push(`${q} against float32 on the same ${selectN} draws: accuracy moved ${(dAcc * 100).toFixed(2)} points, FLD ${(dFld * 100).toFixed(2)} %, largest pixel change ${maxPixelDiff.toFixed(4)} (${ok ? 'not measurable' : 'measurable'})`);
+      if (ok) {
+        quantization = q;
+        full = scored;
+        break;
+      }
     }
+    if (!full) {
+      await writeFolder(chosen, dir, 'none', r);
+      full = await scoreModel(dir, ev, evalN, threads, log);
+    }
+    const shipped = full.metrics;
+    const why = `${head}; ${notes.join('; ')}; tolerance ${QUANT_TOLERANCE.accuracy * 100} points / ${QUANT_TOLERANCE.fldRelative * 100} %: ${quantization === 'none' ? 'float32' : quantization} shipped`;
     const chosenScoreForGrid = full;
     // A 10 x 10 grid (rows of 0..9) of the shipped weights' evaluation samples.
     writeSamples(join(dir, 'samples.png'), chosenScoreForGrid.labels.subarray(0, Math.min(100, evalN)), chosenScoreForGrid.images.subarray(0, Math.min(100, evalN) * 1024), 10);
@@ -190,5 +198,13 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
 }
 
 function fmt(m: SampleMetrics): string {
-  return `accuracy ${(m.conditionalAccuracy * 100).toFixed(1)} %, FLD ${m.fld.toFixed(3)}`;
+  return `accuracy ${(m.conditionalAccuracy * 100).toFixed(1)} %, FLD ${m.fld.toPrecision(4)}`;
+}
+
+/**
+ * Storage to try, smallest first. The scaling grid's large models would break the 40 MB budget of
+ * all shipped weights in float16 (L: 5.5M parameters each), so the grid tries uint8 first.
+ */
+export function quantizationCandidates(r: DiTRecipe): Quantization[] {
+  return r.name.startsWith('scale-') ? ['uint8', 'float16'] : ['float16'];
 }
