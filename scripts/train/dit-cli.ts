@@ -4,6 +4,8 @@
  *   cond-<variant> | conditioning    the four conditioning variants, same budget
  *   scale-<s>-p<p> | scaling    the 3 x 3 scaling grid
  *   dit-all                     all of the above, two recipes at a time (both cores)
+ *   vae | classifier            the other shipped models, by their own scripts
+ *   all                         vae, classifier, then dit-all: every shipped model
  * Options: --steps N (stop early at step N), --stop-at ISO-TIME (checkpoint and stop at that time),
  * --threads 1|2 (one recipe on one core, or each batch split over two: dit-dp.ts), --jobs 1|2
  * (parallel training processes for groups; default 2), --no-ship (train only), --ship (evaluate and
@@ -12,6 +14,7 @@
  * shipped (scripts/train/dit-ship.ts) unless --no-ship.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { useNodeBackend } from '../../lib/node-backend';
 import type { Command } from '../cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args';
