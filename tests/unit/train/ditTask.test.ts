@@ -69,7 +69,7 @@ describe('DiT training task', () => {
     const [after, mseAfter] = evalLoss();
     expect(mseAfter).toBeLessThan(0.6 * mseBefore);
     expect(after).toBeLessThan(before);
-    expect(seconds).toBeLessThan(60); // ~3 s alone; generous for a machine shared with other jobs
+    expect(seconds).toBeLessThan(60); // 21 s measured while other jobs loaded both cores
     expect(tr.lossLog).toHaveLength(120);
     expect(tr.lossLog[0]).toHaveProperty('vb');
     tr.dispose();
