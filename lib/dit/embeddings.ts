@@ -57,7 +57,7 @@ export function unpatchify(x: Tensor, p: number, c: number, order: PatchOrder = 
 // Fixed 2D sin-cos position embedding (MAE's get_2d_sincos_pos_embed, as models.py uses it)
 // ---------------------------------------------------------------------------------------------
 
-/** Eq. sincos-1d: for positions m and dim D, [sin(m w_i), cos(m w_i)], w_i = 10000^(-i/(D/2)), i < D/2. Float64. */
+/** 1D sin-cos embedding: for positions m and dim D, [sin(m w_i), cos(m w_i)], w_i = 10000^(-i/(D/2)), i < D/2. Float64. */
 export function sinCos1d(dim: number, positions: ArrayLike<number>): Float64Array[] {
   if (dim % 2 !== 0) throw new Error(`sin-cos embedding needs an even dimension (got ${dim})`);
   const half = dim / 2;
@@ -76,7 +76,7 @@ export function sinCos1d(dim: number, positions: ArrayLike<number>): Float64Arra
 }
 
 /**
- * Eq. sincos-2d: position embedding of a g x g patch grid, (g*g, D) row-major, as a Float32Array.
+ * Eq. pos-embed-2d: position embedding of a g x g patch grid, (g*g, D) row-major, as a Float32Array.
  * The first D/2 features encode the column and the last D/2 the row: MAE builds the grid with
  * np.meshgrid(grid_w, grid_h), so its "emb_h" half actually reads the column index.
  */
@@ -114,7 +114,7 @@ export function timestepEmbedding(t: Tensor, dim = 256, maxPeriod = 10000): Tens
 }
 
 /**
- * Eq. label-embedding: y_emb = table[y], the row of the label (the null class is row numClasses).
+ * y_emb = table[y], the row of the label (the null class is row numClasses).
  * Looked up by one-hot matmul: (N) int labels -> (N, D) rows of table (K, D). The gradient of
  * tf.gather needs UnsortedSegmentSum, which the wasm backend lacks (architecture.md).
  */

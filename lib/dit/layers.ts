@@ -93,7 +93,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Eq. layer-norm: LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6),
+ * LayerNorm over the last axis without affine parameters (elementwise_affine=False, eps 1e-6),
  * biased variance as PyTorch. Hand-written gradient (fewer saved intermediates):
  * dx = rstd (dy - mean(dy) - xhat mean(dy xhat)).
  */
@@ -121,7 +121,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
 
 /**
- * Eq. gelu-tanh: GELU(x) ~ 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), i.e.
+ * GELU(x) ~ 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), i.e.
  * nn.GELU(approximate="tanh"). Computed as x * sigmoid(2u), the same function (0.5 (1 + tanh(u)) =
  * sigmoid(2u)), because wasm's Sigmoid is about 10x faster than its Tanh (measured). The gradient is
  * written out: autodiff would keep a copy of every intermediate (tfjs clones saved tensors); this

@@ -102,7 +102,7 @@ export class DiT {
   //                                  Embedding layers
   // ===========================================================================================
 
-  /** Eq. patch-embed: tokens = patchify(x) W^T + b + pos_embed. (N, T, D) */
+  /** Patch embedding: tokens = patchify(x) W^T + b + pos_embed. (N, T, D) */
   private embedPatches(patches: Tensor): Tensor {
     const D = this.config.hiddenSize;
     const wFlat = tf.reshape(this.w('x_embedder.proj.weight'), [D, -1]); // (D, C*p*p)

@@ -3,7 +3,7 @@
  * the penultimate-layer features of the project's digit classifier (classifier.ts), the MNIST-scale
  * counterpart of the paper's FID. It is NOT FID (no Inception network) and is never called that.
  *
- * Eq. frechet: d^2 = |mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^{1/2}).
+ * Eq. frechet-distance: d^2 = |mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^{1/2}).
  * (S1 S2)^{1/2} is not symmetric, but it is similar to the symmetric PSD matrix
  * (S1^{1/2} S2 S1^{1/2})^{1/2}, so Tr (S1 S2)^{1/2} = sum_k sqrt(lambda_k(S1^{1/2} S2 S1^{1/2})):
  * two symmetric eigendecompositions, no general (complex) matrix square root.
@@ -54,7 +54,7 @@ export function traceSqrtProduct(s1: Float64Array, s2: Float64Array, n: number):
   return tr;
 }
 
-/** Eq. frechet: squared Frechet distance between N(mu1, S1) and N(mu2, S2). */
+/** Eq. frechet-distance: squared Frechet distance between N(mu1, S1) and N(mu2, S2). */
 export function frechetDistance(a: Pick<GaussianStats, 'dim' | 'mu' | 'sigma'>, b: Pick<GaussianStats, 'dim' | 'mu' | 'sigma'>): number {
   if (a.dim !== b.dim) throw new Error(`frechetDistance: dimensions differ (${a.dim} vs ${b.dim})`);
   const n = a.dim;

@@ -1,6 +1,6 @@
 /**
  * The latent interface the DiT and the browser use. The diffusion model never sees E(x) itself but
- * Eq. latent-scale: z = scaleFactor * E(x), with scaleFactor = 1 / std of the training latents, so
+ * Eq. vae-scale: z = scaleFactor * E(x), with scaleFactor = 1 / std of the training latents, so
  * the latents it noises have unit variance (the role 0.18215 plays for Stable Diffusion's VAE).
  * Pictures come back as D(z / scaleFactor).
  *

@@ -124,18 +124,18 @@ export class TinyVAE {
   }
 }
 
-/** Eq. vae-reparam: z = mean + exp(logvar / 2) * eps, eps ~ N(0, I) given as a tensor of the same shape. */
+/** Reparameterisation: z = mean + exp(logvar / 2) * eps, eps ~ N(0, I) given as a tensor of the same shape. */
 export function samplePosterior(p: Posterior, eps: Tensor): Tensor {
   return tf.add(p.mean, tf.mul(tf.exp(tf.mul(p.logvar, 0.5)), eps));
 }
 
-/** Eq. vae-kl: KL(N(mean, exp(logvar)) || N(0, I)) per element, 0.5 (mean^2 + exp(logvar) - 1 - logvar). */
+/** Eq. kl-loss: KL(N(mean, exp(logvar)) || N(0, I)) per element, 0.5 (mean^2 + exp(logvar) - 1 - logvar). */
 export function klPerElement(p: Posterior): Tensor {
   return tf.mul(0.5, tf.sub(tf.add(tf.square(p.mean), tf.exp(p.logvar)), tf.add(1, p.logvar)));
 }
 
 /**
- * Eq. vae-loss: per-pixel squared error plus klWeight times the KL per latent element, both averaged
+ * Loss: per-pixel squared error plus klWeight times the KL per latent element, both averaged
  * over their elements: L = mean (x - D(z))^2 + klWeight * mean KL. With a Gaussian decoder of fixed
  * variance sigma^2, the negative ELBO per pixel is mean(x - D(z))^2 / (2 sigma^2) + (256/1024) mean KL
  * up to a constant; times 2 sigma^2 that is L with klWeight = sigma^2 / 2. So klWeight = 1e-3 is the ELBO

@@ -54,7 +54,7 @@ describe('schedules', () => {
     }
   });
 
-  it('posterior-variance and posterior-mean: closed-form coefficients', () => {
+  it('posterior-variance: closed-form coefficients, with posterior-mean', () => {
     const c = scheduleConstants('linear');
     expect(c.posteriorVariance[0]).toBe(0);
     expect(c.posteriorVariance[1]).toBeCloseTo(5.4531876613021935e-5, 16);

@@ -148,7 +148,7 @@ describe('embeddings', () => {
     close(row3, [Math.sin(3), Math.sin(0.03), Math.cos(3), Math.cos(0.03)], 1e-12);
   });
 
-  it('sincos-2d: first half encodes the column, second half the row (MAE meshgrid order)', () => {
+  it('pos-embed-2d: first half encodes the column, second half the row (MAE meshgrid order)', () => {
     const e = get2dSinCosPosEmbed(8, 3); // 9 tokens x 8
     const tok = (r: number, c: number) => Array.from(e.slice((r * 3 + c) * 8, (r * 3 + c + 1) * 8));
     const enc = (m: number) => [Math.sin(m), Math.sin(m / 100), Math.cos(m), Math.cos(m / 100)];

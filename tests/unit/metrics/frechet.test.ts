@@ -67,15 +67,15 @@ describe('symmetric eigendecomposition (Jacobi)', () => {
   });
 });
 
-describe('frechet: Frechet distance between Gaussians', () => {
-  it('frechet: diagonal covariances give sum (sqrt a - sqrt b)^2 plus the mean term', () => {
+describe('frechet-distance: Frechet distance between Gaussians', () => {
+  it('frechet-distance: diagonal covariances give sum (sqrt a - sqrt b)^2 plus the mean term', () => {
     const a = { dim: 3, mu: Float64Array.from([0, 1, 2]), sigma: diag([1, 4, 9]) };
     const b = { dim: 3, mu: Float64Array.from([1, 1, 0]), sigma: diag([4, 1, 16]) };
     // (1-2)^2 + (2-1)^2 + (3-4)^2 = 3; |mu|^2 = 1 + 0 + 4 = 5.
     expect(frechetDistance(a, b)).toBeCloseTo(8, 12);
   });
 
-  it('frechet: commuting covariances (shared eigenvectors) reduce to their eigenvalues', () => {
+  it('frechet-distance: commuting covariances (shared eigenvectors) reduce to their eigenvalues', () => {
     const n = 6;
     const { vectors: q } = symmetricEigen(randomSymmetric(n, 11), n);
     const l1 = [0.5, 1, 2, 3, 0.1, 4];
@@ -90,7 +90,7 @@ describe('frechet: Frechet distance between Gaussians', () => {
     expect(frechetDistance({ dim: n, mu, sigma: build(l1) }, { dim: n, mu, sigma: build(l2) })).toBeCloseTo(expected, 10);
   });
 
-  it('frechet: hand-computed 2x2 with non-commuting covariances', () => {
+  it('frechet-distance: hand-computed 2x2 with non-commuting covariances', () => {
     // S1 = diag(1, 4), S2 = [[2, 1], [1, 2]]: S1 S2 = [[2, 1], [4, 8]], trace 10, det 12. For a 2x2
     // matrix with non-negative eigenvalues, Tr sqrt = sqrt(trace + 2 sqrt(det)) = sqrt(10 + 2 sqrt 12).
     const s1 = diag([1, 4]);
@@ -101,7 +101,7 @@ describe('frechet: Frechet distance between Gaussians', () => {
     expect(frechetDistance({ dim: 2, mu, sigma: s1 }, { dim: 2, mu, sigma: s2 })).toBeCloseTo(9 - 2 * trSqrt, 12);
   });
 
-  it('frechet: is zero for identical statistics and symmetric in its arguments', () => {
+  it('frechet-distance: is zero for identical statistics and symmetric in its arguments', () => {
     const n = 10;
     const s1 = randomSpd(n, 21);
     const s2 = randomSpd(n, 22);

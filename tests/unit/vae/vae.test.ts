@@ -49,7 +49,7 @@ describe('tiny VAE', () => {
     vae.dispose();
   });
 
-  it('latent scaling: encodeLatents multiplies and decodeLatents divides by the scale factor', () => {
+  it('vae-scale: encodeLatents multiplies and decodeLatents divides by the scale factor', () => {
     const vae = new TinyVAE(TINY, 3);
     const x = tf.randomUniform([2, 32, 32, 1], -1, 1, 'float32', 4);
     const z1 = encodeLatents(vae, x, 1);
@@ -63,7 +63,7 @@ describe('tiny VAE', () => {
     vae.dispose();
   });
 
-  it('vae-kl: KL of N(mean, exp(logvar)) against N(0, 1) per element', () => {
+  it('kl-loss: KL of N(mean, exp(logvar)) against N(0, 1) per element', () => {
     const kl = klPerElement({ mean: tf.tensor1d([0, 1, 0]), logvar: tf.tensor1d([0, 0, Math.log(4)]) }).dataSync();
     expect(kl[0]).toBeCloseTo(0, 7);
     expect(kl[1]).toBeCloseTo(0.5, 6);
