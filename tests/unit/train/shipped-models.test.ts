@@ -49,6 +49,9 @@ for (const name of Object.keys(shapesFor)) {
       const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       expect(manifestProblems(m)).toEqual([]);
       expect(m.name).toBe(name);
+      // Issue 4: the evaluation classifier must reach 98% on the test split.
+      if (m.kind === 'classifier') expect(m.metrics.testAccuracy).toBeGreaterThanOrEqual(0.98);
+      if (m.kind === 'vae') expect(m.metrics.fld.vaeReconTestVsTrain).toBeGreaterThan(0);
     });
 
     it('weights load with every expected name and shape', () => {
