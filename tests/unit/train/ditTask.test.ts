@@ -61,15 +61,12 @@ describe('DiT training task', () => {
     // adaLN-Zero starts as the identity with a zero output layer: eps_theta = 0, so mse = E[eps^2] ~ 1.
     expect(mseBefore).toBeGreaterThan(0.8);
     expect(mseBefore).toBeLessThan(1.2);
-    const t0 = performance.now();
     const n0 = tf.memory().numTensors;
     for (let i = 0; i < 120; i++) tr.trainStep();
     expect(tf.memory().numTensors).toBe(n0); // a step (task loss, gradients, AdamW, EMA) leaks nothing
-    const seconds = (performance.now() - t0) / 1000;
     const [after, mseAfter] = evalLoss();
     expect(mseAfter).toBeLessThan(0.6 * mseBefore);
     expect(after).toBeLessThan(before);
-    expect(seconds).toBeLessThan(60); // 21 s measured while other jobs loaded both cores
     expect(tr.lossLog).toHaveLength(120);
     expect(tr.lossLog[0]).toHaveProperty('vb');
     tr.dispose();
