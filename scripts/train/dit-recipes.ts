@@ -38,7 +38,9 @@ function recipe(name: string, preset: string, steps: number, purpose: string, ov
  * machine while other jobs ran; uncontended runs are about 2x faster):
  *   batch 128: B/2 adaLN-Zero 2.10, adaLN 2.25, in-context 2.48, cross-attention 2.59;
  *   batch 64:  S/4 0.29, S/2 0.51, S/1 1.80, B/4 0.63, B/2 1.32, B/1 6.55, L/4 1.22, L/2 3.03
- *   (B/1 and L/1 run out of wasm memory at batch 128, hence batch 64 for the grid).
+ *   (B/1 and L/1 abort in tfjs-wasm at batch 128, hence batch 64 for the grid; L/1 still aborts at
+ *   batch 64 ("memory access out of bounds", measured 2026-11-29), so scale-l-p1 cannot run until
+ *   that is fixed in lib/dit or the grid moves to batch 32).
  * Default 4,000 + conditioning 4 x 1,500 + grid 9 x 1,000 steps, with their evaluations, is about
  * 12 core-hours at the contended rates: `train all` on two cores is about six hours.
  */
