@@ -11,7 +11,7 @@ const nextConfig = {
   trailingSlash: true,
   images: { unoptimized: true },
   reactStrictMode: true,
-  // `npm run typecheck` (run by .ci/run) checks the whole repository; checking it again inside every
+  // `npm run typecheck` (the first step of `npm test`) checks the whole repository; checking it again inside every
   // build would double the build time on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
 };

@@ -37,7 +37,7 @@ describe('mnist data', () => {
     const small = subset(all, [0, 5000, 9999]);
     const bytes = encodeDigits(small);
     expect(bytes.length).toBe(12 + 3 * 785);
-    const back = decodeDigits(bytes.buffer.slice(0));
+    const back = decodeDigits(bytes.buffer.slice(0) as ArrayBuffer);
     expect(Array.from(back.labels)).toEqual(Array.from(small.labels));
     expect(Array.from(back.pixels)).toEqual(Array.from(small.pixels));
     expect(() => decodeDigits(bytes.slice(0, bytes.length - 1))).toThrow(/truncated/);
