@@ -34,8 +34,9 @@ export class AdamW {
     this.weightDecay = opts.weightDecay ?? 0;
     this.decay = opts.decay ?? (() => true);
     for (const [name, p] of Object.entries(params)) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      // tidy frees the zeros tensors; the variables (which share their data) survive it.
+      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     }
   }
 

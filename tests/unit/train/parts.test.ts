@@ -147,4 +147,18 @@ describe('AdamW and EMA', () => {
     ema.dispose();
     p.w.dispose();
   });
+
+  it('AdamW and EMA: construction, an update and dispose leave no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    const p = tf.tidy(() => ({ a: tf.variable(tf.ones([3, 2])), b: tf.variable(tf.zeros([2])) }));
+    const opt = new AdamW(p);
+    const ema = new Ema(p);
+    const g = { a: tf.onesLike(p.a), b: tf.onesLike(p.b) };
+    opt.apply(p, g, 0.01);
+    ema.update(p, 1);
+    opt.dispose();
+    ema.dispose();
+    for (const t of [p.a, p.b, g.a, g.b]) t.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
