@@ -15,6 +15,7 @@
  * Letters: N batch, T tokens, D hidden, H heads, C channels, p patch.
  */
 import { tf } from '../tf';
+import { shapeProblems } from '../weights';
 import { type DiTConfig, outChannels, validateConfig } from './config';
 import { FROZEN_PARAMETERS, FREQUENCY_EMBEDDING_SIZE, modulationChunks, parameterShapes, type ShapeMap } from './params';
 import { linear, layerNorm, silu, modulate, selfAttention, crossAttention, mlp } from './layers';
@@ -247,13 +248,7 @@ export class DiT {
 
   /** Copies tensors into the weights after checking every name and shape; the caller keeps ownership. */
   loadStateDict(tensors: Record<string, Tensor>): void {
-    const problems: string[] = [];
-    for (const [name, shape] of Object.entries(this.shapes)) {
-      const t = tensors[name];
-      if (!t) problems.push(`missing '${name}' (${shape.join('x')})`);
-      else if (t.shape.join(',') !== shape.join(',')) problems.push(`'${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
-    }
-    for (const name of Object.keys(tensors)) if (!(name in this.shapes)) problems.push(`unexpected '${name}'`);
+    const problems = shapeProblems(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.shape])), this.shapes);
     if (problems.length) throw new Error(`DiT.loadStateDict (${this.config.conditioning}): ${problems.join('; ')}`);
     tf.tidy(() => { for (const [name, v] of this.params) v.assign(tf.cast(tensors[name], 'float32')); });
   }

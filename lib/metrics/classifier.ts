@@ -16,6 +16,7 @@
  * Letters: N batch, F feature size.
  */
 import { tf } from '../tf';
+import { shapeProblems } from '../weights';
 import { conv2d, patchConv2d } from '../nn/conv';
 import { linear, silu } from '../dit/layers';
 
@@ -110,13 +111,7 @@ export class DigitClassifier {
   }
 
   loadStateDict(tensors: Record<string, Tensor>): void {
-    const problems: string[] = [];
-    for (const [name, shape] of Object.entries(this.shapes)) {
-      const t = tensors[name];
-      if (!t) problems.push(`missing '${name}'`);
-      else if (t.shape.join(',') !== shape.join(',')) problems.push(`'${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
-    }
-    for (const name of Object.keys(tensors)) if (!(name in this.shapes)) problems.push(`unexpected '${name}'`);
+    const problems = shapeProblems(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.shape])), this.shapes);
     if (problems.length) throw new Error(`DigitClassifier.loadStateDict: ${problems.join('; ')}`);
     for (const [name, v] of Object.entries(this.params)) v.assign(tensors[name]);
   }

@@ -7,6 +7,7 @@
  * Letters: N batch, z latent channels.
  */
 import { tf } from '../tf';
+import { shapeProblems } from '../weights';
 import { conv2d, patchConv2d, convTranspose2d } from '../nn/conv';
 import { silu } from '../dit/layers';
 import { type VAEConfig, latentSize, parameterShapes, type ShapeMap } from './config';
@@ -103,13 +104,7 @@ export class TinyVAE {
 
   /** Copies tensors into the weights after checking every name and shape; the caller keeps ownership. */
   loadStateDict(tensors: Record<string, Tensor>): void {
-    const problems: string[] = [];
-    for (const [name, shape] of Object.entries(this.shapes)) {
-      const t = tensors[name];
-      if (!t) problems.push(`missing '${name}'`);
-      else if (t.shape.join(',') !== shape.join(',')) problems.push(`'${name}' has shape (${t.shape.join(', ')}), expected (${shape.join(', ')})`);
-    }
-    for (const name of Object.keys(tensors)) if (!(name in this.shapes)) problems.push(`unexpected '${name}'`);
+    const problems = shapeProblems(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.shape])), this.shapes);
     if (problems.length) throw new Error(`TinyVAE.loadStateDict: ${problems.join('; ')}`);
     for (const [name, v] of Object.entries(this.params)) v.assign(tensors[name]);
   }
