@@ -50,3 +50,26 @@ write('mnist-train.bin', trainSet);
   for (const f of readdirSync(from).filter((n) => n.endsWith('.wasm'))) copyFileSync(new URL(f, from), new URL(f, to));
   console.log('public/tfjs-wasm/: tfjs-backend-wasm binaries copied');
 }
+
+// The models index (lib/models/modelsIndex.ts): one summary per shipped model folder, from its
+// manifest.json, for the results widgets (ScalingChart, ConditioningCompare). Generated, not
+// committed (gitignored), so it always matches the folders this build ships.
+{
+  const { existsSync, readdirSync, readFileSync } = await import('node:fs');
+  const { buildModelsIndex } = await import('../lib/models/modelsIndex');
+  const root = new URL('../public/models/', import.meta.url);
+  const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const index = buildModelsIndex(folders.map((folder) => {
+    const file = new URL(`${folder}/manifest.json`, root);
+    if (!existsSync(file)) return { folder, manifest: null };
+    try {
+      return { folder, manifest: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+    } catch (e) {
+      return { folder, manifest: { unreadable: String(e) } };
+    }
+  }));
+  writeFileSync(new URL('index.json', root), `${JSON.stringify(index)}\n`);
+  const skipped = index.skipped.filter((s) => s.reason !== 'development folder');
+  console.log(`public/models/index.json: ${index.models.length} model(s): ${index.models.map((m) => m.name).join(', ')}`);
+  for (const s of skipped) console.warn(`public/models/index.json: left out ${s.folder} (${s.reason})`);
+}
