@@ -5,10 +5,10 @@ import {
   buildModelsIndex, conditioningSet, downsampleCurve, gridCell, isDevFolder, LOSS_CURVE_POINTS, parseModelsIndex, scalingGrid, summariseManifest,
 } from '@/lib/models/modelsIndex';
 import { countFlops } from '@/lib/dit/flops';
-import { getPreset } from '@/lib/dit/config';
+import { getPreset, type Conditioning } from '@/lib/dit/config';
 
 /** A DiT manifest with the fields the shipping script writes (scripts/train/dit-manifest.ts). */
-function ditManifest(recipe: string, preset: string, over: { conditioning?: string; fld?: number; acc?: number; steps?: number; gflops?: number | null } = {}) {
+function ditManifest(recipe: string, preset: string, over: { conditioning?: Conditioning; fld?: number; acc?: number; steps?: number; gflops?: number | null } = {}) {
   const steps = over.steps ?? 1000;
   const config = { ...getPreset(preset), ...(over.conditioning ? { conditioning: over.conditioning } : {}) };
   const m: Record<string, unknown> = {
