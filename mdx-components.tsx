@@ -17,6 +17,9 @@ import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardD
 // The sampling widgets import no tfjs: their model worker does, and only once a widget nears the viewport.
 import { ReverseSampler } from '@/components/widgets/ReverseSampler/ReverseSampler';
 import { GuidanceSweep } from '@/components/widgets/GuidanceSweep/GuidanceSweep';
+// Results widgets: plain SVG from the models index; ConditioningCompare samples through the same worker.
+import { ScalingChart } from '@/components/widgets/ScalingChart/ScalingChart';
+import { ConditioningCompare } from '@/components/widgets/ConditioningCompare/ConditioningCompare';
 
 const registered = {
   Eq,
@@ -29,6 +32,8 @@ const registered = {
   ForwardDiffusion,
   ReverseSampler,
   GuidanceSweep,
+  ScalingChart,
+  ConditioningCompare,
 } satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
 
 /** Registered tags plus overrides of plain markdown elements. */

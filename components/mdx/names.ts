@@ -18,6 +18,8 @@ export const MDX_COMPONENT_NAMES = [
   'ForwardDiffusion',
   'ReverseSampler',
   'GuidanceSweep',
+  'ScalingChart',
+  'ConditioningCompare',
 ] as const;
 
 export type MdxComponentName = (typeof MDX_COMPONENT_NAMES)[number];
