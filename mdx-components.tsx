@@ -20,6 +20,9 @@ import { GuidanceSweep } from '@/components/widgets/GuidanceSweep/GuidanceSweep'
 // Results widgets: plain SVG from the models index; ConditioningCompare samples through the same worker.
 import { ScalingChart } from '@/components/widgets/ScalingChart/ScalingChart';
 import { ConditioningCompare } from '@/components/widgets/ConditioningCompare/ConditioningCompare';
+// The look-inside widgets import no tfjs: they ask the same model worker (encode, attention requests).
+import { PatchifyExplorer } from '@/components/widgets/PatchifyExplorer/PatchifyExplorer';
+import { AttentionMaps } from '@/components/widgets/AttentionMaps/AttentionMaps';
 
 const registered = {
   Eq,
@@ -34,6 +37,8 @@ const registered = {
   GuidanceSweep,
   ScalingChart,
   ConditioningCompare,
+  PatchifyExplorer,
+  AttentionMaps,
 } satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
 
 /** Registered tags plus overrides of plain markdown elements. */

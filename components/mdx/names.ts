@@ -20,6 +20,9 @@ export const MDX_COMPONENT_NAMES = [
   'GuidanceSweep',
   'ScalingChart',
   'ConditioningCompare',
+  'PatchifyExplorer',
+  'AttentionMaps',
+  'TrainInBrowser',
 ] as const;
 
 export type MdxComponentName = (typeof MDX_COMPONENT_NAMES)[number];
