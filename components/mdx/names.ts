@@ -22,6 +22,7 @@ export const MDX_COMPONENT_NAMES = [
   'ConditioningCompare',
   'PatchifyExplorer',
   'AttentionMaps',
+  'TrainInBrowser',
 ] as const;
 
 export type MdxComponentName = (typeof MDX_COMPONENT_NAMES)[number];
