@@ -114,7 +114,8 @@ describe('scaling chart (chapter 09)', () => {
         assert.match(await page.locator('[data-testid="sc-rho"]').innerText(), /ρ = −0\.90.*\(n = 5\)/);
         assert.equal(await attr(page, '[data-testid="sc-ours"]', 'points'), '5');
         assert.equal(await page.locator('[data-testid="sc-ours"] g[data-key]').count(), 5);
-        assert.deepEqual(await page.locator('[data-testid="sc-ours"] text').allInnerTexts().then((t) => t.filter((x) => x.startsWith('floor'))), ['floor: test digits 6.5', 'floor: VAE reconstructions 7.0']);
+        assert.equal(await page.locator('[data-testid="sc-ours"] line + title').count(), 2, 'two floor lines');
+        assert.deepEqual(await page.locator('[data-testid="sc-ours"] text').allTextContents().then((t) => t.filter((x) => x.startsWith('floor'))), ['floor (test digits) 6.5 · floor (VAE reconstructions) 7.0']);
         const status = await page.locator('[data-testid="sc-status"]').innerText();
         assert.match(status, /5 of 9 trained\. Not yet: S\/1, B\/1, L\/4, L\/2\. Train them with npm run cli -- train scaling/);
         assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 4);

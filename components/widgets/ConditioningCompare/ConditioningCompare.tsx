@@ -78,10 +78,10 @@ export function ConditioningCompare() {
                 block
               </th>
               <th scope="colgroup" colSpan={3}>
-                Paper: DiT-XL/2, 400K steps
+                Paper (XL/2, 400K steps)
               </th>
               <th scope="colgroup" colSpan={4}>
-                DiT Lab: DiT-mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''}
+                DiT Lab (mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''})
               </th>
             </tr>
             <tr>
@@ -91,7 +91,7 @@ export function ConditioningCompare() {
               <th scope="col">Mflops</th>
               <th scope="col">params</th>
               <th scope="col">FLD</th>
-              <th scope="col">cond. acc.</th>
+              <th scope="col">accuracy</th>
             </tr>
           </thead>
           <tbody>

@@ -20,7 +20,7 @@ const CONNECT_OPTIONS: { value: Connect; label: string }[] = [
   { value: 'patch', label: 'same patch size' },
   { value: 'none', label: 'no lines' },
 ];
-const FLOOR_LABELS: Record<string, string> = { testVsTrain: 'floor: test digits', vaeReconTestVsTrain: 'floor: VAE reconstructions' };
+const FLOOR_LABELS: Record<string, string> = { testVsTrain: 'floor (test digits)', vaeReconTestVsTrain: 'floor (VAE reconstructions)' };
 
 const minus = (s: string) => s.replace(/-/g, '\u2212');
 const fmtRho = (r: RankCorrelation) => minus(r.rho.toFixed(2));
@@ -173,11 +173,11 @@ export function ScalingChart() {
         </figure>
       </div>
 
+      <p className={styles.note} id="sc-grid-caption">
+        DiT Lab&apos;s grid: cost and parameters computed from each configuration (lib/dit); FLD and conditional accuracy measured on each shipped model.
+      </p>
       <div className={styles.tableWrap}>
-        <table className={styles.table} data-testid="sc-grid-table">
-          <caption className={styles.note} style={{ textAlign: 'left', captionSide: 'top', paddingBottom: '0.3rem' }}>
-            DiT Lab&apos;s grid: cost and parameters computed from each configuration (lib/dit); FLD and accuracy measured on the shipped model.
-          </caption>
+        <table className={styles.table} data-testid="sc-grid-table" aria-describedby="sc-grid-caption">
           <thead>
             <tr>
               <th scope="col">model</th>

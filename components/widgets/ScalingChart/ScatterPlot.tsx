@@ -44,6 +44,8 @@ function logTicks(lo: number, hi: number): number[] {
 }
 
 const fmtTick = (v: number) => (v >= 1 ? String(v) : v.toPrecision(1));
+/** Thousands as "1.2k", so four-digit FLD values fit beside the axis. */
+const fmtY = (v: number) => (Math.abs(v) >= 1000 ? `${Number((v / 1000).toPrecision(3))}k` : String(Number(v.toPrecision(4))));
 
 /**
  * A log-x scatter plot with marks by colour and shape, optional joining lines and horizontal reference
@@ -141,7 +143,7 @@ export function ScatterPlot({
       data-points={points.length}
     >
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} tickValues={xTicks} tickFormat={fmtTick} />
-      <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} />
+      <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} tickFormat={fmtY} />
       <text className={styles.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
         {xLabel}
       </text>
@@ -151,11 +153,15 @@ export function ScatterPlot({
       {refLines.map((r) => (
         <g key={r.label} className={styles.refLine}>
           <line x1={M.left} x2={W - M.right} y1={y(r.y)} y2={y(r.y)} />
-          <text x={W - M.right - 2} y={y(r.y) - 3} textAnchor="end">
-            {r.label}
-          </text>
+          <title>{r.label}</title>
         </g>
       ))}
+      {refLines.length > 0 && (
+        // One label above the highest line: the floors are usually a few FLD apart and labels would overlap.
+        <text className={styles.refLabel} x={W - M.right - 2} y={y(Math.max(...refLines.map((r) => r.y))) - 3} textAnchor="end">
+          {refLines.map((r) => r.label).join(' · ')}
+        </text>
+      )}
       {paths.map((p) => (
         <path key={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.5} strokeDasharray={p.dash} opacity={0.75} />
       ))}
