@@ -56,7 +56,7 @@ export function ConditioningCompare() {
   const lossSeries = s.shipped
     .filter((c) => ours(c)!.lossCurve.length > 1)
     .map((c) => ({ key: c, ...VARIANT_STYLE[c], points: ours(c)!.lossCurve }));
-  const done = s.shipped.filter((c) => s.runs[ours(c)!.folder]?.status === 'done').length;
+  const done = s.shipped.filter((c) => s.runs[c]?.status === 'done').length;
   const backendError = s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
 
   return (
@@ -206,7 +206,7 @@ export function ConditioningCompare() {
           {CONDITIONINGS.map((c) => {
             const e = ours(c);
             return e ? (
-              <SampleColumn key={c} conditioning={c} entry={e} run={s.runs[e.folder]} label={s.settings.label} />
+              <SampleColumn key={c} conditioning={c} entry={e} run={s.runs[c]} label={s.settings.label} />
             ) : (
               <figure key={c} className={`${styles.sampleCol} ${styles.sampleMissing}`} data-conditioning={c} data-status="missing">
                 <div className={styles.placeholder}>not trained yet</div>

@@ -53,31 +53,34 @@ export function compareParams(s: CompareSettings, channel: string): Omit<SampleP
   };
 }
 
-/** Runs one 'sample' request per model folder, in order, and reports each one's progress. */
-function useSampleSeries(models: string[], params: Omit<SampleParams, 'model'> | null): Record<string, VariantRun> {
+/**
+ * Runs one 'sample' request per item, in order, and reports each one's progress under the item's key
+ * (the variant: two variants could share a folder, as the tests' fixtures do).
+ */
+function useSampleSeries(items: { key: string; model: string }[], params: Omit<SampleParams, 'model'> | null): Record<string, VariantRun> {
   const [runs, setRuns] = useState<Record<string, VariantRun>>({});
-  const key = params && models.length > 0 ? JSON.stringify({ models, params }) : null;
+  const key = params && items.length > 0 ? JSON.stringify({ items, params }) : null;
   useEffect(() => {
     if (!key) return;
-    const { models: list, params: p } = JSON.parse(key) as { models: string[]; params: Omit<SampleParams, 'model'> };
+    const { items: list, params: p } = JSON.parse(key) as { items: { key: string; model: string }[]; params: Omit<SampleParams, 'model'> };
     let live = true;
     let current: PendingRequest | null = null;
-    const set = (model: string, patch: Partial<VariantRun>) => live && setRuns((r) => ({ ...r, [model]: { ...(r[model] ?? WAITING), ...patch } }));
-    setRuns(Object.fromEntries(list.map((m) => [m, WAITING])));
+    setRuns(Object.fromEntries(list.map((it) => [it.key, WAITING])));
     const client = getModelClient();
     void (async () => {
-      for (const model of list) {
+      for (const { key: runKey, model } of list) {
+        const set = (patch: Partial<VariantRun>) => live && setRuns((r) => ({ ...r, [runKey]: { ...(r[runKey] ?? WAITING), ...patch } }));
         if (!live) return;
         await new Promise<void>((resolve) => {
           let msSum = 0;
           current = client.request({ type: 'sample', ...p, model }, (msg) => {
             switch (msg.type) {
               case 'load-progress':
-                set(model, { status: 'loading' });
+                set({ status: 'loading' });
                 return;
               case 'step':
                 if (msg.step >= 0) msSum += msg.ms;
-                set(model, {
+                set({
                   status: 'sampling',
                   step: msg.step + 1,
                   totalSteps: msg.totalSteps,
@@ -86,11 +89,11 @@ function useSampleSeries(models: string[], params: Omit<SampleParams, 'model'> |
                 });
                 return;
               case 'done':
-                set(model, { status: 'done', step: p.steps, totalSteps: p.steps, images: msg.images, msPerStep: msg.msPerStep, error: null });
+                set({ status: 'done', step: p.steps, totalSteps: p.steps, images: msg.images, msPerStep: msg.msPerStep, error: null });
                 resolve();
                 return;
               case 'error':
-                set(model, { status: 'error', error: { kind: msg.kind, message: msg.message } });
+                set({ status: 'error', error: { kind: msg.kind, message: msg.message } });
                 resolve();
                 return;
               case 'cancelled':
@@ -100,7 +103,7 @@ function useSampleSeries(models: string[], params: Omit<SampleParams, 'model'> |
                 return;
             }
           });
-          set(model, { status: 'loading' });
+          set({ status: 'loading' });
         });
       }
     })();
@@ -122,8 +125,8 @@ export function useConditioningCompare(rootRef: RefObject<HTMLElement | null>) {
   const backend = useModelBackend(active);
   const [settings, setSettings] = useState<CompareSettings>(DEFAULT_COMPARE);
   const channel = useId();
-  const folders = shipped.map((c) => set[c]!.folder);
-  const runs = useSampleSeries(folders, active ? compareParams(settings, channel) : null);
+  const items = shipped.map((c) => ({ key: c, model: set[c]!.folder }));
+  const runs = useSampleSeries(items, active ? compareParams(settings, channel) : null);
   return {
     index,
     set,
