@@ -52,6 +52,13 @@ const COND_FIXTURE = index([
   entry({ recipe: 'cond-adaln-zero', preset: 'DiT-mini-B/2', patch: 2, gflops: 0.02004, fld: 90, acc: 0.8, folder: 'models/dit-dev-v1' }),
 ]);
 
+/** openPage with timeouts for a machine whose cores are busy training. */
+async function open(options) {
+  const s = await open(options);
+  s.page.setDefaultTimeout(120_000);
+  return s;
+}
+
 async function withIndex(page, body, status = 200) {
   await page.route(INDEX, (route) => route.fulfill({ status, contentType: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) }));
 }
@@ -61,12 +68,12 @@ async function attr(page, selector, name) {
 }
 
 async function settled(page, selector) {
-  await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.index), selector, { timeout: 30_000 });
+  await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.index), selector, { timeout: 120_000 });
 }
 
 describe('scaling chart (chapter 09)', () => {
   test('with the real index: the paper\'s twelve models, keyboard readouts, the grid as shipped', async () => {
-    const s = await openPage();
+    const s = await open();
     try {
       const { page } = s;
       await s.goto(CH9);
@@ -102,7 +109,7 @@ describe('scaling chart (chapter 09)', () => {
 
   test('with five grid models (fixture index): plots them, draws the floors, computes rho = -0.9 (n = 5)', async () => {
     for (const [viewport, colorScheme, name] of [[undefined, 'light', 'desktop'], [PHONE, 'dark', 'phone-dark']]) {
-      const s = await openPage({ ...(viewport ? { viewport } : {}), colorScheme });
+      const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
       try {
         const { page } = s;
         await withIndex(page, GRID_FIXTURE);
@@ -149,7 +156,7 @@ describe('scaling chart (chapter 09)', () => {
       [200, JSON.stringify(index([{ ...GRID_FIXTURE.models[0], scores: { fld: 'low' } }])), /entry 1 of the models index \(dit-scale-s-p4-v1\) has malformed scores/],
     ];
     for (const [status, body, why] of cases) {
-      const s = await openPage({ allow: [INDEX] });
+      const s = await open({ allow: [INDEX] });
       try {
         const { page } = s;
         await withIndex(page, body, status);
@@ -174,7 +181,7 @@ describe('scaling chart (chapter 09)', () => {
 
 describe('conditioning comparison (chapter 06)', () => {
   test('with the real index: the paper\'s four blocks, and our set as shipped', async () => {
-    const s = await openPage();
+    const s = await open();
     try {
       const { page } = s;
       await s.goto(CH6);
@@ -204,7 +211,7 @@ describe('conditioning comparison (chapter 06)', () => {
 
   test('with two variants (fixture index on the development model): scores, loss curves and live samples of the same seeds', { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' }, async () => {
     for (const [viewport, colorScheme, name] of [[undefined, 'light', 'desktop'], [PHONE, 'dark', 'phone-dark']]) {
-      const s = await openPage({ ...(viewport ? { viewport } : {}), colorScheme });
+      const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
       try {
         const { page } = s;
         await withIndex(page, COND_FIXTURE);
@@ -239,7 +246,7 @@ describe('conditioning comparison (chapter 06)', () => {
   });
 
   test('a missing index: a clear message, the paper\'s numbers and the rest of the chapter still work', async () => {
-    const s = await openPage({ allow: [INDEX] });
+    const s = await open({ allow: [INDEX] });
     try {
       const { page } = s;
       await withIndex(page, 'gone', 404);
