@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { OUT_DIR, PHONE, openPage, screenshot } from './harness.mjs';
+import { OUT_DIR, PHONE, SCREENSHOTS, openPage as openHarnessPage } from './harness.mjs';
 
 const PATCHIFY = '/chapters/patchify/';
 const INSIDE = '/chapters/inside-the-model/';
@@ -17,6 +17,19 @@ const PE = '[data-widget="patchify-explorer"]';
 const AM = '[data-widget="attention-maps"]';
 const TIMEOUT = 180_000;
 const BROKEN = existsSync(path.join(OUT_DIR, 'models', 'dit-broken-dev-v1', 'model.json'));
+
+/** A harness page with navigation and action timeouts for a heavily loaded 2-core machine. */
+async function openPage(options) {
+  const s = await openHarnessPage(options);
+  s.page.setDefaultTimeout(120_000);
+  s.page.setDefaultNavigationTimeout(120_000);
+  return s;
+}
+
+/** The whole widget, even where it is taller than the viewport. */
+async function shot(page, selector, name) {
+  await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+}
 
 async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {
   await page.waitForFunction(
@@ -74,7 +87,7 @@ describe('patchify explorer (chapter 05)', () => {
       assert.match(await s.page.locator(`${PE} [data-testid="pe-encoded"]`).innerText(), /encoded in \d+ ms/);
       const fills0 = await channelFills(s.page, 0);
       assert.ok(new Set(fills0).size > 10, `the latent channel shows varied values (${new Set(fills0).size} colours)`);
-      await screenshot(s.page, 'patchify-05-desktop', { clip: await s.page.locator(PE).boundingBox() });
+      await shot(s.page, PE, 'patchify-05-desktop');
 
       // Choosing a token (hover a latent cell) changes the listed numbers and the outlined row.
       const v5 = await vectorText(s.page);
@@ -141,7 +154,7 @@ describe('patchify explorer (chapter 05)', () => {
       assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
-      await screenshot(s.page, 'patchify-05-phone', { clip: box });
+      await shot(s.page, PE, 'patchify-05-phone');
       s.assertClean();
     } finally {
       await s.close();
@@ -163,7 +176,7 @@ describe('patchify explorer (chapter 05)', () => {
         assert.equal(await s.page.locator(PE).getAttribute('data-token'), '15');
         assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), pos, 'the position map still follows the token');
         assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
-        await screenshot(s.page, `patchify-error-${vae.split('/')[1]}`, { clip: await s.page.locator(PE).boundingBox() });
+        await shot(s.page, PE, `patchify-error-${vae.split('/')[1]}`);
         s.assertClean();
       } finally {
         await s.close();
@@ -184,7 +197,7 @@ describe('attention maps (chapter 08)', () => {
       assert.equal(await s.page.locator(`${AM} canvas[data-testid^="am-overlay-"]`).count(), 30);
       const m = await canvasBytes(s.page, 'am-matrix-1-0');
       assert.ok(new Set(m.filter((_, i) => i % 4 === 0)).size > 5, 'block 2 head 1 is not a flat map');
-      await screenshot(s.page, 'attention-08-desktop', { clip: await s.page.locator(AM).boundingBox() });
+      await shot(s.page, AM, 'attention-08-desktop');
 
       // Another query: the overlays change, the matrices do not.
       const ov = await canvasBytes(s.page, 'am-overlay-1-0');
@@ -226,7 +239,7 @@ describe('attention maps (chapter 08)', () => {
       await setRange(s.page, 'am-t', 900);
       await waitFor(s.page, AM, (el) => el.dataset.t === '900' && el.dataset.current === 'true');
       assert.deepEqual(await canvasBytes(s.page, 'am-matrix-1-0'), afterBurst, 'the picture after the burst is the picture of the last setting');
-      await screenshot(s.page, 'attention-08-desktop-t900', { clip: await s.page.locator(AM).boundingBox() });
+      await shot(s.page, AM, 'attention-08-desktop-t900');
       s.assertClean();
     } finally {
       await s.close();
@@ -243,7 +256,7 @@ describe('attention maps (chapter 08)', () => {
       assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
-      await screenshot(s.page, 'attention-08-phone', { clip: box });
+      await shot(s.page, AM, 'attention-08-phone');
       s.assertClean();
     } finally {
       await s.close();
@@ -261,7 +274,7 @@ describe('attention maps (chapter 08)', () => {
         await waitFor(s.page, AM, (el) => el.dataset.status === 'error', undefined, 60_000);
         assert.match(await s.page.locator(`${AM} [data-testid="widget-error"]`).innerText(), why);
         assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
-        await screenshot(s.page, `attention-error-${model.split('/')[1]}`, { clip: await s.page.locator(AM).boundingBox() });
+        await shot(s.page, AM, `attention-error-${model.split('/')[1]}`);
         s.assertClean();
       } finally {
         await s.close();

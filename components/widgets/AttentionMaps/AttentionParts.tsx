@@ -59,7 +59,7 @@ export function MatrixCell({ matrix, tokens, query, label, testId }: { matrix: F
   return (
     <div className={styles.matrixBox}>
       <canvas ref={ref} width={tokens} height={tokens} className={styles.matrix} role="img" aria-label={label} data-testid={testId} />
-      <div className={styles.matrixRow} style={{ top: `${(query / tokens) * 100}%`, height: `${100 / tokens}%` }} aria-hidden="true" />
+      {matrix && <div className={styles.matrixRow} style={{ top: `${(query / tokens) * 100}%`, height: `${100 / tokens}%` }} aria-hidden="true" />}
     </div>
   );
 }
