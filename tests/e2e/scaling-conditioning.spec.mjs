@@ -54,7 +54,7 @@ const COND_FIXTURE = index([
 
 /** openPage with timeouts for a machine whose cores are busy training. */
 async function open(options) {
-  const s = await open(options);
+  const s = await openPage(options);
   s.page.setDefaultTimeout(120_000);
   return s;
 }
