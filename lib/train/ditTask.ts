@@ -99,6 +99,15 @@ export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: La
     loss(batch: DiTBatch, rng: TrainRng): LossResult {
       return ditLossOnDraws(model, diffusion, drawDiTStep(batch, rng, drawOpts));
     },
+    split(batch: DiTBatch, rng: TrainRng, size: number) {
+      const d = drawDiTStep(batch, rng, drawOpts);
+      const parts = [];
+      for (let lo = 0; lo < d.n; lo += size) {
+        const part = sliceDraws(d, lo, Math.min(d.n, lo + size));
+        parts.push({ weight: part.n / d.n, loss: () => ditLossOnDraws(model, diffusion, part) });
+      }
+      return parts;
+    },
   };
 }
 

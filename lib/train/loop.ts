@@ -35,6 +35,12 @@ export interface TrainTask<B> {
   makeBatch(indices: Int32Array): B;
   /** Called inside tf.variableGrads: build tensors, return the scalar loss. */
   loss(batch: B, rng: TrainRng): LossResult;
+  /**
+   * For micro-batching (TrainOptions.microBatch): draw the whole step's randomness exactly as loss()
+   * would, then return the batch-mean loss of each slice of at most `size` examples with its share of
+   * the batch. The weighted sum of the slices' gradients is then the batch's gradient.
+   */
+  split?(batch: B, rng: TrainRng, size: number): { weight: number; loss: () => LossResult }[];
 }
 
 export type LearningRate = number | ((step: number) => number);
@@ -50,6 +56,11 @@ export interface TrainOptions {
   ema?: EmaOptions | false;
   /** Clip gradients to this global L2 norm (default: no clipping). */
   maxGradNorm?: number;
+  /**
+   * Compute each step's gradient in slices of at most this many examples and sum them (the task
+   * must implement split()): the same step in less memory, e.g. where tfjs-wasm's heap would overflow.
+   */
+  microBatch?: number;
 }
 
 /** One line of the per-step loss log. */
@@ -123,20 +134,7 @@ export class Trainer<B> {
     const indices = this.sampler.next();
     const batch = this.task.makeBatch(indices);
     const lr = this.learningRate(this.step);
-    let metrics: Record<string, tf.Scalar> = {};
-    const varList = Object.values(this.task.params);
-    const { value, grads: byName } = tf.variableGrads(() => {
-      const r = this.task.loss(batch, this.rng);
-      metrics = r.metrics ?? {};
-      for (const m of Object.values(metrics)) tf.keep(m);
-      return r.loss;
-    }, varList);
-    const grads: Record<string, tf.Tensor> = {};
-    for (const [name, g] of Object.entries(byName)) {
-      const key = this.keyOfVariable.get(name);
-      if (key === undefined) throw new Error(`Trainer: gradient for unknown variable '${name}'`);
-      grads[key] = g;
-    }
+    const { value, grads, metrics } = this.gradients(batch);
     let gradNorm = NaN;
     let applied = grads;
     if (this.opts.maxGradNorm !== undefined) {
@@ -158,6 +156,56 @@ export class Trainer<B> {
       const extra = applied === grads ? [] : Object.values(applied);
       tf.dispose([value, ...Object.values(grads), ...extra, ...Object.values(metrics)]);
     }
+  }
+
+  /** The step's loss, gradients by state_dict key and metrics (whole batch, or summed micro-batches). */
+  private gradients(batch: B): { value: tf.Scalar; grads: Record<string, tf.Tensor>; metrics: Record<string, tf.Scalar> } {
+    const varList = Object.values(this.task.params);
+    const byKey = (byName: tf.NamedTensorMap) => {
+      const out: Record<string, tf.Tensor> = {};
+      for (const [name, g] of Object.entries(byName)) {
+        const key = this.keyOfVariable.get(name);
+        if (key === undefined) throw new Error(`Trainer: gradient for unknown variable '${name}'`);
+        out[key] = g;
+      }
+      return out;
+    };
+    const micro = this.opts.microBatch;
+    if (!micro || !this.task.split) {
+      if (micro) throw new Error('Trainer: microBatch needs a task with split()');
+      let metrics: Record<string, tf.Scalar> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const r = this.task.loss(batch, this.rng);
+        metrics = r.metrics ?? {};
+        for (const m of Object.values(metrics)) tf.keep(m);
+        return r.loss;
+      }, varList);
+      return { value, grads: byKey(grads), metrics };
+    }
+    // Sum w_k * (gradient of slice k's mean loss), w_k = its share of the batch: the batch-mean gradient.
+    const sum = (acc: tf.Tensor | undefined, x: tf.Tensor, w: number): tf.Tensor => {
+      const next = tf.tidy(() => (acc ? tf.add(acc, tf.mul(x, w)) : tf.mul(x, w)));
+      acc?.dispose();
+      return next;
+    };
+    let value: tf.Tensor | undefined;
+    const grads: Record<string, tf.Tensor> = {};
+    const metrics: Record<string, tf.Tensor> = {};
+    for (const part of this.task.split(batch, this.rng, micro)) {
+      let m: Record<string, tf.Scalar> = {};
+      const r = tf.variableGrads(() => {
+        const l = part.loss();
+        m = l.metrics ?? {};
+        for (const x of Object.values(m)) tf.keep(x);
+        return l.loss;
+      }, varList);
+      for (const [key, g] of Object.entries(byKey(r.grads))) grads[key] = sum(grads[key], g, part.weight);
+      value = sum(value, r.value, part.weight);
+      for (const [k, x] of Object.entries(m)) metrics[k] = sum(metrics[k], x, part.weight);
+      tf.dispose([r.value, ...Object.values(r.grads), ...Object.values(m)]);
+    }
+    if (!value) throw new Error('Trainer: split() returned no slices');
+    return { value: value as tf.Scalar, grads, metrics: metrics as Record<string, tf.Scalar> };
   }
 
   /** Steps until `until` (or shouldStop), with checkpoints by time and/or steps and a final one. */

@@ -19,6 +19,8 @@ export interface DiTRecipe {
   config: DiTConfig;
   steps: number;
   batchSize: number;
+  /** Gradient in slices of this many examples (same step, less memory; lib/train/loop microBatch). */
+  microBatch?: number;
   lr: number;
   warmupSteps: number;
   emaDecay: number;
@@ -39,8 +41,8 @@ function recipe(name: string, preset: string, steps: number, purpose: string, ov
  *   batch 128: B/2 adaLN-Zero 2.10, adaLN 2.25, in-context 2.48, cross-attention 2.59;
  *   batch 64:  S/4 0.29, S/2 0.51, S/1 1.80, B/4 0.63, B/2 1.32, B/1 6.55, L/4 1.22, L/2 3.03
  *   (B/1 and L/1 abort in tfjs-wasm at batch 128, hence batch 64 for the grid; L/1 still aborts at
- *   batch 64 ("memory access out of bounds", measured 2026-11-29), so scale-l-p1 cannot run until
- *   that is fixed in lib/dit or the grid moves to batch 32).
+ *   batch 64 ("memory access out of bounds": the wasm heap overflows), so scale-l-p1 computes each
+ *   batch-64 gradient as two micro-batches of 32, the same step in half the activation memory).
  * Default 4,000 + conditioning 4 x 1,500 + grid 9 x 1,000 steps, with their evaluations, is about
  * 12 core-hours at the contended rates: `train all` on two cores is about six hours.
  */
@@ -64,7 +66,7 @@ export const DIT_RECIPES: DiTRecipe[] = [
     `conditioning set: ${c}, same budget, data order and seed as the other three`, { conditioning: c }, BASE.batchSize, SHORT_WARMUP)),
   ...SCALING_SIZES.flatMap((s) => SCALING_PATCHES.map((p) => recipe(`scale-${s.toLowerCase()}-p${p}`, `DiT-mini-${s}/${p}`, SCALING_STEPS,
     `scaling grid: size ${s}, patch ${p}, same step budget as the other eight`, {}, SCALING_BATCH, SHORT_WARMUP))),
-];
+].map((r) => (r.name === 'scale-l-p1' ? { ...r, microBatch: SCALING_BATCH / 2 } : r));
 
 export function getDiTRecipe(name: string): DiTRecipe {
   const r = DIT_RECIPES.find((x) => x.name === name || x.folder === name);

@@ -175,7 +175,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
       },
       latents: { vae: vae.dir, vaeHash: vae.hash, scaleFactor: vae.scaleFactor, mode: 'posterior', shape: [c.inputSize, c.inputSize, c.inChannels] },
       training: {
-        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, seed: r.seed, wallSeconds: meta.wallSeconds,
+        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, ...(r.microBatch ? { microBatch: r.microBatch } : {}), seed: r.seed, wallSeconds: meta.wallSeconds,
         backend: 'tfjs-backend-wasm (Node, SIMD, one thread per process)',
         optimizer: { name: 'AdamW', lr: r.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
         ema: { decay: r.emaDecay, warmup: 'min(decay, (1 + t) / (10 + t))' },

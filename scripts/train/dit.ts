@@ -32,7 +32,7 @@ export function warmupConstant(peak: number, warmup: number): (step: number) => 
 }
 
 function trainerOptions(r: DiTRecipe, totalSteps: number): TrainOptions {
-  return { seed: r.seed, batchSize: r.batchSize, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps), ema: { decay: r.emaDecay, warmup: true } };
+  return { seed: r.seed, batchSize: r.batchSize, microBatch: r.microBatch, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps), ema: { decay: r.emaDecay, warmup: true } };
 }
 
 export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<DiTBatch> } {

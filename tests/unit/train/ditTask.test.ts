@@ -128,3 +128,38 @@ describe('DiT training task', () => {
     model.dispose();
   });
 });
+
+describe('micro-batches', () => {
+  const data = toyLatents();
+  const run = (microBatch: number | undefined) => {
+    // three steps of batch 16
+    const model = new DiT(config, 0);
+    // maxGradNorm far above any real norm: no clipping, but each step logs its gradient's norm, which
+    // AdamW's scale invariance would otherwise hide from a comparison of the weights.
+    const tr = new Trainer(createDiTTask(model, createDiffusion({}), data), { ...opts(3), microBatch, maxGradNorm: 1e9 });
+    const logs = [tr.trainStep(), tr.trainStep()];
+    const before = tf.memory().numTensors;
+    logs.push(tr.trainStep());
+    const losses = logs.flatMap((l) => [l.loss, l.gradNorm, l.mse]);
+    const leaked = tf.memory().numTensors - before;
+    const snap = snapshot(tr);
+    tr.dispose();
+    model.dispose();
+    return { losses, snap, leaked };
+  };
+
+  it('slices of 16 = 5 + 5 + 5 + 1 give the whole batch\'s steps (weights, EMA, moments) and leak nothing', () => {
+    const whole = run(undefined);
+    const sliced = run(5);
+    expect(sliced.leaked).toBe(0);
+    for (let i = 0; i < whole.losses.length; i++) expect(sliced.losses[i]).toBeCloseTo(whole.losses[i], 5);
+    // Absolute: AdamW's first steps move a weight by about lr * sign(g), so a weight whose gradient is
+    // near zero differs by float rounding in how the slices are summed, not by a wrong gradient.
+    let worst = 0;
+    for (const [k, a] of Object.entries(whole.snap)) {
+      const b = sliced.snap[k];
+      for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]));
+    }
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
