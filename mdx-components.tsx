@@ -17,6 +17,14 @@ import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardD
 // The sampling widgets import no tfjs: their model worker does, and only once a widget nears the viewport.
 import { ReverseSampler } from '@/components/widgets/ReverseSampler/ReverseSampler';
 import { GuidanceSweep } from '@/components/widgets/GuidanceSweep/GuidanceSweep';
+// The trainer imports no tfjs either: its own worker does (lib/runtime/trainer.worker.ts).
+import { TrainInBrowser } from '@/components/widgets/TrainInBrowser/TrainInBrowser';
+// Results widgets: plain SVG from the models index; ConditioningCompare samples through the same worker.
+import { ScalingChart } from '@/components/widgets/ScalingChart/ScalingChart';
+import { ConditioningCompare } from '@/components/widgets/ConditioningCompare/ConditioningCompare';
+// The look-inside widgets import no tfjs: they ask the same model worker (encode, attention requests).
+import { PatchifyExplorer } from '@/components/widgets/PatchifyExplorer/PatchifyExplorer';
+import { AttentionMaps } from '@/components/widgets/AttentionMaps/AttentionMaps';
 
 const registered = {
   Eq,
@@ -29,6 +37,11 @@ const registered = {
   ForwardDiffusion,
   ReverseSampler,
   GuidanceSweep,
+  ScalingChart,
+  ConditioningCompare,
+  PatchifyExplorer,
+  AttentionMaps,
+  TrainInBrowser,
 } satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
 
 /** Registered tags plus overrides of plain markdown elements. */

@@ -14,6 +14,8 @@ const nextConfig = {
   // `npm run typecheck` (the first step of `npm test`) checks the whole repository; checking it again inside every
   // build would double the build time on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
+  // Pages are pre-rendered while training jobs load both cores: the default 60 s per page times out there.
+  staticPageGenerationTimeout: 600,
 };
 
 export default nextConfig;

@@ -80,7 +80,7 @@ export const CHAPTERS: readonly ChapterMeta[] = [
     number: 11,
     slug: 'train-your-own',
     title: 'Train your own',
-    summary: 'Train a small DiT on MNIST in your browser and watch its samples improve.',
+    summary: "Train a small DiT on MNIST in your browser and watch it learn; then train the book's models from the command line.",
   },
 ];
 

@@ -3,7 +3,9 @@
  * `npm run build`). Outputs go to public/data/ (gitignored, rebuilt on every build):
  *   mnist-test-sample.bin  the first 24 test-split digits of each class (240 digits, ~190 KB): what
  *                          the chapter widgets show, small enough to load with the page
- *   mnist-train.bin        the whole train split (9,001 digits, ~7 MB raw): the in-browser trainer
+ *   mnist-train-sample.bin the first 200 train-split digits of each class (2,000 digits, ~1.5 MB):
+ *                          what the in-browser trainer downloads when the reader presses Train
+ *   mnist-train.bin        the whole train split (9,001 digits, ~7 MB raw)
  *   mnist-test.bin         the whole test split (999 digits)
  * The binary layout is lib/data/mnist.ts's 'DLMN' container: a 12-byte header, labels, 8-bit pixels.
  */
@@ -17,6 +19,23 @@ const outDir = new URL('../public/data/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 
 const { trainSet, testSet } = loadMnistSplit();
+
+const TRAINER_PER_CLASS = 200;
+
+/** Indices of the first `per` digits of each class, class by class. */
+function firstPerClass(labels: Uint8Array, per: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 10; c++) {
+    let taken = 0;
+    labels.forEach((l, i) => {
+      if (l === c && taken < per) {
+        out.push(i);
+        taken++;
+      }
+    });
+  }
+  return out;
+}
 
 const sampleIdx: number[] = [];
 for (let c = 0; c < 10; c++) {
@@ -37,6 +56,9 @@ function write(name: string, set: DigitSet) {
 }
 
 write('mnist-test-sample.bin', subset(testSet, sampleIdx));
+// The in-browser trainer (components/widgets/TrainInBrowser) downloads only these: the first 200
+// training-split digits of each class, 2,000 in all (~1.5 MB raw), not the whole 7 MB split.
+write('mnist-train-sample.bin', subset(trainSet, firstPerClass(trainSet.labels, TRAINER_PER_CLASS)));
 write('mnist-test.bin', testSet);
 write('mnist-train.bin', trainSet);
 
@@ -49,4 +71,27 @@ write('mnist-train.bin', trainSet);
   mkdirSync(to, { recursive: true });
   for (const f of readdirSync(from).filter((n) => n.endsWith('.wasm'))) copyFileSync(new URL(f, from), new URL(f, to));
   console.log('public/tfjs-wasm/: tfjs-backend-wasm binaries copied');
+}
+
+// The models index (lib/models/modelsIndex.ts): one summary per shipped model folder, from its
+// manifest.json, for the results widgets (ScalingChart, ConditioningCompare). Generated, not
+// committed (gitignored), so it always matches the folders this build ships.
+{
+  const { existsSync, readdirSync, readFileSync } = await import('node:fs');
+  const { buildModelsIndex } = await import('../lib/models/modelsIndex');
+  const root = new URL('../public/models/', import.meta.url);
+  const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const index = buildModelsIndex(folders.map((folder) => {
+    const file = new URL(`${folder}/manifest.json`, root);
+    if (!existsSync(file)) return { folder, manifest: null };
+    try {
+      return { folder, manifest: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+    } catch (e) {
+      return { folder, manifest: { unreadable: String(e) } };
+    }
+  }));
+  writeFileSync(new URL('index.json', root), `${JSON.stringify(index)}\n`);
+  const skipped = index.skipped.filter((s) => s.reason !== 'development folder');
+  console.log(`public/models/index.json: ${index.models.length} model(s): ${index.models.map((m) => m.name).join(', ')}`);
+  for (const s of skipped) console.warn(`public/models/index.json: left out ${s.folder} (${s.reason})`);
 }

@@ -18,6 +18,11 @@ export const MDX_COMPONENT_NAMES = [
   'ForwardDiffusion',
   'ReverseSampler',
   'GuidanceSweep',
+  'ScalingChart',
+  'ConditioningCompare',
+  'PatchifyExplorer',
+  'AttentionMaps',
+  'TrainInBrowser',
 ] as const;
 
 export type MdxComponentName = (typeof MDX_COMPONENT_NAMES)[number];

@@ -24,7 +24,7 @@ export type WorkerFactory = () => WorkerLike;
 export type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** Replies after which a request is finished. */
-const TERMINAL = new Set<WorkerResponse['type']>(['ready', 'loaded', 'done', 'cancelled', 'error', 'stats']);
+const TERMINAL = new Set<WorkerResponse['type']>(['ready', 'loaded', 'done', 'encoded', 'attention-maps', 'cancelled', 'error', 'stats']);
 
 export interface PendingRequest {
   id: number;

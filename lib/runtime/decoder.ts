@@ -42,10 +42,8 @@ function latentPreview(manifest: WeightsManifestFile, shards: ArrayBuffer[]): La
   };
 }
 
-function tinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null): LatentDecoder {
-  if (!(scaleFactor !== null && Number.isFinite(scaleFactor) && scaleFactor > 0)) {
-    throw new Error('no latent scale factor: neither the DiT folder nor the VAE folder states scaleFactor');
-  }
+/** The tiny VAE of a folder's manifest and shards (names and shapes checked); the caller disposes it. Also used by inspect.ts to encode. */
+export function buildTinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[]): TinyVAE {
   const config = (manifest.userDefinedMetadata?.config as VAEConfig | undefined) ?? VAE_V1;
   const tensors = loadWeights(manifest, shards, parameterShapes(config));
   const vae = new TinyVAE(config);
@@ -57,6 +55,15 @@ function tinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFact
   } finally {
     tf.dispose(Object.values(tensors));
   }
+  return vae;
+}
+
+function tinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null): LatentDecoder {
+  if (!(scaleFactor !== null && Number.isFinite(scaleFactor) && scaleFactor > 0)) {
+    throw new Error('no latent scale factor: neither the DiT folder nor the VAE folder states scaleFactor');
+  }
+  const vae = buildTinyVae(manifest, shards);
+  const { config } = vae;
   return {
     imageSize: config.imageSize,
     decode: (z) => tf.tidy(() => vae.decode(tf.div(z, scaleFactor)) as tf.Tensor4D),

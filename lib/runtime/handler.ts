@@ -11,11 +11,15 @@
  */
 import type { BackendName } from './backend';
 import {
+  type AttentionMapsResult,
+  type AttentionParams,
   type BackendInfo,
   type ErrorKind,
   type ModelInfo,
   type WorkerRequest,
   type WorkerResponse,
+  validateAttentionParams,
+  validateEncodeParams,
   validateSampleParams,
 } from './protocol';
 import { SamplingRun, type SamplerModel } from './sampling';
@@ -23,6 +27,18 @@ import { SamplingRun, type SamplerModel } from './sampling';
 export interface LoadedModel {
   sampler: SamplerModel;
   info: Omit<ModelInfo, 'model'>;
+  dispose(): void;
+}
+
+/** A VAE encoder in the worker (lib/runtime/inspect.ts builds it): pictures -> scaled latents. */
+export interface LoadedEncoder {
+  encode(pixels: Float32Array, count: number): Promise<{ latents: Float32Array; latentSize: number; latentChannels: number; scaleFactor: number }>;
+  dispose(): void;
+}
+
+/** A DiT with its VAE, run once with its attention probabilities traced (lib/runtime/inspect.ts). */
+export interface LoadedInspector {
+  attention(p: Pick<AttentionParams, 'pixels' | 'label' | 't' | 'seed'>): Promise<Omit<AttentionMapsResult, 'ms' | 'backend'>>;
   dispose(): void;
 }
 
@@ -46,7 +62,13 @@ export interface RuntimeEnv {
   memory(): { numTensors: number; numBytes: number; backend: string };
   /** Throws outside any handler (test hook for the page's restart logic). */
   crash(): void;
+  /** Builds a VAE encoder from a VAE folder ('encode' requests); absent where the runtime cannot encode. */
+  loadEncoder?(vae: string, baseUrl: string, onProgress: (loaded: number, total: number, file: string) => void): Promise<LoadedEncoder>;
+  /** Builds a DiT + VAE that report attention maps ('attention' requests). */
+  loadInspector?(model: string, baseUrl: string, onProgress: (loaded: number, total: number, file: string) => void): Promise<LoadedInspector>;
 }
+
+type OnceRequest = Extract<WorkerRequest, { type: 'encode' | 'attention' }>;
 
 interface Running {
   id: number;
@@ -59,6 +81,8 @@ export class ModelRuntime {
   private override: BackendName | null = null;
   private baseUrl = '/';
   private readonly models = new Map<string, Promise<LoadedModel>>();
+  /** Encoders and inspectors by 'encode:folder' / 'attention:folder'; one of each kind at a time. */
+  private readonly tools = new Map<string, Promise<LoadedEncoder | LoadedInspector>>();
   /** Newest sample request id per channel: older ones of that channel are skipped or stopped. */
   private readonly latest = new Map<string, number>();
   private readonly cancelledIds = new Set<number>();
@@ -99,6 +123,17 @@ export class ModelRuntime {
         this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
         if (this.running?.channel === req.channel) this.running.cancelled = true;
         this.chain = this.chain.then(() => this.runSample(req));
+        return;
+      }
+      case 'encode':
+      case 'attention': {
+        const errs = req.type === 'encode' ? validateEncodeParams(req) : validateAttentionParams(req);
+        if (errs.length) {
+          this.env.post({ type: 'error', id: req.id, kind: 'request', message: errs.join('; ') });
+          return;
+        }
+        this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
+        this.chain = this.chain.then(() => this.runOnce(req));
         return;
       }
       case 'cancel': {
@@ -204,6 +239,71 @@ export class ModelRuntime {
       this.fail(id, e, stage);
     } finally {
       run?.dispose();
+      if (this.running === state) this.running = null;
+    }
+  }
+
+  /** A request overtaken by a newer one of its channel, or cancelled by id, while it waited. */
+  private overtaken(id: number, channel: string): boolean {
+    return id < (this.latest.get(channel) ?? -Infinity) || this.cancelledIds.delete(id);
+  }
+
+  private ensureTool<T extends LoadedEncoder | LoadedInspector>(kind: OnceRequest['type'], folder: string, requestId: number, load: (onProgress: (loaded: number, total: number, file: string) => void) => Promise<T>): Promise<T> {
+    const key = `${kind}:${folder}`;
+    let p = this.tools.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load((loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file }));
+      this.tools.set(key, p);
+      p.then(
+        (tool) => {
+          // One of each kind at a time, as for the sampling models.
+          for (const [name, other] of this.tools) {
+            if (name !== key && name.startsWith(`${kind}:`)) {
+              this.tools.delete(name);
+              void other.then((m) => m !== tool && m.dispose(), () => undefined);
+            }
+          }
+        },
+        () => this.tools.delete(key), // retried on the next request
+      );
+    }
+    return p;
+  }
+
+  /** 'encode' and 'attention': one computation, no steps; skipped when a newer request of its channel arrived meanwhile. */
+  private async runOnce(req: OnceRequest): Promise<void> {
+    const { id } = req;
+    if (this.overtaken(id, req.channel)) {
+      this.env.post({ type: 'cancelled', id, atStep: 0 });
+      return;
+    }
+    const state: Running = { id, channel: req.channel, cancelled: false };
+    this.running = state;
+    let stage: ErrorKind = 'backend';
+    try {
+      const info = await this.ensureBackend();
+      stage = 'weights';
+      const { loadEncoder, loadInspector } = this.env;
+      if (req.type === 'encode') {
+        if (!loadEncoder) throw new RuntimeError('request', 'this runtime cannot encode pictures');
+        const enc = await this.ensureTool('encode', req.vae, id, (onProgress) => loadEncoder(req.vae, this.baseUrl, onProgress));
+        stage = 'internal';
+        if (state.cancelled || this.overtaken(id, req.channel)) return this.env.post({ type: 'cancelled', id, atStep: 0 });
+        const t0 = this.env.now();
+        const out = await enc.encode(req.pixels, req.count);
+        this.env.post({ type: 'encoded', id, ...out, ms: this.env.now() - t0, backend: info.backend });
+      } else {
+        if (!loadInspector) throw new RuntimeError('request', 'this runtime cannot trace attention');
+        const insp = await this.ensureTool('attention', req.model, id, (onProgress) => loadInspector(req.model, this.baseUrl, onProgress));
+        stage = 'internal';
+        if (state.cancelled || this.overtaken(id, req.channel)) return this.env.post({ type: 'cancelled', id, atStep: 0 });
+        const t0 = this.env.now();
+        const out = await insp.attention(req);
+        this.env.post({ type: 'attention-maps', id, ...out, ms: this.env.now() - t0, backend: info.backend });
+      }
+    } catch (e) {
+      this.fail(id, e, stage);
+    } finally {
       if (this.running === state) this.running = null;
     }
   }

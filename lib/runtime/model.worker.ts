@@ -11,6 +11,7 @@ import { openModelCache } from './fetch-cached';
 import { ModelRuntime } from './handler';
 import { loadDiTModel } from './model-loader';
 import { makeVaeDecoder } from './decoder';
+import { loadEncoder, loadInspector } from './inspect';
 import { transferables, type WorkerRequest } from './protocol';
 
 const scope = self as unknown as {
@@ -34,6 +35,8 @@ const runtime = new ModelRuntime({
   initBackend,
   loadModel: async (model, baseUrl, onProgress) =>
     loadDiTModel(model, baseUrl, { fetch: (url) => fetch(url), cache: await openModelCache(), makeDecoder: makeVaeDecoder }, onProgress),
+  loadEncoder: async (vae, baseUrl, onProgress) => loadEncoder(vae, baseUrl, { fetch: (url) => fetch(url), cache: await openModelCache() }, onProgress),
+  loadInspector: async (model, baseUrl, onProgress) => loadInspector(model, baseUrl, { fetch: (url) => fetch(url), cache: await openModelCache() }, onProgress),
   post: (msg) => scope.postMessage(msg, transferables(msg)),
   yieldToEvents,
   now: () => performance.now(),

@@ -43,11 +43,46 @@ export interface SampleParams {
   previewEveryMs: number;
 }
 
+/**
+ * Encode digits with the VAE (the patchify widget): pictures in, scaled latents z = scaleFactor * mean(E(x))
+ * out. Exclusive per channel like 'sample': a queued request overtaken by a newer one of its channel
+ * never runs (it answers 'cancelled').
+ */
+export interface EncodeParams {
+  channel: string;
+  /** VAE folder under the site's base path, e.g. 'models/vae-v1' (see DEFAULT_VAE_MODEL). */
+  vae: string;
+  /** count pictures, S*S each, row-major float32 in [-1, 1] (padded digits, lib/data/mnist writePadded32). */
+  pixels: Float32Array;
+  count: number;
+}
+
+/**
+ * One forward pass of a DiT with its attention probabilities (the attention-maps widget): the digit is
+ * encoded (posterior mean, scaled), noised to timestep t with noise drawn in JS from the seed (the same
+ * x_t on every backend), and run through the network. Exclusive per channel like 'sample'.
+ */
+export interface AttentionParams {
+  channel: string;
+  /** DiT folder, e.g. DEFAULT_MODEL; its VAE must be a real encoder (not a latent preview). */
+  model: string;
+  /** One picture, S*S row-major float32 in [-1, 1]. */
+  pixels: Float32Array;
+  /** Class label 0..numClasses-1, or null for the null class (the unconditional model of CFG). */
+  label: number | null;
+  /** Original timestep, 0-based like the official code (the reader's t = 1..1000 is t + 1). */
+  t: number;
+  /** Seed of the noise eps in x_t = sqrt(abar_t) z + sqrt(1 - abar_t) eps. */
+  seed: number;
+}
+
 export type WorkerRequest =
   /** baseUrl: the site root (origin + base path, ending in '/'), which model folders and the wasm files are under. */
   | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string }
   | { type: 'load'; id: number; model: string }
   | ({ type: 'sample'; id: number } & SampleParams)
+  | ({ type: 'encode'; id: number } & EncodeParams)
+  | ({ type: 'attention'; id: number } & AttentionParams)
   | { type: 'cancel'; id: number }
   | { type: 'stats'; id: number }
   /** Test hook: makes the worker throw outside any handler, as a real crash would (e2e "restart" test). */
@@ -109,12 +144,50 @@ export type WorkerResponse =
       msPerStep: number;
       backend: BackendName;
     }
+  | {
+      type: 'encoded';
+      id: number;
+      /** count latents, NHWC row-major: (count, H, W, C), in the DiT's space (scaled by scaleFactor). */
+      latents: Float32Array;
+      latentSize: number;
+      latentChannels: number;
+      scaleFactor: number;
+      ms: number;
+      backend: BackendName;
+    }
+  | ({ type: 'attention-maps'; id: number } & AttentionMapsResult)
   | { type: 'cancelled'; id: number; atStep: number }
   | { type: 'stats'; id: number; numTensors: number; numBytes: number; backend: string }
   | { type: 'error'; id: number; kind: ErrorKind; message: string };
 
+/** What an 'attention' request returns (all plain numbers and typed arrays). Letters: L blocks, H heads, T tokens. */
+export interface AttentionMapsResult {
+  /** Self-attention probabilities, (L, H, T, T) row-major: [block][head][query][key]; each row sums to 1. */
+  attn: Float32Array;
+  depth: number;
+  heads: number;
+  tokens: number;
+  /** Side of the token grid (T = gridSize^2) and the patch size p. */
+  gridSize: number;
+  patchSize: number;
+  /** Mean |gate_msa| per block (L): how much attention's output counts (adaLN-Zero); empty for other variants. */
+  gates: Float32Array;
+  /** The noisy latent x_t and the network's predicted x_0, decoded by the VAE (S*S each, in [-1, 1]). */
+  xt: Float32Array;
+  x0: Float32Array;
+  /** The request's t (0-based) and the label actually used (numClasses = the null class). */
+  t: number;
+  label: number;
+  numClasses: number;
+  ms: number;
+  backend: BackendName;
+}
+
 /** Every request type, for validation of what arrives. */
-export const REQUEST_TYPES = ['init', 'load', 'sample', 'cancel', 'stats', 'crash'] as const;
+export const REQUEST_TYPES = ['init', 'load', 'sample', 'encode', 'attention', 'cancel', 'stats', 'crash'] as const;
+
+/** The VAE folder the patchify widget encodes with unless told otherwise (the shipped tiny VAE). */
+export const DEFAULT_VAE_MODEL = 'models/vae-v1';
 
 /** The model folder the widgets load unless told otherwise (the shipped default model). */
 export const DEFAULT_MODEL = 'models/dit-default-v1';
@@ -127,7 +200,34 @@ export function transferables(msg: WorkerResponse): ArrayBuffer[] {
   };
   if (msg.type === 'step') [msg.xt, msg.x0, msg.grid].forEach(add);
   if (msg.type === 'done') [msg.images, msg.labels].forEach(add);
+  if (msg.type === 'encoded') add(msg.latents);
+  if (msg.type === 'attention-maps') [msg.attn, msg.gates, msg.xt, msg.x0].forEach(add);
   return out;
+}
+
+const isFolder = (m: unknown) => typeof m === 'string' && /^models\/[a-z0-9][a-z0-9-]*$/.test(m);
+
+/** Checks an encode request; returns the problems (empty when fine). */
+export function validateEncodeParams(p: EncodeParams): string[] {
+  const errs: string[] = [];
+  if (typeof p.channel !== 'string') errs.push('channel must be a string');
+  if (!isFolder(p.vae)) errs.push(`vae must be a folder like models/vae-v1 (got ${String(p.vae)})`);
+  if (!Number.isInteger(p.count) || p.count < 1 || p.count > 256) errs.push(`count must be an integer in [1, 256] (got ${p.count})`);
+  if (!(p.pixels instanceof Float32Array)) errs.push('pixels must be a Float32Array');
+  else if (Number.isInteger(p.count) && p.count > 0 && p.pixels.length % p.count !== 0) errs.push(`${p.pixels.length} pixels do not split into ${p.count} pictures`);
+  return errs;
+}
+
+/** Checks an attention request; returns the problems (empty when fine). */
+export function validateAttentionParams(p: AttentionParams): string[] {
+  const errs: string[] = [];
+  if (typeof p.channel !== 'string') errs.push('channel must be a string');
+  if (!isFolder(p.model)) errs.push(`model must be a folder like models/dit-default-v1 (got ${String(p.model)})`);
+  if (!(p.pixels instanceof Float32Array)) errs.push('pixels must be a Float32Array');
+  if (p.label !== null && !(Number.isInteger(p.label) && p.label >= 0)) errs.push(`label must be a class index or null (got ${String(p.label)})`);
+  if (!Number.isInteger(p.t) || p.t < 0 || p.t > 999) errs.push(`t must be an integer timestep in [0, 999] (got ${p.t})`);
+  if (!Number.isInteger(p.seed) || p.seed < 0) errs.push(`seed must be a non-negative integer (got ${p.seed})`);
+  return errs;
 }
 
 /** Checks a sample request's numbers; returns the problems (empty when fine). */

@@ -1,6 +1,6 @@
 /**
  * Train the evaluation classifier (lib/metrics/classifier) on the train split, resumably:
- *   npx tsx scripts/train/classifier.ts [--steps 1000] [--batch 64] [--lr 2e-3] [--seed 0] [--dir checkpoints/classifier-v1] [--fresh]
+ *   npx tsx scripts/train/classifier.ts [--steps 3000] [--batch 64] [--lr 2e-3] [--seed 0] [--dir checkpoints/classifier-v1] [--fresh]
  * Run in the background; rerun to resume. scripts/train/classifier-export.ts evaluates and ships it.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { parseArgs, runWithCheckpoints } from '../../lib/train/node';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number) => (typeof args[k] === 'string' ? Number(args[k]) : d);
-const steps = num('steps', 1000);
+const steps = num('steps', 3000);
 const batch = num('batch', 64);
 const lr = num('lr', 2e-3);
 const seed = num('seed', 0);

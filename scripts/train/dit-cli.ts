@@ -21,9 +21,9 @@ import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args'
 import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
 import { trainDiT, type TrainRunResult } from './dit';
 import { loadShippedVAE, trainLatents } from './dit-latents';
-import { isAuxModel, runAuxTrain } from './models-cli';
+import { isAuxModel, runAuxTrain, trainAuxModels } from './models-cli';
 
-export const DIT_TRAIN_USAGE = 'train vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
+export const DIT_TRAIN_USAGE = 'train all [--jobs 1|2] [--stop-at ISO-TIME] [--no-ship]\ntrain vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
 
 export function isDiTRecipeName(name: string): boolean {
   try {
@@ -88,6 +88,14 @@ export async function runDiTTrain(args: ParsedArgs): Promise<unknown> {
   checkKnown(args.options, ['steps', 'stop-at', 'jobs', 'threads', 'no-ship', 'ship', 'select-n', 'eval-n']);
   const [name] = args.positional;
   if (!name) throw new UsageError('train needs a recipe name');
+  if (name === 'all') {
+    // Every shipped model: the VAE and the classifier first (DiT latents and evaluation need both).
+    if (args.options.steps !== undefined || args.options.ship) throw new UsageError('train all takes only --jobs, --threads, --stop-at and --no-ship');
+    const started = Date.now();
+    const aux = await trainAuxModels({ ship: !args.options['no-ship'] });
+    const dits = await trainMany(expandDiTRecipes('dit-all'), args, intOption(args.options, 'jobs', 2));
+    return { all: [...aux, ...dits], wallSeconds: Math.round((Date.now() - started) / 1000) };
+  }
   const recipes = expandDiTRecipes(name);
   if (recipes.length === 1 && recipes[0].name === name) return trainOne(recipes[0], args);
   return trainMany(recipes, args, intOption(args.options, 'jobs', 2));

@@ -4,7 +4,7 @@
  * running scripts/train/{vae,classifier}.ts and the matching *-export.ts as child processes (they are
  * top-level-await scripts). The classifier's export needs the VAE shipped first (for the FLD floor).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export type AuxModel = 'vae' | 'classifier';
@@ -28,4 +28,31 @@ export function runAuxTrain(name: AuxModel, options: Record<string, string | boo
   run(`scripts/train/${name}-export.ts`, []);
   const m = JSON.parse(readFileSync(`public/models/${name}-v1/manifest.json`, 'utf8'));
   return { shipped: `public/models/${name}-v1`, metrics: m.metrics, ...(name === 'vae' ? { scaleFactor: m.scaleFactor } : {}) };
+}
+
+/** Runs a script as a child process without blocking (for two trainings at once, one core each). */
+function runAsync(script: string, argv: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', reject);
+    p.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code ?? signal}`))));
+  });
+}
+
+/**
+ * The first half of `train all`: the VAE and the classifier train at the same time (one core each,
+ * resumably, with their scripts' default recipes), then the VAE ships, then the classifier (its export
+ * measures the FLD floor of VAE reconstructions, so it needs the shipped VAE). Every DiT needs both.
+ */
+export async function trainAuxModels(options: { fresh?: boolean; ship?: boolean }): Promise<unknown[]> {
+  const pass = options.fresh ? ['--fresh'] : [];
+  await Promise.all([runAsync('scripts/train/vae.ts', pass), runAsync('scripts/train/classifier.ts', pass)]);
+  if (options.ship === false) return [{ trained: 'vae' }, { trained: 'classifier' }];
+  const shipped: unknown[] = [];
+  for (const name of ['vae', 'classifier'] as const) {
+    run(`scripts/train/${name}-export.ts`, []);
+    const m = JSON.parse(readFileSync(`public/models/${name}-v1/manifest.json`, 'utf8'));
+    shipped.push({ shipped: `public/models/${name}-v1`, metrics: m.metrics });
+  }
+  return shipped;
 }

@@ -51,9 +51,8 @@ for (const name of Object.keys(shapesFor)) {
       const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       expect(manifestProblems(m)).toEqual([]);
       expect(m.name).toBe(name);
-      // Issue 4 asks for 98% on the test split; classifier-v1 reaches 979/999 = 97.998% (the issue stays
-      // open for it). Below 97.5% its features would no longer be a fair yardstick for FLD.
-      if (m.kind === 'classifier') expect(m.metrics.testAccuracy).toBeGreaterThanOrEqual(0.975);
+      // Issue 4's bar: at least 98% on the test split (classifier-v1: 984/999 = 98.5% after 3,000 steps).
+      if (m.kind === 'classifier') expect(m.metrics.testAccuracy).toBeGreaterThanOrEqual(0.98);
       if (m.kind === 'vae') expect(m.metrics.fld.vaeReconTestVsTrain).toBeGreaterThan(0);
     });
 

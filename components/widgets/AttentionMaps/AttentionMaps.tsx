@@ -1,0 +1,209 @@
+'use client';
+import { useRef } from 'react';
+import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import controls from '@/components/widgets/shared/controls.module.css';
+import { attentionMatrix } from '@/lib/inspect/attention';
+import { describeError } from '../useModelWorker';
+import { BackendLine, ErrorBox } from '../ReverseSampler/StatusParts';
+import { gridKeys } from '../PatchifyExplorer/PatchParts';
+import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
+import { useAttentionMaps, type AttentionSettings, type LabelMode } from './useAttentionMaps';
+import styles from './AttentionMaps.module.css';
+
+const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
+/** The shipped model's shape, so the skeleton has the final size before the first answer. */
+const DEPTH = 6;
+const HEADS = 4;
+const GRID = 4;
+
+function kb(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
+}
+
+/**
+ * The shipped DiT's attention, live: a real MNIST test digit encoded by the VAE, noised to the
+ * reader's t, run once through the network with its attention probabilities traced. For a chosen
+ * query token, where it reads from in every block and head (over the digit), and all 24 matrices.
+ */
+export function AttentionMaps({ model, initial }: { model?: string; initial?: Partial<AttentionSettings> }) {
+  const root = useRef<HTMLDivElement>(null);
+  const s = useAttentionMaps(root, { model, initial });
+  const { settings, result, rows, summaries } = s;
+  const depth = result?.depth ?? DEPTH;
+  const heads = result?.heads ?? HEADS;
+  const g = result?.gridSize ?? GRID;
+  const tokens = g * g;
+  const err = s.call.status === 'error' && s.call.error ? describeError(s.call.error.kind, s.call.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const labelOptions: { value: LabelMode; label: string }[] = [
+    { value: 'true', label: `its label (${settings.digitClass})` },
+    { value: 'null', label: 'null class (unconditional)' },
+  ];
+  const dims = { depth, heads, tokens };
+  const usedLabel = result ? (result.label === result.numClasses ? 'the null class' : `label ${result.label}`) : '';
+
+  return (
+    <div
+      ref={root}
+      className={`${controls.frame} ${styles.root}`}
+      data-widget="attention-maps"
+      data-status={s.call.status}
+      data-request={s.call.requestId}
+      data-current={s.current ? 'true' : 'false'}
+      data-t={result ? result.t + 1 : ''}
+      data-label={result ? result.label : ''}
+      data-query={s.query}
+      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
+      data-model={s.model}
+      aria-busy={s.call.status === 'loading' || s.call.status === 'running'}
+    >
+      <div className={controls.controls}>
+        <SelectControl label="Digit" value={String(settings.digitClass)} options={DIGIT_OPTIONS} onChange={(v) => s.update({ digitClass: Number(v), sample: 1 })} disabled={s.digits.status !== 'ready'} testId="am-digit" />
+        <RangeControl
+          label="Sample"
+          value={settings.sample}
+          min={1}
+          max={s.samplesInClass}
+          onChange={(v) => s.update({ sample: v })}
+          valueText={`test digit ${settings.sample} of ${s.samplesInClass}`}
+          display={`${settings.sample} / ${s.samplesInClass}`}
+          disabled={s.digits.status !== 'ready'}
+          testId="am-sample"
+        />
+        <SelectControl<LabelMode> label="Class label y" value={settings.labelMode} options={labelOptions} onChange={(v) => s.update({ labelMode: v })} testId="am-label" />
+        <div className={styles.seed}>
+          <span className={styles.seedLabel}>Noise seed</span>
+          <output data-testid="am-seed-value">{settings.seed}</output>
+          <button type="button" className={controls.button} onClick={s.reroll} data-testid="am-reroll">
+            Re-roll
+          </button>
+        </div>
+        <RangeControl
+          label={
+            <>
+              Timestep <var>t</var>
+            </>
+          }
+          value={settings.t}
+          min={1}
+          max={1000}
+          onChange={(v) => s.update({ t: v })}
+          valueText={`t = ${settings.t} of 1000`}
+          display={`${settings.t} / 1000`}
+          className={controls.wide}
+          testId="am-t"
+        />
+      </div>
+
+      <div className={styles.status}>
+        <BackendLine backend={s.backend} />
+        {s.call.status === 'loading' && s.call.total > 0 ? (
+          <div className={styles.progress} data-testid="am-progress">
+            <progress max={s.call.total} value={s.call.loaded} aria-label="Downloading the model's weights" />
+            <span>
+              Loading weights {kb(s.call.loaded)} of {kb(s.call.total)}
+            </span>
+          </div>
+        ) : result ? (
+          <p className={styles.muted} data-testid="am-timing">
+            One forward pass at <var>t</var> = {result.t + 1} with {usedLabel}: {result.ms.toFixed(0)} ms{s.call.status === 'running' ? ' (updating…)' : ''}.
+          </p>
+        ) : null}
+      </div>
+
+      <div className={styles.top}>
+        <div className={styles.pickerPane}>
+          <QueryPicker pixels={s.pixels} g={g} query={s.query} onQuery={(k) => s.update({ query: k })} onKey={gridKeys(s.query, g, (k) => s.update({ query: k }))} />
+          <p className={styles.pickerCaption}>
+            Query token <strong data-testid="am-query">{s.query}</strong>: click a square
+          </p>
+          <div className={styles.pair}>
+            <figure>
+              <DigitCanvas values={result?.xt ?? null} label={result ? `x_t at t = ${result.t + 1}, decoded` : 'x_t not computed yet'} className={styles.small} testId="am-xt" />
+              <figcaption>
+                <var>x</var>
+                <sub>t</sub> decoded
+              </figcaption>
+            </figure>
+            <figure>
+              <DigitCanvas values={result?.x0 ?? null} label={result ? `the network's predicted x_0 at t = ${result.t + 1}, decoded` : 'no prediction yet'} className={styles.small} testId="am-x0" />
+              <figcaption>
+                predicted <var>x</var>
+                <sub>0</sub>
+              </figcaption>
+            </figure>
+          </div>
+        </div>
+
+        <div className={styles.overlays} role="table" aria-label={`Where query token ${s.query} reads from, in each block (columns) for the mean of the heads and each head (rows)`} data-testid="am-overlays">
+          <div role="row" className={styles.overlayRow}>
+            <span role="columnheader" className={styles.rowHead} />
+            {Array.from({ length: depth }, (_, l) => (
+              <span role="columnheader" key={l} className={styles.colHead}>
+                block {l + 1}
+                {result && result.gates.length === depth && <span className={styles.gate} title="mean |gate| of the attention branch (adaLN-Zero): how much attention's output counts in this block at this t">gate {result.gates[l].toFixed(2)}</span>}
+              </span>
+            ))}
+          </div>
+          {[-1, ...Array.from({ length: heads }, (_, h) => h)].map((h) => (
+            <div role="row" key={h} className={`${styles.overlayRow} ${h === -1 ? styles.meanRow : ''}`}>
+              <span role="rowheader" className={styles.rowHead}>
+                {h === -1 ? 'mean' : `head ${h + 1}`}
+              </span>
+              {Array.from({ length: depth }, (_, l) => (
+                <span role="cell" key={l} className={styles.overlayCell}>
+                  <OverlayCell
+                    pixels={s.pixels}
+                    row={rows ? (h === -1 ? rows[l].mean : rows[l].heads[h]) : null}
+                    g={g}
+                    query={s.query}
+                    label={`block ${l + 1}, ${h === -1 ? 'mean of the heads' : `head ${h + 1}`}: where token ${s.query} reads from`}
+                    testId={`am-overlay-${l}-${h === -1 ? 'mean' : h}`}
+                  />
+                </span>
+              ))}
+            </div>
+          ))}
+          <HeatLegend />
+        </div>
+      </div>
+
+      <section className={styles.allMaps} aria-label="All attention matrices">
+        <h4 className={styles.allTitle}>
+          All {depth * heads} attention matrices: rows are queries, columns are keys; the query&apos;s row is outlined. Under each: mean entropy <var>H</var> (nats; uniform = 2.77) and mean attention distance <var>d</var> (uniform = {s.uniformDistance.toFixed(2)}).
+        </h4>
+        <div className={styles.matrices} style={{ gridTemplateColumns: `auto repeat(${depth}, minmax(0, 1fr))` }}>
+          <span />
+          {Array.from({ length: depth }, (_, l) => (
+            <span key={l} className={styles.colHead}>
+              block {l + 1}
+            </span>
+          ))}
+          {Array.from({ length: heads }, (_, h) => [
+            <span key={`h${h}`} className={styles.rowHead}>
+              head {h + 1}
+            </span>,
+            ...Array.from({ length: depth }, (_, l) => {
+              const sum = summaries?.[l * heads + h];
+              return (
+                <figure key={`${h}-${l}`} className={styles.matrixFig}>
+                  <MatrixCell matrix={result ? attentionMatrix(result.attn, dims, l, h) : null} tokens={tokens} query={s.query} label={`block ${l + 1}, head ${h + 1}: the ${tokens} by ${tokens} attention matrix`} testId={`am-matrix-${l}-${h}`} />
+                  <figcaption>{sum ? `H ${sum.entropy.toFixed(2)} · d ${sum.distance.toFixed(2)}` : '\u00a0'}</figcaption>
+                </figure>
+              );
+            }),
+          ])}
+        </div>
+      </section>
+
+      {s.digits.status === 'error' && (
+        <div className={controls.overlay} data-testid="am-digits-error">
+          <div className={controls.error} role="alert">
+            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it.
+          </div>
+        </div>
+      )}
+      {err && <ErrorBox title={err.title} detail={err.detail} />}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+'use client';
+/**
+ * State of the attention-maps widget: the digit, the timestep, the label (true or null), the noise
+ * seed and the query token. Each change of the first four sends one 'attention' request to the model
+ * worker (one traced forward pass of the shipped DiT); choosing another query only re-reads the maps
+ * already here (lib/inspect/attention.ts).
+ */
+import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
+import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
+import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
+import type { AttentionMapsResult } from '@/lib/runtime/protocol';
+import { useDigits } from '@/components/widgets/shared/useDigits';
+import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
+import { useWorkerCall } from './useWorkerCall';
+
+export type LabelMode = 'true' | 'null';
+
+export interface AttentionSettings {
+  digitClass: number;
+  sample: number;
+  /** The reader's timestep, 1..1000 (the network sees t - 1, as the official code counts). */
+  t: number;
+  labelMode: LabelMode;
+  seed: number;
+  query: number;
+}
+
+export const DEFAULT_ATTENTION: AttentionSettings = { digitClass: 7, sample: 1, t: 50, labelMode: 'true', seed: 1, query: 5 };
+
+/** A fixed sequence of seeds (the same LCG as the sampler's re-roll), so a reload replays them. */
+export function nextSeed(seed: number): number {
+  return ((Math.imul(seed, 1664525) + 1013904223) >>> 0) % 1_000_000;
+}
+
+export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<AttentionSettings> }) {
+  const digits = useDigits();
+  const near = useNearViewport(rootRef);
+  const backend = useModelBackend(near);
+  const model = useMemo(() => resolveModel(opts.model), [opts.model]);
+  const [settings, setSettings] = useState<AttentionSettings>({ ...DEFAULT_ATTENTION, ...opts.initial });
+  const channel = useId();
+  const update = useCallback((patch: Partial<AttentionSettings>) => setSettings((s) => ({ ...s, ...patch })), []);
+
+  const set = digits.status === 'ready' ? digits.digits : null;
+  const classIndices = useMemo(() => (set ? indicesOfClass(set, settings.digitClass) : []), [set, settings.digitClass]);
+  const samplesInClass = Math.max(1, classIndices.length);
+  const digitIndex = classIndices.length > 0 ? classIndices[Math.min(settings.sample, classIndices.length) - 1] : -1;
+  const pixels = useMemo(() => {
+    if (!set || digitIndex < 0) return null;
+    const out = new Float32Array(PADDED_SIZE * PADDED_SIZE);
+    writePadded32(set, digitIndex, out);
+    return out;
+  }, [set, digitIndex]);
+  const label = settings.labelMode === 'true' ? settings.digitClass : null;
+
+  const key = near && pixels ? JSON.stringify({ model, digitIndex, label, t: settings.t, seed: settings.seed }) : null;
+  const call = useWorkerCall<AttentionMapsResult>(
+    key,
+    () => ({ type: 'attention', channel, model, pixels: pixels ?? new Float32Array(0), label, t: settings.t - 1, seed: settings.seed }),
+    (msg) => (msg.type === 'attention-maps' ? msg : null),
+  );
+  const result = call.result;
+  const dims = result ? { depth: result.depth, heads: result.heads, tokens: result.tokens } : null;
+  const query = Math.min(settings.query, (result?.tokens ?? 16) - 1);
+
+  const summaries: HeadSummary[] | null = useMemo(() => (result && dims ? summarize(result.attn, dims) : null), [result]); // eslint-disable-line react-hooks/exhaustive-deps
+  /** Per block: the query's row for the mean of the heads, then each head. */
+  const rows = useMemo(() => {
+    if (!result || !dims) return null;
+    return Array.from({ length: dims.depth }, (_, l) => ({
+      mean: headMeanRow(result.attn, dims, l, query),
+      heads: Array.from({ length: dims.heads }, (_, h) => attentionRow(result.attn, dims, l, h, query)),
+    }));
+  }, [result, query]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return {
+    digits,
+    near,
+    backend,
+    model,
+    settings,
+    update,
+    samplesInClass,
+    digitIndex,
+    pixels,
+    label,
+    call,
+    result,
+    current: call.resultKey === key && result !== null,
+    query,
+    rows,
+    summaries,
+    uniformDistance: uniformDistance(result?.gridSize ?? 4),
+    reroll: () => update({ seed: nextSeed(settings.seed) }),
+  };
+}

@@ -1,0 +1,141 @@
+'use client';
+/**
+ * State of the conditioning comparison: the models index (shared fetch), the shipped conditioning
+ * set, the reader's sampling settings, and live samples of every shipped variant for the same class
+ * and seeds. The page's one model worker holds one model at a time, so the variants are sampled one
+ * after another (each request is the protocol's ordinary 'sample'); a settings change cancels the
+ * running request and starts the series again.
+ */
+import { useEffect, useId, useMemo, useState, type RefObject } from 'react';
+import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
+import { conditioningSet, type ModelIndexEntry } from '@/lib/models/modelsIndex';
+import type { PendingRequest } from '@/lib/runtime/client';
+import type { SampleParams } from '@/lib/runtime/protocol';
+import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
+import { getModelClient, useModelBackend, useNearViewport } from '../useModelWorker';
+
+/** Samples per variant (a 2 x 2 grid): same class, seeds seed*4 .. seed*4+3 for every variant. */
+export const SAMPLES_PER_MODEL = 4;
+
+export interface CompareSettings {
+  label: number;
+  guidance: number;
+  steps: number;
+  seed: number;
+}
+
+export const DEFAULT_COMPARE: CompareSettings = { label: 3, guidance: 4, steps: 25, seed: 1 };
+
+export interface VariantRun {
+  status: 'waiting' | 'loading' | 'sampling' | 'done' | 'error';
+  step: number;
+  totalSteps: number;
+  /** Latest decoded pictures (predicted x_0 while sampling, the samples when done), N*S*S in [-1, 1]. */
+  images: Float32Array | null;
+  msPerStep: number | null;
+  error: { kind: string; message: string } | null;
+}
+
+const WAITING: VariantRun = { status: 'waiting', step: 0, totalSteps: 0, images: null, msPerStep: null, error: null };
+
+export function compareParams(s: CompareSettings, channel: string): Omit<SampleParams, 'model'> {
+  return {
+    channel,
+    labels: new Array<number>(SAMPLES_PER_MODEL).fill(s.label),
+    seeds: Array.from({ length: SAMPLES_PER_MODEL }, (_, i) => s.seed * SAMPLES_PER_MODEL + i),
+    steps: s.steps,
+    sampler: 'ddim',
+    eta: 0,
+    guidanceScale: s.guidance,
+    cfgChannels: 'all',
+    traceIndex: -1,
+    previewEveryMs: 150,
+  };
+}
+
+/**
+ * Runs one 'sample' request per item, in order, and reports each one's progress under the item's key
+ * (the variant: two variants could share a folder, as the tests' fixtures do).
+ */
+function useSampleSeries(items: { key: string; model: string }[], params: Omit<SampleParams, 'model'> | null): Record<string, VariantRun> {
+  const [runs, setRuns] = useState<Record<string, VariantRun>>({});
+  const key = params && items.length > 0 ? JSON.stringify({ items, params }) : null;
+  useEffect(() => {
+    if (!key) return;
+    const { items: list, params: p } = JSON.parse(key) as { items: { key: string; model: string }[]; params: Omit<SampleParams, 'model'> };
+    let live = true;
+    let current: PendingRequest | null = null;
+    setRuns(Object.fromEntries(list.map((it) => [it.key, WAITING])));
+    const client = getModelClient();
+    void (async () => {
+      for (const { key: runKey, model } of list) {
+        const set = (patch: Partial<VariantRun>) => live && setRuns((r) => ({ ...r, [runKey]: { ...(r[runKey] ?? WAITING), ...patch } }));
+        if (!live) return;
+        await new Promise<void>((resolve) => {
+          let msSum = 0;
+          current = client.request({ type: 'sample', ...p, model }, (msg) => {
+            switch (msg.type) {
+              case 'load-progress':
+                set({ status: 'loading' });
+                return;
+              case 'step':
+                if (msg.step >= 0) msSum += msg.ms;
+                set({
+                  status: 'sampling',
+                  step: msg.step + 1,
+                  totalSteps: msg.totalSteps,
+                  ...(msg.grid.length > 0 ? { images: msg.grid } : {}),
+                  msPerStep: msg.step >= 0 ? msSum / (msg.step + 1) : null,
+                });
+                return;
+              case 'done':
+                set({ status: 'done', step: p.steps, totalSteps: p.steps, images: msg.images, msPerStep: msg.msPerStep, error: null });
+                resolve();
+                return;
+              case 'error':
+                set({ status: 'error', error: { kind: msg.kind, message: msg.message } });
+                resolve();
+                return;
+              case 'cancelled':
+                resolve();
+                return;
+              default:
+                return;
+            }
+          });
+          set({ status: 'loading' });
+        });
+      }
+    })();
+    return () => {
+      live = false;
+      current?.cancel();
+    };
+  }, [key]);
+  return runs;
+}
+
+export function useConditioningCompare(rootRef: RefObject<HTMLElement | null>) {
+  const index = useModelsIndex();
+  const set = useMemo<Partial<Record<Conditioning, ModelIndexEntry>>>(() => (index.status === 'ready' ? conditioningSet(index.index) : {}), [index]);
+  const shipped = CONDITIONINGS.filter((c) => set[c]);
+  const near = useNearViewport(rootRef);
+  // The worker (and TensorFlow.js) starts only when there is a model to sample and the figure is near.
+  const active = near && shipped.length > 0;
+  const backend = useModelBackend(active);
+  const [settings, setSettings] = useState<CompareSettings>(DEFAULT_COMPARE);
+  const channel = useId();
+  const items = shipped.map((c) => ({ key: c, model: set[c]!.folder }));
+  const runs = useSampleSeries(items, active ? compareParams(settings, channel) : null);
+  return {
+    index,
+    set,
+    shipped,
+    missing: CONDITIONINGS.filter((c) => !set[c]),
+    near,
+    backend,
+    settings,
+    update: (patch: Partial<CompareSettings>) => setSettings((s) => ({ ...s, ...patch })),
+    runs,
+  };
+}

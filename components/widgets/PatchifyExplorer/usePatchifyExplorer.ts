@@ -1,0 +1,122 @@
+'use client';
+/**
+ * State of the patchify widget: which digit, which patch size, which token. The digit's latent comes
+ * from the VAE in the model worker (an 'encode' request, sent only once the widget nears the
+ * viewport); everything else (patch grid, token indices, T, Gflops, position similarity) is computed
+ * here from lib/inspect/patchify.ts and shows at once.
+ */
+import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
+import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
+import { DEFAULT_VAE_MODEL } from '@/lib/runtime/protocol';
+import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
+import { useDigits } from '@/components/widgets/shared/useDigits';
+import { useModelBackend, useNearViewport } from '../useModelWorker';
+import { useWorkerCall } from '../AttentionMaps/useWorkerCall';
+
+/** The latent of the project's VAE: 8x8 positions, 4 channels (architecture.md). */
+export const LATENT_SIDE = 8;
+export const LATENT_CHANNELS = 4;
+/** Position codes are shown for DiT-mini-B's width, the shipped model's. */
+export const POS_SIZE = 'B' as const;
+
+export type PatchSize = 1 | 2 | 4;
+
+export interface EncodedLatent {
+  latents: Float32Array;
+  scaleFactor: number;
+  ms: number;
+}
+
+/** `?vae=models/NAME` on the page wins (tests point the widget at a broken folder with it). */
+export function resolveVae(): string {
+  if (typeof window !== 'undefined') {
+    const q = new URLSearchParams(window.location.search).get('vae');
+    if (q && /^models\/[a-z0-9][a-z0-9-]*$/.test(q)) return q;
+  }
+  return DEFAULT_VAE_MODEL;
+}
+
+export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
+  const digits = useDigits();
+  const near = useNearViewport(rootRef);
+  const backend = useModelBackend(near);
+  const [digitClass, setDigitClassRaw] = useState(3);
+  const [sample, setSample] = useState(1);
+  const [p, setPRaw] = useState<PatchSize>(2);
+  const [token, setToken] = useState(5);
+  const vae = useMemo(resolveVae, []);
+  const channel = useId();
+
+  const set = digits.status === 'ready' ? digits.digits : null;
+  const classIndices = useMemo(() => (set ? indicesOfClass(set, digitClass) : []), [set, digitClass]);
+  const samplesInClass = Math.max(1, classIndices.length);
+  const digitIndex = classIndices.length > 0 ? classIndices[Math.min(sample, classIndices.length) - 1] : -1;
+  const pixels = useMemo(() => {
+    if (!set || digitIndex < 0) return null;
+    const out = new Float32Array(PADDED_SIZE * PADDED_SIZE);
+    writePadded32(set, digitIndex, out);
+    return out;
+  }, [set, digitIndex]);
+
+  const key = near && pixels ? `${vae}|${digitIndex}` : null;
+  const call = useWorkerCall<EncodedLatent>(
+    key,
+    () => ({ type: 'encode', channel, vae, pixels: pixels ?? new Float32Array(0), count: 1 }),
+    (msg) => (msg.type === 'encoded' ? { latents: msg.latents, scaleFactor: msg.scaleFactor, ms: msg.ms } : null),
+  );
+  const latent = call.result?.latents ?? null;
+
+  const g = LATENT_SIDE / p;
+  const T = g * g;
+  const shownToken = Math.min(token, T - 1);
+  const setP = useCallback(
+    (next: PatchSize) => {
+      // Keep the reader's place: the new token is the one holding the old patch's top-left position.
+      const { i, j } = tokenPosition(Math.min(token, (LATENT_SIDE / p) ** 2 - 1), LATENT_SIDE / p);
+      setToken(tokenAt(i * p, j * p, next, LATENT_SIDE));
+      setPRaw(next);
+    },
+    [p, token],
+  );
+  const setDigitClass = useCallback((c: number) => {
+    setDigitClassRaw(c);
+    setSample(1);
+  }, []);
+
+  const matrix = useMemo(() => (latent ? patchifyMatrix(latent, LATENT_SIDE, LATENT_CHANNELS, p) : null), [latent, p]);
+  const vector = useMemo(() => (latent ? patchVector(latent, LATENT_SIDE, LATENT_CHANNELS, p, shownToken) : null), [latent, p, shownToken]);
+  const maxAbs = useMemo(() => (latent ? latent.reduce((m, v) => Math.max(m, Math.abs(v)), 0) : 1), [latent]);
+  const posDim = miniHidden(POS_SIZE);
+  const posSim = useMemo(() => positionSimilarity(posDim, g, shownToken), [posDim, g, shownToken]);
+  const table = useMemo(() => tokenTable(), []);
+
+  return {
+    digits,
+    near,
+    backend,
+    vae,
+    call,
+    digitClass,
+    setDigitClass,
+    sample,
+    setSample,
+    samplesInClass,
+    digitIndex,
+    pixels,
+    p,
+    setP,
+    g,
+    T,
+    token: shownToken,
+    setToken,
+    latent,
+    /** True when the latent on screen belongs to the digit now chosen. */
+    current: call.resultKey === key && latent !== null,
+    matrix,
+    vector,
+    maxAbs,
+    posDim,
+    posSim,
+    table,
+  };
+}

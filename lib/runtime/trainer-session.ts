@@ -1,0 +1,133 @@
+/**
+ * One model being trained in the browser: a DiT, its diffusion, the DiT training task and the one
+ * training loop (lib/train: Trainer, AdamW, EMA), exactly as the command-line recipes build them
+ * (scripts/train/dit.ts makeTrainer), plus a sample grid drawn from the current weights.
+ *
+ * The trainer worker (trainer-runtime.ts) calls step() in a loop and sample() every few hundred
+ * steps; dispose() frees every tensor the session made (the test checks the count).
+ *
+ * Letters: N samples, H W latent side, C latent channels, S picture side.
+ */
+import { tf } from '../tf';
+import { DiT } from '../dit/model';
+import { numPatches } from '../dit/config';
+import { createDiffusion } from '../diffusion/respace';
+import { betaSchedule } from '../diffusion/schedules';
+import { createDiTTask, type DiTBatch, type LatentDataset } from '../train/ditTask';
+import { Trainer, type StepLog } from '../train/loop';
+import { trainerConfig, warmupConstant, type SampleWeights, type TrainerSettings } from '../train/browser-recipe';
+import { SamplingRun, type SamplerModel } from './sampling';
+
+/** The fixed starting noise of the grid's ten cells: the same seeds every round, so only the weights change. */
+export const GRID_SEEDS = Array.from({ length: 10 }, (_, i) => 9000 + i);
+export const GRID_LABELS = Array.from({ length: 10 }, (_, i) => i);
+
+export interface GridOptions {
+  weights: SampleWeights;
+  guidanceScale: number;
+  steps: number;
+  /** Awaited between sampling steps (the worker answers messages there). */
+  between?: () => Promise<void>;
+  /** Polled between sampling steps: true abandons the grid (returns null). */
+  cancelled?: () => boolean;
+}
+
+export class TrainSession {
+  readonly settings: TrainerSettings;
+  readonly model: DiT;
+  readonly trainer: Trainer<DiTBatch>;
+  /** A second network the EMA weights are copied into for sampling (the live weights keep training). */
+  private readonly emaNet: DiT;
+  private readonly betas: Float64Array;
+  /** Peak learning rate; the slider changes it while the model trains. */
+  lrPeak: number;
+
+  constructor(settings: TrainerSettings, data: LatentDataset, private readonly decode: (z: tf.Tensor4D) => tf.Tensor4D) {
+    this.settings = { ...settings };
+    this.lrPeak = settings.lr;
+    const config = trainerConfig(settings.preset);
+    this.model = new DiT(config, settings.seed);
+    this.emaNet = new DiT(config, settings.seed);
+    const diffusion = createDiffusion({ learnSigma: config.learnSigma });
+    this.betas = betaSchedule('linear', diffusion.numTimesteps);
+    const task = createDiTTask(this.model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
+    this.trainer = new Trainer(task, {
+      seed: settings.seed,
+      batchSize: settings.batchSize,
+      // Open-ended: the reader decides when to stop. Only the checkpoint meta reads it.
+      totalSteps: 1_000_000,
+      lr: warmupConstant(() => this.lrPeak, settings.warmupSteps),
+      ema: { decay: settings.emaDecay, warmup: true },
+    });
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  get parameters(): number {
+    return Object.values(this.model.stateDict()).reduce((a, v) => a + v.size, 0);
+  }
+
+  get tokens(): number {
+    return numPatches(this.model.config);
+  }
+
+  /** One optimisation step of the shared loop: loss (Eq. l-hybrid), gradients, AdamW, EMA. */
+  trainStep(): StepLog {
+    return this.trainer.trainStep();
+  }
+
+  private samplerModel(net: DiT): SamplerModel {
+    const c = net.config;
+    return {
+      forward: (x, t, y) => net.forward(x, t, y),
+      decode: this.decode,
+      betas: this.betas,
+      latentSize: c.inputSize,
+      latentChannels: c.inChannels,
+      numClasses: c.numClasses,
+      learnSigma: c.learnSigma,
+    };
+  }
+
+  /**
+   * One picture of each digit 0..9 from the current weights: deterministic DDIM (eta 0) from fixed
+   * seeds with classifier-free guidance (Eq. cfg), decoded by the VAE. null when cancelled.
+   */
+  async sampleGrid(o: GridOptions): Promise<{ images: Float32Array; labels: Int32Array } | null> {
+    let net = this.model;
+    if (o.weights === 'ema' && this.trainer.ema) {
+      // The EMA shadow has every trained weight; pos_embed is frozen and the same in both networks.
+      this.emaNet.loadStateDict({ ...this.trainer.evalParams(), pos_embed: this.model.stateDict().pos_embed });
+      net = this.emaNet;
+    }
+    const run = new SamplingRun(this.samplerModel(net), {
+      labels: GRID_LABELS,
+      seeds: GRID_SEEDS,
+      steps: o.steps,
+      sampler: 'ddim',
+      eta: 0,
+      guidanceScale: o.guidanceScale,
+      cfgChannels: 'all',
+      traceIndex: -1,
+    });
+    try {
+      while (!run.done) {
+        if (o.cancelled?.()) return null;
+        await run.step(false);
+        if (o.between) await o.between();
+      }
+      if (o.cancelled?.()) return null;
+      return await run.finish();
+    } finally {
+      run.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.model.dispose();
+    this.emaNet.dispose();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The two look-inside widgets in Chromium on WASM: PatchifyExplorer (chapter 05: digit -> VAE latent
+ * -> tokens) and AttentionMaps (chapter 08: the shipped DiT's attention). Each: renders, responds to
+ * its controls (pixels and values change), settles on the last setting after a burst of changes,
+ * reports broken or missing weights inside the widget while the rest keeps working, and logs no
+ * console errors. Screenshots at desktop and phone widths go to artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { OUT_DIR, PHONE, openPage, screenshot } from './harness.mjs';
+
+const PATCHIFY = '/chapters/patchify/';
+const INSIDE = '/chapters/inside-the-model/';
+const PE = '[data-widget="patchify-explorer"]';
+const AM = '[data-widget="attention-maps"]';
+const TIMEOUT = 180_000;
+const BROKEN = existsSync(path.join(OUT_DIR, 'models', 'dit-broken-dev-v1', 'model.json'));
+
+async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {
+  await page.waitForFunction(
+    ({ selector, src, arg }) => {
+      const el = document.querySelector(selector);
+      return el && new Function('el', 'arg', `return (${src})(el, arg)`)(el, arg);
+    },
+    { selector, src: predicate.toString(), arg },
+    { timeout, polling: 50 },
+  );
+}
+
+/** Sets a range input the way a drag does (native setter + input event). */
+async function setRange(page, testId, value) {
+  await page.evaluate(({ testId, value }) => {
+    const input = document.querySelector(`[data-testid="${testId}"]`);
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, { testId, value });
+}
+
+async function canvasBytes(page, testId) {
+  return page.evaluate((id) => {
+    const c = document.querySelector(`[data-testid="${id}"]`);
+    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+  }, testId);
+}
+
+/** Fill colours of the 64 cells of one latent channel map. */
+async function channelFills(page, ch) {
+  return page.evaluate((ch) => Array.from(document.querySelectorAll(`[data-testid="pe-channel-${ch}"] > rect`)).slice(0, 64).map((r) => r.getAttribute('fill')), ch);
+}
+
+const vectorText = (page) => page.locator('[data-testid="pe-vector"]').innerText();
+const isReady = (el) => el.dataset.status === 'ready' && el.dataset.current === 'true';
+
+describe('patchify explorer (chapter 05)', () => {
+  test('model-free parts render at once; the latent arrives when the widget nears the viewport; every control changes the picture', async () => {
+    const s = await openPage();
+    try {
+      const requested = [];
+      s.context.on('request', (r) => requested.push(r.url()));
+      await s.goto(`${PATCHIFY}?backend=wasm`);
+      await s.page.waitForSelector(`${PE} [data-testid="pe-table"]`);
+      // Before scrolling: the table, the position map and the grid are there, and no model file was asked for.
+      assert.equal(await s.page.locator(`${PE} [data-testid="pe-row-2"]`).getAttribute('aria-current'), 'true');
+      assert.equal(await s.page.locator(`${PE} [data-testid="pe-position"] rect`).count(), 16 + 1);
+      await s.page.waitForTimeout(300);
+      assert.deepEqual(requested.filter((u) => /\/models\/|\.wasm$/.test(u)), [], 'no weights or wasm before the widget nears the viewport');
+
+      await s.page.locator(PE).scrollIntoViewIfNeeded();
+      await waitFor(s.page, PE, isReady);
+      assert.equal(await s.page.locator(PE).getAttribute('data-backend'), 'wasm');
+      assert.ok(requested.some((u) => u.includes('/models/vae-v1/')), 'the VAE weights loaded');
+      assert.match(await s.page.locator(`${PE} [data-testid="pe-encoded"]`).innerText(), /encoded in \d+ ms/);
+      const fills0 = await channelFills(s.page, 0);
+      assert.ok(new Set(fills0).size > 10, `the latent channel shows varied values (${new Set(fills0).size} colours)`);
+      await screenshot(s.page, 'patchify-05-desktop', { clip: await s.page.locator(PE).boundingBox() });
+
+      // Choosing a token (hover a latent cell) changes the listed numbers and the outlined row.
+      const v5 = await vectorText(s.page);
+      assert.equal((v5.match(/c\d/g) ?? []).length, 4, 'four channel groups');
+      await s.page.locator('[data-testid="pe-channel-1"] > rect').nth(2 * 8 + 4).hover(); // row 2, column 4: token 6 for p = 2
+      assert.equal(await s.page.locator(PE).getAttribute('data-token'), '6');
+      assert.notEqual(await vectorText(s.page), v5, 'another token lists other numbers');
+      // Keyboard: arrow keys on the latent move the token.
+      await s.page.locator('[data-testid="pe-latent"]').focus();
+      await s.page.keyboard.press('ArrowDown');
+      assert.equal(await s.page.locator(PE).getAttribute('data-token'), '10');
+      await s.page.keyboard.press('Home');
+      assert.equal(await s.page.locator(PE).getAttribute('data-token'), '0');
+
+      // Patch size: T, token length and the sequence's shape follow.
+      const posBefore = await s.page.locator('[data-testid="pe-position"]').innerHTML();
+      await s.page.locator('[data-testid="pe-p-1"]').check({ force: true });
+      assert.equal(await s.page.locator(PE).getAttribute('data-p'), '1');
+      assert.deepEqual(await s.page.evaluate(() => { const c = document.querySelector('[data-testid="pe-matrix"]'); return [c.width, c.height]; }), [4, 64]);
+      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 4);
+      assert.equal(await s.page.locator('[data-testid="pe-token"]').getAttribute('max'), '63');
+      assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), posBefore, 'the position map redraws for the 8x8 grid');
+      await s.page.locator('[data-testid="pe-p-4"]').check({ force: true });
+      assert.deepEqual(await s.page.evaluate(() => { const c = document.querySelector('[data-testid="pe-matrix"]'); return [c.width, c.height]; }), [64, 4]);
+      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 64);
+      assert.equal(await s.page.locator(`${PE} [data-testid="pe-row-4"]`).getAttribute('aria-current'), 'true');
+      await s.page.locator('[data-testid="pe-p-2"]').check({ force: true });
+
+      // Another digit: a new latent.
+      const req = Number(await s.page.locator(PE).getAttribute('data-request'));
+      await s.page.locator('[data-testid="pe-digit-class"]').selectOption('0');
+      await waitFor(s.page, PE, (el, r) => Number(el.dataset.request) > r && el.dataset.status === 'ready' && el.dataset.current === 'true', req);
+      assert.notDeepEqual(await channelFills(s.page, 0), fills0, 'the digit 0 has another latent');
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('rapid sample changes settle on the last digit; phone layout', async () => {
+    const s = await openPage({ viewport: PHONE });
+    try {
+      await s.goto(`${PATCHIFY}?backend=wasm`);
+      await s.page.locator(PE).scrollIntoViewIfNeeded();
+      await waitFor(s.page, PE, isReady);
+      await s.page.evaluate(() => {
+        const input = document.querySelector('[data-testid="pe-sample"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        for (let k = 1; k <= 20; k++) {
+          set.call(input, String(k));
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      });
+      await waitFor(s.page, PE, isReady);
+      const burst = await channelFills(s.page, 2);
+      const lastIndex = await s.page.locator(PE).getAttribute('data-digit-index');
+      // The same digit reached directly gives the same latent.
+      await setRange(s.page, 'pe-sample', 3);
+      await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex !== i, lastIndex);
+      await setRange(s.page, 'pe-sample', 20);
+      await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex === i, lastIndex);
+      assert.deepEqual(await channelFills(s.page, 2), burst, 'after the burst the latent is the last digit\'s');
+      const box = await s.page.locator(PE).boundingBox();
+      assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
+      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
+      await screenshot(s.page, 'patchify-05-phone', { clip: box });
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('missing or damaged VAE weights: a message inside the widget; grid, table and position codes keep working', async () => {
+    const cases = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
+    if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded[\s\S]*(damaged|bytes)/]);
+    for (const [vae, why] of cases) {
+      const s = await openPage({ allow: [/missing-v1/, /404/] });
+      try {
+        await s.goto(`${PATCHIFY}?vae=${vae}&backend=wasm`);
+        await s.page.locator(PE).scrollIntoViewIfNeeded();
+        await waitFor(s.page, PE, (el) => el.dataset.status === 'error', undefined, 60_000);
+        assert.match(await s.page.locator(`${PE} [data-testid="widget-error"]`).innerText(), why);
+        const pos = await s.page.locator('[data-testid="pe-position"]').innerHTML();
+        await s.page.locator('[data-testid="pe-channel-0"] > rect').nth(63).hover();
+        assert.equal(await s.page.locator(PE).getAttribute('data-token'), '15');
+        assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), pos, 'the position map still follows the token');
+        assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
+        await screenshot(s.page, `patchify-error-${vae.split('/')[1]}`, { clip: await s.page.locator(PE).boundingBox() });
+        s.assertClean();
+      } finally {
+        await s.close();
+      }
+    }
+  });
+});
+
+describe('attention maps (chapter 08)', () => {
+  test('renders the 24 maps and the overlays; query, timestep and label change them; a burst of t changes settles on the last; tensors return to baseline', async () => {
+    const s = await openPage();
+    try {
+      await s.goto(`${INSIDE}?backend=wasm`);
+      await s.page.locator(AM).scrollIntoViewIfNeeded();
+      await waitFor(s.page, AM, isReady);
+      assert.equal(await s.page.locator(AM).getAttribute('data-backend'), 'wasm');
+      assert.equal(await s.page.locator(`${AM} canvas[data-testid^="am-matrix-"]`).count(), 24);
+      assert.equal(await s.page.locator(`${AM} canvas[data-testid^="am-overlay-"]`).count(), 30);
+      const m = await canvasBytes(s.page, 'am-matrix-1-0');
+      assert.ok(new Set(m.filter((_, i) => i % 4 === 0)).size > 5, 'block 2 head 1 is not a flat map');
+      await screenshot(s.page, 'attention-08-desktop', { clip: await s.page.locator(AM).boundingBox() });
+
+      // Another query: the overlays change, the matrices do not.
+      const ov = await canvasBytes(s.page, 'am-overlay-1-0');
+      await s.page.locator('[data-testid="am-picker"] [data-token="10"] rect').click();
+      assert.equal(await s.page.locator(AM).getAttribute('data-query'), '10');
+      assert.notDeepEqual(await canvasBytes(s.page, 'am-overlay-1-0'), ov, 'the overlay follows the query');
+      assert.deepEqual(await canvasBytes(s.page, 'am-matrix-1-0'), m, 'the matrix is the same forward pass');
+      await s.page.locator('[data-testid="am-picker"]').focus();
+      await s.page.keyboard.press('ArrowLeft');
+      assert.equal(await s.page.locator(AM).getAttribute('data-query'), '9');
+
+      // The null class: another forward pass.
+      let r = Number(await s.page.locator(AM).getAttribute('data-request'));
+      await s.page.locator('[data-testid="am-label"]').selectOption('null');
+      await waitFor(s.page, AM, (el, r) => Number(el.dataset.request) > r && el.dataset.status === 'ready' && el.dataset.current === 'true', r);
+      assert.equal(await s.page.locator(AM).getAttribute('data-label'), '10');
+      await s.page.locator('[data-testid="am-label"]').selectOption('true');
+      await waitFor(s.page, AM, (el) => el.dataset.label === '7' && el.dataset.status === 'ready' && el.dataset.current === 'true');
+
+      const baseline = (await s.page.evaluate(() => window.__ditLabModel.stats())).numTensors;
+      // 30 rapid t changes ending at 900: the maps shown are those of t = 900.
+      r = Number(await s.page.locator(AM).getAttribute('data-request'));
+      await s.page.evaluate(() => {
+        const input = document.querySelector('[data-testid="am-t"]');
+        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        for (let k = 0; k < 30; k++) {
+          set.call(input, String(30 * k + 30)); // 30 ... 900
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      });
+      await waitFor(s.page, AM, (el, r) => Number(el.dataset.request) > r && el.dataset.status === 'ready' && el.dataset.current === 'true', r);
+      assert.equal(await s.page.locator(AM).getAttribute('data-t'), '900');
+      const afterBurst = await canvasBytes(s.page, 'am-matrix-1-0');
+      assert.notDeepEqual(afterBurst, m, 'the maps at t = 900 differ from those at t = 50');
+      assert.equal((await s.page.evaluate(() => window.__ditLabModel.stats())).numTensors, baseline, 'the worker holds as many tensors as before the burst');
+      // t = 900 reached again directly gives the same maps (one deterministic forward pass).
+      await setRange(s.page, 'am-t', 899);
+      await waitFor(s.page, AM, (el) => el.dataset.t === '899' && el.dataset.current === 'true');
+      await setRange(s.page, 'am-t', 900);
+      await waitFor(s.page, AM, (el) => el.dataset.t === '900' && el.dataset.current === 'true');
+      assert.deepEqual(await canvasBytes(s.page, 'am-matrix-1-0'), afterBurst, 'the picture after the burst is the picture of the last setting');
+      await screenshot(s.page, 'attention-08-desktop-t900', { clip: await s.page.locator(AM).boundingBox() });
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('phone layout', async () => {
+    const s = await openPage({ viewport: PHONE });
+    try {
+      await s.goto(`${INSIDE}?backend=wasm`);
+      await s.page.locator(AM).scrollIntoViewIfNeeded();
+      await waitFor(s.page, AM, isReady);
+      const box = await s.page.locator(AM).boundingBox();
+      assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
+      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
+      await screenshot(s.page, 'attention-08-phone', { clip: box });
+      s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('missing or damaged DiT weights: a message inside the widget; the page works', async () => {
+    const cases = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
+    if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded[\s\S]*(damaged|bytes)/]);
+    for (const [model, why] of cases) {
+      const s = await openPage({ allow: [/missing-v1/, /404/] });
+      try {
+        await s.goto(`${INSIDE}?model=${model}&backend=wasm`);
+        await s.page.locator(AM).scrollIntoViewIfNeeded();
+        await waitFor(s.page, AM, (el) => el.dataset.status === 'error', undefined, 60_000);
+        assert.match(await s.page.locator(`${AM} [data-testid="widget-error"]`).innerText(), why);
+        assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
+        await screenshot(s.page, `attention-error-${model.split('/')[1]}`, { clip: await s.page.locator(AM).boundingBox() });
+        s.assertClean();
+      } finally {
+        await s.close();
+      }
+    }
+  });
+});
