@@ -63,6 +63,21 @@ export function linear(x: Tensor, w: Tensor, b: Tensor): Tensor {
   return x.rank === 2 ? y : tf.reshape(y, [...lead, w.shape[0]]);
 }
 
+/**
+ * Inference-only linear: y = x W^T + b with W^T (in, out) already transposed by the caller and kept
+ * between calls (DiT.infer caches one per weight). One fused matmul adds the bias. No custom gradient:
+ * nothing flows back to W from here. On wasm this is the fast path twice over: the matmul is
+ * untransposed, and XNNPACK packs a weight once per tensor and reuses the packed copy for as long as
+ * the same W^T tensor lives (tfjs-backend-wasm caches its fully-connected operator by the weight's
+ * id), where linear() hands it a fresh transpose, to be packed again, on every call.
+ */
+export function linearPretransposed(x: Tensor, wT: Tensor, b: Tensor): Tensor {
+  const inF = x.shape[x.rank - 1];
+  const lead = x.shape.slice(0, -1);
+  const y = tf.fused.matMul({ a: tf.reshape(x, [-1, inF]) as tf.Tensor2D, b: wT as tf.Tensor2D, bias: b }); // (M, out)
+  return x.rank === 2 ? y : tf.reshape(y, [...lead, wT.shape[1] as number]);
+}
+
 const bmmOp = tf.customGrad((...args: GradArgs) => {
   const [a, b, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
   const value = tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D); // (B, m, n)
@@ -184,7 +199,10 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { ou
   return { out: bmm(probs, v), probs };
 }
 
-export interface AttentionWeights { qkvW: Tensor; qkvB: Tensor; projW: Tensor; projB: Tensor }
+/** A linear layer with its weights bound: linear(x, W, b) in training, linearPretransposed in inference. */
+export type Linear = (x: Tensor) => Tensor;
+
+export interface AttentionLinears { qkv: Linear; proj: Linear }
 
 /**
  * (N, S, k*D) holding k stacked projections -> k tensors (N, H, S, d). Only rank-4 transposes: the
@@ -198,27 +216,27 @@ function splitProjections(x: Tensor, k: number, heads: number): Tensor[] {
 }
 
 /** timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D). */
-export function selfAttention(x: Tensor, w: AttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
-  const qkv = linear(x, w.qkvW, w.qkvB); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
+export function selfAttention(x: Tensor, l: AttentionLinears, heads: number): { out: Tensor; probs: Tensor } {
+  const qkv = l.qkv(x); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
   const [q, k, v] = splitProjections(qkv, 3, heads); // each (N, H, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: linear(mergeHeads(out), w.projW, w.projB), probs }; // (N, T, D)
+  return { out: l.proj(mergeHeads(out)), probs }; // (N, T, D)
 }
 
-export interface CrossAttentionWeights { qW: Tensor; qB: Tensor; kvW: Tensor; kvB: Tensor; projW: Tensor; projB: Tensor }
+export interface CrossAttentionLinears { q: Linear; kv: Linear; proj: Linear }
 
 /**
  * Cross-attention (paper Figure 3): queries from the image tokens x (N, T, D), keys and values from
  * the conditioning tokens ctx (N, S, D) = [t_emb, y_emb] with S = 2.
  */
-export function crossAttention(x: Tensor, ctx: Tensor, w: CrossAttentionWeights, heads: number): { out: Tensor; probs: Tensor } {
-  const q = splitHeads(linear(x, w.qW, w.qB), heads); // (N, H, T, d)
-  const [k, v] = splitProjections(linear(ctx, w.kvW, w.kvB), 2, heads); // (N, H, S, d) each
+export function crossAttention(x: Tensor, ctx: Tensor, l: CrossAttentionLinears, heads: number): { out: Tensor; probs: Tensor } {
+  const q = splitHeads(l.q(x), heads); // (N, H, T, d)
+  const [k, v] = splitProjections(l.kv(ctx), 2, heads); // (N, H, S, d) each
   const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: linear(mergeHeads(out), w.projW, w.projB), probs };
+  return { out: l.proj(mergeHeads(out)), probs };
 }
 
 /** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2. */
-export function mlp(x: Tensor, fc1W: Tensor, fc1B: Tensor, fc2W: Tensor, fc2B: Tensor): Tensor {
-  return linear(geluTanh(linear(x, fc1W, fc1B)), fc2W, fc2B);
+export function mlp(x: Tensor, fc1: Linear, fc2: Linear): Tensor {
+  return fc2(geluTanh(fc1(x)));
 }

@@ -18,7 +18,7 @@ import { tf } from '../tf';
 import { shapeProblems } from '../weights';
 import { type DiTConfig, outChannels, validateConfig } from './config';
 import { FROZEN_PARAMETERS, FREQUENCY_EMBEDDING_SIZE, modulationChunks, parameterShapes, type ShapeMap } from './params';
-import { linear, layerNorm, silu, modulate, selfAttention, crossAttention, mlp } from './layers';
+import { linear, linearPretransposed, layerNorm, silu, modulate, selfAttention, crossAttention, mlp, type Linear } from './layers';
 import { patchify, unpatchify, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask } from './embeddings';
 
 type Tensor = tf.Tensor;
@@ -61,6 +61,13 @@ export class DiT {
   readonly config: DiTConfig;
   private readonly params = new Map<string, tf.Variable>();
   private readonly shapes: ShapeMap;
+  /**
+   * W^T (in, out) of each linear weight for infer(), made on first use and remade when the weight
+   * changes (assign gives a variable new data, so `source` no longer matches). Freed by dispose().
+   */
+  private readonly transposed = new Map<string, { source: object; wT: Tensor }>();
+  /** True while infer() runs: lin() hands out the cached W^T path. */
+  private inferring = false;
 
   // ===========================================================================================
   //                                  Construction / initialisation
@@ -99,12 +106,38 @@ export class DiT {
     return v;
   }
 
+  /** The cached W^T (in, out) of a weight (out, ...), viewed as a matrix (out, in). */
+  private weightT(name: string): Tensor {
+    const v = this.w(name);
+    const hit = this.transposed.get(name);
+    if (hit && hit.source === v.dataId) return hit.wT;
+    hit?.wT.dispose();
+    const wT = tf.keep(tf.tidy(() => tf.transpose(tf.reshape(v, [v.shape[0], -1])))); // (in, out)
+    this.transposed.set(name, { source: v.dataId, wT });
+    return wT;
+  }
+
+  /**
+   * The linear layer `prefix` (prefix.weight (out, in), prefix.bias (out)): the differentiable
+   * linear() in forward, the cached-W^T linearPretransposed() in infer().
+   */
+  private lin(prefix: string): Linear {
+    const b = this.w(`${prefix}.bias`);
+    if (this.inferring) {
+      const wT = this.weightT(`${prefix}.weight`);
+      return (x) => linearPretransposed(x, wT, b);
+    }
+    const w = this.w(`${prefix}.weight`);
+    return (x) => linear(x, w, b);
+  }
+
   // ===========================================================================================
   //                                  Embedding layers
   // ===========================================================================================
 
   /** Patch embedding: tokens = patchify(x) W^T + b + pos_embed. (N, T, D) */
   private embedPatches(patches: Tensor): Tensor {
+    if (this.inferring) return tf.add(this.lin('x_embedder.proj')(patches), this.w('pos_embed'));
     const D = this.config.hiddenSize;
     const wFlat = tf.reshape(this.w('x_embedder.proj.weight'), [D, -1]); // (D, C*p*p)
     return tf.add(linear(patches, wFlat, this.w('x_embedder.proj.bias')), this.w('pos_embed'));
@@ -113,8 +146,8 @@ export class DiT {
   /** TimestepEmbedder: 256 sinusoidal features -> Linear -> SiLU -> Linear. (N, D) */
   private embedTimesteps(t: Tensor): Tensor {
     const f = timestepEmbedding(t, FREQUENCY_EMBEDDING_SIZE);
-    const h = silu(linear(f, this.w('t_embedder.mlp.0.weight'), this.w('t_embedder.mlp.0.bias')));
-    return linear(h, this.w('t_embedder.mlp.2.weight'), this.w('t_embedder.mlp.2.bias'));
+    const h = silu(this.lin('t_embedder.mlp.0')(f));
+    return this.lin('t_embedder.mlp.2')(h);
   }
 
   /** LabelEmbedder: with dropout for CFG in training or when forced. (N, D) */
@@ -136,15 +169,13 @@ export class DiT {
   private block(i: number, x: Tensor, c: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
     const b = `blocks.${i}`;
     const heads = this.config.numHeads;
-    const attn = (h: Tensor) => selfAttention(h, { qkvW: this.w(`${b}.attn.qkv.weight`), qkvB: this.w(`${b}.attn.qkv.bias`),
-      projW: this.w(`${b}.attn.proj.weight`), projB: this.w(`${b}.attn.proj.bias`) }, heads);
-    const ff = (h: Tensor) => mlp(h, this.w(`${b}.mlp.fc1.weight`), this.w(`${b}.mlp.fc1.bias`),
-      this.w(`${b}.mlp.fc2.weight`), this.w(`${b}.mlp.fc2.bias`));
+    const attn = (h: Tensor) => selfAttention(h, { qkv: this.lin(`${b}.attn.qkv`), proj: this.lin(`${b}.attn.proj`) }, heads);
+    const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`));
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
 
     if (kind === 'adaLN' || kind === 'adaLN-Zero') {
-      const mod = linear(silu(c), this.w(`${b}.adaLN_modulation.1.weight`), this.w(`${b}.adaLN_modulation.1.bias`)); // (N, kD)
+      const mod = this.lin(`${b}.adaLN_modulation.1`)(silu(c)); // (N, kD)
       const chunks = tf.split(mod, modulationChunks(this.config), 1); // k x (N, D)
       const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] = kind === 'adaLN-Zero'
         ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
@@ -160,9 +191,8 @@ export class DiT {
       rec.attn = a.probs;
       x = tf.add(x, a.out);
       if (kind === 'cross-attention') {
-        const ca = crossAttention(layerNorm(x), ctx, { qW: this.w(`${b}.cross_attn.q.weight`), qB: this.w(`${b}.cross_attn.q.bias`),
-          kvW: this.w(`${b}.cross_attn.kv.weight`), kvB: this.w(`${b}.cross_attn.kv.bias`),
-          projW: this.w(`${b}.cross_attn.proj.weight`), projB: this.w(`${b}.cross_attn.proj.bias`) }, heads);
+        const ca = crossAttention(layerNorm(x), ctx, { q: this.lin(`${b}.cross_attn.q`), kv: this.lin(`${b}.cross_attn.kv`),
+          proj: this.lin(`${b}.cross_attn.proj`) }, heads);
         rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);
       }
@@ -177,12 +207,12 @@ export class DiT {
   private finalLayer(x: Tensor, c: Tensor, trace: DiTTrace | null): Tensor {
     let h = layerNorm(x);
     if (modulationChunks(this.config) > 0) {
-      const mod = linear(silu(c), this.w('final_layer.adaLN_modulation.1.weight'), this.w('final_layer.adaLN_modulation.1.bias'));
+      const mod = this.lin('final_layer.adaLN_modulation.1')(silu(c)); // (N, 2D)
       const [shift, scale] = tf.split(mod, 2, 1); // (N, D) each
       if (trace) Object.assign(trace, { finalShift: shift, finalScale: scale });
       h = modulate(h, shift, scale);
     }
-    return linear(h, this.w('final_layer.linear.weight'), this.w('final_layer.linear.bias'));
+    return this.lin('final_layer.linear')(h);
   }
 
   // ===========================================================================================
@@ -216,6 +246,22 @@ export class DiT {
   /** The network's output (N, I, I, C_out) for NHWC latents x, timesteps t and labels y. */
   forward(x: Tensor, t: Tensor, y: Tensor, opts: ForwardOptions = {}): tf.Tensor4D {
     return tf.tidy(() => this.run(x, t, y, opts, null)) as tf.Tensor4D;
+  }
+
+  /**
+   * The same function as forward (labels dropped only where forceDropIds says), for sampling and
+   * evaluation, faster: every linear multiplies by a cached W^T (see weightT) instead of transposing
+   * W on each call, the form tfjs-wasm runs fastest (lib/dit/layers.ts linearPretransposed). No
+   * gradient reaches the weights through infer(): differentiate forward, never this. The cache holds
+   * one tensor per linear weight until dispose().
+   */
+  infer(x: Tensor, t: Tensor, y: Tensor, opts: Pick<ForwardOptions, 'forceDropIds'> = {}): tf.Tensor4D {
+    this.inferring = true;
+    try {
+      return tf.tidy(() => this.run(x, t, y, { forceDropIds: opts.forceDropIds }, null)) as tf.Tensor4D;
+    } finally {
+      this.inferring = false;
+    }
   }
 
   /** forward plus the named intermediates (DiTTrace). The caller disposes both (tf.dispose(result)). */
@@ -254,6 +300,8 @@ export class DiT {
   }
 
   dispose(): void {
+    for (const { wT } of this.transposed.values()) wT.dispose();
+    this.transposed.clear();
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
   }

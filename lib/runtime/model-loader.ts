@@ -234,7 +234,8 @@ export async function loadDiTModel(
   const numTimesteps = typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS;
   const schedule = (typeof meta.schedule === 'string' ? meta.schedule : 'linear') as ScheduleName;
   const sampler: SamplerModel = {
-    forward: (x, t, y) => net.forward(x, t, y),
+    // infer: the forward pass without gradients, on cached transposed weights (lib/dit/model.ts).
+    forward: (x, t, y) => net.infer(x, t, y),
     decode: (z) => decoder.decode(z),
     betas: betaSchedule(schedule, numTimesteps),
     latentSize: config.inputSize,

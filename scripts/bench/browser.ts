@@ -2,7 +2,9 @@
  * The browser section of `npm run bench`: the live sampler (chapter 07's ReverseSampler) in headless
  * Chromium, per tfjs backend, on the built site (out/, `npm run build` first; run under the build lock).
  *
- *   npx tsx scripts/bench/browser.ts [--backends wasm,webgl,webgpu] [--limit-s 240] [--json artifacts/bench-browser.json]
+ *   npx tsx scripts/bench/browser.ts [--backends wasm,webgl,webgpu] [--limit-s 240] [--json artifacts/bench-browser.json] [--out DIR]
+ *
+ * --out serves another built site (default: this tree's out/), e.g. an earlier build for a before/after.
  *
  * Workload: the default model (or the development folder when it is not shipped), 16 samples,
  * 50 DDIM steps, guidance scale 4 (the widget's defaults). For each backend:
@@ -21,7 +23,7 @@ import { chromium, type Page, type Request } from 'playwright-core';
 import { startServer } from '../serve.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const OUT = path.join(repo, 'out');
+const DEFAULT_OUT = path.join(repo, 'out');
 const CHAPTER = '/chapters/guidance-and-sampling/';
 const RS = '[data-widget="reverse-sampler"]';
 const ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
@@ -63,7 +65,8 @@ async function waitRun(page: Page, minRequest: number, timeoutMs: number) {
   return page.locator(RS).evaluate((el: HTMLElement) => ({ ...el.dataset }));
 }
 
-export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: number } = {}): Promise<BrowserBench> {
+export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: number; out?: string } = {}): Promise<BrowserBench> {
+  const OUT = opts.out ?? DEFAULT_OUT;
   const backends = opts.backends ?? ['wasm', 'webgl', 'webgpu'];
   const timeoutMs = opts.timeoutMs ?? 240_000;
   if (!existsSync(path.join(OUT, 'index.html'))) throw new Error('out/ is missing: npm run build first');
@@ -160,7 +163,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const limit = arg('--limit-s');
-  const result = await runBrowserBench({ backends: arg('--backends')?.split(','), timeoutMs: limit ? Number(limit) * 1000 : undefined });
+  const site = arg('--out');
+  const result = await runBrowserBench({ backends: arg('--backends')?.split(','), timeoutMs: limit ? Number(limit) * 1000 : undefined, out: site ? path.resolve(site) : undefined });
   console.log(formatBrowserBench(result));
   const out = arg('--json') ?? path.join(repo, 'artifacts', 'bench-browser.json');
   mkdirSync(path.dirname(out), { recursive: true });
