@@ -23,8 +23,9 @@ export function LossChart({ history, version, step }: { history: LossHistory; ve
     const steps = history.step.subarray(0, n);
     const loss = history.loss.subarray(0, n);
     const mse = history.mse.subarray(0, n);
-    const lossS = smoothed(loss, 0.95);
-    const mseS = smoothed(mse, 0.95);
+    // beta 0.9: an average over about the last 10 steps (it lags the single steps by about that much).
+    const lossS = smoothed(loss, 0.9);
+    const mseS = smoothed(mse, 0.9);
     return {
       n,
       raw: binned(steps, loss, MAX_POINTS),

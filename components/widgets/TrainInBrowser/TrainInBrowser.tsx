@@ -142,6 +142,21 @@ export function TrainInBrowser() {
         {s.locked && <span className={styles.hint}>Model and batch size are fixed for this model: Reset to change them.</span>}
       </div>
 
+      {s.error && (
+        <div className={styles.error} role="alert" data-testid="widget-error">
+          <strong>
+            {s.error.kind === 'data'
+              ? 'The training digits could not be loaded.'
+              : s.error.kind === 'weights'
+                ? 'The VAE could not be loaded.'
+                : s.error.kind === 'backend'
+                  ? 'TensorFlow.js could not start in this browser.'
+                  : 'Training stopped.'}
+          </strong>{' '}
+          {s.error.message}
+        </div>
+      )}
+
       <div className={styles.status}>
         {s.backend.status === 'ready' ? (
           <p className={styles.muted} data-testid="tib-backend" title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}>
@@ -154,7 +169,9 @@ export function TrainInBrowser() {
         <PhaseLine s={s} />
         {s.data && (
           <p className={styles.muted} data-testid="tib-data">
-            {s.data.digits.toLocaleString('en')} training digits ({s.data.perClass.join(' / ')} of 0 to 9), {kb(s.data.bytes)}, encoded to 8×8×4 latents by the VAE in{' '}
+            {s.data.digits.toLocaleString('en')} training digits (
+            {s.data.perClass.every((c) => c === s.data!.perClass[0]) ? `${s.data.perClass[0]} of each class` : `${s.data.perClass.join(' / ')} of 0 to 9`}), {kb(s.data.bytes)}, encoded to 8×8×4 latents by
+            the VAE in{' '}
             {(s.data.encodeMs / 1000).toFixed(1)} s.
           </p>
         )}
@@ -179,6 +196,7 @@ export function TrainInBrowser() {
               values={latest?.images ?? null}
               count={10}
               cols={5}
+              gap={2}
               label={latest ? `Digits 0 to 9 sampled from the ${latest.weights === 'ema' ? 'EMA' : 'raw'} weights at step ${latest.step}` : 'No samples yet'}
               className={styles.grid}
               testId="tib-samples"
@@ -195,7 +213,7 @@ export function TrainInBrowser() {
           </figure>
           <figure className={styles.older}>
             <div className={styles.olderRows}>
-              <PictureGrid values={olderValues} count={HISTORY_ROWS * 10} cols={10} label={`Earlier samples, steps ${older.map((g) => g.step).join(', ') || 'none yet'}`} className={styles.olderGrid} testId="tib-history" />
+              <PictureGrid values={olderValues} count={HISTORY_ROWS * 10} cols={10} gap={2} label={`Earlier samples, steps ${older.map((g) => g.step).join(', ') || 'none yet'}`} className={styles.olderGrid} testId="tib-history" />
               <ol className={styles.olderSteps} aria-hidden="true">
                 {Array.from({ length: HISTORY_ROWS }, (_, i) => (
                   <li key={i}>{older[i] ? older[i].step : ''}</li>
@@ -211,20 +229,6 @@ export function TrainInBrowser() {
         Training runs in a background thread and keeps going if you switch tabs (a browser may slow down a hidden tab after a while); Pause frees the CPU.
       </p>
 
-      {s.error && (
-        <div className={styles.error} role="alert" data-testid="widget-error">
-          <strong>
-            {s.error.kind === 'data'
-              ? 'The training digits could not be loaded.'
-              : s.error.kind === 'weights'
-                ? 'The VAE could not be loaded.'
-                : s.error.kind === 'backend'
-                  ? 'TensorFlow.js could not start in this browser.'
-                  : 'Training stopped.'}
-          </strong>{' '}
-          {s.error.message}
-        </div>
-      )}
     </div>
   );
 }
