@@ -48,7 +48,7 @@ for (let d = 0; d < 10; d++) {
     L = r.depth;
     H = r.heads;
     const s = summarize(r.attn, r);
-    const a = acc.get(t) ?? { entropy: new Array(L * H).fill(0), distance: new Array(L * H).fill(0), offsets: Array.from({ length: L * H }, () => []), share: new Array(L * H).fill(0) };
+    const a = acc.get(t) ?? { entropy: new Array(L * H).fill(0), distance: new Array(L * H).fill(0), offsets: Array.from({ length: L * H }, (): string[] => []), share: new Array(L * H).fill(0) };
     s.forEach((h, k) => {
       a.entropy[k] += h.entropy / 10;
       a.distance[k] += h.distance / 10;
