@@ -76,7 +76,7 @@ describe('train in the browser', () => {
       await waitAttr(s.page, 'data-step', (v) => Number(v) >= 1);
       const tFirstStep = Date.now() - t0;
       assert.ok(requested.some((p) => p.endsWith('/data/mnist-train-sample.bin')), 'the digits load on Train');
-      assert.match(await s.page.locator(`${W} [data-testid="tib-data"]`).innerText(), /2,000 training digits \(200 \/ 200 \/ 200/);
+      assert.match(await s.page.locator(`${W} [data-testid="tib-data"]`).innerText(), /2,000 training digits \(200 of each class\)/);
       // Model and batch are locked while the model exists.
       assert.equal(await s.page.locator(`${W} [data-testid="tib-preset"]`).isDisabled(), true);
 
