@@ -132,7 +132,7 @@ describe('train in the browser', () => {
         return n;
       });
       assert.ok(lit > 5 * 32 * 32, `the sample grid is drawn (${lit} pixels)`);
-      await screenshot(s.page, 'trainer-desktop', { fullPage: true, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-desktop', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
 
       // Reset: the worker frees the model; its tensor count returns to the baseline.
       await s.page.locator(`${W} [data-testid="tib-reset"]`).click();
@@ -171,7 +171,7 @@ describe('train in the browser', () => {
       await open(s.page, `${CHAPTER}?backend=wasm`);
       await s.page.locator(W).scrollIntoViewIfNeeded();
       await waitAttr(s.page, 'data-backend', (v) => v === 'wasm', 120_000);
-      await screenshot(s.page, 'trainer-phone', { fullPage: true, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-phone', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
       await s.page.locator(`${W} [data-testid="tib-train"]`).click();
       const err = s.page.locator(`${W} [data-testid="widget-error"]`);
       await err.waitFor({ timeout: 120_000 });
@@ -182,7 +182,7 @@ describe('train in the browser', () => {
       assert.ok(box.width <= PHONE.width, `widget width ${box.width}`);
       assert.equal(await s.page.locator('h1').count(), 1);
       assert.equal(await s.page.locator(`${W} [data-testid="tib-train"]`).isEnabled(), true, 'Train can be pressed again');
-      await screenshot(s.page, 'trainer-phone-error', { fullPage: true, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-phone-error', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
       s.assertClean();
     } finally {
       await s.close();
