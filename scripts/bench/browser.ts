@@ -83,7 +83,8 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
       const finished: Request[] = [];
       context.on('requestfinished', (r) => finished.push(r));
       const q = new URLSearchParams({ backend, ...(shipped ? {} : { model }) });
-      await page.goto(`${server.url}${CHAPTER}?${q}`, { waitUntil: 'load' });
+      // A generous limit: on the shared 2-core machine the chapter page alone can take over 30 s to load.
+      await page.goto(`${server.url}${CHAPTER}?${q}`, { waitUntil: 'load', timeout: 180_000 });
       await page.waitForTimeout(1000);
       const beforeReqs = [...finished];
       const row: BrowserBenchRow = { backend, ranOn: '', reason: '', coldFirstPictureMs: null, coldFullGridMs: null, warmFirstPictureMs: null, warmFullGridMs: null, msPerStep: null, stepsMeasured: 0 };
