@@ -71,7 +71,7 @@ describe('DiT training task', () => {
     expect(tr.lossLog[0]).toHaveProperty('vb');
     tr.dispose();
     model.dispose();
-  });
+  }, 300_000); // 120 steps: seconds on a quiet machine, over a minute when training shares the CPU
 
   it('checkpoint + resume gives the same weights, EMA and moments as an uninterrupted run', () => {
     const run = (split: number | null): Record<string, Float32Array> => {
