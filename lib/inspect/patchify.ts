@@ -7,7 +7,7 @@
  * Latents are one NHWC latent without the batch axis: (I, I, C) row-major, index (r * I + c) * C + ch.
  * Letters: I latent side, C channels, p patch, g = I/p patch-grid side, T = g^2 tokens, D hidden.
  */
-import { get2dSinCosPosEmbed } from '../dit/embeddings';
+import { get2dSinCosPosEmbed } from '../dit/pos-embed';
 import { gflops } from '../dit/flops';
 import { PRESETS, MINI_SIZES, type MiniSize } from '../dit/config';
 

@@ -15,7 +15,7 @@ async function basics(page, viewport) {
       .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
       .map((el) => el.outerHTML.slice(0, 120));
     const noAlt = [...document.querySelectorAll('img')].filter((img) => !img.hasAttribute('alt')).map((img) => img.src);
-    const canvasNoName = [...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label')).length;
+    const canvasNoName = [...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label') && c.getAttribute('aria-hidden') !== 'true').length;
     return {
       h1: document.querySelectorAll('h1').length,
       main: document.querySelectorAll('main').length,
