@@ -14,6 +14,7 @@ import { Trainer, type TrainerMeta, type TrainOptions } from '../../lib/train/lo
 import { decodeCheckpoint } from '../../lib/train/checkpoint';
 import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from '../../lib/train/node';
 import type { DiTRecipe } from './dit-recipes';
+import { warmupConstant } from '../../lib/train/browser-recipe';
 
 /** Where runs keep their state (DIT_CHECKPOINT_ROOT overrides it, e.g. for a dry run). */
 export const CHECKPOINT_ROOT = process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints';
@@ -26,10 +27,9 @@ export function checkpointPath(r: DiTRecipe): string {
   return nodeCheckpointPath(checkpointDir(r));
 }
 
-/** Linear warm-up to the peak over warmupSteps, then constant (see dit-recipes.ts). */
-export function warmupConstant(peak: number, warmup: number): (step: number) => number {
-  return (step) => (step < warmup ? (peak * (step + 1)) / warmup : peak);
-}
+// Linear warm-up to the peak over warmupSteps, then constant (see dit-recipes.ts); the in-browser
+// trainer uses the same function.
+export { warmupConstant };
 
 function trainerOptions(r: DiTRecipe, totalSteps: number): TrainOptions {
   return { seed: r.seed, batchSize: r.batchSize, microBatch: r.microBatch, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps), ema: { decay: r.emaDecay, warmup: true } };
