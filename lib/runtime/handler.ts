@@ -3,11 +3,13 @@
  * receives, and the unit tests feed it messages directly on Node's wasm or cpu backend.
  *
  * Requests (protocol.ts) carry ids. 'sample' requests are exclusive per channel (one per widget): a
- * newer one marks the running one of its channel cancelled, and that one stops before its next step
- * (it answers 'cancelled'); queued ones that were overtaken never start. Runs of different channels
- * take turns in arrival order. Between two steps the loop yields to the event loop, because a
- * message event is a task and awaiting tensor data alone only runs microtasks: without the yield a
- * newer request would wait until the whole run ended.
+ * newer one cancels the older ones of its channel, which stop before their next step (they answer
+ * 'cancelled'); one overtaken before its first step never starts. Runs of different channels
+ * interleave step by step (Turns: one unit of work at a time, first come first served), so a widget
+ * the reader touches answers within a step of the others' runs instead of after them; on a page with
+ * the sampler and the guidance sweep, a serial queue left a slider change waiting minutes on WASM.
+ * Before each turn the run yields to the event loop, because a message event is a task and awaiting
+ * tensor data alone only runs microtasks: without the yield a newer request would wait for the run.
  */
 import type { BackendName } from './backend';
 import {
@@ -68,12 +70,35 @@ export interface RuntimeEnv {
   loadInspector?(model: string, baseUrl: string, onProgress: (loaded: number, total: number, file: string) => void): Promise<LoadedInspector>;
 }
 
+type Disposable = { dispose(): void };
+
 type OnceRequest = Extract<WorkerRequest, { type: 'encode' | 'attention' }>;
 
 interface Running {
   id: number;
   channel: string;
   cancelled: boolean;
+}
+
+/**
+ * One unit of compute at a time (a sampling step, an encode, a traced pass), granted first come first
+ * served: a run that queues again after its step goes behind the runs already waiting (round robin).
+ */
+export class Turns {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.busy = true;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
+    }
+  }
 }
 
 export class ModelRuntime {
@@ -83,11 +108,15 @@ export class ModelRuntime {
   private readonly models = new Map<string, Promise<LoadedModel>>();
   /** Encoders and inspectors by 'encode:folder' / 'attention:folder'; one of each kind at a time. */
   private readonly tools = new Map<string, Promise<LoadedEncoder | LoadedInspector>>();
-  /** Newest sample request id per channel: older ones of that channel are skipped or stopped. */
+  /** Newest request id per channel: older ones of that channel are skipped or stopped. */
   private readonly latest = new Map<string, number>();
-  private readonly cancelledIds = new Set<number>();
-  private running: Running | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  /** Requests received and not yet answered to the end, by id ('cancel' marks them). */
+  private readonly live = new Map<number, Running>();
+  private readonly turns = new Turns();
+  private readonly pending = new Set<Promise<void>>();
+  /** Runs using each loaded model or tool, and those replaced while in use (disposed when the last run ends). */
+  private readonly uses = new Map<Disposable, number>();
+  private readonly evicted = new Set<Disposable>();
 
   constructor(private readonly env: RuntimeEnv) {}
 
@@ -120,9 +149,7 @@ export class ModelRuntime {
           this.env.post({ type: 'error', id: req.id, kind: 'request', message: errs.join('; ') });
           return;
         }
-        this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
-        if (this.running?.channel === req.channel) this.running.cancelled = true;
-        this.chain = this.chain.then(() => this.runSample(req));
+        this.track(req, (state) => this.runSample(req, state));
         return;
       }
       case 'encode':
@@ -132,13 +159,12 @@ export class ModelRuntime {
           this.env.post({ type: 'error', id: req.id, kind: 'request', message: errs.join('; ') });
           return;
         }
-        this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
-        this.chain = this.chain.then(() => this.runOnce(req));
+        this.track(req, (state) => this.runOnce(req, state));
         return;
       }
       case 'cancel': {
-        if (this.running?.id === req.id) this.running.cancelled = true;
-        else this.cancelledIds.add(req.id);
+        const state = this.live.get(req.id);
+        if (state) state.cancelled = true;
         return;
       }
       case 'stats': {
@@ -156,9 +182,26 @@ export class ModelRuntime {
     }
   }
 
-  /** Resolves once every queued sample request has finished (tests). */
-  idle(): Promise<void> {
-    return this.chain;
+  /** Resolves once every request received so far has been answered to the end (tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  /** Starts a run at once (it waits for its turns), marking it live until it ends. */
+  private track(req: { id: number; channel: string }, body: (state: Running) => Promise<void>): void {
+    this.latest.set(req.channel, Math.max(this.latest.get(req.channel) ?? -Infinity, req.id));
+    const state: Running = { id: req.id, channel: req.channel, cancelled: false };
+    this.live.set(req.id, state);
+    const p = body(state).finally(() => {
+      this.live.delete(req.id);
+      this.pending.delete(p);
+    });
+    this.pending.add(p);
+  }
+
+  /** Cancelled by id, or overtaken by a newer request of its channel. */
+  private stopped(state: Running): boolean {
+    return state.cancelled || state.id < (this.latest.get(state.channel) ?? -Infinity);
   }
 
   private ensureBackend(): Promise<BackendInfo> {
@@ -184,7 +227,7 @@ export class ModelRuntime {
           for (const [name, other] of this.models) {
             if (name !== model) {
               this.models.delete(name);
-              void other.then((m) => m !== loadedModel && m.dispose(), () => undefined);
+              void other.then((m) => m !== loadedModel && this.evict(m), () => undefined);
             }
           }
         },
@@ -194,58 +237,58 @@ export class ModelRuntime {
     return p;
   }
 
-  private async runSample(req: Extract<WorkerRequest, { type: 'sample' }>): Promise<void> {
+  private async runSample(req: Extract<WorkerRequest, { type: 'sample' }>, state: Running): Promise<void> {
     const { id } = req;
-    if (id < (this.latest.get(req.channel) ?? -Infinity) || this.cancelledIds.delete(id)) {
-      this.env.post({ type: 'cancelled', id, atStep: 0 });
-      return;
-    }
-    const state: Running = { id, channel: req.channel, cancelled: false };
-    this.running = state;
-    let run: SamplingRun | null = null;
+    const cur: { run: SamplingRun | null } = { run: null }; // made in the first turn
+    let release: (() => void) | null = null;
     let stage: ErrorKind = 'backend';
     try {
       const info = await this.ensureBackend();
       stage = 'weights';
       const model = await this.ensureModel(req.model, id);
       stage = 'internal';
-      if (state.cancelled) {
-        this.env.post({ type: 'cancelled', id, atStep: 0 });
+      release = this.use(model);
+      let computeMs = 0;
+      /** One step in one turn; false when the run was cancelled or overtaken while it waited. */
+      const turn = (work: (r: SamplingRun) => Promise<void>): Promise<boolean> =>
+        this.turns.run(async () => {
+          if (this.stopped(state)) return false;
+          const t0 = this.env.now();
+          cur.run ??= new SamplingRun(model.sampler, req);
+          await work(cur.run);
+          computeMs += this.env.now() - t0;
+          return true;
+        });
+      // The first picture: x_T decoded, at once (no network call), so a change shows within a frame or two.
+      let lastGrid = this.env.now();
+      let ok = await turn(async (r) => {
+        const t0 = this.env.now();
+        this.env.post({ type: 'step', id, ...(await r.start(true)), ms: this.env.now() - t0 });
+      });
+      while (ok && !cur.run?.done) {
+        await this.env.yieldToEvents();
+        ok = await turn(async (r) => {
+          const t0 = this.env.now();
+          const withGrid = r.stepsTaken === r.totalSteps - 1 || t0 - lastGrid >= req.previewEveryMs;
+          if (withGrid) lastGrid = t0;
+          const out = await r.step(withGrid);
+          this.env.post({ type: 'step', id, ...out, ms: this.env.now() - t0 });
+        });
+      }
+      if (!ok) {
+        this.env.post({ type: 'cancelled', id, atStep: cur.run?.stepsTaken ?? 0 });
         return;
       }
-      const started = this.env.now();
-      run = new SamplingRun(model.sampler, req);
-      // The first picture: x_T decoded, at once (no network call), so a change shows within a frame or two.
-      let t0 = this.env.now();
-      this.env.post({ type: 'step', id, ...(await run.start(true)), ms: this.env.now() - t0 });
-      let lastGrid = t0;
-      while (!run.done) {
-        await this.env.yieldToEvents();
-        if (state.cancelled) {
-          this.env.post({ type: 'cancelled', id, atStep: run.stepsTaken });
-          return;
-        }
-        t0 = this.env.now();
-        const last = run.stepsTaken === run.totalSteps - 1;
-        const withGrid = last || t0 - lastGrid >= req.previewEveryMs;
-        if (withGrid) lastGrid = t0;
-        const out = await run.step(withGrid);
-        this.env.post({ type: 'step', id, ...out, ms: this.env.now() - t0 });
-      }
-      const final = await run.finish();
-      const totalMs = this.env.now() - started;
-      this.env.post({ type: 'done', id, images: final.images, labels: final.labels, totalMs, msPerStep: totalMs / run.totalSteps, backend: info.backend });
+      const run = cur.run!;
+      const final = await this.turns.run(() => run.finish());
+      // Compute time only: the turns other widgets' runs took meanwhile are not this run's cost.
+      this.env.post({ type: 'done', id, images: final.images, labels: final.labels, totalMs: computeMs, msPerStep: computeMs / run.totalSteps, backend: info.backend });
     } catch (e) {
       this.fail(id, e, stage);
     } finally {
-      run?.dispose();
-      if (this.running === state) this.running = null;
+      cur.run?.dispose();
+      release?.();
     }
-  }
-
-  /** A request overtaken by a newer one of its channel, or cancelled by id, while it waited. */
-  private overtaken(id: number, channel: string): boolean {
-    return id < (this.latest.get(channel) ?? -Infinity) || this.cancelledIds.delete(id);
   }
 
   private ensureTool<T extends LoadedEncoder | LoadedInspector>(kind: OnceRequest['type'], folder: string, requestId: number, load: (onProgress: (loaded: number, total: number, file: string) => void) => Promise<T>): Promise<T> {
@@ -260,7 +303,7 @@ export class ModelRuntime {
           for (const [name, other] of this.tools) {
             if (name !== key && name.startsWith(`${kind}:`)) {
               this.tools.delete(name);
-              void other.then((m) => m !== tool && m.dispose(), () => undefined);
+              void other.then((m) => m !== tool && this.evict(m), () => undefined);
             }
           }
         },
@@ -270,15 +313,10 @@ export class ModelRuntime {
     return p;
   }
 
-  /** 'encode' and 'attention': one computation, no steps; skipped when a newer request of its channel arrived meanwhile. */
-  private async runOnce(req: OnceRequest): Promise<void> {
+  /** 'encode' and 'attention': one computation in one turn; skipped when a newer request of its channel arrived meanwhile. */
+  private async runOnce(req: OnceRequest, state: Running): Promise<void> {
     const { id } = req;
-    if (this.overtaken(id, req.channel)) {
-      this.env.post({ type: 'cancelled', id, atStep: 0 });
-      return;
-    }
-    const state: Running = { id, channel: req.channel, cancelled: false };
-    this.running = state;
+    let release: (() => void) | null = null;
     let stage: ErrorKind = 'backend';
     try {
       const info = await this.ensureBackend();
@@ -288,24 +326,47 @@ export class ModelRuntime {
         if (!loadEncoder) throw new RuntimeError('request', 'this runtime cannot encode pictures');
         const enc = await this.ensureTool('encode', req.vae, id, (onProgress) => loadEncoder(req.vae, this.baseUrl, onProgress));
         stage = 'internal';
-        if (state.cancelled || this.overtaken(id, req.channel)) return this.env.post({ type: 'cancelled', id, atStep: 0 });
-        const t0 = this.env.now();
-        const out = await enc.encode(req.pixels, req.count);
-        this.env.post({ type: 'encoded', id, ...out, ms: this.env.now() - t0, backend: info.backend });
+        release = this.use(enc);
+        const out = await this.turns.run(async () => {
+          if (this.stopped(state)) return null;
+          const t0 = this.env.now();
+          return { ...(await enc.encode(req.pixels, req.count)), ms: this.env.now() - t0 };
+        });
+        this.env.post(out ? { type: 'encoded', id, ...out, backend: info.backend } : { type: 'cancelled', id, atStep: 0 });
       } else {
         if (!loadInspector) throw new RuntimeError('request', 'this runtime cannot trace attention');
         const insp = await this.ensureTool('attention', req.model, id, (onProgress) => loadInspector(req.model, this.baseUrl, onProgress));
         stage = 'internal';
-        if (state.cancelled || this.overtaken(id, req.channel)) return this.env.post({ type: 'cancelled', id, atStep: 0 });
-        const t0 = this.env.now();
-        const out = await insp.attention(req);
-        this.env.post({ type: 'attention-maps', id, ...out, ms: this.env.now() - t0, backend: info.backend });
+        release = this.use(insp);
+        const out = await this.turns.run(async () => {
+          if (this.stopped(state)) return null;
+          const t0 = this.env.now();
+          return { ...(await insp.attention(req)), ms: this.env.now() - t0 };
+        });
+        this.env.post(out ? { type: 'attention-maps', id, ...out, backend: info.backend } : { type: 'cancelled', id, atStep: 0 });
       }
     } catch (e) {
       this.fail(id, e, stage);
     } finally {
-      if (this.running === state) this.running = null;
+      release?.();
     }
+  }
+
+  /** Marks a loaded model or tool in use by a run; the returned function ends the use. */
+  private use(thing: Disposable): () => void {
+    this.uses.set(thing, (this.uses.get(thing) ?? 0) + 1);
+    return () => {
+      const n = (this.uses.get(thing) ?? 1) - 1;
+      if (n > 0) return void this.uses.set(thing, n);
+      this.uses.delete(thing);
+      if (this.evicted.delete(thing)) thing.dispose();
+    };
+  }
+
+  /** Disposes a model or tool another one replaced, or, while a run still uses it, when that run ends. */
+  private evict(thing: Disposable): void {
+    if (this.uses.has(thing)) this.evicted.add(thing);
+    else thing.dispose();
   }
 
   private fail(id: number, e: unknown, fallbackKind: ErrorKind): void {

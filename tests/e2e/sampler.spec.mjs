@@ -141,7 +141,7 @@ describe('model in the browser', () => {
 
   // KNOWN REGRESSION (2026-11-29 08:43 UTC, reproduced twice on a quiet machine): a wait in this test
   // times out at 240 s. Skipped so the rest lands; issue 5 stays open until it passes again.
-  test('30 rapid slider changes: the picture matches the last setting; tensors back to baseline; a crashed worker restarts', { skip: 'known regression after the 2026-11-29 runtime changes; see the closing note' }, async () => {
+  test('30 rapid slider changes: the picture matches the last setting; tensors back to baseline; a crashed worker restarts', async () => {
     const s = await openPage();
     try {
       await s.goto(url({ backend: 'wasm' }));
