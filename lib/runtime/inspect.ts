@@ -5,61 +5,33 @@
  *   attention  digit -> z -> x_t (q-sample at t, noise from a seed) -> DiT with its attention
  *              probabilities traced, plus x_t and the predicted x_0 decoded (the attention widget)
  *
- * Folders are fetched, verified and cached by model-loader.ts's fetchManifest / fetchFolder, the VAE is
- * built by decoder.ts's buildTinyVae and the DiT by lib/dit/weights loadDiT: this file only adds the
- * encoder path and the traced forward pass. Every entry point returns plain typed arrays and leaves
+ * Folders are fetched, verified and cached by model-loader.ts (fetchFolder; a DiT with its VAE by
+ * loadDiTWithVae, the sampler's loader too), the VAE is built by decoder.ts's buildTinyVae: this file
+ * only adds the encoder path and the traced forward pass. Every entry point returns plain typed arrays and leaves
  * no tensor behind (tests/unit/runtime/inspect.test.ts).
  *
  * Letters: N batch, H, W latent side, C latent channels, S picture side, L blocks, T tokens.
  */
 import { tf } from '../tf';
 import type { DiT } from '../dit/model';
-import { loadDiT, configFromManifest } from '../dit/weights';
 import type { DiTConfig } from '../dit/config';
 import type { TinyVAE } from '../vae/model';
 import { encodeLatents, decodeLatents } from '../vae/latents';
-import { betaSchedule, diffusionConstants, DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '../diffusion/schedules';
+import { betaSchedule, diffusionConstants } from '../diffusion/schedules';
 import { gaussianRng } from '../random';
 import type { WeightsManifestFile } from '../weights';
 import { buildTinyVae } from './decoder';
-import { DEFAULT_VAE, fetchFolder, fetchManifest, folderBytes, type LoaderEnv } from './model-loader';
+import { fetchFolder, fetchManifest, loadDiTWithVae, vaeScaleFactor, type FetchEnv, type OnProgress } from './model-loader';
 import { joinUrl } from './fetch-cached';
 import { RuntimeError, type LoadedEncoder, type LoadedInspector } from './handler';
 import type { AttentionMapsResult, AttentionParams } from './protocol';
 
-type FetchEnv = Pick<LoaderEnv, 'fetch' | 'cache'>;
-type OnProgress = (loaded: number, total: number, file: string) => void;
-
-async function optionalJson(url: string, env: FetchEnv): Promise<Record<string, unknown>> {
-  try {
-    const res = await env.fetch(url);
-    if (!res.ok) return {};
-    const v = (await res.json()) as unknown;
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function positive(...xs: unknown[]): number | null {
-  const v = xs.find((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
-  return typeof v === 'number' ? v : null;
-}
 
 /** A VAE folder that can encode: the tiny VAE, never a latent-preview stand-in (which has no encoder). */
 function requireEncoder(folder: string, manifest: WeightsManifestFile): void {
   if (manifest.userDefinedMetadata?.kind === 'latent-preview') {
     throw new RuntimeError('weights', `${folder} is a latent preview without an encoder: a real digit cannot be turned into a latent with it`);
   }
-}
-
-/** The scale factor a VAE folder states (model.json metadata, else its manifest.json). */
-async function vaeScaleFactor(folder: string, manifest: WeightsManifestFile, env: FetchEnv): Promise<number | null> {
-  const meta = manifest.userDefinedMetadata ?? {};
-  const own = positive(meta.scaleFactor, meta.latentScaleFactor);
-  if (own !== null) return own;
-  const ship = await optionalJson(joinUrl(folder, 'manifest.json'), env);
-  return positive(ship.scaleFactor, ship.latentScaleFactor, (ship.latent as Record<string, unknown> | undefined)?.scaleFactor);
 }
 
 function buildVae(folder: string, manifest: WeightsManifestFile, shards: ArrayBuffer[]): TinyVAE {
@@ -194,53 +166,17 @@ export function inspectorFromParts({ net, vae, scaleFactor, betas }: InspectPart
 }
 
 /**
- * Fetches a DiT folder and the VAE it names (resolved as model-loader.ts resolves them: the DiT's
- * metadata, then its manifest.json's data.latents, then DEFAULT_VAE; the scale factor likewise, then
- * the VAE's), verifies both and builds an inspector. The VAE must have an encoder.
+ * Fetches a DiT folder and the VAE it names (model-loader.ts loadDiTWithVae, as the sampler does),
+ * verifies both and builds an inspector. The VAE must have an encoder and a stated scale factor.
  */
 export async function loadInspector(model: string, baseUrl: string, env: FetchEnv, onProgress: OnProgress): Promise<LoadedInspector> {
-  const folder = joinUrl(baseUrl, model);
-  const manifest = await fetchManifest(folder, env);
-  let config: DiTConfig;
-  try {
-    config = configFromManifest(manifest);
-  } catch (e) {
-    throw new RuntimeError('weights', `${folder}/model.json: ${(e as Error).message}`);
-  }
-  const meta = manifest.userDefinedMetadata ?? {};
-  const ship = await optionalJson(joinUrl(folder, 'manifest.json'), env);
-  const latents = ((ship.data as Record<string, unknown> | undefined)?.latents ?? ship.latents ?? {}) as Record<string, unknown>;
-  const vaePath = typeof meta.vae === 'string' ? meta.vae : typeof latents.vae === 'string' ? latents.vae : DEFAULT_VAE;
-  const vaeFolder = joinUrl(baseUrl, vaePath.replace(/^\.?\/?public\//, '').replace(/^\/+/, ''));
-  const vaeManifest = await fetchManifest(vaeFolder, env);
-
-  // One progress bar over both folders; the DiT's shards first, so damaged DiT weights report first.
-  const ditBytes = folderBytes(manifest);
-  const all = ditBytes + folderBytes(vaeManifest);
-  const dit = await fetchFolder(folder, env, (n, _t, f) => onProgress(Math.min(n, ditBytes), all, f), manifest);
-  requireEncoder(vaeFolder, vaeManifest);
-  const scaleFactor = positive(meta.scaleFactor, latents.scaleFactor) ?? (await vaeScaleFactor(vaeFolder, vaeManifest, env));
-  if (scaleFactor === null) throw new RuntimeError('weights', `neither ${folder} nor ${vaeFolder} states the latent scale factor`);
-  const vaeFiles = await fetchFolder(vaeFolder, env, (n, _t, f) => onProgress(Math.min(all, ditBytes + n), all, f), vaeManifest);
-
-  let net: DiT;
-  try {
-    net = loadDiT(manifest, dit.shards, config);
-  } catch (e) {
-    await dit.forget();
-    throw new RuntimeError('weights', `the weights in ${folder} do not fit the network: ${(e as Error).message}`);
-  }
-  let vae: TinyVAE;
-  try {
-    vae = buildVae(vaeFolder, vaeManifest, vaeFiles.shards);
-  } catch (e) {
-    net.dispose();
-    await vaeFiles.forget();
-    throw e;
-  }
-  await dit.commit();
-  await vaeFiles.commit();
-  const numTimesteps = typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS;
-  const schedule = (typeof meta.schedule === 'string' ? meta.schedule : 'linear') as ScheduleName;
+  const { net, vae, scaleFactor, schedule, numTimesteps } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
+    accept: (vaeFolder, vaeManifest, scaleFactor) => {
+      requireEncoder(vaeFolder, vaeManifest);
+      if (scaleFactor === null) throw new RuntimeError('weights', `neither ${joinUrl(baseUrl, model)} nor ${vaeFolder} states the latent scale factor`);
+      return scaleFactor;
+    },
+    build: (vaeFolder, vaeManifest, shards) => buildVae(vaeFolder, vaeManifest, shards),
+  });
   return inspectorFromParts({ net, vae, scaleFactor, betas: betaSchedule(schedule, numTimesteps) });
 }

@@ -6,8 +6,8 @@
  * manifest plus shardByteLengths and userDefinedMetadata) and group1-shardKofN.bin. A DiT folder's
  * metadata holds { kind: 'DiT', config } (lib/dit/weights.ts saveDiT). Its optional manifest.json
  * (scripts/train/dit-ship.ts) and the metadata may name
- *   vae (data.latents.vae)                  the VAE folder (default DEFAULT_VAE)
- *   scaleFactor (data.latents.scaleFactor)  z = scaleFactor * E(x), as the DiT was trained
+ *   vae (data.latents.vae or latents.vae)   the VAE folder (default DEFAULT_VAE)
+ *   scaleFactor (likewise)                  z = scaleFactor * E(x), as the DiT was trained
  *   preset                                  the preset name shown to the reader
  *   schedule, numTimesteps                  the training noise schedule (default linear, 1000: DiT's)
  * A VAE folder may state scaleFactor too (its manifest.json or metadata); the DiT's wins.
@@ -178,13 +178,48 @@ function presetName(config: DiTConfig): string {
   return Object.entries(PRESETS).find(([, c]) => same(c, config))?.[0] ?? `DiT (depth ${config.depth}, d ${config.hiddenSize}, p ${config.patchSize})`;
 }
 
-/** Loads a DiT folder and the VAE folder it names, verifies both, and builds what a SamplingRun needs. */
-export async function loadDiTModel(
-  model: string,
-  baseUrl: string,
-  env: LoaderEnv,
-  onProgress: (loaded: number, total: number, file: string) => void,
-): Promise<LoadedModel> {
+export type OnProgress = (loaded: number, total: number, file: string) => void;
+export type FetchEnv = Pick<LoaderEnv, 'fetch' | 'cache'>;
+
+/** The scale factor a VAE folder states: its model.json metadata, else its manifest.json (not asked of a latent preview). */
+export async function vaeScaleFactor(vaeFolder: string, vaeManifest: WeightsManifestFile, env: Pick<LoaderEnv, 'fetch'>): Promise<number | null> {
+  const meta = vaeManifest.userDefinedMetadata ?? {};
+  const own = positive(meta.scaleFactor, meta.latentScaleFactor);
+  // Only then ask for the VAE's manifest.json: a missing optional file still shows as a 404.
+  if (own !== null || meta.kind === 'latent-preview') return own;
+  const ship = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
+  return positive(ship.scaleFactor, ship.latentScaleFactor, (ship.latent as Record<string, unknown> | undefined)?.scaleFactor);
+}
+
+/** What a caller of loadDiTWithVae builds from the VAE folder (the sampler a decoder, the inspector a TinyVAE). */
+export interface VaeBuilder<V, S> {
+  /** Called before the VAE's shards are fetched, with the scale factor found (or null): throws to refuse the folder. */
+  accept(vaeFolder: string, vaeManifest: WeightsManifestFile, scaleFactor: number | null): S;
+  /** Builds from the verified shards; a failure throws a RuntimeError in words. */
+  build(vaeFolder: string, vaeManifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: S): V;
+}
+
+export interface DiTWithVae<V, S> {
+  net: DiT;
+  vae: V;
+  config: DiTConfig;
+  /** The DiT's model.json metadata and its manifest.json ({} when absent). */
+  meta: Record<string, unknown>;
+  ship: Record<string, unknown>;
+  scaleFactor: S;
+  numTimesteps: number;
+  schedule: ScheduleName;
+  fromCache: boolean;
+}
+
+/**
+ * Fetches a DiT folder and the VAE folder it names (the DiT's metadata, then its manifest.json's
+ * data.latents (or latents), then DEFAULT_VAE; the scale factor likewise, then the VAE's own),
+ * verifies both under one progress bar, builds the DiT and, through `vae`, what the caller needs of
+ * the VAE. Shards are cached only once both are built; a DiT that does not fit its weights drops its
+ * cached shards, a VAE that cannot be built drops its own.
+ */
+export async function loadDiTWithVae<V, S>(model: string, baseUrl: string, env: FetchEnv, onProgress: OnProgress, vae: VaeBuilder<V, S>): Promise<DiTWithVae<V, S>> {
   const folder = joinUrl(baseUrl, model);
   const manifest = await fetchManifest(folder, env);
   let config: DiTConfig;
@@ -195,23 +230,17 @@ export async function loadDiTModel(
   }
   const meta = manifest.userDefinedMetadata ?? {};
   const ship = (await optionalJson(joinUrl(folder, 'manifest.json'), env)) ?? {};
-  const latents = ((ship.data as Record<string, unknown> | undefined)?.latents ?? {}) as Record<string, unknown>;
+  const latents = ((ship.data as Record<string, unknown> | undefined)?.latents ?? ship.latents ?? {}) as Record<string, unknown>;
   const vaePath = typeof meta.vae === 'string' ? meta.vae : typeof latents.vae === 'string' ? latents.vae : DEFAULT_VAE;
   const vaeFolder = joinUrl(baseUrl, sitePath(vaePath));
   const vaeManifest = await fetchManifest(vaeFolder, env);
-  const vaeMeta = vaeManifest.userDefinedMetadata ?? {};
-  let scaleFactor = positive(meta.scaleFactor, latents.scaleFactor, vaeMeta.scaleFactor, vaeMeta.latentScaleFactor);
-  if (scaleFactor === null && vaeMeta.kind !== 'latent-preview') {
-    // Only then ask for the VAE's manifest.json: a missing optional file still shows as a 404.
-    const vaeShip = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
-    scaleFactor = positive(vaeShip.scaleFactor, vaeShip.latentScaleFactor, (vaeShip.latent as Record<string, unknown> | undefined)?.scaleFactor);
-  }
 
-  // One progress bar over both folders: the DiT's bytes, then the VAE's.
+  // One progress bar over both folders; the DiT's shards first, so damaged DiT weights report first.
   const ditBytes = folderBytes(manifest);
   const all = ditBytes + folderBytes(vaeManifest);
   const dit = await fetchFolder(folder, env, (n, _t, f) => onProgress(Math.min(n, ditBytes), all, f), manifest);
-  const vae = await fetchFolder(vaeFolder, env, (n, _t, f) => onProgress(Math.min(all, ditBytes + n), all, f), vaeManifest);
+  const scaleFactor = vae.accept(vaeFolder, vaeManifest, positive(meta.scaleFactor, latents.scaleFactor) ?? (await vaeScaleFactor(vaeFolder, vaeManifest, env)));
+  const vaeFiles = await fetchFolder(vaeFolder, env, (n, _t, f) => onProgress(Math.min(all, ditBytes + n), all, f), vaeManifest);
 
   let net: DiT;
   try {
@@ -220,19 +249,41 @@ export async function loadDiTModel(
     await dit.forget();
     throw new RuntimeError('weights', `the weights in ${folder} do not fit the network: ${(e as Error).message}`);
   }
-  let decoder: LatentDecoder;
+  let built: V;
   try {
-    decoder = env.makeDecoder(vaeManifest, vae.shards, scaleFactor);
+    built = vae.build(vaeFolder, vaeManifest, vaeFiles.shards, scaleFactor);
   } catch (e) {
     net.dispose();
-    await vae.forget();
-    throw new RuntimeError('weights', `the decoder in ${vaeFolder} could not be built: ${(e as Error).message}`);
+    await vaeFiles.forget();
+    throw e;
   }
   await dit.commit();
-  await vae.commit();
+  await vaeFiles.commit();
+  return {
+    net,
+    vae: built,
+    config,
+    meta,
+    ship,
+    scaleFactor,
+    numTimesteps: typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS,
+    schedule: (typeof meta.schedule === 'string' ? meta.schedule : 'linear') as ScheduleName,
+    fromCache: dit.fromCache && vaeFiles.fromCache,
+  };
+}
 
-  const numTimesteps = typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS;
-  const schedule = (typeof meta.schedule === 'string' ? meta.schedule : 'linear') as ScheduleName;
+/** Loads a DiT folder and the VAE folder it names, verifies both, and builds what a SamplingRun needs. */
+export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEnv, onProgress: OnProgress): Promise<LoadedModel> {
+  const { net, vae: decoder, config, meta, ship, numTimesteps, schedule, fromCache } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
+    accept: (_folder, _manifest, scaleFactor) => scaleFactor,
+    build: (vaeFolder, vaeManifest, shards, scaleFactor): LatentDecoder => {
+      try {
+        return env.makeDecoder(vaeManifest, shards, scaleFactor);
+      } catch (e) {
+        throw new RuntimeError('weights', `the decoder in ${vaeFolder} could not be built: ${(e as Error).message}`);
+      }
+    },
+  });
   const sampler: SamplerModel = {
     // infer: the forward pass without gradients, on cached transposed weights (lib/dit/model.ts).
     forward: (x, t, y) => net.infer(x, t, y),
@@ -252,7 +303,7 @@ export async function loadDiTModel(
       numTimesteps,
       numClasses: config.numClasses,
       imageSize: decoder.imageSize,
-      fromCache: dit.fromCache && vae.fromCache,
+      fromCache,
     },
     dispose: () => {
       net.dispose();

@@ -5,7 +5,9 @@ import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { DiT } from '@/lib/dit/model';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { encoderFromVae, inspectorFromParts } from '@/lib/runtime/inspect';
+import { encoderFromVae, inspectorFromParts, loadInspector } from '@/lib/runtime/inspect';
+import { saveDiT } from '@/lib/dit/weights';
+import { saveWeights } from '@/lib/weights';
 import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/handler';
 import { transferables, type WorkerResponse } from '@/lib/runtime/protocol';
 import { tinyConfig, tinyLoadedModel } from './helpers';
@@ -116,5 +118,59 @@ describe('inspect: encode and attention in the worker', () => {
     await rt.handle({ type: 'attention', id: 6, channel: 'a', model: 'models/dit-t1', pixels: digit, label: 1, t: 1000, seed: 1 });
     await rt.handle({ type: 'encode', id: 7, channel: 'p', vae: '../secret', pixels: digit, count: 1 });
     expect(posted.filter((m) => m.id >= 6).map((m) => m.type === 'error' && m.kind)).toEqual(['request', 'request']);
+  });
+
+  it('loadInspector: fetches the DiT and the VAE its manifest.json names under one progress bar, caches both, refuses a VAE without an encoder or scale factor', async () => {
+    const files = new Map<string, Uint8Array | string>();
+    const p = parts();
+    const dit = await saveDiT(p.net, { shardBytes: 40_000, metadata: { preset: 'tiny' } });
+    p.net.dispose();
+    files.set('/models/dit-t1/model.json', JSON.stringify(dit.manifest));
+    files.set('/models/dit-t1/manifest.json', JSON.stringify({ latents: { vae: 'public/models/vae-t1', scaleFactor: 0.8 } }));
+    dit.manifest.weightsManifest[0].paths.forEach((q, i) => files.set(`/models/dit-t1/${q}`, new Uint8Array(dit.shards[i])));
+    const vae = await saveWeights(p.vae.stateDict(), { metadata: { kind: 'tiny-vae', config: VAE_V1 } });
+    p.vae.dispose();
+    const vaeManifest = JSON.stringify(vae.manifest);
+    files.set('/models/vae-t1/model.json', vaeManifest);
+    vae.manifest.weightsManifest[0].paths.forEach((q, i) => files.set(`/models/vae-t1/${q}`, new Uint8Array(vae.shards[i])));
+    const fetched: string[] = [];
+    const store = new Map<string, Uint8Array>();
+    const env = {
+      fetch: async (url: string) => {
+        const path = new URL(url).pathname;
+        fetched.push(path);
+        const body = files.get(path);
+        return body === undefined ? new Response('not found', { status: 404 }) : new Response(typeof body === 'string' ? body : body.slice());
+      },
+      cache: {
+        match: async (u: string) => (store.has(u) ? new Response(store.get(u)!.slice()) : undefined),
+        put: async (u: string, r: Response) => void store.set(u, new Uint8Array(await r.arrayBuffer())),
+        delete: async (u: string) => store.delete(u),
+      },
+    };
+    const progress: [number, number][] = [];
+    const before = tf.memory().numTensors;
+    const insp = await loadInspector('models/dit-t1', 'http://site.test/', env, (l, t) => progress.push([l, t]));
+    const total = progress[0][1];
+    expect(progress.every(([, t]) => t === total)).toBe(true);
+    for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThanOrEqual(progress[i - 1][0]);
+    expect(progress.at(-1)![0]).toBe(total);
+    expect(fetched.some((q) => q.startsWith('/models/vae-t1/') && q.endsWith('.bin'))).toBe(true);
+    expect(store.size).toBe([...files.keys()].filter((k) => k.endsWith('.bin')).length);
+    const r = await insp.attention({ pixels: digit, label: 3, t: 500, seed: 7 });
+    expect([r.tokens, r.gridSize, r.xt.length]).toEqual([16, 4, 1024]);
+    insp.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    // No scale factor anywhere: refused before the VAE's shards are fetched.
+    files.set('/models/dit-t1/manifest.json', JSON.stringify({ latents: { vae: 'models/vae-t1' } }));
+    fetched.length = 0;
+    await expect(loadInspector('models/dit-t1', 'http://site.test/', env, () => undefined)).rejects.toThrow(/states the latent scale factor/);
+    expect(fetched.filter((q) => q.startsWith('/models/vae-t1/') && q.endsWith('.bin'))).toEqual([]);
+    // A latent preview (no encoder) is refused by name.
+    files.set('/models/dit-t1/manifest.json', JSON.stringify({ data: { latents: { vae: 'models/vae-t1', scaleFactor: 0.8 } } }));
+    files.set('/models/vae-t1/model.json', JSON.stringify({ ...vae.manifest, userDefinedMetadata: { kind: 'latent-preview' } }));
+    await expect(loadInspector('models/dit-t1', 'http://site.test/', env, () => undefined)).rejects.toThrow(/without an encoder/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
