@@ -71,7 +71,8 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
   const n = spec.labels.length;
   const out = new Float32Array(n * SIDE * SIDE);
   const diffusion = createDiffusion({ learnSigma: c.learnSigma });
-  const fn: DiffusionModelFn = (x, t, y) => model.forward(x, t, y);
+  // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
+  const fn: DiffusionModelFn = (x, t, y) => model.infer(x, t, y);
   for (let s = 0, k = 0; s < n; s += CHUNK, k++) {
     if (!chunkFilter(k)) continue;
     const labels = spec.labels.subarray(s, Math.min(n, s + CHUNK));
