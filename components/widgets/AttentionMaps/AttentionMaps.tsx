@@ -45,7 +45,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
   return (
     <div
       ref={root}
-      className={`${controls.frame} ${styles.root}`}
+      className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="attention-maps"
       data-status={s.call.status}
       data-request={s.call.requestId}
@@ -71,8 +71,8 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           testId="am-sample"
         />
         <SelectControl<LabelMode> label="Class label y" value={settings.labelMode} options={labelOptions} onChange={(v) => s.update({ labelMode: v })} testId="am-label" />
-        <div className={styles.seed}>
-          <span className={styles.seedLabel}>Noise seed</span>
+        <div className={controls.seed}>
+          <span className={controls.seedLabel}>Noise seed</span>
           <output data-testid="am-seed-value">{settings.seed}</output>
           <button type="button" className={controls.button} onClick={s.reroll} data-testid="am-reroll">
             Re-roll
@@ -95,17 +95,17 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
         />
       </div>
 
-      <div className={styles.status}>
+      <div className={controls.status}>
         <BackendLine backend={s.backend} />
         {s.call.status === 'loading' && s.call.total > 0 ? (
-          <div className={styles.progress} data-testid="am-progress">
+          <div className={controls.progress} data-testid="am-progress">
             <progress max={s.call.total} value={s.call.loaded} aria-label="Downloading the model's weights" />
             <span>
               Loading weights {kb(s.call.loaded)} of {kb(s.call.total)}
             </span>
           </div>
         ) : result ? (
-          <p className={styles.muted} data-testid="am-timing">
+          <p className={controls.timing} data-testid="am-timing">
             One forward pass at <var>t</var> = {result.t + 1} with {usedLabel}: {result.ms.toFixed(0)} ms{s.call.status === 'running' ? ' (updating…)' : ''}.
           </p>
         ) : null}

@@ -13,6 +13,7 @@ import { LineSwatch } from '@/components/widgets/ScalingChart/marks';
 import { describeError } from '../useModelWorker';
 import { ScoreBars } from './ScoreBars';
 import { SAMPLES_PER_MODEL, useConditioningCompare, type VariantRun } from './useConditioningCompare';
+import results from '@/components/widgets/shared/results.module.css';
 import styles from './ConditioningCompare.module.css';
 
 export const TRAIN_CONDITIONING_COMMAND = 'npm run cli -- train conditioning';
@@ -70,8 +71,8 @@ export function ConditioningCompare() {
     >
       <IndexStatus s={s} />
 
-      <div className={styles.tableWrap}>
-        <table className={styles.table} data-testid="cc-table">
+      <div className={results.tableWrap}>
+        <table className={`${results.table} ${styles.table}`} data-testid="cc-table">
           <thead>
             <tr>
               <th scope="col" rowSpan={2}>
@@ -122,15 +123,15 @@ export function ConditioningCompare() {
             })}
           </tbody>
         </table>
-        <p className={styles.note}>
+        <p className={results.note}>
           Paper: {PAPER_CITATION} and section 5 (256×256 ImageNet, no guidance). Ours: FLD (Fréchet LeNet distance, not FID) and conditional accuracy of each shipped model, as measured when it
           was shipped{floors.length > 0 ? `; FLD floors ${floors.map((f) => f.toFixed(1)).join(' and ')} (real test digits and VAE reconstructions against the training digits)` : ''}.
         </p>
       </div>
 
-      <div className={styles.panes}>
-        <figure className={styles.pane}>
-          <p className={styles.paneTitle}>Paper: FID-50K by block (lower is better)</p>
+      <div className={results.panes}>
+        <figure className={results.pane}>
+          <p className={results.paneTitle}>Paper: FID-50K by block (lower is better)</p>
           <ScoreBars
             id="cc-paper-bars"
             bars={PAPER_CONDITIONING.map((p) => ({ key: p.conditioning, label: p.conditioning, value: p.fid, color: VARIANT_STYLE[p.conditioning].color }))}
@@ -139,8 +140,8 @@ export function ConditioningCompare() {
             format={(v) => v.toFixed(2)}
           />
         </figure>
-        <figure className={styles.pane}>
-          <p className={styles.paneTitle}>DiT Lab: FLD by block (lower is better)</p>
+        <figure className={results.pane}>
+          <p className={results.paneTitle}>DiT Lab: FLD by block (lower is better)</p>
           <ScoreBars
             id="cc-ours-bars"
             bars={CONDITIONINGS.map((c) => ({ key: c, label: c, value: ours(c)?.scores?.fld ?? null, color: VARIANT_STYLE[c].color }))}
@@ -157,14 +158,14 @@ export function ConditioningCompare() {
       </div>
 
       {lossSeries.length > 0 && (
-        <figure className={`${styles.pane} ${styles.lossPane}`}>
-          <p className={styles.paneTitle}>Training loss, same axes</p>
+        <figure className={`${results.pane} ${results.lossPane}`}>
+          <p className={results.paneTitle}>Training loss, same axes</p>
           <LossChart
             id="cc-loss"
             series={lossSeries}
             description={`Training loss against step for ${lossSeries.map((l) => `${l.key} (ends at ${l.points.at(-1)!.loss.toFixed(3)})`).join(', ')}.`}
           />
-          <ul className={styles.legend}>
+          <ul className={results.legend}>
             {lossSeries.map((l) => (
               <li key={l.key}>
                 <LineSwatch color={l.color} dash={l.dash} /> {l.key}
@@ -175,7 +176,7 @@ export function ConditioningCompare() {
       )}
 
       <section className={styles.samples} aria-label="Live samples from each conditioning model">
-        <p className={styles.paneTitle}>Live samples: the same class and the same noise through each model</p>
+        <p className={results.paneTitle}>Live samples: the same class and the same noise through each model</p>
         {s.shipped.length > 0 ? (
           <>
             <div className={controls.controls}>
@@ -192,13 +193,13 @@ export function ConditioningCompare() {
             </div>
             <BackendLine backend={s.backend} />
             {backendError && (
-              <p className={styles.problem} role="alert">
+              <p className={`${controls.inlineError} ${controls.small}`} role="alert">
                 <strong>{backendError.title}</strong> {backendError.detail}
               </p>
             )}
           </>
         ) : (
-          <p className={styles.note} data-testid="cc-no-samples">
+          <p className={results.note} data-testid="cc-no-samples">
             Samples appear here, side by side, once the conditioning models are trained.
           </p>
         )}
@@ -253,16 +254,16 @@ function SampleColumn({ conditioning, entry, run, label }: { conditioning: Condi
 }
 
 function IndexStatus({ s }: { s: ReturnType<typeof useConditioningCompare> }) {
-  if (s.index.status === 'loading') return <p className={styles.note}>Reading the list of trained models…</p>;
+  if (s.index.status === 'loading') return <p className={results.note}>Reading the list of trained models…</p>;
   if (s.index.status === 'error') {
     return (
-      <p className={styles.problem} role="alert" data-testid="cc-index-error">
+      <p className={`${controls.inlineError} ${controls.small}`} role="alert" data-testid="cc-index-error">
         <strong>The list of trained models could not be read:</strong> {s.index.problem}. The paper&apos;s numbers below do not depend on it.
       </p>
     );
   }
   return (
-    <p className={styles.status} data-testid="cc-status">
+    <p className={results.status} data-testid="cc-status">
       <strong>
         {s.shipped.length} of {CONDITIONINGS.length} conditioning models trained.
       </strong>{' '}

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { scaleLinear } from 'd3';
 import { Axis } from '@/components/charts/Axis';
+import results from '@/components/widgets/shared/results.module.css';
 import styles from './ConditioningCompare.module.css';
 
 const W = 320;
@@ -25,9 +26,9 @@ export function ScoreBars({ id, bars, refLines = [], axisLabel, description, for
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0), ...refLines.map((r) => r.value));
   const x = useMemo(() => scaleLinear().domain([0, max * 1.08]).range([M.left, W - M.right]).nice(), [max]);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} className={styles.svg} role="img" aria-label={description} data-testid={id}>
+    <svg viewBox={`0 0 ${W} ${H}`} className={results.svg} role="img" aria-label={description} data-testid={id}>
       <Axis scale={x} orient="bottom" transform={`translate(0,${M.top + bars.length * ROW})`} ticks={4} />
-      <text className={styles.axisLabel} x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle">
+      <text className={results.axisLabel} x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle">
         {axisLabel}
       </text>
       {bars.map((b, i) => {
@@ -53,7 +54,7 @@ export function ScoreBars({ id, bars, refLines = [], axisLabel, description, for
         );
       })}
       {refLines.map((r, i) => (
-        <g key={r.label} className={styles.refLine}>
+        <g key={r.label} className={`${results.refLine} ${styles.refLine}`}>
           <line x1={x(r.value)} x2={x(r.value)} y1={M.top - 2} y2={M.top + bars.length * ROW} />
           <title>{r.label}</title>
           {i === 0 && (

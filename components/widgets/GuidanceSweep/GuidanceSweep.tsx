@@ -34,8 +34,8 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
       <div className={controls.controls}>
         <SelectControl label="Class" value={String(settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="gs-class" />
         <RangeControl label="DDIM steps" value={settings.steps} min={STEPS_RANGE.min} max={STEPS_RANGE.max} onChange={(v) => s.update({ steps: v })} valueText={`${settings.steps} steps`} testId="gs-steps" />
-        <div className={styles.seed}>
-          <span>Seeds</span>
+        <div className={controls.seed}>
+          <span className={controls.seedLabel}>Seeds</span>
           <output data-testid="gs-seed-value">
             {settings.seed * SWEEP_SEEDS}–{settings.seed * SWEEP_SEEDS + SWEEP_SEEDS - 1}
           </output>
@@ -44,7 +44,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
           </button>
         </div>
       </div>
-      <div className={styles.status}>
+      <div className={controls.status}>
         <BackendLine backend={s.backend} />
         <ProgressLine run={run} />
       </div>

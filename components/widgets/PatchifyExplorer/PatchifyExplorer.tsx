@@ -44,7 +44,7 @@ export function PatchifyExplorer() {
   return (
     <div
       ref={root}
-      className={`${controls.frame} ${styles.root}`}
+      className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="patchify-explorer"
       data-status={s.call.status}
       data-request={s.call.requestId}
@@ -91,10 +91,10 @@ export function PatchifyExplorer() {
         />
       </div>
 
-      <div className={styles.status}>
+      <div className={controls.status}>
         <BackendLine backend={s.backend} />
         {s.call.status === 'loading' && s.call.total > 0 && (
-          <div className={styles.progress} data-testid="pe-progress">
+          <div className={controls.progress} data-testid="pe-progress">
             <progress max={s.call.total} value={s.call.loaded} aria-label="Downloading the VAE's weights" />
             <span>
               VAE weights {kb(s.call.loaded)} of {kb(s.call.total)}
@@ -102,12 +102,12 @@ export function PatchifyExplorer() {
           </div>
         )}
         {err && (
-          <div className={styles.inlineError} role="alert" data-testid="widget-error">
+          <div className={controls.inlineError} role="alert" data-testid="widget-error">
             <strong>{err.title}</strong> {err.detail}. The patch grid, the table and the position codes still work; only the digit&apos;s latent is missing. Change the digit to try again, or reload the page.
           </div>
         )}
         {s.call.result && (
-          <p className={styles.muted} data-testid="pe-encoded">
+          <p className={controls.muted} data-testid="pe-encoded">
             Latent <var>z</var> = {s.call.result.scaleFactor.toFixed(3)} × mean of <var>E</var>(<var>x</var>), encoded in {s.call.result.ms.toFixed(0)} ms.
           </p>
         )}

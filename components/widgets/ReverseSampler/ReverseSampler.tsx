@@ -98,8 +98,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
           disabled={settings.sampler !== 'ddim'}
           testId="rs-eta"
         />
-        <div className={styles.seed}>
-          <span className={styles.seedLabel}>Seed</span>
+        <div className={controls.seed}>
+          <span className={controls.seedLabel}>Seed</span>
           <output data-testid="rs-seed-value">{settings.seed}</output>
           <button type="button" className={controls.button} onClick={s.reroll} data-testid="rs-reroll">
             Re-roll
@@ -107,7 +107,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
         </div>
       </div>
 
-      <div className={styles.status}>
+      <div className={controls.status}>
         <BackendLine backend={s.backend} />
         <ProgressLine run={run} />
       </div>

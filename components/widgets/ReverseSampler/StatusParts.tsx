@@ -2,17 +2,16 @@
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { BackendState } from '../useModelWorker';
 import type { RunState } from '../useSampleRun';
-import styles from './ReverseSampler.module.css';
 
 const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 /** Which backend runs and why (architecture.md: the page says which backend runs and why). */
 export function BackendLine({ backend }: { backend: BackendState }) {
-  if (backend.status === 'off') return <p className={styles.muted}>The model starts when this figure scrolls into view.</p>;
-  if (backend.status === 'starting') return <p className={styles.muted}>Starting TensorFlow.js…</p>;
-  if (backend.status === 'error') return <p className={styles.muted}>No backend could start.</p>;
+  if (backend.status === 'off') return <p className={controls.muted}>The model starts when this figure scrolls into view.</p>;
+  if (backend.status === 'starting') return <p className={controls.muted}>Starting TensorFlow.js…</p>;
+  if (backend.status === 'error') return <p className={controls.muted}>No backend could start.</p>;
   return (
-    <p className={styles.backend} data-testid="backend-line" title={backend.fallbacks.length ? `Tried first: ${backend.fallbacks.join('; ')}` : undefined}>
+    <p className={controls.muted} data-testid="backend-line" title={backend.fallbacks.length ? `Tried first: ${backend.fallbacks.join('; ')}` : undefined}>
       Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>: {backend.reason}.
     </p>
   );
@@ -26,7 +25,7 @@ function kb(n: number): string {
 export function ProgressLine({ run }: { run: RunState }) {
   if (run.status === 'loading' && run.total > 0) {
     return (
-      <div className={styles.progress} data-testid="load-progress">
+      <div className={controls.progress} data-testid="load-progress">
         <progress max={run.total} value={run.loaded} aria-label="Downloading the model's weights" />
         <span>
           Loading weights {kb(run.loaded)} of {kb(run.total)}
@@ -34,10 +33,10 @@ export function ProgressLine({ run }: { run: RunState }) {
       </div>
     );
   }
-  if (run.status === 'loading') return <p className={styles.muted}>Loading the model…</p>;
+  if (run.status === 'loading') return <p className={controls.muted}>Loading the model…</p>;
   if (run.status === 'sampling' || run.status === 'done') {
     return (
-      <p className={styles.timing} data-testid="timing">
+      <p className={controls.timing} data-testid="timing">
         Step {run.step} / {run.totalSteps}
         {run.msPerStep !== null && <> · {run.msPerStep.toFixed(0)} ms per step</>}
         {run.status === 'done' && run.totalMs !== null && <> · {(run.totalMs / 1000).toFixed(2)} s in all</>}

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { Axis } from '@/components/charts/Axis';
-import styles from './ScalingChart.module.css';
+import results from '@/components/widgets/shared/results.module.css';
 
 const W = 320;
 const H = 200;
@@ -30,13 +30,13 @@ export function LossChart({ id, series, description }: { id: string; series: Los
     [series, x, y, yLo],
   );
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} className={styles.svg} role="img" aria-label={description} data-testid={id} data-series={series.length}>
+    <svg viewBox={`0 0 ${W} ${H}`} className={results.svg} role="img" aria-label={description} data-testid={id} data-series={series.length}>
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} ticks={5} />
       <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} tickValues={yTicks} tickFormat={(v: number) => String(Number(v.toPrecision(2)))} />
-      <text className={styles.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
+      <text className={results.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
         training step
       </text>
-      <text className={styles.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+      <text className={results.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
         training loss (log)
       </text>
       {paths.map((p) => (

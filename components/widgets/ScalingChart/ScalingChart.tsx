@@ -10,6 +10,7 @@ import { LossChart } from './LossChart';
 import { LineSwatch, MarkSwatch, SIZE_COLOR, SIZE_DASH, patchShape } from './marks';
 import { ScatterPlot, type ScatterLine, type ScatterPoint } from './ScatterPlot';
 import { useScalingChart, type Connect } from './useScalingChart';
+import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
 
 export const TRAIN_SCALING_COMMAND = 'npm run cli -- train scaling';
@@ -46,7 +47,7 @@ function joinLines<T extends { key: string; size: string; patch: number }>(items
 
 function Legend({ sizes, patches }: { sizes: readonly string[]; patches: readonly number[] }) {
   return (
-    <ul className={styles.legend}>
+    <ul className={results.legend}>
       {sizes.map((s) => (
         <li key={s}>
           <MarkSwatch shape="circle" color={SIZE_COLOR[s]} /> {s}
@@ -107,9 +108,9 @@ export function ScalingChart() {
         <SelectControl<Connect> label="Join points of the" value={s.connect} options={CONNECT_OPTIONS} onChange={s.setConnect} testId="sc-connect" />
       </div>
 
-      <div className={styles.panes}>
-        <figure className={styles.pane}>
-          <p className={styles.paneTitle}>The paper: FID-50K against Gflops</p>
+      <div className={results.panes}>
+        <figure className={results.pane}>
+          <p className={results.paneTitle}>The paper: FID-50K against Gflops</p>
           <ScatterPlot
             id="sc-paper"
             xLabel="Gflops per image (log scale)"
@@ -132,14 +133,14 @@ export function ScalingChart() {
               'Point at a model (or focus the chart and use the arrow keys).'
             )}
           </p>
-          <figcaption className={styles.note}>
+          <figcaption className={results.note}>
             Source: {PAPER_CITATION} (256×256 ImageNet, 400K steps, no guidance). Spearman rank correlation of Gflops and FID over the twelve models:{' '}
             <span data-testid="sc-paper-rho">ρ = {s.paperCorrelation ? fmtRho(s.paperCorrelation) : '–'} (n = 12)</span>.
           </figcaption>
         </figure>
 
-        <figure className={styles.pane}>
-          <p className={styles.paneTitle}>DiT Lab: FLD against forward Mflops</p>
+        <figure className={results.pane}>
+          <p className={results.paneTitle}>DiT Lab: FLD against forward Mflops</p>
           <ScatterPlot
             id="sc-ours"
             xLabel="Mflops per image, multiply-adds (log scale)"
@@ -173,11 +174,11 @@ export function ScalingChart() {
         </figure>
       </div>
 
-      <p className={styles.note} id="sc-grid-caption">
+      <p className={results.note} id="sc-grid-caption">
         DiT Lab&apos;s grid: cost and parameters computed from each configuration (lib/dit); FLD and conditional accuracy measured on each shipped model.
       </p>
-      <div className={styles.tableWrap}>
-        <table className={styles.table} data-testid="sc-grid-table" aria-describedby="sc-grid-caption">
+      <div className={results.tableWrap}>
+        <table className={`${results.table} ${styles.table}`} data-testid="sc-grid-table" aria-describedby="sc-grid-caption">
           <thead>
             <tr>
               <th scope="col">model</th>
@@ -200,21 +201,21 @@ export function ScalingChart() {
       </div>
 
       {lossSeries.length > 0 && (
-        <figure className={`${styles.pane} ${styles.lossPane}`}>
-          <p className={styles.paneTitle}>Training loss of the grid models</p>
+        <figure className={`${results.pane} ${results.lossPane}`}>
+          <p className={results.paneTitle}>Training loss of the grid models</p>
           <LossChart
             id="sc-loss"
             series={lossSeries}
             description={`Training loss against step for ${lossSeries.length} grid model(s): ${lossSeries.map((l) => `${l.key} ends at ${l.points.at(-1)!.loss.toFixed(3)}`).join('; ')}.`}
           />
-          <ul className={styles.legend}>
+          <ul className={results.legend}>
             {lossSeries.map((l) => (
               <li key={l.key}>
                 <LineSwatch color={l.color} dash={l.dash} /> {l.key}
               </li>
             ))}
           </ul>
-          <figcaption className={styles.note}>Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model; colour and dash by size.</figcaption>
+          <figcaption className={results.note}>Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model; colour and dash by size.</figcaption>
         </figure>
       )}
     </div>
@@ -259,17 +260,17 @@ function GridStatus({
   correlation: RankCorrelation | null;
   scored: number;
 }) {
-  if (state === 'loading') return <p className={styles.note}>Reading the list of trained models…</p>;
+  if (state === 'loading') return <p className={results.note}>Reading the list of trained models…</p>;
   if (state === 'error') {
     return (
-      <p className={styles.problem} role="alert" data-testid="sc-index-error">
+      <p className={`${controls.inlineError} ${controls.small}`} role="alert" data-testid="sc-index-error">
         <strong>The list of trained models could not be read:</strong> {problem}. The paper&apos;s chart does not depend on it.
       </p>
     );
   }
   return (
     <>
-      <p className={styles.status} data-testid="sc-status">
+      <p className={results.status} data-testid="sc-status">
         <strong>
           {trained} of {GRID_TOTAL} trained.
         </strong>{' '}
@@ -281,7 +282,7 @@ function GridStatus({
           'The whole grid is trained.'
         )}
       </p>
-      <p className={styles.note} data-testid="sc-rho">
+      <p className={results.note} data-testid="sc-rho">
         {correlation ? (
           <>
             Spearman rank correlation of Mflops and FLD over the trained models: <strong>ρ = {fmtRho(correlation)}</strong> (n = {correlation.n}); −1 would mean every step up in compute lowered FLD.

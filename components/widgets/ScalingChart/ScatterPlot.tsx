@@ -3,6 +3,7 @@ import { useMemo, type KeyboardEvent, type PointerEvent, type ReactNode } from '
 import { line, scaleLinear, scaleLog } from 'd3';
 import { Axis } from '@/components/charts/Axis';
 import { Mark, type MarkShape } from './marks';
+import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
 
 // viewBox units; the SVG scales to its column and keeps its aspect ratio (no layout shift).
@@ -131,7 +132,7 @@ export function ScatterPlot({
   return (
     <svg
       viewBox={`0 0 ${W} ${H}`}
-      className={styles.svg}
+      className={results.svg}
       role="img"
       aria-label={description}
       tabIndex={points.length > 0 ? 0 : -1}
@@ -144,14 +145,14 @@ export function ScatterPlot({
     >
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} tickValues={xTicks} tickFormat={fmtTick} />
       <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} tickFormat={fmtY} />
-      <text className={styles.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
+      <text className={results.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
         {xLabel}
       </text>
-      <text className={styles.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+      <text className={results.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
         {yLabel}
       </text>
       {refLines.map((r) => (
-        <g key={r.label} className={styles.refLine}>
+        <g key={r.label} className={results.refLine}>
           <line x1={M.left} x2={W - M.right} y1={y(r.y)} y2={y(r.y)} />
           <title>{r.label}</title>
         </g>

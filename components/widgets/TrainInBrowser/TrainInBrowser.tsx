@@ -37,7 +37,7 @@ function PhaseLine({ s }: { s: TrainInBrowserState }) {
   if (p) {
     const what = p.stage === 'download' ? `Downloading the training digits: ${kb(p.done)}${p.total > 0 ? ` of ${kb(p.total)}` : ''}` : `Encoding digits with the VAE: ${p.done} of ${p.total}`;
     return (
-      <div className={styles.progress} data-testid="tib-data-progress">
+      <div className={controls.progress} data-testid="tib-data-progress">
         <progress max={p.total || 1} value={p.done} aria-label={what} />
         <span>{what}</span>
       </div>
@@ -55,7 +55,7 @@ function PhaseLine({ s }: { s: TrainInBrowserState }) {
     paused: 'Paused. Train resumes from here; Reset starts over.',
     resetting: 'Freeing the model…',
   };
-  return <p className={styles.muted}>{words[s.phase]}</p>;
+  return <p className={controls.muted}>{words[s.phase]}</p>;
 }
 
 /**
@@ -143,7 +143,7 @@ export function TrainInBrowser() {
       </div>
 
       {s.error && (
-        <div className={styles.error} role="alert" data-testid="widget-error">
+        <div className={controls.inlineError} role="alert" data-testid="widget-error">
           <strong>
             {s.error.kind === 'data'
               ? 'The training digits could not be loaded.'
@@ -157,25 +157,25 @@ export function TrainInBrowser() {
         </div>
       )}
 
-      <div className={styles.status}>
+      <div className={controls.status}>
         {s.backend.status === 'ready' ? (
-          <p className={styles.muted} data-testid="tib-backend" title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}>
+          <p className={controls.muted} data-testid="tib-backend" title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}>
             Training on <strong>{BACKEND_NAMES[s.backend.backend] ?? s.backend.backend}</strong>: {s.backend.reason}
             {s.backend.fallbacks.length > 0 ? ' (the faster choice failed to start)' : ''}.
           </p>
         ) : s.backend.status === 'error' ? (
-          <p className={styles.muted}>TensorFlow.js could not start here.</p>
+          <p className={controls.muted}>TensorFlow.js could not start here.</p>
         ) : null}
         <PhaseLine s={s} />
         {s.data && (
-          <p className={styles.muted} data-testid="tib-data">
+          <p className={controls.muted} data-testid="tib-data">
             {s.data.digits.toLocaleString('en')} training digits (
             {s.data.perClass.every((c) => c === s.data!.perClass[0]) ? `${s.data.perClass[0]} of each class` : `${s.data.perClass.join(' / ')} of 0 to 9`}), {kb(s.data.bytes)}, encoded to 8×8×4 latents by
             the VAE in{' '}
             {(s.data.encodeMs / 1000).toFixed(1)} s.
           </p>
         )}
-        <p className={styles.timing} data-testid="tib-speed">
+        <p className={controls.timing} data-testid="tib-speed">
           {s.model ? (
             <>
               {s.model.preset}, {(s.model.parameters / 1e6).toFixed(2)}M parameters, {s.model.tokens} tokens · step {s.step.toLocaleString('en')}
