@@ -26,9 +26,13 @@ async function openPage(options) {
   return s;
 }
 
-/** The whole widget, even where it is taller than the viewport. */
+/**
+ * The whole widget, even where it is taller than the viewport. Chromium captures such an element past
+ * the viewport with the page's sticky header painted where the viewport's top was, across the widget;
+ * the header is hidden for the capture only.
+ */
 async function shot(page, selector, name) {
-  await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+  await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.site-header { visibility: hidden; }' });
 }
 
 async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {

@@ -170,14 +170,20 @@ export function PatchifyExplorer() {
                   <var>p</var>
                 </th>
                 <th scope="col">
-                  <var>T</var> = (8/<var>p</var>)²
+                  <var>T</var> ={' '}
+                  <span className={styles.nowrap}>
+                    (8/<var>p</var>)²
+                  </span>
                 </th>
                 <th scope="col">
                   <var>p</var>²·4
                 </th>
                 {TABLE_SIZES.map((size) => (
                   <th scope="col" key={size}>
-                    mini-{size}/<var>p</var> Mflops
+                    <span className={styles.nowrap}>
+                      mini-{size}/<var>p</var>
+                    </span>{' '}
+                    Mflops
                   </th>
                 ))}
               </tr>
