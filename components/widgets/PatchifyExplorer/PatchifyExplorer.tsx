@@ -181,7 +181,8 @@ export function PatchifyExplorer() {
                 {TABLE_SIZES.map((size) => (
                   <th scope="col" key={size}>
                     <span className={styles.nowrap}>
-                      mini-{size}/<var>p</var>
+                      <span className={styles.mini}>mini-</span>
+                      {size}/<var>p</var>
                     </span>{' '}
                     Mflops
                   </th>
