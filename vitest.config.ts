@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // beforeAll hooks load MNIST and start the wasm backend: seconds alone, more on a busy machine.
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

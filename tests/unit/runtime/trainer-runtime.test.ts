@@ -27,7 +27,7 @@ beforeAll(async () => {
   digits = subset(trainSet, idx);
 });
 
-const SETTINGS: TrainerSettings = { ...DEFAULT_TRAINER_SETTINGS, batchSize: 16, sampleEvery: 10, sampleSteps: 2, warmupSteps: 5 };
+const SETTINGS: TrainerSettings = { ...DEFAULT_TRAINER_SETTINGS, preset: 'DiT-mini-S/4', batchSize: 16, sampleEvery: 10, sampleSteps: 2, warmupSteps: 5 };
 
 function makeEnv(over: Partial<TrainerEnv> = {}) {
   const msgs: TrainerResponse[] = [];

@@ -1,0 +1,113 @@
+/**
+ * How fast the in-browser trainer's presets learn digits: the widget's own code (TrainSession, the
+ * 2,000-digit training sample it downloads, its sampling settings) on TensorFlow.js's wasm backend
+ * in Node, scored by the evaluation classifier (conditional accuracy, chance = 10 %).
+ *
+ *   npx tsx scripts/bench/trainer-progress.ts [--preset DiT-mini-B/4] [--batch 64] [--lr 1e-3] [--steps 1000] [--every 250] [--png FILE]
+ *
+ * Every --every steps it samples 100 digits (ten of each class, fixed seeds) from the raw and the EMA
+ * weights with the widget's defaults (DDIM, guidance, steps of DEFAULT_TRAINER_SETTINGS) and prints
+ * one JSON line: step, CPU seconds spent training so far, loss, accuracy of each. CPU seconds are
+ * what the steps cost on one free core, whatever else the machine runs. --png writes the last grid.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { useNodeBackend } from '../../lib/node-backend';
+import { tf } from '../../lib/tf';
+import { loadMnistSplit } from '../../lib/data/node';
+import { subset } from '../../lib/data/mnist';
+import { encodeDigitSet } from '../../lib/train/latent-data';
+import { decodeLatents } from '../../lib/vae/latents';
+import { DEFAULT_TRAINER_SETTINGS, TRAINER_PRESETS, type TrainerBatch, type TrainerPreset } from '../../lib/train/browser-recipe';
+import { TrainSession } from '../../lib/runtime/trainer-session';
+import { SamplingRun } from '../../lib/runtime/sampling';
+import { betaSchedule } from '../../lib/diffusion/schedules';
+import { TinyVAE } from '../../lib/vae/model';
+import { VAE_V1, parameterShapes } from '../../lib/vae/config';
+import { readWeightsDir } from '../../lib/weights/node';
+import { classifyImages } from '../../lib/metrics/classifier';
+import { conditionalAccuracy } from '../../lib/metrics/frechet';
+import { loadClassifier } from '../train/dit-eval';
+import { writeSamples } from '../sample';
+import { DiT } from '../../lib/dit/model';
+
+const { values: a } = parseArgs({
+  options: {
+    preset: { type: 'string', default: 'DiT-mini-B/4' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string', default: String(DEFAULT_TRAINER_SETTINGS.lr) },
+    steps: { type: 'string', default: '1000' },
+    every: { type: 'string', default: '250' },
+    png: { type: 'string' },
+  },
+});
+const preset = a.preset as TrainerPreset;
+if (!TRAINER_PRESETS.includes(preset)) throw new Error(`--preset must be one of ${TRAINER_PRESETS.join(', ')}`);
+const steps = Number(a.steps);
+const every = Number(a.every);
+
+await useNodeBackend('wasm');
+const vae = new TinyVAE(VAE_V1);
+const { tensors } = readWeightsDir('public/models/vae-v1', parameterShapes(VAE_V1));
+vae.loadStateDict(tensors);
+tf.dispose(Object.values(tensors));
+const scale = JSON.parse(readFileSync('public/models/vae-v1/model.json', 'utf8')).userDefinedMetadata.scaleFactor as number;
+const decode = (z: tf.Tensor4D) => decodeLatents(vae, z, scale) as tf.Tensor4D;
+
+// The widget's training sample: the first 200 train-split digits of each class (scripts/build-assets.ts).
+const { trainSet } = loadMnistSplit();
+const picked: number[] = [];
+const seen = new Array<number>(10).fill(0);
+trainSet.labels.forEach((l, i) => {
+  if (seen[l] < 200) {
+    seen[l]++;
+    picked.push(i);
+  }
+});
+const data = await encodeDigitSet(vae, subset(trainSet, picked), scale);
+const clf = loadClassifier();
+
+const settings = { ...DEFAULT_TRAINER_SETTINGS, preset, batchSize: Number(a.batch) as TrainerBatch, lr: Number(a.lr) };
+const session = new TrainSession(settings, data, decode);
+const emaNet = new DiT(session.model.config, 1);
+const labels = Array.from({ length: 100 }, (_, i) => i % 10);
+const seeds = Array.from({ length: 100 }, (_, i) => 5000 + i);
+const betas = betaSchedule('linear', 1000);
+
+async function sample(net: DiT): Promise<{ images: Float32Array; accuracy: number }> {
+  const c = net.config;
+  const run = new SamplingRun(
+    { forward: (x, t, y) => net.infer(x, t, y), decode, betas, latentSize: c.inputSize, latentChannels: c.inChannels, numClasses: c.numClasses, learnSigma: c.learnSigma },
+    { labels, seeds, steps: settings.sampleSteps, sampler: 'ddim', eta: 0, guidanceScale: settings.guidanceScale, cfgChannels: 'all', traceIndex: -1 },
+  );
+  try {
+    while (!run.done) await run.step(false);
+    const { images } = await run.finish(); // [0, 1]
+    const scaled = Float32Array.from(images, (v) => v * 2 - 1); // the classifier reads [-1, 1]
+    const { predicted } = classifyImages(clf, (s, e) => scaled.subarray(s * 1024, e * 1024), labels.length);
+    return { images, accuracy: conditionalAccuracy(labels, predicted).overall };
+  } finally {
+    run.dispose();
+  }
+}
+
+let cpu = 0;
+let last: Float32Array | null = null;
+console.log(JSON.stringify({ preset, batch: settings.batchSize, lr: settings.lr, guidance: settings.guidanceScale, sampleSteps: settings.sampleSteps, parameters: session.parameters }));
+for (let s = 1; s <= steps; s++) {
+  const c0 = process.cpuUsage();
+  const log = session.trainStep();
+  const c = process.cpuUsage(c0);
+  cpu += (c.user + c.system) / 1e6;
+  if (s % every === 0 || s === steps) {
+    const raw = await sample(session.model);
+    emaNet.loadStateDict({ ...session.trainer.evalParams(), pos_embed: session.model.stateDict().pos_embed });
+    const ema = await sample(emaNet);
+    last = raw.images;
+    console.log(JSON.stringify({ step: s, trainCpuSeconds: +cpu.toFixed(1), loss: +log.loss.toFixed(4), rawAccuracy: raw.accuracy, emaAccuracy: ema.accuracy }));
+  }
+}
+if (a.png && last) writeSamples(a.png, Int32Array.from(labels), last, 10);
+session.dispose();
+emaNet.dispose();
+vae.dispose();
