@@ -41,6 +41,9 @@ async function open(page, path) {
   await page.goto(new URL(path, baseURL()).href, { waitUntil: 'load', timeout: 180_000 });
 }
 
+/** The sticky site header would be painted across a widget captured past the viewport: hidden for the capture only. */
+const HIDE_HEADER = '.site-header { visibility: hidden; }';
+
 /** The widget's box in page coordinates, for a full-page screenshot clip (boundingBox is viewport-relative). */
 async function widgetClip(page) {
   const b = await page.locator(W).boundingBox();
@@ -132,7 +135,7 @@ describe('train in the browser', () => {
         return n;
       });
       assert.ok(lit > 5 * 32 * 32, `the sample grid is drawn (${lit} pixels)`);
-      await screenshot(s.page, 'trainer-desktop', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-desktop', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page), style: HIDE_HEADER });
 
       // Reset: the worker frees the model; its tensor count returns to the baseline.
       await s.page.locator(`${W} [data-testid="tib-reset"]`).click();
@@ -171,7 +174,7 @@ describe('train in the browser', () => {
       await open(s.page, `${CHAPTER}?backend=wasm`);
       await s.page.locator(W).scrollIntoViewIfNeeded();
       await waitAttr(s.page, 'data-backend', (v) => v === 'wasm', 120_000);
-      await screenshot(s.page, 'trainer-phone', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-phone', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page), style: HIDE_HEADER });
       await s.page.locator(`${W} [data-testid="tib-train"]`).click();
       const err = s.page.locator(`${W} [data-testid="widget-error"]`);
       await err.waitFor({ timeout: 120_000 });
@@ -182,7 +185,7 @@ describe('train in the browser', () => {
       assert.ok(box.width <= PHONE.width, `widget width ${box.width}`);
       assert.equal(await s.page.locator('h1').count(), 1);
       assert.equal(await s.page.locator(`${W} [data-testid="tib-train"]`).isEnabled(), true, 'Train can be pressed again');
-      await screenshot(s.page, 'trainer-phone-error', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page) });
+      await screenshot(s.page, 'trainer-phone-error', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page), style: HIDE_HEADER });
       s.assertClean();
     } finally {
       await s.close();
