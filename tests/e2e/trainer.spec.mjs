@@ -70,6 +70,8 @@ describe('train in the browser', () => {
       assert.match(await s.page.locator(`${W} [data-testid="tib-backend"]`).innerText(), /WebAssembly.*forced by \?backend=wasm/);
       assert.deepEqual(requested.filter((p) => /mnist-train|vae-v1/.test(p)), [], 'no digits and no VAE before Train');
 
+      // The widget defaults to DiT-mini-B/4 (digits soonest per CPU minute); the test takes the fastest step.
+      await s.page.locator(`${W} [data-testid="tib-preset"]`).selectOption('DiT-mini-S/4');
       await s.page.locator(`${W} [data-testid="tib-batch"]`).selectOption('16');
       // Peak learning rate 2e-3 (index 4 of LR_CHOICES).
       await s.page.locator(`${W} [data-testid="tib-lr"]`).fill('4');

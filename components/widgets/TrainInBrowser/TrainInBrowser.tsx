@@ -11,15 +11,15 @@ import styles from './TrainInBrowser.module.css';
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 const PRESET_LABELS: Record<TrainerPreset, string> = {
-  'DiT-mini-S/4': 'DiT-mini-S/4 (4 tokens, fastest)',
+  'DiT-mini-S/4': 'DiT-mini-S/4 (4 tokens, fastest step)',
   'DiT-mini-S/2': 'DiT-mini-S/2 (16 tokens)',
-  'DiT-mini-B/4': 'DiT-mini-B/4 (wider and deeper)',
+  'DiT-mini-B/4': 'DiT-mini-B/4 (4 tokens, wider: digits soonest)',
 };
 const PRESET_OPTIONS = TRAINER_PRESETS.map((p) => ({ value: p, label: PRESET_LABELS[p] }));
 const BATCH_OPTIONS = BATCH_CHOICES.map((b) => ({ value: String(b) as `${typeof b}`, label: String(b) }));
 const WEIGHT_OPTIONS: { value: SampleWeights; label: string }[] = [
-  { value: 'ema', label: 'EMA weights' },
   { value: 'raw', label: 'raw weights' },
+  { value: 'ema', label: 'EMA weights' },
 ];
 
 function lrText(lr: number): string {
