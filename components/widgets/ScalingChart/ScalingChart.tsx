@@ -157,7 +157,7 @@ export function ScalingChart() {
                 ? 'No model of the scaling grid is trained yet.'
                 : `FLD against forward Mflops for the ${ourPoints.length} trained models of DiT Lab's grid: ${grid.scored.map((c) => `${c.label} ${c.mflops.toFixed(2)} Mflops, FLD ${c.entry!.scores!.fld.toFixed(1)}`).join('; ')}.`
             }
-            empty={s.index.status === 'loading' ? 'Reading the list of trained models…' : 'No model of the grid is trained yet.'}
+            empty={s.index.status === 'loading' ? 'Loading…' : 'No model of the grid is trained yet.'}
           />
           <Legend sizes={GRID_SIZES} patches={GRID_PATCHES} />
           <p className={styles.readout} aria-live="polite" data-testid="sc-ours-readout">
