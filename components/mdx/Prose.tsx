@@ -49,6 +49,7 @@ export function Recap({ children }: { children?: ReactNode }) {
 export function References({ children }: { children?: ReactNode }) {
   return (
     <section className="references" aria-label="References">
+      <p className="references-title">References</p>
       {children}
     </section>
   );

@@ -146,6 +146,9 @@ describe('model in the browser', () => {
     try {
       await s.goto(url({ backend: 'wasm' }));
       await s.page.locator(RS).scrollIntoViewIfNeeded();
+      // The widget leaves 'off' once React has hydrated it and it has started its first run: an input
+      // event before hydration never reaches React, and the wait below would then never end.
+      await waitFor(s.page, RS, (el) => el.dataset.status !== 'off');
       await setRange(s.page, 'rs-steps', 12);
       await waitFor(s.page, RS, (el) => el.dataset.status === 'done' && el.dataset.totalSteps === '12');
       await waitFor(s.page, GS, (el) => el.dataset.status === 'off' || el.dataset.status === 'done' || el.dataset.status === 'error');

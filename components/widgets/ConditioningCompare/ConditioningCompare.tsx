@@ -50,6 +50,8 @@ const fmtPct = (v: number) => `${(100 * v).toFixed(1)}%`;
 export function ConditioningCompare() {
   const root = useRef<HTMLDivElement>(null);
   const s = useConditioningCompare(root);
+  // Until the model list is read, a variant is unknown, not untrained (a slow link must not read as "nothing trained").
+  const missingText = s.index.status === 'loading' ? '…' : 'not trained yet';
   const ours = (c: Conditioning): ModelIndexEntry | undefined => s.set[c];
   const floors = Object.values(CONDITIONINGS.map(ours).find((e) => e?.scores)?.scores?.floors ?? {});
   const evalN = CONDITIONINGS.map(ours).find((e) => e?.scores)?.scores?.n ?? null;
@@ -115,7 +117,7 @@ export function ConditioningCompare() {
                     </>
                   ) : (
                     <td colSpan={4} className={styles.missing}>
-                      not trained yet
+                      {missingText}
                     </td>
                   )}
                 </tr>
@@ -210,7 +212,7 @@ export function ConditioningCompare() {
               <SampleColumn key={c} conditioning={c} entry={e} run={s.runs[c]} label={s.settings.label} />
             ) : (
               <figure key={c} className={`${styles.sampleCol} ${styles.sampleMissing}`} data-conditioning={c} data-status="missing">
-                <div className={styles.placeholder}>not trained yet</div>
+                <div className={styles.placeholder}>{missingText}</div>
                 <figcaption>{c}</figcaption>
               </figure>
             );
