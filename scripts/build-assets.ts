@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { encodeDigits, subset, type DigitSet } from '../lib/data/mnist';
+import { encodeDigits, firstPerClass, subset, type DigitSet } from '../lib/data/mnist';
 import { loadMnistSplit } from '../lib/data/node';
 
 const SAMPLE_PER_CLASS = 24;
@@ -22,20 +22,6 @@ const { trainSet, testSet } = loadMnistSplit();
 
 const TRAINER_PER_CLASS = 200;
 
-/** Indices of the first `per` digits of each class, class by class. */
-function firstPerClass(labels: Uint8Array, per: number): number[] {
-  const out: number[] = [];
-  for (let c = 0; c < 10; c++) {
-    let taken = 0;
-    labels.forEach((l, i) => {
-      if (l === c && taken < per) {
-        out.push(i);
-        taken++;
-      }
-    });
-  }
-  return out;
-}
 
 const sampleIdx: number[] = [];
 for (let c = 0; c < 10; c++) {

@@ -132,6 +132,21 @@ export function paddedBatch(set: DigitSet, indices: ArrayLike<number>): Float32A
 }
 
 /** Indices of the digits with label y, in order. */
+/** Indices of the first `per` digits of each class, class by class. */
+export function firstPerClass(labels: Uint8Array, per: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 10; c++) {
+    let taken = 0;
+    labels.forEach((l, i) => {
+      if (l === c && taken < per) {
+        out.push(i);
+        taken++;
+      }
+    });
+  }
+  return out;
+}
+
 export function indicesOfClass(set: DigitSet, y: number): number[] {
   const out: number[] = [];
   set.labels.forEach((l, i) => {

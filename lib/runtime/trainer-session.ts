@@ -30,6 +30,9 @@ export interface GridOptions {
   between?: () => Promise<void>;
   /** Polled between sampling steps: true abandons the grid (returns null). */
   cancelled?: () => boolean;
+  /** Other digits and seeds than the widget's row (scripts/bench/trainer-progress.ts scores 100). */
+  labels?: number[];
+  seeds?: number[];
 }
 
 export class TrainSession {
@@ -92,7 +95,7 @@ export class TrainSession {
   }
 
   /**
-   * One picture of each digit 0..9 from the current weights: deterministic DDIM (eta 0) from fixed
+   * One picture of each digit 0..9 (or o.labels) from the current weights: deterministic DDIM (eta 0) from fixed
    * seeds with classifier-free guidance (Eq. cfg), decoded by the VAE. null when cancelled.
    */
   async sampleGrid(o: GridOptions): Promise<{ images: Float32Array; labels: Int32Array } | null> {
@@ -103,8 +106,8 @@ export class TrainSession {
       net = this.emaNet;
     }
     const run = new SamplingRun(this.samplerModel(net), {
-      labels: GRID_LABELS,
-      seeds: GRID_SEEDS,
+      labels: o.labels ?? GRID_LABELS,
+      seeds: o.seeds ?? GRID_SEEDS,
       steps: o.steps,
       sampler: 'ddim',
       eta: 0,

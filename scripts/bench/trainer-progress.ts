@@ -15,13 +15,11 @@ import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../../lib/node-backend';
 import { tf } from '../../lib/tf';
 import { loadMnistSplit } from '../../lib/data/node';
-import { subset } from '../../lib/data/mnist';
+import { firstPerClass, subset } from '../../lib/data/mnist';
 import { encodeDigitSet } from '../../lib/train/latent-data';
 import { decodeLatents } from '../../lib/vae/latents';
 import { DEFAULT_TRAINER_SETTINGS, TRAINER_PRESETS, type TrainerBatch, type TrainerPreset } from '../../lib/train/browser-recipe';
 import { TrainSession } from '../../lib/runtime/trainer-session';
-import { SamplingRun } from '../../lib/runtime/sampling';
-import { betaSchedule } from '../../lib/diffusion/schedules';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, parameterShapes } from '../../lib/vae/config';
 import { readWeightsDir } from '../../lib/weights/node';
@@ -29,7 +27,6 @@ import { classifyImages } from '../../lib/metrics/classifier';
 import { conditionalAccuracy } from '../../lib/metrics/frechet';
 import { loadClassifier } from '../train/dit-eval';
 import { writeSamples } from '../sample';
-import { DiT } from '../../lib/dit/model';
 
 const { values: a } = parseArgs({
   options: {
@@ -56,39 +53,21 @@ const decode = (z: tf.Tensor4D) => decodeLatents(vae, z, scale) as tf.Tensor4D;
 
 // The widget's training sample: the first 200 train-split digits of each class (scripts/build-assets.ts).
 const { trainSet } = loadMnistSplit();
-const picked: number[] = [];
-const seen = new Array<number>(10).fill(0);
-trainSet.labels.forEach((l, i) => {
-  if (seen[l] < 200) {
-    seen[l]++;
-    picked.push(i);
-  }
-});
-const data = await encodeDigitSet(vae, subset(trainSet, picked), scale);
+const data = await encodeDigitSet(vae, subset(trainSet, firstPerClass(trainSet.labels, 200)), scale);
 const clf = loadClassifier();
 
 const settings = { ...DEFAULT_TRAINER_SETTINGS, preset, batchSize: Number(a.batch) as TrainerBatch, lr: Number(a.lr) };
 const session = new TrainSession(settings, data, decode);
-const emaNet = new DiT(session.model.config, 1);
 const labels = Array.from({ length: 100 }, (_, i) => i % 10);
 const seeds = Array.from({ length: 100 }, (_, i) => 5000 + i);
-const betas = betaSchedule('linear', 1000);
 
-async function sample(net: DiT): Promise<{ images: Float32Array; accuracy: number }> {
-  const c = net.config;
-  const run = new SamplingRun(
-    { forward: (x, t, y) => net.infer(x, t, y), decode, betas, latentSize: c.inputSize, latentChannels: c.inChannels, numClasses: c.numClasses, learnSigma: c.learnSigma },
-    { labels, seeds, steps: settings.sampleSteps, sampler: 'ddim', eta: 0, guidanceScale: settings.guidanceScale, cfgChannels: 'all', traceIndex: -1 },
-  );
-  try {
-    while (!run.done) await run.step(false);
-    const { images } = await run.finish(); // [0, 1]
-    const scaled = Float32Array.from(images, (v) => v * 2 - 1); // the classifier reads [-1, 1]
-    const { predicted } = classifyImages(clf, (s, e) => scaled.subarray(s * 1024, e * 1024), labels.length);
-    return { images, accuracy: conditionalAccuracy(labels, predicted).overall };
-  } finally {
-    run.dispose();
-  }
+/** The widget's own sampling path (TrainSession.sampleGrid), on 100 digits, scored by the classifier. */
+async function sample(weights: 'raw' | 'ema'): Promise<{ images: Float32Array; accuracy: number }> {
+  const grid = await session.sampleGrid({ weights, guidanceScale: settings.guidanceScale, steps: settings.sampleSteps, labels, seeds });
+  const images = grid!.images; // [0, 1]; null only when cancelled
+  const scaled = Float32Array.from(images, (v) => v * 2 - 1); // the classifier reads [-1, 1]
+  const { predicted } = classifyImages(clf, (s, e) => scaled.subarray(s * 1024, e * 1024), labels.length);
+  return { images, accuracy: conditionalAccuracy(labels, predicted).overall };
 }
 
 let cpu = 0;
@@ -100,14 +79,12 @@ for (let s = 1; s <= steps; s++) {
   const c = process.cpuUsage(c0);
   cpu += (c.user + c.system) / 1e6;
   if (s % every === 0 || s === steps) {
-    const raw = await sample(session.model);
-    emaNet.loadStateDict({ ...session.trainer.evalParams(), pos_embed: session.model.stateDict().pos_embed });
-    const ema = await sample(emaNet);
+    const raw = await sample('raw');
+    const ema = await sample('ema');
     last = raw.images;
     console.log(JSON.stringify({ step: s, trainCpuSeconds: +cpu.toFixed(1), loss: +log.loss.toFixed(4), rawAccuracy: raw.accuracy, emaAccuracy: ema.accuracy }));
   }
 }
 if (a.png && last) writeSamples(a.png, Int32Array.from(labels), last, 10);
 session.dispose();
-emaNet.dispose();
 vae.dispose();
