@@ -327,22 +327,14 @@ export class ModelRuntime {
         const enc = await this.ensureTool('encode', req.vae, id, (onProgress) => loadEncoder(req.vae, this.baseUrl, onProgress));
         stage = 'internal';
         release = this.use(enc);
-        const out = await this.turns.run(async () => {
-          if (this.stopped(state)) return null;
-          const t0 = this.env.now();
-          return { ...(await enc.encode(req.pixels, req.count)), ms: this.env.now() - t0 };
-        });
+        const out = await this.timedTurn(state, () => enc.encode(req.pixels, req.count));
         this.env.post(out ? { type: 'encoded', id, ...out, backend: info.backend } : { type: 'cancelled', id, atStep: 0 });
       } else {
         if (!loadInspector) throw new RuntimeError('request', 'this runtime cannot trace attention');
         const insp = await this.ensureTool('attention', req.model, id, (onProgress) => loadInspector(req.model, this.baseUrl, onProgress));
         stage = 'internal';
         release = this.use(insp);
-        const out = await this.turns.run(async () => {
-          if (this.stopped(state)) return null;
-          const t0 = this.env.now();
-          return { ...(await insp.attention(req)), ms: this.env.now() - t0 };
-        });
+        const out = await this.timedTurn(state, () => insp.attention(req));
         this.env.post(out ? { type: 'attention-maps', id, ...out, backend: info.backend } : { type: 'cancelled', id, atStep: 0 });
       }
     } catch (e) {
@@ -350,6 +342,15 @@ export class ModelRuntime {
     } finally {
       release?.();
     }
+  }
+
+  /** One computation in one turn, with its milliseconds; null when the request was stopped while it waited. */
+  private timedTurn<T extends object>(state: Running, work: () => Promise<T>): Promise<(T & { ms: number }) | null> {
+    return this.turns.run(async () => {
+      if (this.stopped(state)) return null;
+      const t0 = this.env.now();
+      return { ...(await work()), ms: this.env.now() - t0 };
+    });
   }
 
   /** Marks a loaded model or tool in use by a run; the returned function ends the use. */
