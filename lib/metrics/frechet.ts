@@ -81,3 +81,34 @@ export function conditionalAccuracy(intended: ArrayLike<number>, predicted: Arra
   }
   return { overall: intended.length ? all / intended.length : NaN, perClass: tot.map((t, y) => (t ? hit[y] / t : NaN)) };
 }
+
+/**
+ * Exact McNemar test for two sets of classifier verdicts on the same draws (paired): b draws right
+ * only under the first weights, c right only under the second. Under "no difference" each discordant
+ * draw is a fair coin, so the two-sided p-value is 2 P(Binomial(b + c, 1/2) <= min(b, c)), capped at 1.
+ */
+export function mcnemarExact(b: number, c: number): number {
+  const n = b + c;
+  if (n === 0) return 1;
+  const k = Math.min(b, c);
+  // Sum the binomial pmf in log space: n can be a thousand, where 2^-n underflows in plain floats.
+  let logC = 0; // log C(n, 0)
+  let tail = 0;
+  for (let i = 0; i <= k; i++) {
+    if (i > 0) logC += Math.log(n - i + 1) - Math.log(i);
+    tail += Math.exp(logC - n * Math.LN2);
+  }
+  return Math.min(1, 2 * tail);
+}
+
+/** Paired comparison of two verdict sets against the intended labels (see mcnemarExact). */
+export function pairedVerdicts(intended: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): { onlyA: number; onlyB: number; pValue: number } {
+  if (intended.length !== a.length || a.length !== b.length) throw new Error('pairedVerdicts: length mismatch');
+  let onlyA = 0, onlyB = 0;
+  for (let i = 0; i < intended.length; i++) {
+    const ra = a[i] === intended[i], rb = b[i] === intended[i];
+    if (ra && !rb) onlyA++;
+    else if (rb && !ra) onlyB++;
+  }
+  return { onlyA, onlyB, pValue: mcnemarExact(onlyA, onlyB) };
+}

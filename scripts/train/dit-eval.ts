@@ -25,7 +25,8 @@ const SIDE = 32;
 
 export interface Evaluator {
   /** images: N x 1,024 values in [0, 1] (32x32 row-major); labels: the class each was drawn for. */
-  score(images: Float32Array, labels: Int32Array): { fld: number; conditionalAccuracy: number; perClassAccuracy: number[] };
+  /** predicted: the classifier's verdict on each image (for paired comparisons, frechet.ts pairedVerdicts). */
+  score(images: Float32Array, labels: Int32Array): { fld: number; conditionalAccuracy: number; perClassAccuracy: number[]; predicted: Int32Array };
   floors: Record<string, number>;
   classifierName: string;
   reference: string;
@@ -92,7 +93,7 @@ export function loadEvaluator(vae: LoadedVAE, dir = CLASSIFIER_DIR): Evaluator {
         if (images.length !== count * SIDE * SIDE) throw new Error(`score: ${images.length} values for ${count} images`);
         const { features, predicted } = classifyImages(clf, (s, e) => toSigned(images, s, e), count);
         const acc = conditionalAccuracy(labels, predicted);
-        return { fld: frechetDistance(gaussianStats(features, count, clf.config.featureSize), ref), conditionalAccuracy: acc.overall, perClassAccuracy: acc.perClass };
+        return { fld: frechetDistance(gaussianStats(features, count, clf.config.featureSize), ref), conditionalAccuracy: acc.overall, perClassAccuracy: acc.perClass, predicted };
       },
       dispose: () => clf.dispose(),
     };

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { symmetricEigen, sqrtmPsd, matmul } from '@/lib/metrics/linalg';
-import { frechetDistance, gaussianStats, traceSqrtProduct, conditionalAccuracy } from '@/lib/metrics/frechet';
+import { frechetDistance, gaussianStats, traceSqrtProduct, conditionalAccuracy, mcnemarExact, pairedVerdicts } from '@/lib/metrics/frechet';
 import { mulberry32 } from '@/lib/random';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -139,5 +139,24 @@ describe('gaussianStats and conditional accuracy', () => {
     expect(r.overall).toBeCloseTo(4 / 6, 12);
     expect(r.perClass.slice(0, 3)).toEqual([0.5, 2 / 3, 1]);
     expect(Number.isNaN(r.perClass[3])).toBe(true);
+  });
+});
+
+describe('mcnemarExact (paired test for the quantisation check)', () => {
+  // Expected values from exact binomial sums in Python (math.comb), independent of this code.
+  const cases: [number, number, number][] = [
+    [0, 0, 1], [1, 0, 1], [5, 0, 0.0625], [6, 0, 0.03125], [3, 1, 0.625], [8, 2, 0.109375],
+    [12, 3, 0.03515625], [40, 60, 0.05688793364098079], [500, 450, 0.11183864514157879],
+  ];
+  it.each(cases)('b=%i c=%i gives p=%f', (b, c, p) => {
+    expect(mcnemarExact(b, c)).toBeCloseTo(p, 12);
+    expect(mcnemarExact(c, b)).toBeCloseTo(p, 12);
+  });
+  it('pairedVerdicts counts the draws only one side gets right', () => {
+    const intended = [0, 1, 2, 3, 4, 5];
+    const a = [0, 1, 2, 9, 9, 5];
+    const b = [0, 9, 2, 3, 4, 9];
+    expect(pairedVerdicts(intended, a, b)).toEqual({ onlyA: 2, onlyB: 2, pValue: 1 });
+    expect(() => pairedVerdicts(intended, a, b.slice(1))).toThrow(/length/);
   });
 });
