@@ -1,7 +1,8 @@
 /**
  * `npm run cli -- eval --model NAME`: recompute FLD and conditional accuracy of a shipped DiT from its
  * weights, with the evaluation settings its manifest.json records, and check them against the
- * manifest (accuracy within 0.5 points, FLD within 2 %: the quantisation tolerance of dit-ship.ts).
+ * manifest (accuracy within 0.5 points, FLD within 2 %). The same weights and draws should give the
+ * same samples up to float rounding across backends, so this is tighter than dit-ship's quantisation rule.
  * --n N evaluates fewer samples (a prefix of the same draws: then only reported, not checked).
  */
 import { existsSync, readFileSync } from 'node:fs';
