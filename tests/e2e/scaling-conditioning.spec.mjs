@@ -196,6 +196,8 @@ describe('conditioning comparison (chapter 06)', () => {
       assert.match(await page.locator('[data-testid="cc-status"]').innerText(), new RegExp(`${shipped.length} of 4 conditioning models trained`));
       if (shipped.length < 4) assert.match(await page.locator('[data-testid="cc-status"]').innerText(), /npm run cli -- train conditioning/);
       assert.equal(await page.locator(`${CC} figure[data-status="missing"]`).count(), 4 - shipped.length);
+      const [scrollW, clientW] = await page.locator('[data-testid="cc-table"]').evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+      assert.ok(scrollW <= clientW, `the table fits the widget at desktop width without scrolling (${scrollW} px in ${clientW})`);
       await page.locator(CC).scrollIntoViewIfNeeded();
       if (shipped.length === 0) {
         assert.match(await page.locator('[data-testid="cc-no-samples"]').innerText(), /once the conditioning models are trained/);

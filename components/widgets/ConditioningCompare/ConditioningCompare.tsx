@@ -81,10 +81,10 @@ export function ConditioningCompare() {
                 block
               </th>
               <th scope="colgroup" colSpan={3}>
-                Paper (XL/2, 400K steps)
+                Paper <span className={styles.groupSub}>XL/2, 400K steps</span>
               </th>
               <th scope="colgroup" colSpan={4}>
-                DiT Lab (mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''})
+                DiT Lab <span className={styles.groupSub}>mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''}</span>
               </th>
             </tr>
             <tr>
@@ -94,7 +94,9 @@ export function ConditioningCompare() {
               <th scope="col">Mflops</th>
               <th scope="col">params</th>
               <th scope="col">FLD</th>
-              <th scope="col">accuracy</th>
+              <th scope="col">
+                <abbr title="conditional accuracy">acc.</abbr>
+              </th>
             </tr>
           </thead>
           <tbody>
