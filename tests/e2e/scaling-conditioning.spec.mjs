@@ -123,7 +123,14 @@ describe('scaling chart (chapter 09)', () => {
         assert.equal(await attr(page, '[data-testid="sc-ours"]', 'points'), '5');
         assert.equal(await page.locator('[data-testid="sc-ours"] g[data-key]').count(), 5);
         assert.equal(await page.locator('[data-testid="sc-ours"] line + title').count(), 2, 'two floor lines');
-        assert.deepEqual(await page.locator('[data-testid="sc-ours"] text').allTextContents().then((t) => t.filter((x) => x.startsWith('floor'))), ['floor (test digits) 6.5 · floor (VAE reconstructions) 7.0']);
+        // The floors are named in the legend, not in the plot, where they sat on the x axis over each other.
+        assert.equal(await page.locator('[data-testid="sc-floors"]').innerText(), 'FLD floors: 6.5 (test digits), 7.0 (VAE reconstructions)');
+        const overlaps = await page.locator('[data-testid="sc-ours"]').evaluate((svg) => {
+          const boxes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => [t.textContent, t.getBoundingClientRect()]);
+          const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+          return boxes.flatMap(([ta, a], i) => boxes.slice(i + 1).filter(([, b]) => hit(a, b)).map(([tb]) => `${ta} / ${tb}`));
+        });
+        assert.deepEqual(overlaps, [], 'no two labels of our chart overlap');
         const status = await page.locator('[data-testid="sc-status"]').innerText();
         assert.match(status, /5 of 9 trained\. Not yet: S\/1, B\/1, L\/4, L\/2\. Train them with npm run cli -- train scaling/);
         assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 4);

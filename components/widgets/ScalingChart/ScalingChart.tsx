@@ -21,7 +21,7 @@ const CONNECT_OPTIONS: { value: Connect; label: string }[] = [
   { value: 'patch', label: 'same patch size' },
   { value: 'none', label: 'no lines' },
 ];
-const FLOOR_LABELS: Record<string, string> = { testVsTrain: 'floor (test digits)', vaeReconTestVsTrain: 'floor (VAE reconstructions)' };
+const FLOOR_LABELS: Record<string, string> = { testVsTrain: 'test digits', vaeReconTestVsTrain: 'VAE reconstructions' };
 
 const minus = (s: string) => s.replace(/-/g, '\u2212');
 const fmtRho = (r: RankCorrelation) => minus(r.rho.toFixed(2));
@@ -45,7 +45,7 @@ function joinLines<T extends { key: string; size: string; patch: number }>(items
   }));
 }
 
-function Legend({ sizes, patches }: { sizes: readonly string[]; patches: readonly number[] }) {
+function Legend({ sizes, patches, floors = [] }: { sizes: readonly string[]; patches: readonly number[]; floors?: { y: number; name: string }[] }) {
   return (
     <ul className={results.legend}>
       {sizes.map((s) => (
@@ -58,6 +58,12 @@ function Legend({ sizes, patches }: { sizes: readonly string[]; patches: readonl
           <MarkSwatch shape={patchShape(p, patches)} color="var(--fg-soft)" /> <var>p</var>&nbsp;=&nbsp;{p}
         </li>
       ))}
+      {floors.length > 0 && (
+        // The floors sit a few FLD apart just above the x axis, where labels in the plot would overlap.
+        <li data-testid="sc-floors">
+          <LineSwatch color="var(--fg-faint)" dash="4 3" /> FLD floors: {floors.map((f) => `${f.y.toFixed(1)} (${f.name})`).join(', ')}
+        </li>
+      )}
     </ul>
   );
 }
@@ -85,7 +91,7 @@ export function ScalingChart() {
     [grid],
   );
   const ourLines = useMemo(() => joinLines(ourPoints, s.connect, GRID_SIZES, GRID_PATCHES), [ourPoints, s.connect]);
-  const floors = Object.entries(grid.floors).map(([k, v]) => ({ y: v, label: `${FLOOR_LABELS[k] ?? k} ${v.toFixed(1)}` }));
+  const floors = Object.entries(grid.floors).map(([k, v]) => ({ y: v, name: FLOOR_LABELS[k] ?? k, label: `FLD floor (${FLOOR_LABELS[k] ?? k}) ${v.toFixed(1)}` }));
   const yMax = Math.max(10, ...ourPoints.map((p) => p.y), ...floors.map((f) => f.y)) * 1.1;
   const ourCell = grid.cells.find((c) => c.label === s.oursSelected && c.entry?.scores);
   const trained = grid.cells.filter((c) => c.entry).length;
@@ -159,7 +165,7 @@ export function ScalingChart() {
             }
             empty={s.index.status === 'loading' ? 'Loading…' : 'No model of the grid is trained yet.'}
           />
-          <Legend sizes={GRID_SIZES} patches={GRID_PATCHES} />
+          <Legend sizes={GRID_SIZES} patches={GRID_PATCHES} floors={floors} />
           <p className={styles.readout} aria-live="polite" data-testid="sc-ours-readout">
             {ourCell ? (
               <>

@@ -27,6 +27,7 @@ export interface ScatterLine {
   dash?: string;
 }
 
+/** A dashed horizontal line, named by its <title> (hover); the chart's legend labels it, not the plot: lines a few units apart near the x axis leave no room for text. */
 export interface RefLine {
   y: number;
   label: string;
@@ -157,12 +158,6 @@ export function ScatterPlot({
           <title>{r.label}</title>
         </g>
       ))}
-      {refLines.length > 0 && (
-        // One label above the highest line: the floors are usually a few FLD apart and labels would overlap.
-        <text className={styles.refLabel} x={W - M.right - 2} y={y(Math.max(...refLines.map((r) => r.y))) - 3} textAnchor="end">
-          {refLines.map((r) => r.label).join(' · ')}
-        </text>
-      )}
       {paths.map((p) => (
         <path key={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.5} strokeDasharray={p.dash} opacity={0.75} />
       ))}
