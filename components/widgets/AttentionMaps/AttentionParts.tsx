@@ -113,8 +113,8 @@ const TICKS = [0, 1 / 16, 0.25, 0.5, 1];
 export function HeatLegend() {
   const stops = Array.from({ length: 21 }, (_, k) => k / 20);
   return (
-    <div className={styles.legend} aria-label="Colour scale: attention weight from 0 (black) to 1 (pale yellow), on a square-root scale; a uniform row holds 1/16 everywhere">
-      <span className={styles.legendTitle}>attention weight</span>
+    <div className={styles.legend} role="img" aria-label="Colour scale: attention weight from 0 (black) to 1 (pale yellow), on a square-root scale; a uniform row holds 1/16 everywhere">
+      <span>attention weight</span>
       <div className={styles.legendBar} style={{ background: `linear-gradient(to right, ${stops.map((s) => interpolateInferno(s)).join(', ')})` }}>
         {TICKS.map((t) => (
           <span key={t} className={styles.legendTick} style={{ left: `${Math.sqrt(t) * 100}%` }}>

@@ -213,7 +213,7 @@ export function ConditioningCompare() {
             return e ? (
               <SampleColumn key={c} conditioning={c} entry={e} run={s.runs[c]} label={s.settings.label} />
             ) : (
-              <figure key={c} className={`${styles.sampleCol} ${styles.sampleMissing}`} data-conditioning={c} data-status="missing">
+              <figure key={c} className={styles.sampleCol} data-conditioning={c} data-status="missing">
                 <div className={styles.placeholder}>{missingText}</div>
                 <figcaption>{c}</figcaption>
               </figure>
