@@ -7,6 +7,7 @@
  */
 import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { interpolateInferno, rgb } from 'd3';
+import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import styles from './AttentionMaps.module.css';
 
 /** [r, g, b] of a probability in [0, 1]. */
@@ -66,19 +67,6 @@ export function MatrixCell({ matrix, tokens, query, label, testId }: { matrix: F
 
 /** The clean digit with its token grid: click a square (or use the arrow keys) to choose the query token. */
 export function QueryPicker({ pixels, g, query, onQuery, onKey }: { pixels: Float32Array | null; g: number; query: number; onQuery: (k: number) => void; onKey: (e: KeyboardEvent) => void }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, 32, 32);
-    if (!pixels) return;
-    const img = ctx.createImageData(32, 32);
-    for (let k = 0; k < 1024; k++) {
-      const v = Math.round(((Math.min(1, Math.max(-1, pixels[k])) + 1) / 2) * 255);
-      img.data.set([v, v, v, 255], 4 * k);
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [pixels]);
   const cell = 32 / g;
   const qi = Math.floor(query / g);
   const qj = query % g;
@@ -91,7 +79,7 @@ export function QueryPicker({ pixels, g, query, onQuery, onKey }: { pixels: Floa
       onKeyDown={onKey}
       data-testid="am-picker"
     >
-      <canvas ref={ref} width={32} height={32} className={styles.pickerDigit} aria-hidden="true" />
+      <DigitCanvas values={pixels} decorative className={styles.pickerDigit} />
       <svg viewBox="0 0 32 32" className={styles.pickerGrid} aria-hidden="true">
         {Array.from({ length: g * g }, (_, k) => (
           <g key={k} onClick={() => onQuery(k)} data-token={k}>

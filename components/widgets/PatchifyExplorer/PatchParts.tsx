@@ -7,6 +7,7 @@
 import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { interpolateRdBu, interpolateViridis, scaleDiverging, scaleSequential } from 'd3';
 import { featureAt, tokenAt, tokenPosition } from '@/lib/inspect/patchify';
+import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import { formatDisplay } from '@/components/widgets/shared/format';
 import styles from './PatchifyExplorer.module.css';
 
@@ -103,25 +104,12 @@ export function ChannelMap({
 
 /** The 32x32 digit with the pixels above the chosen patch outlined (the VAE downsamples by 4). */
 export function DigitPatch({ pixels, p, token, side, label }: { pixels: Float32Array | null; p: number; token: number; side: number; label: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, 32, 32);
-    if (!pixels) return;
-    const img = ctx.createImageData(32, 32);
-    for (let k = 0; k < 1024; k++) {
-      const v = Math.round(((Math.min(1, Math.max(-1, pixels[k])) + 1) / 2) * 255);
-      img.data.set([v, v, v, 255], 4 * k);
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [pixels]);
   const g = side / p;
   const { i, j } = tokenPosition(token, g);
   const px = 32 / side; // pixels per latent position
   return (
     <div className={styles.digitBox}>
-      <canvas ref={ref} width={32} height={32} role="img" aria-label={label} className={styles.digit} data-testid="pe-digit" />
+      <DigitCanvas values={pixels} label={label} className={styles.digit} testId="pe-digit" />
       <svg viewBox="0 0 32 32" className={styles.digitOverlay} aria-hidden="true">
         {Array.from({ length: g - 1 }, (_, k) => (
           <g key={k} className={styles.digitGrid}>

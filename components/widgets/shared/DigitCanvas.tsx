@@ -4,11 +4,17 @@ import { PADDED_SIZE } from '@/lib/data/mnist';
 import { toRgba } from '@/components/widgets/ForwardDiffusion/forwardDiffusion';
 
 /**
+ * A label for a picture that stands alone (role img), or decorative for one under an overlay that
+ * carries the meaning (hidden from assistive technology, like the attention widget's query picker).
+ */
+type DigitCanvasName = { label: string; decorative?: never } | { decorative: true; label?: never };
+
+/**
  * A 32x32 picture in [-1, 1] on a 32x32 canvas, scaled up by CSS with image-rendering: pixelated.
  * Drawn in a layout effect, so a change is on screen in the same frame as the state change.
  * values = null draws nothing (the loading skeleton keeps the same size).
  */
-export function DigitCanvas({ values, label, className, testId }: { values: Float32Array | null; label: string; className?: string; testId?: string }) {
+export function DigitCanvas({ values, label, decorative, className, testId }: { values: Float32Array | null; className?: string; testId?: string } & DigitCanvasName) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -21,5 +27,6 @@ export function DigitCanvas({ values, label, className, testId }: { values: Floa
     toRgba(values, image.data);
     ctx.putImageData(image, 0, 0);
   }, [values]);
-  return <canvas ref={ref} width={PADDED_SIZE} height={PADDED_SIZE} role="img" aria-label={label} className={className} data-testid={testId} />;
+  const name = decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label };
+  return <canvas ref={ref} width={PADDED_SIZE} height={PADDED_SIZE} {...name} className={className} data-testid={testId} />;
 }
