@@ -1,10 +1,12 @@
 import Link from 'next/link';
 import { CHAPTERS, chapterHref } from '@/content/chapters';
-import { getBook } from '@/components/site/book';
+import { getBook, WIDGET_TITLES } from '@/components/site/book';
+import { ForwardStrip } from '@/components/site/ForwardStrip';
 
 export default function HomePage() {
-  const { available } = getBook();
+  const { available, widgets } = getBook();
   const first = CHAPTERS.find((c) => available.has(c.slug));
+  const liveCount = [...widgets.values()].reduce((n, w) => n + w.length, 0);
   return (
     <main id="main" className="page">
       <section className="hero" aria-labelledby="home-title">
@@ -14,13 +16,15 @@ export default function HomePage() {
           classifier-free guidance and scaling, from Peebles &amp; Xie&rsquo;s &ldquo;Scalable Diffusion Models with
           Transformers&rdquo;.
         </p>
+        <ForwardStrip />
         <p>
-          Beside every idea is a live widget. They run on real handwritten digits in your browser, and the later chapters run
-          a small DiT that this project trained on MNIST: move a slider and diffusion runs again, no server involved.
+          Beside the ideas are {liveCount} live widgets. They run on real handwritten digits in your browser, and the later chapters
+          run a small DiT that this project trained on MNIST: move a slider and diffusion runs again, no server involved, no GPU
+          needed.
         </p>
         {first && (
           <p>
-            <Link href={chapterHref(first.slug)}>
+            <Link className="start" href={chapterHref(first.slug)}>
               Start reading: chapter {first.number}, {first.title} &rarr;
             </Link>
           </p>
@@ -32,6 +36,7 @@ export default function HomePage() {
         <ol className="chapter-list">
           {CHAPTERS.map((c) => {
             const ready = available.has(c.slug);
+            const live = widgets.get(c.slug) ?? [];
             return (
               <li key={c.slug} className={`chapter-card ${ready ? 'available' : 'upcoming'}`}>
                 <span className="num" aria-hidden="true">
@@ -49,10 +54,33 @@ export default function HomePage() {
                   {!ready && <span className="soon">coming soon</span>}
                 </h3>
                 <p>{c.summary}</p>
+                {live.length > 0 && (
+                  <p className="live">
+                    <span className="live-tag">Live</span> {live.map((w) => WIDGET_TITLES[w]).join(' · ')}
+                  </p>
+                )}
               </li>
             );
           })}
         </ol>
+      </section>
+
+      <section aria-labelledby="how-to-read">
+        <h2 id="how-to-read">How to read it</h2>
+        <ul className="plain-list">
+          <li>
+            <strong>Students:</strong> read in order; each chapter opens with what you will learn and ends with a recap and
+            references. Every equation is numbered and linked, so a later chapter can point back to it.
+          </li>
+          <li>
+            <strong>On a phone:</strong> everything works, more slowly; the widgets wait until you scroll to them, and the model
+            widgets say which engine (WebGPU, WebGL, WebAssembly or plain JavaScript) they run on.
+          </li>
+          <li>
+            <strong>Teachers:</strong> the <Link href="/about/#teaching">about page</Link> lists what each chapter needs and how the
+            models were trained, so a class can reproduce them.
+          </li>
+        </ul>
       </section>
     </main>
   );

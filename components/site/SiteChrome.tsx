@@ -24,6 +24,13 @@ export function SiteFooter() {
         DiT Lab teaches Peebles &amp; Xie, &ldquo;Scalable Diffusion Models with Transformers&rdquo; (ICCV 2023). Digits from
         MNIST (LeCun, Cortes &amp; Burges).
       </p>
+      <nav aria-label="Footer">
+        <Link href="/#chapters">Chapters</Link>
+        <Link href="/about/">About</Link>
+        <Link href="/about/#teaching">For teachers</Link>
+        <a href="https://arxiv.org/abs/2212.09748">The paper (arXiv)</a>
+        <a href="https://github.com/facebookresearch/DiT">Official DiT code</a>
+      </nav>
     </footer>
   );
 }
