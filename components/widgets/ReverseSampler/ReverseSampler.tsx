@@ -168,14 +168,33 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
               testId="rs-scrub"
             />
           </div>
-          <PictureGrid
-            values={strip?.values ?? null}
-            count={2 * (strip?.count ?? STRIP_FRAMES)}
-            cols={strip?.count ?? STRIP_FRAMES}
-            label="Filmstrip: x_t (top row) and predicted x_0 (bottom row) at evenly spaced steps, noise on the left, the sample on the right"
-            className={styles.strip}
-            testId="rs-strip"
-          />
+          <figure className={styles.stripFigure}>
+            <div className={styles.stripRows}>
+              <div className={styles.stripLabels} aria-hidden="true">
+                <span>
+                  <var>x</var>
+                  <sub>t</sub>
+                </span>
+                <span>
+                  <var>x̂</var>
+                  <sub>0</sub>
+                </span>
+              </div>
+              <PictureGrid
+                values={strip?.values ?? null}
+                count={2 * (strip?.count ?? STRIP_FRAMES)}
+                cols={strip?.count ?? STRIP_FRAMES}
+                label="Filmstrip: x_t (top row) and predicted x_0 (bottom row) at evenly spaced steps, noise on the left, the sample on the right"
+                className={styles.strip}
+                testId="rs-strip"
+              />
+            </div>
+            <figcaption>
+              The followed sample from noise (left) to the end (right): <var>x</var>
+              <sub>t</sub> on top, the model&rsquo;s guess of <var>x</var>
+              <sub>0</sub> below
+            </figcaption>
+          </figure>
         </div>
       </div>
 

@@ -12,8 +12,26 @@ export function BackendLine({ backend }: { backend: BackendState }) {
   if (backend.status === 'error') return <p className={controls.muted}>No backend could start.</p>;
   return (
     <p className={controls.muted} data-testid="backend-line" title={backend.fallbacks.length ? `Tried first: ${backend.fallbacks.join('; ')}` : undefined}>
-      Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>: {backend.reason}.
+      Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>: <Reason text={backend.reason} />.
     </p>
+  );
+}
+
+/** The backend's reason, with a `?backend=...` override kept on one line (a phone broke it after the "?"). */
+export function Reason({ text }: { text: string }) {
+  const parts = text.split(/(\?backend=[a-z]+)/);
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 === 1 ? (
+          <code key={i} style={{ whiteSpace: 'nowrap' }}>
+            {p}
+          </code>
+        ) : (
+          p
+        ),
+      )}
+    </>
   );
 }
 

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { PictureGrid } from '@/components/widgets/ReverseSampler/PictureGrid';
+import { Reason } from '@/components/widgets/ReverseSampler/StatusParts';
 import { BATCH_CHOICES, LR_CHOICES, TRAINER_PRESETS, type SampleWeights, type TrainerPreset } from '@/lib/train/browser-recipe';
 import { LossChart } from './LossChart';
 import { HISTORY_ROWS, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './useTrainInBrowser';
@@ -11,9 +12,10 @@ import styles from './TrainInBrowser.module.css';
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 const PRESET_LABELS: Record<TrainerPreset, string> = {
-  'DiT-mini-S/4': 'DiT-mini-S/4 (4 tokens, fastest step)',
+  // Short enough for the closed select on a phone (about 36 characters).
+  'DiT-mini-S/4': 'DiT-mini-S/4 (4 tokens, fastest)',
   'DiT-mini-S/2': 'DiT-mini-S/2 (16 tokens)',
-  'DiT-mini-B/4': 'DiT-mini-B/4 (4 tokens, wider: digits soonest)',
+  'DiT-mini-B/4': 'DiT-mini-B/4 (wider, learns soonest)',
 };
 const PRESET_OPTIONS = TRAINER_PRESETS.map((p) => ({ value: p, label: PRESET_LABELS[p] }));
 const BATCH_OPTIONS = BATCH_CHOICES.map((b) => ({ value: String(b) as `${typeof b}`, label: String(b) }));
@@ -100,6 +102,7 @@ export function TrainInBrowser() {
           options={PRESET_OPTIONS}
           onChange={(v) => s.update({ preset: v })}
           disabled={s.locked}
+          className={styles.modelControl}
           testId="tib-preset"
         />
         <SelectControl
@@ -160,7 +163,7 @@ export function TrainInBrowser() {
       <div className={controls.status}>
         {s.backend.status === 'ready' ? (
           <p className={controls.muted} data-testid="tib-backend" title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}>
-            Training on <strong>{BACKEND_NAMES[s.backend.backend] ?? s.backend.backend}</strong>: {s.backend.reason}
+            Training on <strong>{BACKEND_NAMES[s.backend.backend] ?? s.backend.backend}</strong>: <Reason text={s.backend.reason} />
             {s.backend.fallbacks.length > 0 ? ' (the faster choice failed to start)' : ''}.
           </p>
         ) : s.backend.status === 'error' ? (
