@@ -8,6 +8,7 @@ import { chapterHref } from '@/content/chapters';
 import { compileChapter, formatProblem } from '@/lib/mdx-pipeline';
 import { getBook } from '@/components/site/book';
 import { ChapterOutline, ChapterToc } from '@/components/site/ChapterNav';
+import { OutlineSpy } from '@/components/site/OutlineSpy';
 import { mdxComponents } from '@/mdx-components';
 
 // Only chapters with a file get a page; any other slug is a 404 (static export).
@@ -103,6 +104,7 @@ export default async function ChapterPage({ params }: Props) {
         <nav className="sidebar outline" aria-label="On this page">
           <h2>On this page</h2>
           <ChapterOutline outline={compiled.outline} />
+          <OutlineSpy />
         </nav>
       )}
     </div>
