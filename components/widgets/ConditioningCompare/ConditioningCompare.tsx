@@ -73,60 +73,63 @@ export function ConditioningCompare() {
     >
       <IndexStatus s={s} />
 
-      <div className={results.tableWrap}>
-        <table className={`${results.table} ${styles.table}`} data-testid="cc-table">
-          <thead>
-            <tr>
-              <th scope="col" rowSpan={2}>
-                block
-              </th>
-              <th scope="colgroup" colSpan={3}>
-                Paper <span className={styles.groupSub}>XL/2, 400K steps</span>
-              </th>
-              <th scope="colgroup" colSpan={4}>
-                DiT Lab <span className={styles.groupSub}>mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''}</span>
-              </th>
-            </tr>
-            <tr>
-              <th scope="col">Gflops</th>
-              <th scope="col">params</th>
-              <th scope="col">FID-50K</th>
-              <th scope="col">Mflops</th>
-              <th scope="col">params</th>
-              <th scope="col">FLD</th>
-              <th scope="col">
-                <abbr title="conditional accuracy">acc.</abbr>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {PAPER_CONDITIONING.map((p) => {
-              const e = ours(p.conditioning);
-              return (
-                <tr key={p.conditioning} data-conditioning={p.conditioning} data-trained={e ? 'true' : 'false'}>
-                  <th scope="row">
-                    <LineSwatch {...VARIANT_STYLE[p.conditioning]} /> {p.conditioning}
-                  </th>
-                  <td>{p.gflops.toFixed(2)}</td>
-                  <td>{p.paramsM}M</td>
-                  <td>{p.fid.toFixed(2)}</td>
-                  {e ? (
-                    <>
-                      <td>{(e.gflops! * 1e3).toFixed(2)}</td>
-                      <td>{fmtParams(e.parameters)}</td>
-                      <td data-testid={`cc-fld-${p.conditioning}`}>{e.scores ? e.scores.fld.toFixed(1) : '–'}</td>
-                      <td>{e.scores ? fmtPct(e.scores.conditionalAccuracy) : '–'}</td>
-                    </>
-                  ) : (
-                    <td colSpan={4} className={styles.missing}>
-                      {missingText}
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+      <div>
+        <div className={results.tableWrap}>
+          <table className={`${results.table} ${styles.table}`} data-testid="cc-table">
+            <thead>
+              <tr>
+                <th scope="col" rowSpan={2}>
+                  block
+                </th>
+                <th scope="colgroup" colSpan={3}>
+                  Paper <span className={styles.groupSub}>XL/2, 400K steps</span>
+                </th>
+                <th scope="colgroup" colSpan={4}>
+                  DiT Lab <span className={styles.groupSub}>mini-B/2{steps.length === 1 ? `, ${steps[0].toLocaleString('en')} steps` : ''}</span>
+                </th>
+              </tr>
+              <tr>
+                <th scope="col">Gflops</th>
+                <th scope="col">params</th>
+                <th scope="col">FID-50K</th>
+                <th scope="col">Mflops</th>
+                <th scope="col">params</th>
+                <th scope="col">FLD</th>
+                <th scope="col">
+                  <abbr title="conditional accuracy">acc.</abbr>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {PAPER_CONDITIONING.map((p) => {
+                const e = ours(p.conditioning);
+                return (
+                  <tr key={p.conditioning} data-conditioning={p.conditioning} data-trained={e ? 'true' : 'false'}>
+                    <th scope="row">
+                      <LineSwatch {...VARIANT_STYLE[p.conditioning]} /> {p.conditioning}
+                    </th>
+                    <td>{p.gflops.toFixed(2)}</td>
+                    <td>{p.paramsM}M</td>
+                    <td>{p.fid.toFixed(2)}</td>
+                    {e ? (
+                      <>
+                        <td>{(e.gflops! * 1e3).toFixed(2)}</td>
+                        <td>{fmtParams(e.parameters)}</td>
+                        <td data-testid={`cc-fld-${p.conditioning}`}>{e.scores ? e.scores.fld.toFixed(1) : '–'}</td>
+                        <td>{e.scores ? fmtPct(e.scores.conditionalAccuracy) : '–'}</td>
+                      </>
+                    ) : (
+                      <td colSpan={4} className={styles.missing}>
+                        {missingText}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        {/* Outside the scrolling box: on a phone the note wraps to the widget instead of scrolling with the table. */}
         <p className={results.note}>
           Paper: {PAPER_CITATION} and section 5 (256×256 ImageNet, no guidance). Ours: FLD (Fréchet LeNet distance, not FID) and conditional accuracy of each shipped model, as measured when it
           was shipped{floors.length > 0 ? `; FLD floors ${floors.map((f) => f.toFixed(1)).join(' and ')} (real test digits and VAE reconstructions against the training digits)` : ''}.
