@@ -55,9 +55,9 @@ export default function HomePage() {
                 </h3>
                 <p>{c.summary}</p>
                 {live.length > 0 && (
-                  <p className="live">
+                  <div className="live">
                     <span className="live-tag">Live</span> {live.map((w) => WIDGET_TITLES[w]).join(' · ')}
-                  </p>
+                  </div>
                 )}
               </li>
             );
