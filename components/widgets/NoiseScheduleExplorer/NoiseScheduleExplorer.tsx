@@ -59,7 +59,7 @@ export function NoiseScheduleExplorer() {
 
   return (
     <div className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
-      <div className={controls.controls}>
+      <div className={`${controls.controls} ${styles.controlsBar}`}>
         <RangeControl
           label={
             <>
