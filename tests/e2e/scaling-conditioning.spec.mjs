@@ -251,6 +251,9 @@ describe('conditioning comparison (chapter 06)', () => {
         assert.deepEqual(pixels[0], pixels[1], 'same weights, same seeds and class: the same pictures in both columns');
         assert.equal(await page.locator(`${CC} figure[data-status="missing"]`).count(), 2);
         assert.match(await page.locator(`${CC} [data-testid="backend-line"]`).innerText(), /WebAssembly/);
+        // The table may scroll inside its box on a phone; the widget itself never does.
+        const [frameScroll, frameClient] = await page.locator(CC).evaluate((e) => [e.scrollWidth, e.clientWidth]);
+        assert.ok(frameScroll <= frameClient, `the widget does not scroll sideways (${frameScroll} px in ${frameClient})`);
         await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await page.locator(CC).boundingBox() });
         s.assertClean();
       } finally {

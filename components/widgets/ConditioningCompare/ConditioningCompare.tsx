@@ -73,7 +73,7 @@ export function ConditioningCompare() {
     >
       <IndexStatus s={s} />
 
-      <div>
+      <div className={styles.tableBlock}>
         <div className={results.tableWrap}>
           <table className={`${results.table} ${styles.table}`} data-testid="cc-table">
             <thead>
