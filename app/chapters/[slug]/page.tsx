@@ -54,24 +54,23 @@ export default async function ChapterPage({ params }: Props) {
       </nav>
 
       <main id="main" className="article">
-        <div className="mobile-nav">
-          <details className="mobile-toc">
+        {/* Phones: both menus share one row until one opens (it then takes the full width). */}
+        <div className="mobile-navs">
+          <details className="mobile-nav mobile-toc">
             <summary>All chapters</summary>
             <nav aria-label="Chapters (compact)">
               <ChapterToc currentSlug={slug} available={book.available} />
             </nav>
           </details>
-        </div>
-        {hasOutline && (
-          <div className="mobile-nav outline-only">
-            <details>
+          {hasOutline && (
+            <details className="mobile-nav outline-only">
               <summary>On this page</summary>
               <nav aria-label="On this page (compact)">
                 <ChapterOutline outline={compiled.outline} />
               </nav>
             </details>
-          </div>
-        )}
+          )}
+        </div>
 
         <article>
           <header className="chapter-head">
