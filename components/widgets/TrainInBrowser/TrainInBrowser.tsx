@@ -178,6 +178,8 @@ export function TrainInBrowser() {
             {(s.data.encodeMs / 1000).toFixed(1)} s.
           </p>
         )}
+        {/* Holds the data line's place, so pressing Train does not push the chart down. */}
+        {!s.data && <p className={controls.muted}>Training digits: none loaded yet.</p>}
         <p className={controls.timing} data-testid="tib-speed">
           {s.model ? (
             <>
