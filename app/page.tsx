@@ -6,7 +6,7 @@ import { ForwardStrip } from '@/components/site/ForwardStrip';
 export default function HomePage() {
   const { available, widgets } = getBook();
   const first = CHAPTERS.find((c) => available.has(c.slug));
-  const liveCount = [...widgets.values()].reduce((n, w) => n + w.length, 0);
+  const liveChapters = [...widgets.values()].filter((w) => w.length > 0).length;
   return (
     <main id="main" className="page">
       <section className="hero" aria-labelledby="home-title">
@@ -18,9 +18,9 @@ export default function HomePage() {
         </p>
         <ForwardStrip />
         <p>
-          Beside the ideas are {liveCount} live widgets. They run on real handwritten digits in your browser, and the later chapters
-          run a small DiT that this project trained on MNIST: move a slider and diffusion runs again, no server involved, no GPU
-          needed.
+          {liveChapters} of the {CHAPTERS.length} chapters have live widgets beside the ideas. They run on real handwritten digits in
+          your browser, and the later chapters run a small DiT that this project trained on MNIST: move a slider and diffusion runs
+          again, no server involved, no GPU needed.
         </p>
         {first && (
           <p>
