@@ -45,7 +45,7 @@ export default function AboutPage() {
           DiT itself, 8 to 11 looking inside, scaling, later models and training your own.
         </li>
         <li>
-          Equations are numbered by chapter, (2.3) is the third equation of chapter 2, and every number links to its
+          Equations are numbered by chapter (equation (2.3) is the third of chapter 2) and every number links to its
           equation, so a problem sheet can cite them. Sections and figures have stable links too: copy them from the
           &ldquo;On this page&rdquo; list or a figure&rsquo;s number.
         </li>
