@@ -11,6 +11,7 @@ import type { ComponentType } from 'react';
 import type { MDXComponents } from 'mdx/types';
 import { Eq, EqRef } from '@/components/mdx/Eq';
 import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Prose';
+import { DitPipeline } from '@/components/mdx/DitPipeline';
 import type { MdxComponentName } from '@/components/mdx/names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
@@ -33,6 +34,7 @@ const registered = {
   Figure,
   Recap,
   References,
+  DitPipeline,
   NoiseScheduleExplorer,
   ForwardDiffusion,
   ReverseSampler,

@@ -13,6 +13,8 @@ export const MDX_COMPONENT_NAMES = [
   'Figure',
   'Recap',
   'References',
+  // static figures (components/mdx/): server-rendered SVG, no client JS
+  'DitPipeline',
   // widgets (components/widgets/<Name>/)
   'NoiseScheduleExplorer',
   'ForwardDiffusion',

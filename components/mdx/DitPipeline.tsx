@@ -1,0 +1,387 @@
+/**
+ * The DiT pipeline end to end as one static SVG (chapter 1, "The pipeline in one picture"): pixels ->
+ * VAE encoder -> latent -> the denoising loop -> VAE decoder -> pixels, and inside the loop the DiT
+ * itself as in Figure 3 of Peebles & Xie: noisy latent -> patchify -> + position embeddings -> N DiT
+ * blocks conditioned on t and y through adaLN-Zero -> layer norm + linear -> unpatchify -> noise and
+ * covariance. Shapes are this book's model (DiT-mini-B/2), with the paper's in brackets.
+ *
+ * A server component: no state, no effects, no tfjs. Two drawings of the same content, a wide one and
+ * a tall one for phones, switched by CSS (a display:none SVG leaves the accessibility tree, so a screen
+ * reader meets exactly one of them).
+ */
+import type { ReactNode } from 'react';
+import styles from './DitPipeline.module.css';
+
+/** The pipeline in words: the accessible description of both drawings. */
+export const PIPELINE_TITLE = 'The DiT pipeline, end to end';
+export const PIPELINE_DESC =
+  'In pixel space, an image of 32×32×1 (the paper: 256×256×3) is encoded by the VAE encoder, times a scale factor, into a latent z_0 of 8×8×4 (the paper: 32×32×4); ' +
+  'this path is used for training, where noise is added at a random step t. ' +
+  'Sampling starts from noise z_T drawn from N(0, I) and repeats the denoising loop for t = T, …, 1. ' +
+  'One pass of the loop: the noisy latent z_t of 8×8×4 is cut by patchify (p = 2) into T = 16 tokens (the paper: 256); position embeddings are added; ' +
+  'N DiT blocks (6 here, 28 in DiT-XL) process the tokens, each conditioned on the timestep t and the class label y through adaLN-Zero; ' +
+  'a final layer norm and linear layer turn every token back into a patch, and unpatchify puts the patches back into a grid: ' +
+  'the predicted noise, 8×8×4, and the covariance Σ, 8×8×4. A sampler step uses them to go from z_t to z_(t−1). ' +
+  'After the last step the clean latent z_0 is divided by the scale factor and decoded by the VAE decoder into a picture of 32×32×1.';
+
+/** An italic maths letter with an optional subscript, inside a <text>. */
+function V({ n, sub }: { n: string; sub?: string }) {
+  return (
+    <>
+      <tspan className={styles.math}>{n}</tspan>
+      {sub ? (
+        <tspan className={styles.subscript} dy="0.3em">
+          {sub}
+        </tspan>
+      ) : null}
+      {sub ? <tspan dy="-0.3em">{'\u200a'}</tspan> : null}
+    </>
+  );
+}
+
+/** Centred lines of text; the first is the label, the rest are quieter (shapes, the paper's shapes). */
+function Lines({ x, y, lines, size = 'normal' }: { x: number; y: number; lines: ReactNode[]; size?: 'normal' | 'small' }) {
+  const step = size === 'small' ? 13 : 15;
+  return (
+    <>
+      {lines.map((line, i) => (
+        <text key={i} x={x} y={y + i * step} textAnchor="middle" className={i === 0 ? styles.label : styles.sub}>
+          {line}
+        </text>
+      ))}
+    </>
+  );
+}
+
+function Box({ x, y, w, h, kind = 'plain', dashed = false }: { x: number; y: number; w: number; h: number; kind?: 'plain' | 'latent' | 'pixel' | 'block' | 'cond' | 'loop'; dashed?: boolean }) {
+  return <rect x={x} y={y} width={w} height={h} rx={6} className={`${styles.box} ${styles[kind] ?? ''} ${dashed ? styles.dashed : ''}`} />;
+}
+
+/** A latent drawn as four stacked 8×8 channel grids (the 4 of 8×8×4). */
+function LatentStack({ x, y, s = 30, kind = 'latent' }: { x: number; y: number; s?: number; kind?: 'latent' | 'noise' | 'sigma' }) {
+  const cell = s / 8;
+  const layers = [3, 2, 1, 0];
+  return (
+    <g aria-hidden="true">
+      {layers.map((k) => {
+        const ox = x + k * 4;
+        const oy = y - k * 4;
+        return (
+          <g key={k}>
+            <rect x={ox} y={oy} width={s} height={s} className={`${styles.grid} ${styles[kind]}`} />
+            {k === 0
+              ? Array.from({ length: 7 }, (_, i) => (
+                  <g key={i}>
+                    <line x1={ox + (i + 1) * cell} y1={oy} x2={ox + (i + 1) * cell} y2={oy + s} className={styles.gridLine} />
+                    <line x1={ox} y1={oy + (i + 1) * cell} x2={ox + s} y2={oy + (i + 1) * cell} className={styles.gridLine} />
+                  </g>
+                ))
+              : null}
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+/** The 16 tokens as a 2×8 strip of squares. */
+function Tokens({ x, y, cell = 8 }: { x: number; y: number; cell?: number }) {
+  return (
+    <g aria-hidden="true">
+      {Array.from({ length: 16 }, (_, i) => (
+        <rect key={i} x={x + (i % 8) * (cell + 2)} y={y + Math.floor(i / 8) * (cell + 2)} width={cell} height={cell} rx={1.5} className={styles.token} />
+      ))}
+    </g>
+  );
+}
+
+/** A small picture: a 32×32 frame with a handwritten-looking 3 in it. */
+function Digit({ x, y, s = 34 }: { x: number; y: number; s?: number }) {
+  const k = s / 34;
+  return (
+    <g aria-hidden="true" transform={`translate(${x} ${y}) scale(${k})`}>
+      <rect x={0} y={0} width={34} height={34} className={styles.picture} />
+      <path d="M11 9 C16 5 25 7 23 13 C21 17 16 17 15 17 C20 17 25 19 24 24 C23 29 15 30 10 26" className={styles.stroke} />
+    </g>
+  );
+}
+
+function Arrow({ d, id, dashed = false, kind = 'flow' }: { d: string; id: string; dashed?: boolean; kind?: 'flow' | 'cond' | 'loop' }) {
+  return <path d={d} className={`${styles.arrow} ${styles[`arrow-${kind}`]} ${dashed ? styles.dashed : ''}`} markerEnd={`url(#${id}-${kind})`} />;
+}
+
+function Markers({ id }: { id: string }) {
+  return (
+    <defs>
+      {(['flow', 'cond', 'loop'] as const).map((k) => (
+        <marker key={k} id={`${id}-${k}`} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+          <path d="M0 0 L10 5 L0 10 z" className={styles[`head-${k}`]} />
+        </marker>
+      ))}
+    </defs>
+  );
+}
+
+/** The wide drawing: the outer pipeline on top, and below it a zoom into one pass of the loop. */
+function Wide() {
+  const id = 'ditpipe-w';
+  return (
+    <svg viewBox="0 0 720 452" className={`${styles.svg} ${styles.wide}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
+      <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
+      <Markers id={id} />
+
+      {/* spaces: pixels at both ends, latents in the middle */}
+      <rect x={0} y={0} width={126} height={150} rx={8} className={styles.space} />
+      <rect x={594} y={0} width={126} height={150} rx={8} className={styles.space} />
+      <text x={10} y={16} className={styles.spaceLabel}>PIXELS</text>
+      <text x={710} y={16} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
+      <text x={360} y={146} textAnchor="middle" className={styles.spaceLabel}>LATENT SPACE</text>
+
+      {/* training input: image -> encoder -> z_0 */}
+      <Digit x={46} y={48} />
+      <Lines x={63} y={100} lines={['image', '32×32×1', '(paper 256×256×3)']} size="small" />
+      <Arrow d="M104 66 L168 66" id={id} dashed />
+      <text x={136} y={52} textAnchor="middle" className={styles.edge}>VAE encoder</text>
+      <text x={136} y={84} textAnchor="middle" className={styles.edgeSub}>× scale factor</text>
+      <LatentStack x={182} y={56} s={26} />
+      <Lines x={203} y={100} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(paper 32×32×4)']} size="small" />
+      <Arrow d="M240 66 L296 66" id={id} dashed />
+      <text x={268} y={52} textAnchor="middle" className={styles.edge}>+ noise</text>
+      <text x={268} y={84} textAnchor="middle" className={styles.edgeSub}>random <tspan className={styles.math}>t</tspan></text>
+
+      {/* sampling input: noise z_T */}
+      <text x={370} y={16} textAnchor="middle" className={styles.label}>
+        noise <V n="z" sub="T" /> ~ 𝒩(0, I)
+      </text>
+      <Arrow d="M370 22 L370 40" id={id} />
+
+      {/* the loop, zoomed into below */}
+      <Box x={300} y={42} w={140} h={50} kind="loop" />
+      <text x={370} y={63} textAnchor="middle" className={styles.label}>denoising loop</text>
+      <text x={370} y={80} textAnchor="middle" className={styles.sub}>
+        <tspan className={styles.math}>t</tspan> = <tspan className={styles.math}>T</tspan>, …, 1
+      </text>
+      <Arrow d="M440 66 L484 66" id={id} />
+      <LatentStack x={494} y={56} s={26} />
+      <Lines x={515} y={100} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
+      <Arrow d="M536 66 L622 66" id={id} />
+      <text x={578} y={52} textAnchor="middle" className={styles.edge}>VAE decoder</text>
+      <text x={578} y={84} textAnchor="middle" className={styles.edgeSub}>÷ scale factor</text>
+      <Digit x={634} y={48} />
+      <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
+
+      {/* legend */}
+      <line x1={12} y1={170} x2={40} y2={170} className={`${styles.arrow} ${styles['arrow-flow']}`} />
+      <text x={46} y={174} className={styles.edgeSub}>sampling</text>
+      <line x1={110} y1={170} x2={138} y2={170} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
+      <text x={144} y={174} className={styles.edgeSub}>training only</text>
+
+      {/* zoom lines from the loop box to the panel */}
+      <path d="M300 92 L8 196" className={styles.zoom} />
+      <path d="M440 92 L712 196" className={styles.zoom} />
+
+      {/* the panel: one pass of the loop (Peebles & Xie, Figure 3) */}
+      <rect x={4} y={196} width={712} height={252} rx={10} className={styles.panel} />
+      <text x={16} y={216} className={styles.panelTitle}>
+        One pass of the loop at step <tspan className={styles.math}>t</tspan>: the DiT
+      </text>
+
+      {/* noisy latent */}
+      <LatentStack x={24} y={262} s={34} />
+      <Lines x={45} y={316} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4', '(32×32×4)']} size="small" />
+      <Arrow d="M78 276 L130 276" id={id} />
+      <text x={104} y={264} textAnchor="middle" className={styles.edge}>patchify</text>
+      <text x={104} y={294} textAnchor="middle" className={styles.edgeSub}>
+        <tspan className={styles.math}>p</tspan> = 2
+      </text>
+
+      {/* tokens */}
+      <Tokens x={136} y={266} />
+      <Lines x={175} y={316} lines={['16 tokens', '(256)']} size="small" />
+      <Arrow d="M218 276 L240 276" id={id} />
+      <circle cx={252} cy={276} r={11} className={styles.plus} />
+      <text x={252} y={281} textAnchor="middle" className={styles.label}>+</text>
+      <Lines x={252} y={316} lines={['position', 'embeddings']} size="small" />
+      <Arrow d="M263 276 L290 276" id={id} />
+
+      {/* DiT blocks */}
+      <Box x={302} y={236} w={118} h={70} kind="block" />
+      <Box x={298} y={240} w={118} h={70} kind="block" />
+      <Box x={294} y={244} w={118} h={70} kind="block" />
+      <text x={353} y={272} textAnchor="middle" className={styles.label}>DiT block</text>
+      <text x={353} y={290} textAnchor="middle" className={styles.sub}>
+        × <tspan className={styles.math}>N</tspan> (6; XL: 28)
+      </text>
+
+      {/* conditioning */}
+      <Arrow d="M353 368 L353 318" id={id} kind="cond" />
+      <text x={361} y={342} className={styles.condLabel}>adaLN-Zero</text>
+      <Box x={246} y={368} w={214} h={26} kind="cond" />
+      <text x={353} y={385} textAnchor="middle" className={styles.sub}>
+        <tspan className={styles.math}>c</tspan> = embed(<tspan className={styles.math}>t</tspan>) + embed(<tspan className={styles.math}>y</tspan>)
+      </text>
+      <Arrow d="M300 426 L300 396" id={id} kind="cond" />
+      <Arrow d="M406 426 L406 396" id={id} kind="cond" />
+      <text x={300} y={440} textAnchor="middle" className={styles.sub}>
+        timestep <tspan className={styles.math}>t</tspan>
+      </text>
+      <text x={406} y={440} textAnchor="middle" className={styles.sub}>
+        class label <tspan className={styles.math}>y</tspan>
+      </text>
+
+      {/* final layer */}
+      <Arrow d="M412 276 L436 276" id={id} />
+      <Box x={438} y={254} w={84} h={44} kind="block" />
+      <text x={480} y={273} textAnchor="middle" className={styles.label}>layer norm</text>
+      <text x={480} y={289} textAnchor="middle" className={styles.label}>+ linear</text>
+      <Arrow d="M522 276 L586 248" id={id} />
+      <Arrow d="M522 276 L586 318" id={id} />
+      <text x={548} y={300} textAnchor="middle" className={styles.edge} transform="rotate(0)">unpatchify</text>
+
+      {/* outputs */}
+      <LatentStack x={598} y={236} s={26} kind="noise" />
+      <text x={646} y={246} className={styles.label}>noise</text>
+      <text x={646} y={260} className={styles.sub}>8×8×4</text>
+      <LatentStack x={598} y={310} s={26} kind="sigma" />
+      <text x={646} y={320} className={styles.label}>covariance Σ</text>
+      <text x={646} y={334} className={styles.sub}>8×8×4</text>
+
+      {/* sampler step back to z_t */}
+      <Arrow d="M612 350 C612 420 540 420 500 420 L80 420 C44 420 45 400 45 362" id={id} kind="loop" />
+      <text x={560} y={412} textAnchor="middle" className={styles.loopLabel}>
+        sampler step <V n="z" sub="t" /> → <V n="z" sub="t−1" />
+      </text>
+    </svg>
+  );
+}
+
+/** The tall drawing for phones: the same content in one column, the loop drawn inside its box. */
+function Tall() {
+  const id = 'ditpipe-t';
+  const cx = 170;
+  return (
+    <svg viewBox="0 0 340 812" className={`${styles.svg} ${styles.tall}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
+      <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
+      <Markers id={id} />
+
+      {/* training input, one row */}
+      <rect x={0} y={0} width={104} height={112} rx={8} className={styles.space} />
+      <text x={8} y={15} className={styles.spaceLabel}>PIXELS</text>
+      <Digit x={35} y={24} />
+      <Lines x={52} y={76} lines={['image', '32×32×1', '(256×256×3)']} size="small" />
+      <Arrow d="M92 42 L160 42" id={id} dashed />
+      <text x={126} y={30} textAnchor="middle" className={styles.edge}>VAE encoder</text>
+      <text x={126} y={58} textAnchor="middle" className={styles.edgeSub}>× scale factor</text>
+      <LatentStack x={170} y={32} s={24} />
+      <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
+      <Arrow d="M188 112 L188 146" id={id} dashed />
+      <text x={196} y={133} className={styles.edgeSub}>
+        + noise, random <tspan className={styles.math}>t</tspan>
+      </text>
+
+      {/* sampling input */}
+      <text x={290} y={40} textAnchor="middle" className={styles.label}>noise</text>
+      <text x={290} y={56} textAnchor="middle" className={styles.label}>
+        <V n="z" sub="T" /> ~ 𝒩(0, I)
+      </text>
+      <Arrow d="M290 64 L290 146" id={id} />
+
+      <line x1={8} y1={128} x2={28} y2={128} className={`${styles.arrow} ${styles['arrow-flow']}`} />
+      <text x={32} y={131} className={styles.edgeSub}>sampling</text>
+      <line x1={8} y1={142} x2={28} y2={142} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
+      <text x={32} y={145} className={styles.edgeSub}>training only</text>
+
+      {/* the loop, with the DiT inside */}
+      <rect x={2} y={148} width={336} height={536} rx={10} className={styles.panel} />
+      <text x={12} y={168} className={styles.panelTitle}>
+        denoising loop, <tspan className={styles.math}>t</tspan> = <tspan className={styles.math}>T</tspan>, …, 1
+      </text>
+
+      <LatentStack x={cx - 21} y={190} s={30} />
+      <Lines x={cx + 50} y={204} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4 (32×32×4)']} size="small" />
+      <Arrow d={`M${cx - 6} 226 L${cx - 6} 254`} id={id} />
+      <text x={cx + 4} y={244} className={styles.edge}>
+        patchify, <tspan className={styles.math}>p</tspan> = 2
+      </text>
+
+      <Tokens x={cx - 45} y={260} />
+      <Lines x={cx + 88} y={270} lines={['16 tokens', '(256)']} size="small" />
+      <Arrow d={`M${cx - 6} 282 L${cx - 6} 300`} id={id} />
+      <circle cx={cx - 6} cy={312} r={11} className={styles.plus} />
+      <text x={cx - 6} y={317} textAnchor="middle" className={styles.label}>+</text>
+      <text x={cx + 12} y={316} className={styles.sub}>position embeddings</text>
+      <Arrow d={`M${cx - 6} 323 L${cx - 6} 344`} id={id} />
+
+      <Box x={cx - 62} y={346} w={120} h={58} kind="block" />
+      <Box x={cx - 66} y={350} w={120} h={58} kind="block" />
+      <Box x={cx - 70} y={354} w={120} h={58} kind="block" />
+      <text x={cx - 10} y={378} textAnchor="middle" className={styles.label}>DiT block</text>
+      <text x={cx - 10} y={396} textAnchor="middle" className={styles.sub}>
+        × <tspan className={styles.math}>N</tspan> (6; XL: 28)
+      </text>
+
+      {/* conditioning from the right */}
+      <Arrow d={`M270 383 L${cx + 56} 383`} id={id} kind="cond" />
+      <text x={262} y={374} textAnchor="end" className={styles.condLabel}>adaLN-Zero</text>
+      <Box x={270} y={348} w={62} h={70} kind="cond" />
+      <text x={301} y={368} textAnchor="middle" className={styles.sub}>
+        <tspan className={styles.math}>c</tspan> =
+      </text>
+      <text x={301} y={384} textAnchor="middle" className={styles.sub}>
+        emb(<tspan className={styles.math}>t</tspan>) +
+      </text>
+      <text x={301} y={400} textAnchor="middle" className={styles.sub}>
+        emb(<tspan className={styles.math}>y</tspan>)
+      </text>
+      <Arrow d="M286 448 L286 420" id={id} kind="cond" />
+      <Arrow d="M318 448 L318 420" id={id} kind="cond" />
+      <text x={286} y={462} textAnchor="middle" className={styles.sub}>
+        step <tspan className={styles.math}>t</tspan>
+      </text>
+      <text x={318} y={476} textAnchor="middle" className={styles.sub}>
+        label <tspan className={styles.math}>y</tspan>
+      </text>
+
+      <Arrow d={`M${cx - 10} 414 L${cx - 10} 436`} id={id} />
+      <Box x={cx - 64} y={438} w={108} h={40} kind="block" />
+      <text x={cx - 10} y={455} textAnchor="middle" className={styles.label}>layer norm</text>
+      <text x={cx - 10} y={471} textAnchor="middle" className={styles.label}>+ linear</text>
+      <Arrow d={`M${cx - 30} 478 L${cx - 60} 530`} id={id} />
+      <Arrow d={`M${cx + 10} 478 L${cx + 40} 530`} id={id} />
+      <text x={cx - 10} y={510} textAnchor="middle" className={styles.edge}>unpatchify</text>
+
+      <LatentStack x={cx - 84} y={546} s={26} kind="noise" />
+      <Lines x={cx - 68} y={598} lines={['noise', '8×8×4']} size="small" />
+      <LatentStack x={cx + 24} y={546} s={26} kind="sigma" />
+      <Lines x={cx + 40} y={598} lines={['covariance Σ', '8×8×4']} size="small" />
+
+      <Arrow d="M86 632 C86 660 40 660 30 640 L30 210 C30 200 40 200 136 204" id={id} kind="loop" />
+      <text x={40} y={664} className={styles.loopLabel}>
+        sampler step <V n="z" sub="t" /> → <V n="z" sub="t−1" />
+      </text>
+
+      {/* out of the loop */}
+      <Arrow d="M170 684 L170 704" id={id} />
+      <rect x={214} y={706} width={126} height={106} rx={8} className={styles.space} />
+      <LatentStack x={44} y={728} s={26} />
+      <Lines x={65} y={776} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
+      <Arrow d="M100 740 L222 740" id={id} />
+      <text x={160} y={728} textAnchor="middle" className={styles.edge}>VAE decoder</text>
+      <text x={160} y={756} textAnchor="middle" className={styles.edgeSub}>÷ scale factor</text>
+      <Digit x={240} y={722} />
+      <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
+      <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
+    </svg>
+  );
+}
+
+export function DitPipeline() {
+  return (
+    <div className={styles.root}>
+      <Wide />
+      <Tall />
+    </div>
+  );
+}
