@@ -126,7 +126,7 @@ function Markers({ id }: { id: string }) {
 function Wide() {
   const id = 'ditpipe-w';
   return (
-    <svg viewBox="0 0 720 452" className={`${styles.svg} ${styles.wide}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg viewBox="0 0 720 446" className={`${styles.svg} ${styles.wide}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
       <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
       <Markers id={id} />
@@ -172,84 +172,85 @@ function Wide() {
       <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
 
       {/* legend */}
-      <line x1={12} y1={170} x2={40} y2={170} className={`${styles.arrow} ${styles['arrow-flow']}`} />
-      <text x={46} y={174} className={styles.edgeSub}>sampling</text>
-      <line x1={110} y1={170} x2={138} y2={170} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
-      <text x={144} y={174} className={styles.edgeSub}>training only</text>
+      <line x1={262} y1={176} x2={290} y2={176} className={`${styles.arrow} ${styles['arrow-flow']}`} />
+      <text x={296} y={180} className={styles.edgeSub}>sampling</text>
+      <line x1={362} y1={176} x2={390} y2={176} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
+      <text x={396} y={180} className={styles.edgeSub}>training only</text>
 
       {/* zoom lines from the loop box to the panel */}
       <path d="M300 92 L8 196" className={styles.zoom} />
       <path d="M440 92 L712 196" className={styles.zoom} />
 
       {/* the panel: one pass of the loop (Peebles & Xie, Figure 3) */}
-      <rect x={4} y={196} width={712} height={252} rx={10} className={styles.panel} />
+      <rect x={4} y={196} width={712} height={248} rx={10} className={styles.panel} />
       <text x={16} y={216} className={styles.panelTitle}>
         One pass of the loop at step <tspan className={styles.math}>t</tspan>: the DiT
       </text>
 
+      {/* conditioning, from above */}
+      <text x={228} y={263} textAnchor="end" className={styles.sub}>
+        timestep <tspan className={styles.math}>t</tspan>
+      </text>
+      <Arrow d="M232 259 L251 259" id={id} kind="cond" />
+      <Box x={253} y={246} w={164} h={26} kind="cond" />
+      <text x={335} y={263} textAnchor="middle" className={styles.sub}>
+        <tspan className={styles.math}>c</tspan> = embed(<tspan className={styles.math}>t</tspan>) + embed(<tspan className={styles.math}>y</tspan>)
+      </text>
+      <Arrow d="M438 259 L419 259" id={id} kind="cond" />
+      <text x={442} y={263} className={styles.sub}>
+        class label <tspan className={styles.math}>y</tspan>
+      </text>
+      <Arrow d="M335 272 L335 294" id={id} kind="cond" />
+      <text x={343} y={289} className={styles.condLabel}>adaLN-Zero</text>
+
       {/* noisy latent */}
-      <LatentStack x={24} y={262} s={34} />
-      <Lines x={45} y={316} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4', '(32×32×4)']} size="small" />
-      <Arrow d="M78 276 L130 276" id={id} />
-      <text x={104} y={264} textAnchor="middle" className={styles.edge}>patchify</text>
-      <text x={104} y={294} textAnchor="middle" className={styles.edgeSub}>
+      <LatentStack x={24} y={322} s={34} />
+      <Lines x={45} y={376} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4', '(32×32×4)']} size="small" />
+      <Arrow d="M78 336 L130 336" id={id} />
+      <text x={104} y={324} textAnchor="middle" className={styles.edge}>patchify</text>
+      <text x={104} y={354} textAnchor="middle" className={styles.edgeSub}>
         <tspan className={styles.math}>p</tspan> = 2
       </text>
 
       {/* tokens */}
-      <Tokens x={136} y={266} />
-      <Lines x={175} y={316} lines={['16 tokens', '(256)']} size="small" />
-      <Arrow d="M218 276 L240 276" id={id} />
-      <circle cx={252} cy={276} r={11} className={styles.plus} />
-      <text x={252} y={281} textAnchor="middle" className={styles.label}>+</text>
-      <Lines x={252} y={316} lines={['position', 'embeddings']} size="small" />
-      <Arrow d="M263 276 L290 276" id={id} />
+      <Tokens x={136} y={326} />
+      <Lines x={175} y={376} lines={['16 tokens', '(256)']} size="small" />
+      <Arrow d="M216 336 L227 336" id={id} />
+      <circle cx={240} cy={336} r={11} className={styles.plus} />
+      <text x={240} y={341} textAnchor="middle" className={styles.label}>+</text>
+      <Lines x={240} y={302} lines={['position', 'embeddings']} size="small" />
+      <Arrow d="M251 336 L276 336" id={id} />
 
       {/* DiT blocks */}
-      <Box x={302} y={236} w={118} h={70} kind="block" />
-      <Box x={298} y={240} w={118} h={70} kind="block" />
-      <Box x={294} y={244} w={118} h={70} kind="block" />
-      <text x={353} y={272} textAnchor="middle" className={styles.label}>DiT block</text>
-      <text x={353} y={290} textAnchor="middle" className={styles.sub}>
+      <Box x={288} y={296} w={110} h={70} kind="block" />
+      <Box x={284} y={300} w={110} h={70} kind="block" />
+      <Box x={280} y={304} w={110} h={70} kind="block" />
+      <text x={335} y={332} textAnchor="middle" className={styles.label}>DiT block</text>
+      <text x={335} y={350} textAnchor="middle" className={styles.sub}>
         × <tspan className={styles.math}>N</tspan> (6; XL: 28)
       </text>
 
-      {/* conditioning */}
-      <Arrow d="M353 368 L353 318" id={id} kind="cond" />
-      <text x={361} y={342} className={styles.condLabel}>adaLN-Zero</text>
-      <Box x={246} y={368} w={214} h={26} kind="cond" />
-      <text x={353} y={385} textAnchor="middle" className={styles.sub}>
-        <tspan className={styles.math}>c</tspan> = embed(<tspan className={styles.math}>t</tspan>) + embed(<tspan className={styles.math}>y</tspan>)
-      </text>
-      <Arrow d="M300 426 L300 396" id={id} kind="cond" />
-      <Arrow d="M406 426 L406 396" id={id} kind="cond" />
-      <text x={300} y={440} textAnchor="middle" className={styles.sub}>
-        timestep <tspan className={styles.math}>t</tspan>
-      </text>
-      <text x={406} y={440} textAnchor="middle" className={styles.sub}>
-        class label <tspan className={styles.math}>y</tspan>
-      </text>
-
       {/* final layer */}
-      <Arrow d="M412 276 L436 276" id={id} />
-      <Box x={438} y={254} w={84} h={44} kind="block" />
-      <text x={480} y={273} textAnchor="middle" className={styles.label}>layer norm</text>
-      <text x={480} y={289} textAnchor="middle" className={styles.label}>+ linear</text>
-      <Arrow d="M522 276 L586 248" id={id} />
-      <Arrow d="M522 276 L586 318" id={id} />
-      <text x={548} y={300} textAnchor="middle" className={styles.edge} transform="rotate(0)">unpatchify</text>
+      <Arrow d="M398 336 L406 336" id={id} />
+      <Box x={408} y={314} w={88} h={44} kind="block" />
+      <text x={452} y={333} textAnchor="middle" className={styles.label}>layer norm</text>
+      <text x={452} y={349} textAnchor="middle" className={styles.label}>+ linear</text>
+      <path d="M496 336 L572 336" className={`${styles.arrow} ${styles['arrow-flow']}`} />
+      <text x={534} y={328} textAnchor="middle" className={styles.edge}>unpatchify</text>
+      <Arrow d="M572 336 L590 306" id={id} />
+      <Arrow d="M572 336 L590 366" id={id} />
 
       {/* outputs */}
-      <LatentStack x={598} y={236} s={26} kind="noise" />
-      <text x={646} y={246} className={styles.label}>noise</text>
-      <text x={646} y={260} className={styles.sub}>8×8×4</text>
-      <LatentStack x={598} y={310} s={26} kind="sigma" />
-      <text x={646} y={320} className={styles.label}>covariance Σ</text>
-      <text x={646} y={334} className={styles.sub}>8×8×4</text>
+      <LatentStack x={592} y={288} s={26} kind="noise" />
+      <text x={636} y={296} className={styles.label}>noise</text>
+      <text x={636} y={310} className={styles.sub}>8×8×4</text>
+      <LatentStack x={592} y={358} s={26} kind="sigma" />
+      <text x={636} y={368} className={styles.label}>covariance</text>
+      <text x={636} y={382} className={styles.sub}>Σ, 8×8×4</text>
 
       {/* sampler step back to z_t */}
-      <Arrow d="M612 350 C612 420 540 420 500 420 L80 420 C44 420 45 400 45 362" id={id} kind="loop" />
-      <text x={560} y={412} textAnchor="middle" className={styles.loopLabel}>
+      <Arrow d="M606 390 C606 426 594 430 560 430 L26 430 C16 430 12 424 12 414 L12 352 C12 342 14 339 20 339" id={id} kind="loop" />
+      <text x={300} y={424} textAnchor="middle" className={styles.loopLabel}>
         sampler step <V n="z" sub="t" /> → <V n="z" sub="t−1" />
       </text>
     </svg>
@@ -261,7 +262,7 @@ function Tall() {
   const id = 'ditpipe-t';
   const cx = 170;
   return (
-    <svg viewBox="0 0 340 812" className={`${styles.svg} ${styles.tall}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg viewBox="0 0 340 844" className={`${styles.svg} ${styles.tall}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
       <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
       <Markers id={id} />
@@ -277,7 +278,7 @@ function Tall() {
       <LatentStack x={170} y={32} s={24} />
       <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
       <Arrow d="M188 112 L188 146" id={id} dashed />
-      <text x={196} y={133} className={styles.edgeSub}>
+      <text x={180} y={133} textAnchor="end" className={styles.edgeSub}>
         + noise, random <tspan className={styles.math}>t</tspan>
       </text>
 
@@ -288,10 +289,6 @@ function Tall() {
       </text>
       <Arrow d="M290 64 L290 146" id={id} />
 
-      <line x1={8} y1={128} x2={28} y2={128} className={`${styles.arrow} ${styles['arrow-flow']}`} />
-      <text x={32} y={131} className={styles.edgeSub}>sampling</text>
-      <line x1={8} y1={142} x2={28} y2={142} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
-      <text x={32} y={145} className={styles.edgeSub}>training only</text>
 
       {/* the loop, with the DiT inside */}
       <rect x={2} y={148} width={336} height={536} rx={10} className={styles.panel} />
@@ -300,7 +297,10 @@ function Tall() {
       </text>
 
       <LatentStack x={cx - 21} y={190} s={30} />
-      <Lines x={cx + 50} y={204} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4 (32×32×4)']} size="small" />
+      <text x={cx + 30} y={200} className={styles.label}>
+        noisy <V n="z" sub="t" />
+      </text>
+      <text x={cx + 30} y={214} className={styles.sub}>8×8×4 (32×32×4)</text>
       <Arrow d={`M${cx - 6} 226 L${cx - 6} 254`} id={id} />
       <text x={cx + 4} y={244} className={styles.edge}>
         patchify, <tspan className={styles.math}>p</tspan> = 2
@@ -324,7 +324,7 @@ function Tall() {
 
       {/* conditioning from the right */}
       <Arrow d={`M270 383 L${cx + 56} 383`} id={id} kind="cond" />
-      <text x={262} y={374} textAnchor="end" className={styles.condLabel}>adaLN-Zero</text>
+      <text x={301} y={341} textAnchor="middle" className={styles.condLabel}>adaLN-Zero</text>
       <Box x={270} y={348} w={62} h={70} kind="cond" />
       <text x={301} y={368} textAnchor="middle" className={styles.sub}>
         <tspan className={styles.math}>c</tspan> =
@@ -357,8 +357,8 @@ function Tall() {
       <LatentStack x={cx + 24} y={546} s={26} kind="sigma" />
       <Lines x={cx + 40} y={598} lines={['covariance Σ', '8×8×4']} size="small" />
 
-      <Arrow d="M86 632 C86 660 40 660 30 640 L30 210 C30 200 40 200 136 204" id={id} kind="loop" />
-      <text x={40} y={664} className={styles.loopLabel}>
+      <Arrow d="M102 616 L102 636 C102 644 98 648 90 648 L40 648 C33 648 30 645 30 638 L30 214 C30 208 33 206 40 206 L144 206" id={id} kind="loop" />
+      <text x={40} y={668} className={styles.loopLabel}>
         sampler step <V n="z" sub="t" /> → <V n="z" sub="t−1" />
       </text>
 
@@ -373,6 +373,12 @@ function Tall() {
       <Digit x={240} y={722} />
       <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
       <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
+
+      {/* legend */}
+      <line x1={8} y1={832} x2={36} y2={832} className={`${styles.arrow} ${styles['arrow-flow']}`} />
+      <text x={42} y={836} className={styles.edgeSub}>sampling</text>
+      <line x1={108} y1={832} x2={136} y2={832} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
+      <text x={142} y={836} className={styles.edgeSub}>training only</text>
     </svg>
   );
 }
