@@ -135,6 +135,31 @@ describe('scaling chart (chapter 09)', () => {
         assert.match(status, /5 of 9 trained\. Not yet: S\/1, B\/1, L\/4, L\/2\. Train them with npm run cli -- train scaling/);
         assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 4);
         assert.equal(await attr(page, '[data-testid="sc-loss"]', 'series'), '5');
+        // Models of one size differ by dash (patch size) in the loss chart, and the legend says which is which.
+        const dash = (key) => page.locator(`[data-testid="sc-loss"] path[data-key="${key}"]`).evaluate((e) => e.getAttribute('stroke-dasharray') ?? 'solid');
+        const [s4, s2, b4, b2] = [await dash('S/4'), await dash('S/2'), await dash('B/4'), await dash('B/2')];
+        assert.notEqual(s4, s2, 'S/4 and S/2 are drawn differently');
+        assert.notEqual(b4, b2, 'B/4 and B/2 are drawn differently');
+        assert.equal(s4, b4, 'the same patch size has the same dash across sizes');
+        assert.deepEqual(await page.locator('[data-testid="sc-loss-patches"] li').allInnerTexts(), ['p = 4', 'p = 2', 'p = 1']);
+        // "p = 4" is one element in its flex legend item, so the item's gap cannot widen the spaces around "=".
+        assert.equal(await page.locator('[data-testid="sc-loss-patches"] li > span').count(), 3);
+        if (viewport === PHONE) {
+          // The grid table scrolls inside its box, with the model names kept in view, and reaches its last column.
+          const wrap = page.locator('[data-testid="sc-grid-scroll"]');
+          await wrap.scrollIntoViewIfNeeded();
+          const reach = await wrap.evaluate((w) => {
+            const wide = w.scrollWidth > w.clientWidth;
+            w.scrollLeft = w.scrollWidth;
+            const box = w.getBoundingClientRect();
+            const ths = w.querySelectorAll('thead th');
+            const last = ths[ths.length - 1].getBoundingClientRect();
+            const first = w.querySelector('tbody th').getBoundingClientRect();
+            return { wide, lastIn: last.right <= box.right + 1 && last.left >= box.left, firstAtLeft: Math.abs(first.left - box.left) < 2 };
+          });
+          assert.deepEqual(reach, { wide: true, lastIn: true, firstAtLeft: true }, 'phone: the table scrolls to its last column with the first column sticky');
+          await wrap.evaluate((w) => { w.scrollLeft = 0; });
+        }
         // Keyboard readout of our grid: End is the most expensive trained model.
         await page.locator('[data-testid="sc-ours"]').focus();
         await page.keyboard.press('End');
@@ -211,6 +236,10 @@ describe('conditioning comparison (chapter 06)', () => {
         // Nothing to sample: the page never starts the model worker.
         await page.waitForTimeout(500);
         assert.equal(await page.evaluate(() => '__ditLabModel' in window), false);
+      }
+      if (shipped.length > 0) {
+        const h = await page.locator('[data-testid="cc-reroll"]').evaluate((b) => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 20]);
+        assert.ok(h[0] < 2 * h[1] + 2, `the "New noise" label stays on one line (${h[0]} px tall)`);
       }
       await screenshot(page, 'conditioning-compare-real-desktop', { clip: await page.locator(CC).boundingBox() });
       s.assertClean();
