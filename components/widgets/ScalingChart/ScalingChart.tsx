@@ -45,6 +45,18 @@ function joinLines<T extends { key: string; size: string; patch: number }>(items
   }));
 }
 
+/**
+ * "p = 4" as one inline element: a legend item is a flex row with a gap, and loose text beside <var>
+ * would become separate flex items, each pushed apart by that gap.
+ */
+function PatchLabel({ p }: { p: number }) {
+  return (
+    <span className={styles.nowrap}>
+      <var>p</var> = {p}
+    </span>
+  );
+}
+
 function Legend({ sizes, patches, floors = [] }: { sizes: readonly string[]; patches: readonly number[]; floors?: { y: number; name: string }[] }) {
   return (
     <ul className={results.legend}>
@@ -55,7 +67,7 @@ function Legend({ sizes, patches, floors = [] }: { sizes: readonly string[]; pat
       ))}
       {patches.map((p) => (
         <li key={p}>
-          <MarkSwatch shape={patchShape(p, patches)} color="var(--fg-soft)" /> <var>p</var>&nbsp;=&nbsp;{p}
+          <MarkSwatch shape={patchShape(p, patches)} color="var(--fg-soft)" /> <PatchLabel p={p} />
         </li>
       ))}
       {floors.length > 0 && (
