@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { Axis } from '@/components/charts/Axis';
 import results from '@/components/widgets/shared/results.module.css';
+import { Mark, type MarkShape } from './marks';
 
 const W = 320;
 const H = 200;
@@ -12,6 +13,8 @@ export interface LossSeries {
   key: string;
   color: string;
   dash?: string;
+  /** A mark drawn at the last point, so lines that only differ by dash are told apart at their ends too. */
+  shape?: MarkShape;
   points: { step: number; loss: number }[];
 }
 
@@ -40,8 +43,12 @@ export function LossChart({ id, series, description }: { id: string; series: Los
         training loss (log)
       </text>
       {paths.map((p) => (
-        <path key={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.5} strokeDasharray={p.dash} strokeLinejoin="round" />
+        <path key={p.key} data-key={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.5} strokeDasharray={p.dash} strokeLinejoin="round" />
       ))}
+      {paths.map((p) => {
+        const last = p.points.at(-1);
+        return p.shape && last ? <Mark key={`end-${p.key}`} shape={p.shape} x={x(last.step)} y={y(Math.max(last.loss, yLo * 0.9))} r={3} color={p.color} /> : null;
+      })}
     </svg>
   );
 }

@@ -7,7 +7,7 @@ import { GRID_TOTAL, type GridCell } from '@/lib/models/scalingGrid';
 import { GRID_PATCHES, GRID_SIZES } from '@/lib/models/modelsIndex';
 import type { RankCorrelation } from '@/lib/models/rankCorrelation';
 import { LossChart } from './LossChart';
-import { LineSwatch, MarkSwatch, SIZE_COLOR, SIZE_DASH, patchShape } from './marks';
+import { LineSwatch, MarkSwatch, SIZE_COLOR, patchDash, patchShape } from './marks';
 import { ScatterPlot, type ScatterLine, type ScatterPoint } from './ScatterPlot';
 import { useScalingChart, type Connect } from './useScalingChart';
 import results from '@/components/widgets/shared/results.module.css';
@@ -110,7 +110,7 @@ export function ScalingChart() {
   const missing = grid.cells.filter((c) => !c.entry);
   const lossSeries = grid.cells
     .filter((c) => c.entry && c.entry.lossCurve.length > 1)
-    .map((c) => ({ key: c.label, color: SIZE_COLOR[c.size], dash: SIZE_DASH[c.size], points: c.entry!.lossCurve, cell: c }));
+    .map((c) => ({ key: c.label, color: SIZE_COLOR[c.size], dash: patchDash(c.patch, GRID_PATCHES), shape: patchShape(c.patch, GRID_PATCHES), points: c.entry!.lossCurve, cell: c }));
 
   return (
     <div
@@ -229,11 +229,20 @@ export function ScalingChart() {
           <ul className={results.legend}>
             {lossSeries.map((l) => (
               <li key={l.key}>
-                <LineSwatch color={l.color} dash={l.dash} /> {l.key}
+                <LineSwatch color={l.color} dash={l.dash} shape={l.shape} /> {l.key}
               </li>
             ))}
           </ul>
-          <figcaption className={results.note}>Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model; colour and dash by size.</figcaption>
+          <ul className={results.legend} data-testid="sc-loss-patches">
+            {GRID_PATCHES.map((p) => (
+              <li key={p}>
+                <LineSwatch color="var(--fg-soft)" dash={patchDash(p, GRID_PATCHES)} shape={patchShape(p, GRID_PATCHES)} /> <PatchLabel p={p} />
+              </li>
+            ))}
+          </ul>
+          <figcaption className={results.note}>
+            Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model. Colour by size, dash and end mark by patch size, as in the charts above.
+          </figcaption>
         </figure>
       )}
     </div>

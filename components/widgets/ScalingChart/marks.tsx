@@ -15,16 +15,28 @@ export const SIZE_COLOR: Record<string, string> = {
   XL: 'var(--size-xl)',
 };
 
-/** Dash patterns by size, for lines (loss curves, connecting lines). */
-export const SIZE_DASH: Record<string, string | undefined> = { S: undefined, B: '6 3', L: '2 3', XL: '8 3 2 3' };
+/** Rank of a patch size among `patches`, coarsest (fewest tokens) first: 0, 1, 2. */
+function patchRank(patch: number, patches: readonly number[]): number {
+  return [...patches].sort((a, b) => b - a).indexOf(patch);
+}
 
 /**
  * Shapes by patch rank: the coarsest patch (fewest tokens) a circle, the middle one a square, the
  * finest a triangle. Paper p = 8, 4, 2 and ours p = 4, 2, 1 map to the same three.
  */
 export function patchShape(patch: number, patches: readonly number[]): MarkShape {
-  const i = [...patches].sort((a, b) => b - a).indexOf(patch);
+  const i = patchRank(patch, patches);
   return i === 0 ? 'circle' : i === 1 ? 'square' : 'triangle';
+}
+
+/**
+ * Dash patterns by patch rank, for lines (the loss curves): colour already says the size, so models
+ * of one size (S/4, S/2, S/1) differ by dash: coarsest solid, middle dashed, finest dotted. None is
+ * '3 3', the dash of the scatter plots' same-patch connecting lines.
+ */
+export function patchDash(patch: number, patches: readonly number[]): string | undefined {
+  const i = patchRank(patch, patches);
+  return i === 0 ? undefined : i === 1 ? '6 3' : '1.5 2.5';
 }
 
 export function Mark({ shape, x, y, r = 4.5, color, selected = false }: { shape: MarkShape; x: number; y: number; r?: number; color: string; selected?: boolean }) {
@@ -45,10 +57,13 @@ export function MarkSwatch({ shape, color }: { shape: MarkShape; color: string }
   );
 }
 
-export function LineSwatch({ color, dash }: { color: string; dash?: string }) {
+/** A small legend swatch of a line, with its end mark when the lines carry one. */
+export function LineSwatch({ color, dash, shape }: { color: string; dash?: string; shape?: MarkShape }) {
+  const w = shape ? 30 : 22;
   return (
-    <svg width="22" height="10" viewBox="0 0 22 10" aria-hidden="true">
-      <line x1="1" x2="21" y1="5" y2="5" stroke={color} strokeWidth="2" strokeDasharray={dash} />
+    <svg width={w} height="12" viewBox={`0 0 ${w} 12`} aria-hidden="true">
+      <line x1="1" x2={shape ? 24 : 21} y1="6" y2="6" stroke={color} strokeWidth="2" strokeDasharray={dash} />
+      {shape && <Mark shape={shape} x={25} y={6} r={3.2} color={color} />}
     </svg>
   );
 }
