@@ -195,7 +195,11 @@ export function ScalingChart() {
       <p className={results.note} id="sc-grid-caption">
         DiT Lab&apos;s grid: cost and parameters computed from each configuration (lib/dit); FLD and conditional accuracy measured on each shipped model.
       </p>
-      <div className={results.tableWrap}>
+      <p className={`${results.note} ${styles.scrollHint}`} aria-hidden="true">
+        Scroll the table sideways for FLD, accuracy and steps →
+      </p>
+      {/* Focusable so a keyboard reader can scroll it too; the shadows at its edges say there is more. */}
+      <div className={`${results.tableWrap} ${styles.tableScroll}`} role="region" aria-labelledby="sc-grid-caption" tabIndex={0} data-testid="sc-grid-scroll">
         <table className={`${results.table} ${styles.table}`} data-testid="sc-grid-table" aria-describedby="sc-grid-caption">
           <thead>
             <tr>
