@@ -2,9 +2,10 @@
  * Evaluate a trained DiT recipe and ship it to public/models/<folder>/:
  *   1. the raw and the EMA weights of its checkpoint, each sampled the same way (EVAL: 1,000
  *      balanced labels, DDIM 50 steps, CFG 4, fixed seed) and scored (FLD, conditional accuracy);
- *   2. the better of the two (conditional accuracy, then FLD) saved quantised (float16; the scaling
- *      grid tries uint8 first), sampled again with the same seeds and scored: if accuracy or FLD
- *      moves measurably (QUANT_TOLERANCE: a paired test on the classifier's verdicts, 1 point, 2 % FLD) the next larger storage is tried, float32 last;
+ *   2. the better of the two (conditional accuracy, then FLD) saved quantised (uint8 first, float16
+ *      next; the site default float16 only: quantizationCandidates), sampled again with the same seeds
+ *      and scored: if the scores move measurably (QUANT_TOLERANCE: a paired test on the classifier's
+ *      verdicts, 1 point of accuracy, 2 % FLD) the next larger storage is tried, float32 last;
  *   3. manifest.json (dit-manifest.ts) with configuration, counts, data, training, loss curve, metrics.
  */
 import { execSync } from 'node:child_process';
