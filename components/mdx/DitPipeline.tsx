@@ -9,8 +9,8 @@
  * a tall one for phones, switched by CSS (a display:none SVG leaves the accessibility tree, so a screen
  * reader meets exactly one of them).
  */
-import type { ReactNode } from 'react';
 import styles from './DitPipeline.module.css';
+import { Arrow, Box, Lines, Markers, V, parts } from './svg-parts';
 
 /** The pipeline in words: the accessible description of both drawings. */
 export const PIPELINE_TITLE = 'The DiT pipeline, end to end';
@@ -23,39 +23,6 @@ export const PIPELINE_DESC =
   'a final layer norm and linear layer turn every token back into a patch, and unpatchify puts the patches back into a grid: ' +
   'the predicted noise, 8×8×4, and the covariance Σ, 8×8×4. A sampler step uses them to go from z_t to z_(t−1). ' +
   'After the last step the clean latent z_0 is divided by the scale factor and decoded by the VAE decoder into a picture of 32×32×1.';
-
-/** An italic maths letter with an optional subscript, inside a <text>. */
-function V({ n, sub }: { n: string; sub?: string }) {
-  return (
-    <>
-      <tspan className={styles.math}>{n}</tspan>
-      {sub ? (
-        <tspan className={styles.subscript} dy="0.3em">
-          {sub}
-        </tspan>
-      ) : null}
-      {sub ? <tspan dy="-0.3em">{'\u200a'}</tspan> : null}
-    </>
-  );
-}
-
-/** Centred lines of text; the first is the label, the rest are quieter (shapes, the paper's shapes). */
-function Lines({ x, y, lines, size = 'normal' }: { x: number; y: number; lines: ReactNode[]; size?: 'normal' | 'small' }) {
-  const step = size === 'small' ? 13 : 15;
-  return (
-    <>
-      {lines.map((line, i) => (
-        <text key={i} x={x} y={y + i * step} textAnchor="middle" className={i === 0 ? styles.label : styles.sub}>
-          {line}
-        </text>
-      ))}
-    </>
-  );
-}
-
-function Box({ x, y, w, h, kind = 'plain', dashed = false }: { x: number; y: number; w: number; h: number; kind?: 'plain' | 'latent' | 'pixel' | 'block' | 'cond' | 'loop'; dashed?: boolean }) {
-  return <rect x={x} y={y} width={w} height={h} rx={6} className={`${styles.box} ${styles[kind] ?? ''} ${dashed ? styles.dashed : ''}`} />;
-}
 
 /** A latent drawn as four stacked 8×8 channel grids (the 4 of 8×8×4). */
 function LatentStack({ x, y, s = 30, kind = 'latent' }: { x: number; y: number; s?: number; kind?: 'latent' | 'noise' | 'sigma' }) {
@@ -106,22 +73,6 @@ function Digit({ x, y, s = 34 }: { x: number; y: number; s?: number }) {
   );
 }
 
-function Arrow({ d, id, dashed = false, kind = 'flow' }: { d: string; id: string; dashed?: boolean; kind?: 'flow' | 'cond' | 'loop' }) {
-  return <path d={d} className={`${styles.arrow} ${styles[`arrow-${kind}`]} ${dashed ? styles.dashed : ''}`} markerEnd={`url(#${id}-${kind})`} />;
-}
-
-function Markers({ id }: { id: string }) {
-  return (
-    <defs>
-      {(['flow', 'cond', 'loop'] as const).map((k) => (
-        <marker key={k} id={`${id}-${k}`} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
-          <path d="M0 0 L10 5 L0 10 z" className={styles[`head-${k}`]} />
-        </marker>
-      ))}
-    </defs>
-  );
-}
-
 /** The wide drawing: the outer pipeline on top, and below it a zoom into one pass of the loop. */
 function Wide() {
   const id = 'ditpipe-w';
@@ -142,40 +93,40 @@ function Wide() {
       <Digit x={46} y={48} />
       <Lines x={63} y={100} lines={['image', '32×32×1', '(paper 256×256×3)']} size="small" />
       <Arrow d="M104 66 L168 66" id={id} dashed />
-      <text x={136} y={52} textAnchor="middle" className={styles.edge}>VAE encoder</text>
-      <text x={136} y={84} textAnchor="middle" className={styles.edgeSub}>× scale factor</text>
+      <text x={136} y={52} textAnchor="middle" className={parts.edge}>VAE encoder</text>
+      <text x={136} y={84} textAnchor="middle" className={parts.edgeSub}>× scale factor</text>
       <LatentStack x={182} y={56} s={26} />
       <Lines x={203} y={100} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(paper 32×32×4)']} size="small" />
       <Arrow d="M240 66 L296 66" id={id} dashed />
-      <text x={268} y={52} textAnchor="middle" className={styles.edge}>+ noise</text>
-      <text x={268} y={84} textAnchor="middle" className={styles.edgeSub}>random <tspan className={styles.math}>t</tspan></text>
+      <text x={268} y={52} textAnchor="middle" className={parts.edge}>+ noise</text>
+      <text x={268} y={84} textAnchor="middle" className={parts.edgeSub}>random <tspan className={parts.math}>t</tspan></text>
 
       {/* sampling input: noise z_T */}
-      <text x={370} y={16} textAnchor="middle" className={styles.label}>
+      <text x={370} y={16} textAnchor="middle" className={parts.label}>
         noise <V n="z" sub="T" /> ~ 𝒩(0, I)
       </text>
       <Arrow d="M370 22 L370 40" id={id} />
 
       {/* the loop, zoomed into below */}
       <Box x={300} y={42} w={140} h={50} kind="loop" />
-      <text x={370} y={63} textAnchor="middle" className={styles.label}>denoising loop</text>
-      <text x={370} y={80} textAnchor="middle" className={styles.sub}>
-        <tspan className={styles.math}>t</tspan> = <tspan className={styles.math}>T</tspan>, …, 1
+      <text x={370} y={63} textAnchor="middle" className={parts.label}>denoising loop</text>
+      <text x={370} y={80} textAnchor="middle" className={parts.sub}>
+        <tspan className={parts.math}>t</tspan> = <tspan className={parts.math}>T</tspan>, …, 1
       </text>
       <Arrow d="M440 66 L484 66" id={id} />
       <LatentStack x={494} y={56} s={26} />
       <Lines x={515} y={100} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
       <Arrow d="M536 66 L622 66" id={id} />
-      <text x={578} y={52} textAnchor="middle" className={styles.edge}>VAE decoder</text>
-      <text x={578} y={84} textAnchor="middle" className={styles.edgeSub}>÷ scale factor</text>
+      <text x={578} y={52} textAnchor="middle" className={parts.edge}>VAE decoder</text>
+      <text x={578} y={84} textAnchor="middle" className={parts.edgeSub}>÷ scale factor</text>
       <Digit x={634} y={48} />
       <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
 
       {/* legend */}
-      <line x1={262} y1={176} x2={290} y2={176} className={`${styles.arrow} ${styles['arrow-flow']}`} />
-      <text x={296} y={180} className={styles.edgeSub}>sampling</text>
-      <line x1={362} y1={176} x2={390} y2={176} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
-      <text x={396} y={180} className={styles.edgeSub}>training only</text>
+      <line x1={262} y1={176} x2={290} y2={176} className={`${parts.arrow} ${parts['arrow-flow']}`} />
+      <text x={296} y={180} className={parts.edgeSub}>sampling</text>
+      <line x1={362} y1={176} x2={390} y2={176} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
+      <text x={396} y={180} className={parts.edgeSub}>training only</text>
 
       {/* zoom lines from the loop box to the panel */}
       <path d="M300 92 L8 196" className={styles.zoom} />
@@ -184,21 +135,21 @@ function Wide() {
       {/* the panel: one pass of the loop (Peebles & Xie, Figure 3) */}
       <rect x={4} y={196} width={712} height={248} rx={10} className={styles.panel} />
       <text x={16} y={216} className={styles.panelTitle}>
-        One pass of the loop at step <tspan className={styles.math}>t</tspan>: the DiT
+        One pass of the loop at step <tspan className={parts.math}>t</tspan>: the DiT
       </text>
 
       {/* conditioning, from above */}
-      <text x={228} y={263} textAnchor="end" className={styles.sub}>
-        timestep <tspan className={styles.math}>t</tspan>
+      <text x={228} y={263} textAnchor="end" className={parts.sub}>
+        timestep <tspan className={parts.math}>t</tspan>
       </text>
       <Arrow d="M232 259 L251 259" id={id} kind="cond" />
       <Box x={253} y={246} w={164} h={26} kind="cond" />
-      <text x={335} y={263} textAnchor="middle" className={styles.sub}>
-        <tspan className={styles.math}>c</tspan> = embed(<tspan className={styles.math}>t</tspan>) + embed(<tspan className={styles.math}>y</tspan>)
+      <text x={335} y={263} textAnchor="middle" className={parts.sub}>
+        <tspan className={parts.math}>c</tspan> = embed(<tspan className={parts.math}>t</tspan>) + embed(<tspan className={parts.math}>y</tspan>)
       </text>
       <Arrow d="M438 259 L419 259" id={id} kind="cond" />
-      <text x={442} y={263} className={styles.sub}>
-        class label <tspan className={styles.math}>y</tspan>
+      <text x={442} y={263} className={parts.sub}>
+        class label <tspan className={parts.math}>y</tspan>
       </text>
       <Arrow d="M335 272 L335 294" id={id} kind="cond" />
       <text x={343} y={289} className={styles.condLabel}>adaLN-Zero</text>
@@ -207,17 +158,17 @@ function Wide() {
       <LatentStack x={24} y={322} s={34} />
       <Lines x={45} y={376} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4', '(32×32×4)']} size="small" />
       <Arrow d="M78 336 L130 336" id={id} />
-      <text x={104} y={324} textAnchor="middle" className={styles.edge}>patchify</text>
-      <text x={104} y={354} textAnchor="middle" className={styles.edgeSub}>
-        <tspan className={styles.math}>p</tspan> = 2
+      <text x={104} y={324} textAnchor="middle" className={parts.edge}>patchify</text>
+      <text x={104} y={354} textAnchor="middle" className={parts.edgeSub}>
+        <tspan className={parts.math}>p</tspan> = 2
       </text>
 
       {/* tokens */}
       <Tokens x={136} y={326} />
       <Lines x={175} y={376} lines={['16 tokens', '(256)']} size="small" />
       <Arrow d="M216 336 L227 336" id={id} />
-      <circle cx={240} cy={336} r={11} className={styles.plus} />
-      <text x={240} y={341} textAnchor="middle" className={styles.label}>+</text>
+      <circle cx={240} cy={336} r={11} className={parts.plus} />
+      <text x={240} y={341} textAnchor="middle" className={parts.label}>+</text>
       <Lines x={240} y={302} lines={['position', 'embeddings']} size="small" />
       <Arrow d="M251 336 L276 336" id={id} />
 
@@ -225,28 +176,28 @@ function Wide() {
       <Box x={288} y={296} w={110} h={70} kind="block" />
       <Box x={284} y={300} w={110} h={70} kind="block" />
       <Box x={280} y={304} w={110} h={70} kind="block" />
-      <text x={335} y={332} textAnchor="middle" className={styles.label}>DiT block</text>
-      <text x={335} y={350} textAnchor="middle" className={styles.sub}>
-        × <tspan className={styles.math}>N</tspan> (6; XL: 28)
+      <text x={335} y={332} textAnchor="middle" className={parts.label}>DiT block</text>
+      <text x={335} y={350} textAnchor="middle" className={parts.sub}>
+        × <tspan className={parts.math}>N</tspan> (6; XL: 28)
       </text>
 
       {/* final layer */}
       <Arrow d="M398 336 L406 336" id={id} />
       <Box x={408} y={314} w={88} h={44} kind="block" />
-      <text x={452} y={333} textAnchor="middle" className={styles.label}>layer norm</text>
-      <text x={452} y={349} textAnchor="middle" className={styles.label}>+ linear</text>
-      <path d="M496 336 L572 336" className={`${styles.arrow} ${styles['arrow-flow']}`} />
-      <text x={534} y={328} textAnchor="middle" className={styles.edge}>unpatchify</text>
+      <text x={452} y={333} textAnchor="middle" className={parts.label}>layer norm</text>
+      <text x={452} y={349} textAnchor="middle" className={parts.label}>+ linear</text>
+      <path d="M496 336 L572 336" className={`${parts.arrow} ${parts['arrow-flow']}`} />
+      <text x={534} y={328} textAnchor="middle" className={parts.edge}>unpatchify</text>
       <Arrow d="M572 336 L590 306" id={id} />
       <Arrow d="M572 336 L590 366" id={id} />
 
       {/* outputs */}
       <LatentStack x={592} y={288} s={26} kind="noise" />
-      <text x={636} y={296} className={styles.label}>noise</text>
-      <text x={636} y={310} className={styles.sub}>8×8×4</text>
+      <text x={636} y={296} className={parts.label}>noise</text>
+      <text x={636} y={310} className={parts.sub}>8×8×4</text>
       <LatentStack x={592} y={358} s={26} kind="sigma" />
-      <text x={636} y={368} className={styles.label}>covariance</text>
-      <text x={636} y={382} className={styles.sub}>Σ, 8×8×4</text>
+      <text x={636} y={368} className={parts.label}>covariance</text>
+      <text x={636} y={382} className={parts.sub}>Σ, 8×8×4</text>
 
       {/* sampler step back to z_t */}
       <Arrow d="M606 390 C606 426 594 430 560 430 L26 430 C16 430 12 424 12 414 L12 352 C12 342 14 339 20 339" id={id} kind="loop" />
@@ -273,18 +224,18 @@ function Tall() {
       <Digit x={35} y={24} />
       <Lines x={52} y={76} lines={['image', '32×32×1', '(256×256×3)']} size="small" />
       <Arrow d="M92 42 L160 42" id={id} dashed />
-      <text x={126} y={30} textAnchor="middle" className={styles.edge}>VAE encoder</text>
-      <text x={126} y={58} textAnchor="middle" className={styles.edgeSub}>× scale factor</text>
+      <text x={126} y={30} textAnchor="middle" className={parts.edge}>VAE encoder</text>
+      <text x={126} y={58} textAnchor="middle" className={parts.edgeSub}>× scale factor</text>
       <LatentStack x={170} y={32} s={24} />
       <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
       <Arrow d="M188 112 L188 146" id={id} dashed />
-      <text x={180} y={133} textAnchor="end" className={styles.edgeSub}>
-        + noise, random <tspan className={styles.math}>t</tspan>
+      <text x={180} y={133} textAnchor="end" className={parts.edgeSub}>
+        + noise, random <tspan className={parts.math}>t</tspan>
       </text>
 
       {/* sampling input */}
-      <text x={290} y={40} textAnchor="middle" className={styles.label}>noise</text>
-      <text x={290} y={56} textAnchor="middle" className={styles.label}>
+      <text x={290} y={40} textAnchor="middle" className={parts.label}>noise</text>
+      <text x={290} y={56} textAnchor="middle" className={parts.label}>
         <V n="z" sub="T" /> ~ 𝒩(0, I)
       </text>
       <Arrow d="M290 64 L290 146" id={id} />
@@ -293,64 +244,64 @@ function Tall() {
       {/* the loop, with the DiT inside */}
       <rect x={2} y={148} width={336} height={536} rx={10} className={styles.panel} />
       <text x={12} y={168} className={styles.panelTitle}>
-        denoising loop, <tspan className={styles.math}>t</tspan> = <tspan className={styles.math}>T</tspan>, …, 1
+        denoising loop, <tspan className={parts.math}>t</tspan> = <tspan className={parts.math}>T</tspan>, …, 1
       </text>
 
       <LatentStack x={cx - 21} y={190} s={30} />
-      <text x={cx + 30} y={200} className={styles.label}>
+      <text x={cx + 30} y={200} className={parts.label}>
         noisy <V n="z" sub="t" />
       </text>
-      <text x={cx + 30} y={214} className={styles.sub}>8×8×4 (32×32×4)</text>
+      <text x={cx + 30} y={214} className={parts.sub}>8×8×4 (32×32×4)</text>
       <Arrow d={`M${cx - 6} 226 L${cx - 6} 254`} id={id} />
-      <text x={cx + 4} y={244} className={styles.edge}>
-        patchify, <tspan className={styles.math}>p</tspan> = 2
+      <text x={cx + 4} y={244} className={parts.edge}>
+        patchify, <tspan className={parts.math}>p</tspan> = 2
       </text>
 
       <Tokens x={cx - 45} y={260} />
       <Lines x={cx + 88} y={270} lines={['16 tokens', '(256)']} size="small" />
       <Arrow d={`M${cx - 6} 282 L${cx - 6} 300`} id={id} />
-      <circle cx={cx - 6} cy={312} r={11} className={styles.plus} />
-      <text x={cx - 6} y={317} textAnchor="middle" className={styles.label}>+</text>
-      <text x={cx + 12} y={316} className={styles.sub}>position embeddings</text>
+      <circle cx={cx - 6} cy={312} r={11} className={parts.plus} />
+      <text x={cx - 6} y={317} textAnchor="middle" className={parts.label}>+</text>
+      <text x={cx + 12} y={316} className={parts.sub}>position embeddings</text>
       <Arrow d={`M${cx - 6} 323 L${cx - 6} 344`} id={id} />
 
       <Box x={cx - 62} y={346} w={120} h={58} kind="block" />
       <Box x={cx - 66} y={350} w={120} h={58} kind="block" />
       <Box x={cx - 70} y={354} w={120} h={58} kind="block" />
-      <text x={cx - 10} y={378} textAnchor="middle" className={styles.label}>DiT block</text>
-      <text x={cx - 10} y={396} textAnchor="middle" className={styles.sub}>
-        × <tspan className={styles.math}>N</tspan> (6; XL: 28)
+      <text x={cx - 10} y={378} textAnchor="middle" className={parts.label}>DiT block</text>
+      <text x={cx - 10} y={396} textAnchor="middle" className={parts.sub}>
+        × <tspan className={parts.math}>N</tspan> (6; XL: 28)
       </text>
 
       {/* conditioning from the right */}
       <Arrow d={`M270 383 L${cx + 56} 383`} id={id} kind="cond" />
       <text x={301} y={341} textAnchor="middle" className={styles.condLabel}>adaLN-Zero</text>
       <Box x={270} y={348} w={62} h={70} kind="cond" />
-      <text x={301} y={368} textAnchor="middle" className={styles.sub}>
-        <tspan className={styles.math}>c</tspan> =
+      <text x={301} y={368} textAnchor="middle" className={parts.sub}>
+        <tspan className={parts.math}>c</tspan> =
       </text>
-      <text x={301} y={384} textAnchor="middle" className={styles.sub}>
-        emb(<tspan className={styles.math}>t</tspan>) +
+      <text x={301} y={384} textAnchor="middle" className={parts.sub}>
+        emb(<tspan className={parts.math}>t</tspan>) +
       </text>
-      <text x={301} y={400} textAnchor="middle" className={styles.sub}>
-        emb(<tspan className={styles.math}>y</tspan>)
+      <text x={301} y={400} textAnchor="middle" className={parts.sub}>
+        emb(<tspan className={parts.math}>y</tspan>)
       </text>
       <Arrow d="M286 448 L286 420" id={id} kind="cond" />
       <Arrow d="M318 448 L318 420" id={id} kind="cond" />
-      <text x={286} y={462} textAnchor="middle" className={styles.sub}>
-        step <tspan className={styles.math}>t</tspan>
+      <text x={286} y={462} textAnchor="middle" className={parts.sub}>
+        step <tspan className={parts.math}>t</tspan>
       </text>
-      <text x={318} y={476} textAnchor="middle" className={styles.sub}>
-        label <tspan className={styles.math}>y</tspan>
+      <text x={318} y={476} textAnchor="middle" className={parts.sub}>
+        label <tspan className={parts.math}>y</tspan>
       </text>
 
       <Arrow d={`M${cx - 10} 414 L${cx - 10} 436`} id={id} />
       <Box x={cx - 64} y={438} w={108} h={40} kind="block" />
-      <text x={cx - 10} y={455} textAnchor="middle" className={styles.label}>layer norm</text>
-      <text x={cx - 10} y={471} textAnchor="middle" className={styles.label}>+ linear</text>
+      <text x={cx - 10} y={455} textAnchor="middle" className={parts.label}>layer norm</text>
+      <text x={cx - 10} y={471} textAnchor="middle" className={parts.label}>+ linear</text>
       <Arrow d={`M${cx - 30} 478 L${cx - 60} 530`} id={id} />
       <Arrow d={`M${cx + 10} 478 L${cx + 40} 530`} id={id} />
-      <text x={cx - 10} y={510} textAnchor="middle" className={styles.edge}>unpatchify</text>
+      <text x={cx - 10} y={510} textAnchor="middle" className={parts.edge}>unpatchify</text>
 
       <LatentStack x={cx - 84} y={546} s={26} kind="noise" />
       <Lines x={cx - 68} y={598} lines={['noise', '8×8×4']} size="small" />
@@ -368,17 +319,17 @@ function Tall() {
       <LatentStack x={44} y={728} s={26} />
       <Lines x={65} y={776} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
       <Arrow d="M100 740 L222 740" id={id} />
-      <text x={160} y={728} textAnchor="middle" className={styles.edge}>VAE decoder</text>
-      <text x={160} y={756} textAnchor="middle" className={styles.edgeSub}>÷ scale factor</text>
+      <text x={160} y={728} textAnchor="middle" className={parts.edge}>VAE decoder</text>
+      <text x={160} y={756} textAnchor="middle" className={parts.edgeSub}>÷ scale factor</text>
       <Digit x={240} y={722} />
       <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
       <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
 
       {/* legend */}
-      <line x1={8} y1={832} x2={36} y2={832} className={`${styles.arrow} ${styles['arrow-flow']}`} />
-      <text x={42} y={836} className={styles.edgeSub}>sampling</text>
-      <line x1={108} y1={832} x2={136} y2={832} className={`${styles.arrow} ${styles['arrow-flow']} ${styles.dashed}`} />
-      <text x={142} y={836} className={styles.edgeSub}>training only</text>
+      <line x1={8} y1={832} x2={36} y2={832} className={`${parts.arrow} ${parts['arrow-flow']}`} />
+      <text x={42} y={836} className={parts.edgeSub}>sampling</text>
+      <line x1={108} y1={832} x2={136} y2={832} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
+      <text x={142} y={836} className={parts.edgeSub}>training only</text>
     </svg>
   );
 }
