@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type AuxModel = 'vae' | 'classifier';
 
@@ -39,20 +40,31 @@ function runAsync(script: string, argv: string[]): Promise<void> {
   });
 }
 
+/** Where `train all` keeps the VAE's and the classifier's checkpoints and shipped folders. */
+export interface AuxRoots {
+  /** Default `checkpoints`. */
+  checkpointRoot?: string;
+  /** Default `public/models`. */
+  modelsRoot?: string;
+}
+
 /**
  * The first half of `train all`: the VAE and the classifier train at the same time (one core each,
- * resumably, with their scripts' default recipes), then the VAE ships, then the classifier (its export
- * measures the FLD floor of VAE reconstructions, so it needs the shipped VAE). Every DiT needs both.
+ * resumably, with their scripts' default recipes unless `steps` caps both), then the VAE ships, then
+ * the classifier (its export measures the FLD floor of VAE reconstructions, so it needs the shipped
+ * VAE). Every DiT needs both.
  */
-export async function trainAuxModels(options: { fresh?: boolean; ship?: boolean }): Promise<unknown[]> {
-  const pass = options.fresh ? ['--fresh'] : [];
-  await Promise.all([runAsync('scripts/train/vae.ts', pass), runAsync('scripts/train/classifier.ts', pass)]);
+export async function trainAuxModels(options: { fresh?: boolean; ship?: boolean; steps?: number } & AuxRoots): Promise<unknown[]> {
+  const ckpt = (name: AuxModel) => join(options.checkpointRoot ?? 'checkpoints', `${name}-v1`);
+  const out = (name: AuxModel) => join(options.modelsRoot ?? 'public/models', `${name}-v1`);
+  const pass = (name: AuxModel) => ['--dir', ckpt(name), ...(options.steps === undefined ? [] : ['--steps', String(options.steps)]), ...(options.fresh ? ['--fresh'] : [])];
+  await Promise.all([runAsync('scripts/train/vae.ts', pass('vae')), runAsync('scripts/train/classifier.ts', pass('classifier'))]);
   if (options.ship === false) return [{ trained: 'vae' }, { trained: 'classifier' }];
   const shipped: unknown[] = [];
   for (const name of ['vae', 'classifier'] as const) {
-    run(`scripts/train/${name}-export.ts`, []);
-    const m = JSON.parse(readFileSync(`public/models/${name}-v1/manifest.json`, 'utf8'));
-    shipped.push({ shipped: `public/models/${name}-v1`, metrics: m.metrics });
+    run(`scripts/train/${name}-export.ts`, ['--dir', ckpt(name), '--out', out(name), ...(name === 'classifier' ? ['--vae', out('vae')] : [])]);
+    const m = JSON.parse(readFileSync(join(out(name), 'manifest.json'), 'utf8'));
+    shipped.push({ shipped: out(name), metrics: m.metrics });
   }
   return shipped;
 }

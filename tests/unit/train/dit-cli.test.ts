@@ -18,6 +18,8 @@ import { DIT_RECIPES, expandDiTRecipes, getDiTRecipe } from '@/scripts/train/dit
 import { balancedLabels, gridPng, loadDiTByName, makeLabels, writeSamples } from '@/scripts/sample';
 import { makeTrainer, warmupConstant } from '@/scripts/train/dit';
 import { decodeCheckpoint } from '@/lib/train/checkpoint';
+import { longestFirst, runDiTTrain } from '@/scripts/train/dit-cli';
+import { countFlops } from '@/lib/dit/flops';
 
 let dir: string;
 beforeAll(async () => {
@@ -59,6 +61,24 @@ describe('DiT recipes', () => {
     expect(lr(249)).toBeCloseTo(5e-4, 12);
     expect(lr(499)).toBeCloseTo(1e-3, 12);
     expect(lr(3999)).toBe(1e-3);
+  });
+});
+
+describe('train all', () => {
+  it('starts the recipes with the most training compute first, so L/1 does not start last', () => {
+    const order = longestFirst(expandDiTRecipes('dit-all'));
+    expect(order).toHaveLength(DIT_RECIPES.length);
+    expect(order[0].name).toBe('scale-l-p1');
+    expect(order.at(-1)!.name).toBe('scale-s-p4');
+    const cost = order.map((r) => countFlops(r.config).total * r.batchSize * r.steps);
+    for (let i = 1; i < cost.length; i++) expect(cost[i]).toBeLessThanOrEqual(cost[i - 1]);
+    // The input is left as it was.
+    expect(expandDiTRecipes('dit-all')[0].name).toBe('default');
+  });
+
+  it('rejects options it does not take before training anything', async () => {
+    await expect(runDiTTrain({ positional: ['all'], options: { ship: true } })).rejects.toThrow(/unknown option\(s\): --ship/);
+    await expect(runDiTTrain({ positional: ['all'], options: { root: true } })).rejects.toThrow(/--root needs a folder/);
   });
 });
 
