@@ -121,8 +121,11 @@ export function trainLatents(v: LoadedVAE, log: (s: string) => void = (s) => pro
       { name: 'labels', shape: [set.count], data: Float32Array.from(labels) },
     ],
   });
-  writeFileSync(file + '.tmp', bytes);
-  renameSync(file + '.tmp', file);
+  // Two training processes may encode the same cache at once (`train all` starts two): each writes its
+  // own temporary file, and the rename is atomic, so the cache is always one whole file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
   let s2 = 0;
   for (const x of enc.mean) s2 += x * x;
   log(`encoded ${set.count} training digits to latents in ${((Date.now() - t0) / 1000).toFixed(1)} s (rms of scaled means ${Math.sqrt(s2 / enc.mean.length).toFixed(3)}); cached at ${file}`);
