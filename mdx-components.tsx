@@ -12,6 +12,8 @@ import type { MDXComponents } from 'mdx/types';
 import { Eq, EqRef } from '@/components/mdx/Eq';
 import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Prose';
 import { DitPipeline } from '@/components/mdx/DitPipeline';
+import { PatchGrid } from '@/components/mdx/PatchGrid';
+import { AdaLNZeroBlock } from '@/components/mdx/AdaLNZeroBlock';
 import type { MdxComponentName } from '@/components/mdx/names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
@@ -35,6 +37,8 @@ const registered = {
   Recap,
   References,
   DitPipeline,
+  PatchGrid,
+  AdaLNZeroBlock,
   NoiseScheduleExplorer,
   ForwardDiffusion,
   ReverseSampler,

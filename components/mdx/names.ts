@@ -15,6 +15,8 @@ export const MDX_COMPONENT_NAMES = [
   'References',
   // static figures (components/mdx/): server-rendered SVG, no client JS
   'DitPipeline',
+  'PatchGrid',
+  'AdaLNZeroBlock',
   // widgets (components/widgets/<Name>/)
   'NoiseScheduleExplorer',
   'ForwardDiffusion',
