@@ -186,13 +186,13 @@ const TALL: Geometry = {
 };
 
 /** A box of the main column with a label and an optional quieter line under it. */
-function Node({ g, y, h = NODE_H, kind, label, sub }: { g: Geometry; y: number; h?: number; kind: 'plain' | 'block' | 'cond'; label: ReactNode; sub?: ReactNode }) {
+function Node({ g, name, y, h = NODE_H, kind, label, sub }: { g: Geometry; name: string; y: number; h?: number; kind: 'plain' | 'block' | 'cond'; label: ReactNode; sub?: ReactNode }) {
   const x = g.cx - g.nodeW / 2;
   return (
-    <>
+    <g data-node={name}>
       <Box x={x} y={y} w={g.nodeW} h={h} kind={kind} />
       {sub ? <Lines x={g.cx} y={y + 16} lines={[label, sub]} size="small" /> : <Lines x={g.cx} y={y + h / 2 + 4.5} lines={[label]} />}
-    </>
+    </g>
   );
 }
 
@@ -239,10 +239,11 @@ function Drawing({ g }: { g: Geometry }) {
       <Arrow d={down(g.inY + 22, g.ln1)} id={id} />
 
       {/* attention branch */}
-      <Node g={g} y={g.ln1} h={LN_H} kind="plain" label="LN" />
+      <Node g={g} name="ln1" y={g.ln1} h={LN_H} kind="plain" label="LN" />
       <Arrow d={down(g.ln1 + LN_H, g.mod1)} id={id} />
       <Node
         g={g}
+        name="mod1"
         y={g.mod1}
         kind="cond"
         label={<>modulate(·; <V n="β" sub="1" />, <V n="γ" sub="1" />)</>}
@@ -252,18 +253,21 @@ function Drawing({ g }: { g: Geometry }) {
       <text x={cx + 7} y={g.attn - 4} className={styles.h}>
         <V n="h" sub="1" />
       </text>
-      <Node g={g} y={g.attn} kind="block" label="Attn" sub={g.attnSub} />
+      <Node g={g} name="attn" y={g.attn} kind="block" label="Attn" sub={g.attnSub} />
       <Arrow d={down(g.attn + NODE_H, g.gate1)} id={id} />
-      <Node g={g} y={g.gate1} kind="cond" label={<><V n="α" sub="1" /> ⊙ ·</>} sub="gate, 0 at init" />
+      <Node g={g} name="gate1" y={g.gate1} kind="cond" label={<><V n="α" sub="1" /> ⊙ ·</>} sub="gate, 0 at init" />
       <Arrow d={down(g.gate1 + NODE_H, g.add1 - R)} id={id} />
-      <Plus cx={cx} cy={g.add1} r={R} />
+      <g data-node="add1">
+        <Plus cx={cx} cy={g.add1} r={R} />
+      </g>
 
       {/* MLP branch */}
       <Arrow d={down(g.add1 + R, g.ln2)} id={id} />
-      <Node g={g} y={g.ln2} h={LN_H} kind="plain" label="LN" />
+      <Node g={g} name="ln2" y={g.ln2} h={LN_H} kind="plain" label="LN" />
       <Arrow d={down(g.ln2 + LN_H, g.mod2)} id={id} />
       <Node
         g={g}
+        name="mod2"
         y={g.mod2}
         kind="cond"
         label={<>modulate(·; <V n="β" sub="2" />, <V n="γ" sub="2" />)</>}
@@ -273,11 +277,13 @@ function Drawing({ g }: { g: Geometry }) {
       <text x={cx + 7} y={g.mlp - 4} className={styles.h}>
         <V n="h" sub="2" />
       </text>
-      <Node g={g} y={g.mlp} kind="block" label="MLP" sub="pointwise feedforward" />
+      <Node g={g} name="mlp" y={g.mlp} kind="block" label="MLP" sub="pointwise feedforward" />
       <Arrow d={down(g.mlp + NODE_H, g.gate2)} id={id} />
-      <Node g={g} y={g.gate2} kind="cond" label={<><V n="α" sub="2" /> ⊙ ·</>} sub="gate, 0 at init" />
+      <Node g={g} name="gate2" y={g.gate2} kind="cond" label={<><V n="α" sub="2" /> ⊙ ·</>} sub="gate, 0 at init" />
       <Arrow d={down(g.gate2 + NODE_H, g.add2 - R)} id={id} />
-      <Plus cx={cx} cy={g.add2} r={R} />
+      <g data-node="add2">
+        <Plus cx={cx} cy={g.add2} r={R} />
+      </g>
 
       {/* output */}
       <Arrow d={down(g.add2 + R, g.outY - 15)} id={id} />
@@ -329,7 +335,7 @@ function Drawing({ g }: { g: Geometry }) {
         const x = g.chunkX0 + k * g.chunkStep;
         const vx = chunkCx(k);
         return (
-          <g key={k}>
+          <g key={k} data-chunk={`${ch.n}${ch.sub}`}>
             <rect x={x} y={g.chunkY} width={g.chunkW} height={g.chunkH} rx={3} className={`${styles.chunk} ${k < 3 ? styles.chunkAttn : styles.chunkMlp}`} />
             <text x={vx} y={g.chunkY + (g.chunkRoles ? 15 : 15.5)} textAnchor="middle" className={styles.chunkName}>
               <V n={ch.n} sub={ch.sub} />

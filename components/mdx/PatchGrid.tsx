@@ -176,13 +176,13 @@ function Drawing({ g }: { g: Geometry }) {
       {/* which latent rows and columns each patch covers */}
       {Array.from({ length: GRID }, (_, i) => (
         <g key={i}>
-          <text x={gx - 8} y={gy + (i + 0.5) * pw - 1} textAnchor="end" className={`${styles.axis} ${i === EX_I ? styles.hlText : ''}`} data-kind="rows" data-y={gy + (i + 0.5) * pw}>
+          <text x={gx - 8} y={gy + (i + 0.5) * pw - 1} textAnchor="end" className={`${styles.axis} ${i === EX_I ? styles.hlText : ''}`} data-kind="rows">
             rows {span(i)}
           </text>
           <text x={gx - 8} y={gy + (i + 0.5) * pw + 13} textAnchor="end" className={styles.axisSub}>
             <V n="i" /> = {i}
           </text>
-          <text x={gx + (i + 0.5) * pw} y={gy - 21} textAnchor="middle" className={`${styles.axis} ${i === EX_J ? styles.hlText : ''}`} data-kind="cols" data-x={gx + (i + 0.5) * pw}>
+          <text x={gx + (i + 0.5) * pw} y={gy - 21} textAnchor="middle" className={`${styles.axis} ${i === EX_J ? styles.hlText : ''}`} data-kind="cols">
             cols {span(i)}
           </text>
           <text x={gx + (i + 0.5) * pw} y={gy - 7} textAnchor="middle" className={styles.axisSub}>
