@@ -95,7 +95,7 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
       const text = visibleText(svg);
       for (const s of labels) expect(text, s).toContain(s);
     }
-    expect(visibleText(svgs[0])).toContain('multi-head self-attention');
+    expect(visibleText(svgs[0]!)).toContain('multi-head self-attention');
     // The shapes and symbols are the chapter's own.
     for (const s of ['$T = 16$', '$D = 128$', 'DiT-mini-B/2', 't_{\\mathrm{emb}} + y_{\\mathrm{emb}}', '(\\beta_1, \\gamma_1, \\alpha_1, \\beta_2, \\gamma_2, \\alpha_2) = W\\,\\mathrm{SiLU}(c) + b']) {
       expect(CHAPTER, s).toContain(s);
