@@ -43,8 +43,10 @@ function recipe(name: string, preset: string, steps: number, purpose: string, ov
  *   (B/1 and L/1 abort in tfjs-wasm at batch 128, hence batch 64 for the grid; L/1 still aborts at
  *   batch 64 ("memory access out of bounds": the wasm heap overflows), so scale-l-p1 computes each
  *   batch-64 gradient as two micro-batches of 32, the same step in half the activation memory).
- * Default 4,000 + conditioning 4 x 1,500 + grid 9 x 1,000 steps, with their evaluations, is about
- * 12 core-hours at the contended rates: `train all` on two cores is about six hours.
+ * Default 4,000 + conditioning 4 x 1,500 + grid 9 x 1,000 steps, with their evaluations, came to
+ * about 12 core-hours at these rates, six hours on two cores. The real runs were slower than these
+ * bench figures (the conditioning runs about 1.8x per step, with three jobs sharing the two cores), so
+ * `train all` takes longer than that: the README gives the measured times and the estimate.
  */
 /** Steps of each conditioning-set model (all four the same), batch 128. */
 export const CONDITIONING_STEPS = 1500;
