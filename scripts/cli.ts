@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (tsx scripts/cli.ts), not when imported by a test.
+// Run when executed directly (npm run cli: node --import tsx scripts/cli.ts), not when imported by a test.
 if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
