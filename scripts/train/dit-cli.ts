@@ -106,6 +106,8 @@ async function trainAll(args: ParsedArgs): Promise<unknown> {
   if (o.root === true) throw new UsageError('--root needs a folder');
   const root = typeof o.root === 'string' ? resolve(o.root) : undefined;
   const steps = o.steps === undefined ? undefined : intOption(o, 'steps');
+  // A rehearsal ships models trained for a few steps: never over the shipped ones.
+  if (steps !== undefined && !root) throw new UsageError('train all --steps needs --root DIR (its models must not replace the shipped ones)');
   const modelsRoot = root ? join(root, 'models') : undefined;
   if (root) {
     // The child processes inherit these: DiT checkpoints, latent cache, VAE, classifier, shipped folders.

@@ -79,6 +79,8 @@ describe('train all', () => {
   it('rejects options it does not take before training anything', async () => {
     await expect(runDiTTrain({ positional: ['all'], options: { ship: true } })).rejects.toThrow(/unknown option\(s\): --ship/);
     await expect(runDiTTrain({ positional: ['all'], options: { root: true } })).rejects.toThrow(/--root needs a folder/);
+    // A rehearsal's 2-step models must never land in public/models.
+    await expect(runDiTTrain({ positional: ['all'], options: { steps: '2' } })).rejects.toThrow(/--steps needs --root/);
   });
 });
 
