@@ -27,7 +27,10 @@ async function interrupt(launcher: string, dir: string): Promise<{ stderr: strin
       setTimeout(() => process.kill(-p.pid!, 'SIGINT'), 150);
     }
   });
+  // If the run never reaches step 2 or ignores the signal, end it rather than leave it training.
+  const guard = setTimeout(() => process.kill(-p.pid!, 'SIGKILL'), 45_000);
   const code = await new Promise<number | null>((resolve) => p.on('close', (c) => resolve(c)));
+  clearTimeout(guard);
   return { stderr, code };
 }
 
