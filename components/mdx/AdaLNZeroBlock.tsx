@@ -207,7 +207,7 @@ function Drawing({ g }: { g: Geometry }) {
   return (
     <svg
       viewBox={`0 0 ${g.w} ${g.h}`}
-      className={`${styles.svg} ${styles[g.kind]}`}
+      className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind]}`}
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
     >
@@ -363,7 +363,7 @@ function Drawing({ g }: { g: Geometry }) {
 
 export function AdaLNZeroBlock() {
   return (
-    <div className={styles.root}>
+    <div className={parts.figure}>
       <Drawing g={WIDE} />
       <Drawing g={TALL} />
     </div>

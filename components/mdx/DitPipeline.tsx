@@ -77,7 +77,7 @@ function Digit({ x, y, s = 34 }: { x: number; y: number; s?: number }) {
 function Wide() {
   const id = 'ditpipe-w';
   return (
-    <svg viewBox="0 0 720 446" className={`${styles.svg} ${styles.wide}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg viewBox="0 0 720 446" className={`${parts.svg} ${parts.wide}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
       <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
       <Markers id={id} />
@@ -213,7 +213,7 @@ function Tall() {
   const id = 'ditpipe-t';
   const cx = 170;
   return (
-    <svg viewBox="0 0 340 844" className={`${styles.svg} ${styles.tall}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg viewBox="0 0 340 844" className={`${parts.svg} ${parts.tall} ${styles.tall}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{PIPELINE_TITLE}</title>
       <desc id={`${id}-desc`}>{PIPELINE_DESC}</desc>
       <Markers id={id} />
@@ -336,7 +336,7 @@ function Tall() {
 
 export function DitPipeline() {
   return (
-    <div className={styles.root}>
+    <div className={parts.figure}>
       <Wide />
       <Tall />
     </div>

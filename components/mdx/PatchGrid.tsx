@@ -129,7 +129,7 @@ function Drawing({ g }: { g: Geometry }) {
   const tokX = (t: number) => g.sx + t * g.tokStep;
   const patches = Array.from({ length: GRID }, (_, i) => Array.from({ length: GRID }, (_, j) => ({ i, j }))).flat();
   return (
-    <svg viewBox={`0 0 ${g.w} ${g.h}`} className={`${styles.svg} ${styles[g.kind]}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg viewBox={`0 0 ${g.w} ${g.h}`} className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind] ?? ''}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{PATCH_TITLE}</title>
       <desc id={`${id}-desc`}>{PATCH_DESC}</desc>
       <Markers id={id} kinds={['flow']} />
@@ -245,7 +245,7 @@ function Drawing({ g }: { g: Geometry }) {
 
 export function PatchGrid() {
   return (
-    <div className={styles.root}>
+    <div className={parts.figure}>
       <Drawing g={WIDE} />
       <Drawing g={TALL} />
     </div>
