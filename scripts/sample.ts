@@ -6,6 +6,7 @@
  * labels cycle 0..9); FILE.json gets {"labels": [...], "images": [[1,024 floats in [0, 1]], ...]},
  * each image 32x32 row-major. Samples are drawn in chunks of CHUNK with seeds seed, seed+1, ...
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +23,7 @@ import type { WeightsManifestFile } from '../lib/weights';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
 import type { LoadedVAE } from './train/dit-latents';
+import { hashKey, SAMPLE_CACHE_FORMAT, weightsHash, type SampleCache, type SampleCacheStats } from './train/sample-cache';
 import { decodeLatents } from '../lib/vae/latents';
 
 /** Samples per sampling run (with CFG the network sees twice as many). */
@@ -62,87 +64,169 @@ export async function loadDiTByName(name: string): Promise<{ model: DiT; source:
   return { model: loadDiT(manifest, shards), source: dir };
 }
 
-/**
- * Samples latents with the diffusion sampler and decodes them: N images of 1,024 values in [0, 1].
- * onChunk reports progress (samples done).
- */
-export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, onChunk?: (done: number) => void, chunkFilter: (k: number) => boolean = () => true): Promise<Float32Array> {
+export interface SampleOptions {
+  /** Progress: samples done so far (cached chunks count as done). */
+  onChunk?: (done: number) => void;
+  /** Which chunks this call draws (the others stay zero): the two-thread split. */
+  chunkFilter?: (k: number) => boolean;
+  /**
+   * Finished chunks are taken from this cache when a valid copy is there and written to it when
+   * drawn (scripts/train/sample-cache.ts), so an interrupted run resumes; the images are the same.
+   */
+  cache?: SampleCache;
+}
+
+/** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with `seed`. */
+async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seed: number): Promise<Float32Array> {
   const c = model.config;
-  const n = spec.labels.length;
-  const out = new Float32Array(n * SIDE * SIDE);
   const diffusion = createDiffusion({ learnSigma: c.learnSigma });
   // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
   const fn: DiffusionModelFn = (x, t, y) => model.infer(x, t, y);
+  const res = await sampleLoop(diffusion, fn, [labels.length, c.inputSize, c.inputSize, c.inChannels], {
+    labels, numClasses: c.numClasses, sampler: spec.sampler, steps: spec.steps, cfgScale: spec.cfgScale,
+    seed, eta: spec.eta ?? 0,
+  });
+  const img = tf.tidy(() => {
+    const x = decodeLatents(vae.vae, res.sample, vae.scaleFactor); // (m, 32, 32, 1) in [-1, 1]
+    return tf.div(tf.add(x, 1), 2);
+  });
+  try {
+    return (img.dataSync() as Float32Array).slice();
+  } finally {
+    tf.dispose([img, res.sample]);
+  }
+}
+
+/**
+ * A fingerprint of what this process computes: two samples (a class and the null class) in 2 steps
+ * of the spec's sampler, through the model and the VAE, hashed bit for bit. The weights hash alone
+ * would let chunks drawn by other code (a changed attention kernel, another backend) pass as this
+ * code's; the probe differs then, so they are drawn again. It costs 2 steps on 2 samples.
+ */
+async function samplingProbe(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promise<string> {
+  const labels = Int32Array.from([0, model.config.numClasses]);
+  const img = await drawChunk(model, vae, { ...spec, steps: 2 }, labels, 0x5eed);
+  return createHash('sha256').update(new Uint8Array(img.buffer, img.byteOffset, img.byteLength)).digest('hex');
+}
+
+/** Everything but the chunk that determines a chunk's images (sample-cache.ts keys files by it). */
+async function chunkKeyBase(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promise<Record<string, unknown>> {
+  return {
+    format: SAMPLE_CACHE_FORMAT, weights: weightsHash(model), config: model.config, vae: vae.hash, scaleFactor: vae.scaleFactor,
+    probe: await samplingProbe(model, vae, spec), steps: spec.steps, sampler: spec.sampler, cfgScale: spec.cfgScale,
+    eta: spec.eta ?? 0, seed: spec.seed, chunkSize: CHUNK,
+  };
+}
+
+/**
+ * Samples latents with the diffusion sampler and decodes them: N images of 1,024 values in [0, 1],
+ * in chunks of CHUNK, chunk k seeded spec.seed + k (so chunks are independent: any subset can be
+ * drawn on another thread or taken from the cache).
+ */
+export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, opts: SampleOptions = {}): Promise<Float32Array> {
+  const { onChunk, chunkFilter = () => true, cache } = opts;
+  const n = spec.labels.length;
+  const out = new Float32Array(n * SIDE * SIDE);
+  let base: Record<string, unknown> | undefined;
   for (let s = 0, k = 0; s < n; s += CHUNK, k++) {
     if (!chunkFilter(k)) continue;
     const labels = spec.labels.subarray(s, Math.min(n, s + CHUNK));
     const m = labels.length;
-    const res = await sampleLoop(diffusion, fn, [m, c.inputSize, c.inputSize, c.inChannels], {
-      labels, numClasses: c.numClasses, sampler: spec.sampler, steps: spec.steps, cfgScale: spec.cfgScale,
-      seed: spec.seed + k, eta: spec.eta ?? 0,
-    });
-    const img = tf.tidy(() => {
-      const x = decodeLatents(vae.vae, res.sample, vae.scaleFactor); // (m, 32, 32, 1) in [-1, 1]
-      return tf.div(tf.add(x, 1), 2);
-    });
-    try {
-      out.set(img.dataSync(), s * SIDE * SIDE);
-    } finally {
-      tf.dispose([img, res.sample]);
+    let key: string | undefined;
+    if (cache) {
+      base ??= await chunkKeyBase(model, vae, spec);
+      key = hashKey({ ...base, chunk: k, labels: Array.from(labels) });
     }
+    let img = cache && key ? cache.read(key, m * SIDE * SIDE) : null;
+    if (!img) {
+      img = await drawChunk(model, vae, spec, labels, spec.seed + k);
+      if (cache && key) cache.write(key, img);
+    }
+    out.set(img, s * SIDE * SIDE);
     onChunk?.(s + m);
   }
   return out;
 }
 
+/** Chunks of n samples. */
+function chunkCount(n: number): number {
+  return Math.ceil(n / CHUNK);
+}
+
+type WorkerDone = { kind: 'done'; images: Float32Array; cache?: { used: string[]; stats: SampleCacheStats } };
+
 /**
- * sampleImages for a model given by name (loadDiTByName), on one or two threads: with two, a worker
- * thread loads the same model and VAE and draws the odd chunks while this thread draws the even ones.
- * Chunks are independent (seed + chunk index), so the result is the same either way.
+ * A worker thread that loads `name` and samples the chunks `which` selects ('odd' or 'all'), with
+ * a cache in `cacheDir` if given (it reports the files it used and its counts with the images).
  */
-/** A worker thread that loads `name` and samples the chunks `which` selects ('odd' or 'all'). */
-function startSampleWorker(name: string, vaeDir: string | undefined, spec: SampleSpec, which: 'odd' | 'all'): { images: Promise<Float32Array>; stop: () => Promise<number> } {
+function startSampleWorker(name: string, vaeDir: string | undefined, spec: SampleSpec, which: 'odd' | 'all', cacheDir?: string): { result: Promise<WorkerDone>; stop: () => Promise<number> } {
   const worker = new Worker(new URL('./train/dit-dp-shim.mjs', import.meta.url), {
-    workerData: { entry: new URL('./train/dit-sample-worker.ts', import.meta.url).href, job: { name, vaeDir, which, spec: { ...spec, labels: Array.from(spec.labels) } } },
+    workerData: { entry: new URL('./train/dit-sample-worker.ts', import.meta.url).href, job: { name, vaeDir, which, cacheDir, spec: { ...spec, labels: Array.from(spec.labels) } } },
   });
-  const images = new Promise<Float32Array>((resolve, reject) => {
-    worker.on('message', (m: { kind: string; images?: Float32Array; message?: string }) => {
-      if (m.kind === 'done' && m.images) resolve(m.images);
+  const result = new Promise<WorkerDone>((resolve, reject) => {
+    worker.on('message', (m: { kind: string; images?: Float32Array; message?: string; cache?: WorkerDone['cache'] }) => {
+      if (m.kind === 'done' && m.images) resolve({ kind: 'done', images: m.images, cache: m.cache });
       if (m.kind === 'error') reject(new Error(`sampling worker: ${m.message}`));
     });
     worker.once('error', reject);
   });
-  return { images, stop: () => worker.terminate() };
+  return { result, stop: () => worker.terminate() };
+}
+
+/** Takes a worker's cache report into this thread's cache; returns the chunks it reused. */
+function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): number {
+  if (cache && done.cache) cache.note(done.cache.used);
+  return done.cache?.stats.reused ?? 0;
+}
+
+function logReuse(log: ((s: string) => void) | undefined, name: string, reused: number, chunks: number): void {
+  if (reused > 0) log?.(`  ${name}: reused ${reused}/${chunks} cached chunks`);
 }
 
 /**
  * Two models sampled at once with the same spec, one on this thread and one on a worker thread
- * (e.g. the raw and the EMA weights of a checkpoint).
+ * (e.g. the raw and the EMA weights of a checkpoint), both through `cache` if given.
  */
-export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: string | undefined, spec: SampleSpec, log?: (s: string) => void): Promise<[Float32Array, Float32Array]> {
-  const w = startSampleWorker(nameB, vaeDir, spec, 'all');
+export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: string | undefined, spec: SampleSpec, log?: (s: string) => void, cache?: SampleCache): Promise<[Float32Array, Float32Array]> {
+  const w = startSampleWorker(nameB, vaeDir, spec, 'all', cache?.dir);
   try {
-    const a = await sampleImagesByName(nameA, vaeDir, spec, 1, log);
-    return [a, await w.images];
+    const a = await sampleImagesByName(nameA, vaeDir, spec, 1, log, cache);
+    const b = await w.result;
+    logReuse(log, nameB, noteWorkerCache(cache, b), chunkCount(spec.labels.length));
+    return [a, b.images];
   } finally {
     await w.stop();
   }
 }
 
-export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void): Promise<Float32Array> {
+/**
+ * sampleImages for a model given by name (loadDiTByName), on one or two threads: with two, a worker
+ * thread loads the same model and VAE and draws the odd chunks while this thread draws the even ones.
+ * Chunks are independent (seed + chunk index), so the result is the same either way. With `cache`,
+ * both threads take finished chunks from it and add the ones they draw (an interrupted run resumes).
+ */
+export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Float32Array> {
   const { loadShippedVAE } = await import('./train/dit-latents');
   const vae = loadShippedVAE(vaeDir);
   const { model } = await loadDiTByName(name);
   const n = spec.labels.length;
   const t0 = Date.now();
   const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const reused0 = cache?.stats.reused ?? 0;
   try {
-    if (threads === 1 || n <= CHUNK) return await sampleImages(model, vae, spec, progress);
-    const w = startSampleWorker(name, vaeDir, spec, 'odd');
+    if (threads === 1 || n <= CHUNK) {
+      const images = await sampleImages(model, vae, spec, { onChunk: progress, cache });
+      logReuse(log, name, (cache?.stats.reused ?? 0) - reused0, chunkCount(n));
+      return images;
+    }
+    const w = startSampleWorker(name, vaeDir, spec, 'odd', cache?.dir);
     try {
-      const mine = await sampleImages(model, vae, spec, progress, (k) => k % 2 === 0);
-      const other = await w.images;
+      const mine = await sampleImages(model, vae, spec, { onChunk: progress, chunkFilter: (k) => k % 2 === 0, cache });
+      const done = await w.result;
+      const other = done.images;
       for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
+      const reused = (cache?.stats.reused ?? 0) - reused0 + noteWorkerCache(cache, done);
+      logReuse(log, name, reused, chunkCount(n));
       return mine;
     } finally {
       await w.stop();

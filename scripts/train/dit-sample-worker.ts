@@ -1,20 +1,23 @@
 /**
  * The worker half of sampleImagesByName (scripts/sample.ts): loads the model and VAE by name and
- * draws the odd chunks of the same sampling job, or all of them (sampleTwoByName).
+ * draws the odd chunks of the same sampling job, or all of them (sampleTwoByName), through the chunk
+ * cache in job.cacheDir when given (sample-cache.ts); it reports the cache files it used with the images.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useNodeBackend } from '../../lib/node-backend';
 import { loadDiTByName, sampleImages, type SampleSpec } from '../sample';
 import { loadShippedVAE } from './dit-latents';
+import { SampleCache } from './sample-cache';
 
-const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
+const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; cacheDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
 try {
   await useNodeBackend('wasm');
   const vae = loadShippedVAE(job.vaeDir);
   const { model } = await loadDiTByName(job.name);
   try {
-    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, undefined, (k) => job.which === 'all' || k % 2 === 1);
-    parentPort?.postMessage({ kind: "done", images }, [images.buffer as ArrayBuffer]);
+    const cache = job.cacheDir === undefined ? undefined : new SampleCache(job.cacheDir);
+    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, { chunkFilter: (k) => job.which === 'all' || k % 2 === 1, cache });
+    parentPort?.postMessage({ kind: 'done', images, cache: cache ? { used: cache.usedFiles(), stats: cache.stats } : undefined }, [images.buffer as ArrayBuffer]);
   } finally {
     model.dispose();
     vae.vae.dispose();
