@@ -4,6 +4,8 @@
  * manifest (accuracy within 0.5 points, FLD within 2 %). The same weights and draws should give the
  * same samples up to float rounding across backends, so this is tighter than dit-ship's quantisation rule.
  * --n N evaluates fewer samples (a prefix of the same draws: then only reported, not checked).
+ * Finished sampling chunks are cached on disk (scripts/train/sample-cache.ts), so an eval killed
+ * midway resumes where it stopped; once the samples are scored, the chunks it used are deleted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +33,7 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
   const { loadShippedVAE } = await import('./train/dit-latents');
   const { loadEvaluator } = await import('./train/dit-eval');
   const { sampleImagesByName, balancedLabels } = await import('./sample');
+  const { SampleCache } = await import('./train/sample-cache');
   const vae = loadShippedVAE(manifest.latents.vae);
   let ev;
   try {
@@ -45,9 +48,12 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     const e = manifest.evaluation;
     const labels = balancedLabels(n);
     const t0 = Date.now();
+    const cache = new SampleCache();
     const images = await sampleImagesByName(dir, manifest.latents.vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
-      threads, (s) => process.stderr.write(s + '\n'));
+      threads, (s) => process.stderr.write(s + '\n'), cache);
     const m = ev.score(images, labels);
+    // Scored: the chunks would only serve an identical rerun, which gives the same numbers.
+    cache.removeUsed();
     const want = manifest.metrics.shipped;
     const checked = n === want.n;
     const accOk = Math.abs(m.conditionalAccuracy - want.conditionalAccuracy) <= EVAL_TOLERANCE.accuracy;

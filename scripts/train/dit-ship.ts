@@ -7,6 +7,9 @@
  *      and scored: if the scores move measurably (QUANT_TOLERANCE: a paired test on the classifier's
  *      verdicts, 1 point of accuracy, 2 % FLD) the next larger storage is tried, float32 last;
  *   3. manifest.json (dit-manifest.ts) with configuration, counts, data, training, loss curve, metrics.
+ * Every sampling chunk goes through the chunk cache (sample-cache.ts): a ship killed midway (the
+ * patch-1 models sample for hours) resumes at the first chunk it had not finished; a finished ship
+ * deletes the chunks it used.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ import type { DiTManifest, EvalSettings, SampleMetrics } from './dit-manifest';
 import { manifestProblems } from './dit-manifest';
 import { balancedLabels, sampleImagesByName, sampleTwoByName, writeSamples } from '../sample';
 import { loadEvaluator, type Evaluator } from './dit-eval';
+import { SampleCache } from './sample-cache';
 
 export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced' };
 
@@ -58,19 +62,22 @@ export function publicDir(r: DiTRecipe): string {
   return join(process.env.DIT_MODELS_ROOT ?? 'public/models', r.folder);
 }
 
-/** Samples EVAL's way from a model given by name (sample.ts loadDiTByName) and scores the samples. */
-export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, threads: 1 | 2 = 1, log?: (s: string) => void): Promise<Scored> {
+/**
+ * Samples EVAL's way from a model given by name (sample.ts loadDiTByName) and scores the samples;
+ * finished chunks come from and go to `cache` if given.
+ */
+export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Scored> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
-  const images = await sampleImagesByName(name, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, threads, log);
+  const images = await sampleImagesByName(name, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, threads, log, cache);
   return scoreImages(ev, images, labels, (Date.now() - t0) / 1000);
 }
 
 /** scoreModel for two models at once, one per thread (sample.ts sampleTwoByName). */
-export async function scorePair(a: string, b: string, ev: Evaluator, n: number, log?: (s: string) => void): Promise<[Scored, Scored]> {
+export async function scorePair(a: string, b: string, ev: Evaluator, n: number, log?: (s: string) => void, cache?: SampleCache): Promise<[Scored, Scored]> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
-  const [ia, ib] = await sampleTwoByName(a, b, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, log);
+  const [ia, ib] = await sampleTwoByName(a, b, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, log, cache);
   const seconds = (Date.now() - t0) / 1000;
   return [scoreImages(ev, ia, labels, seconds), scoreImages(ev, ib, labels, seconds)];
 }
@@ -136,11 +143,14 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
   const ev = loadEvaluator(vae);
   const { raw, ema, meta } = loadCheckpointModels(r);
   const dir = publicDir(r);
+  // Chunks are keyed by the weights sampled (sample-cache.ts), so a rerun after a kill, even one that
+  // writes the same quantised folder again, finds the chunks this run finished.
+  const cache = new SampleCache();
   try {
     log(`${r.name}: scoring raw and EMA weights (step ${meta.step}) on ${selectN} samples ...`);
     const [sRaw, sEma] = threads === 2
-      ? await scorePair(`checkpoint:${r.name}:raw`, `checkpoint:${r.name}:ema`, ev, selectN, log)
-      : [await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, 1, log), await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, 1, log)];
+      ? await scorePair(`checkpoint:${r.name}:raw`, `checkpoint:${r.name}:ema`, ev, selectN, log, cache)
+      : [await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, 1, log, cache), await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, 1, log, cache)];
     log(`${r.name}: raw ${fmt(sRaw.metrics)}; ema ${fmt(sEma.metrics)} (${sRaw.seconds.toFixed(0)} s)`);
     const pick = better(sRaw.metrics, sEma.metrics) === 'a' ? 'raw' : 'ema';
     const chosen = pick === 'raw' ? raw : ema;
@@ -154,7 +164,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
     let full: Scored | null = null;
     for (const q of quantizationCandidates(r)) {
       await writeFolder(chosen, dir, q, r);
-      const scored = await scoreModel(dir, ev, evalN, threads, log);
+      const scored = await scoreModel(dir, ev, evalN, threads, log, cache);
       const sub = ev.score(scored.images.subarray(0, selectN * 1024), scored.labels.subarray(0, selectN));
       let maxPixelDiff = 0;
       for (let k = 0; k < selectN * 1024; k++) maxPixelDiff = Math.max(maxPixelDiff, Math.abs(scored.images[k] - chosenScore.images[k]));
@@ -169,7 +179,7 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
     }
     if (!full) {
       await writeFolder(chosen, dir, 'none', r);
-      full = await scoreModel(dir, ev, evalN, threads, log);
+      full = await scoreModel(dir, ev, evalN, threads, log, cache);
     }
     const shipped = full.metrics;
     const why = `${head}; ${notes.join('; ')}; measurable means p < ${QUANT_TOLERANCE.pValue}, accuracy moved over ${QUANT_TOLERANCE.accuracy * 100} point or FLD over ${QUANT_TOLERANCE.fldRelative * 100} %: ${quantization === 'none' ? 'float32' : quantization} shipped`;
@@ -218,6 +228,9 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
     if (problems.length) throw new Error(`shipDiT: manifest invalid: ${problems.join('; ')}`);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
     log(`${r.name}: shipped ${pick} (${quantization}) to ${dir}: ${fmt(shipped)}`);
+    // Shipped: its chunks would only serve an identical rerun, so they go (the cache stays bounded).
+    const removed = cache.removeUsed();
+    if (removed > 0) log(`${r.name}: deleted its ${removed} cached sampling chunks from ${cache.dir}`);
     return { folder: dir, shipped: pick, quantization, metrics: manifest.metrics, bytes: manifest.weights.bytes };
   } finally {
     raw.dispose();
