@@ -5,6 +5,9 @@
  * tfjs cpu backend; and the same model in PyTorch (tests/reference/dit_reference.py, OpenBLAS), timed
  * at the start and at the end of the run. Writes scripts/bench/results.json (committed) and prints it.
  * --browser adds the browser section (scripts/bench/browser.ts; build the site first).
+ * --sampler runs only the sampler section instead: DiT.infer per CFG chunk for the p = 1 presets and
+ * the default, with each attention kernel (scripts/bench/sampler-forward.ts), written to
+ * scripts/bench/results-sampler.json.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -129,6 +132,23 @@ function benchTorch(threads: number): { threads: number; results: Results; [k: s
 }
 
 const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+if (options.sampler) {
+  await useNodeBackend('wasm');
+  const { benchSamplerForward } = await import('./bench/sampler-forward');
+  const { CHUNK } = await import('./sample');
+  const loadBefore = load();
+  const started = new Date().toISOString();
+  const rows = await benchSamplerForward(['DiT-mini-S/1', 'DiT-mini-B/1', 'DiT-mini-L/1', DEFAULT_MINI], 2 * CHUNK, reps, (s) => console.error(s));
+  const report = {
+    what: `DiT.infer (the sampler's forward) on tfjs-wasm, one thread, per CFG chunk of ${CHUNK} samples (batch ${2 * CHUNK}), seconds (median of ${reps} after a warm-up), by attention kernel`,
+    started, finished: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAvgStart: loadBefore, loadAvgEnd: load(), node: process.version },
+    rows,
+  };
+  writeFileSync('scripts/bench/results-sampler.json', JSON.stringify(report, null, 1) + '\n');
+  console.log(JSON.stringify(report, null, 1));
+  process.exit(0);
+}
 const started = new Date().toISOString();
 const loadStart = load();
 console.error(`bench ${DEFAULT_MINI} (${params(config)} parameters), batches ${batches.join(', ')}, load ${loadStart.join(' ')}`);

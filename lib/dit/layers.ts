@@ -199,6 +199,46 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { ou
   return { out: bmm(probs, v), probs };
 }
 
+/**
+ * How attention multiplies its (N*H) small matrices. 'batched-matmul' is scaledDotProductAttention:
+ * differentiable, and returns the probabilities for traces. 'depthwise' is the same function as a
+ * pair of depthwise convolutions, for inference on wasm only (inferenceAttention).
+ */
+export type AttentionKernel = 'batched-matmul' | 'depthwise';
+
+/**
+ * The kernel DiT.infer uses on the active backend. tfjs-wasm's BatchMatMul ran the attention products
+ * of a B/1 sampling batch ([200, 64, 32] x [200, 32, 64]) at 0.6 GMAC/s, about 9x below its 2-D
+ * matmul; its depthwise convolution (XNNPACK) ran the same product 3x faster, transposes included.
+ * Whole sampler forwards: `npm run bench -- --sampler` (scripts/bench/results-sampler.json). Other
+ * backends keep the batched matmul, their fast path.
+ */
+export function inferenceAttentionKernel(): AttentionKernel {
+  return tf.getBackend() === 'wasm' ? 'depthwise' : 'batched-matmul';
+}
+
+/**
+ * Eq. attention as two depthwise convolutions, one channel per (sample, head) pair c = (n, h): with
+ * the query as a (T, d) image of N*H channels and the keys as a (1, d) filter with S outputs per
+ * channel, a valid convolution gives logits[i, c, j] = sum_k q[c, i, k] key[c, j, k], i.e. Q K^T per
+ * head; the probabilities as a (T, S) image and the values as a (1, S) filter with d outputs give
+ * sum_j p[c, i, j] v[c, j, k] = P V. q (N, T, H, d), k and v (N, S, H, d) -> (N, T, H*d). No
+ * gradient: inference only.
+ */
+export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
+  const [n, t, h, d] = q.shape as [number, number, number, number];
+  const s = k.shape[1] as number;
+  const c = n * h;
+  const qImg = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(d)), [1, 3, 0, 2]), [1, t, d, c]); // (1, T, d, C)
+  const kFilter = tf.reshape(tf.transpose(k, [3, 0, 2, 1]), [1, d, c, s]); // (1, d, C, S)
+  const logits = tf.depthwiseConv2d(qImg as tf.Tensor4D, kFilter as tf.Tensor4D, 1, 'valid'); // (1, T, 1, C*S)
+  const probs = tf.softmax(tf.reshape(logits, [t, c, s])); // (T, C, S), over S
+  const pImg = tf.reshape(tf.transpose(probs, [0, 2, 1]), [1, t, s, c]); // (1, T, S, C)
+  const vFilter = tf.reshape(tf.transpose(v, [1, 0, 2, 3]), [1, s, c, d]); // (1, S, C, d)
+  const out = tf.depthwiseConv2d(pImg as tf.Tensor4D, vFilter as tf.Tensor4D, 1, 'valid'); // (1, T, 1, C*d)
+  return tf.transpose(tf.reshape(out, [t, n, h * d]), [1, 0, 2]); // (N, T, H*d)
+}
+
 /** A linear layer with its weights bound: linear(x, W, b) in training, linearPretransposed in inference. */
 export type Linear = (x: Tensor) => Tensor;
 
@@ -215,9 +255,22 @@ function splitProjections(x: Tensor, k: number, heads: number): Tensor[] {
   return tf.split(tf.reshape(t, [n, k, heads * s * d]), k, 1).map((p) => tf.reshape(p, [n, heads, s, d]));
 }
 
-/** timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D). */
-export function selfAttention(x: Tensor, l: AttentionLinears, heads: number): { out: Tensor; probs: Tensor } {
+/** (N, S, k*D) holding k stacked projections -> k tensors (N, S, H, d), for depthwiseAttention. */
+function splitProjectionsTokenMajor(x: Tensor, k: number, heads: number): Tensor[] {
+  const [n, s, kd] = x.shape as [number, number, number];
+  return tf.split(tf.reshape(x, [n, s, k * heads, kd / k / heads]), k, 2);
+}
+
+/**
+ * timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D).
+ * probs (N, H, T, T) with the batched-matmul kernel; null with 'depthwise' (inference, no traces).
+ */
+export function selfAttention(x: Tensor, l: AttentionLinears, heads: number, kernel: AttentionKernel = 'batched-matmul'): { out: Tensor; probs: Tensor | null } {
   const qkv = l.qkv(x); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
+  if (kernel === 'depthwise') {
+    const [q, k, v] = splitProjectionsTokenMajor(qkv, 3, heads); // each (N, T, H, d)
+    return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
+  }
   const [q, k, v] = splitProjections(qkv, 3, heads); // each (N, H, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
   return { out: l.proj(mergeHeads(out)), probs }; // (N, T, D)
@@ -229,7 +282,12 @@ export interface CrossAttentionLinears { q: Linear; kv: Linear; proj: Linear }
  * Cross-attention (paper Figure 3): queries from the image tokens x (N, T, D), keys and values from
  * the conditioning tokens ctx (N, S, D) = [t_emb, y_emb] with S = 2.
  */
-export function crossAttention(x: Tensor, ctx: Tensor, l: CrossAttentionLinears, heads: number): { out: Tensor; probs: Tensor } {
+export function crossAttention(x: Tensor, ctx: Tensor, l: CrossAttentionLinears, heads: number, kernel: AttentionKernel = 'batched-matmul'): { out: Tensor; probs: Tensor | null } {
+  if (kernel === 'depthwise') {
+    const [q] = splitProjectionsTokenMajor(l.q(x), 1, heads); // (N, T, H, d)
+    const [k, v] = splitProjectionsTokenMajor(l.kv(ctx), 2, heads); // (N, S, H, d) each
+    return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
+  }
   const q = splitHeads(l.q(x), heads); // (N, H, T, d)
   const [k, v] = splitProjections(l.kv(ctx), 2, heads); // (N, H, S, d) each
   const { out, probs } = scaledDotProductAttention(q, k, v);

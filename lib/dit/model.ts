@@ -18,7 +18,7 @@ import { tf } from '../tf';
 import { shapeProblems } from '../weights';
 import { type DiTConfig, outChannels, validateConfig } from './config';
 import { FROZEN_PARAMETERS, FREQUENCY_EMBEDDING_SIZE, modulationChunks, parameterShapes, type ShapeMap } from './params';
-import { linear, linearPretransposed, layerNorm, silu, modulate, selfAttention, crossAttention, mlp, type Linear } from './layers';
+import { linear, linearPretransposed, layerNorm, silu, modulate, selfAttention, crossAttention, mlp, inferenceAttentionKernel, type Linear, type AttentionKernel } from './layers';
 import { patchify, unpatchify, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask } from './embeddings';
 
 type Tensor = tf.Tensor;
@@ -68,6 +68,11 @@ export class DiT {
   private readonly transposed = new Map<string, { source: object; wT: Tensor }>();
   /** True while infer() runs: lin() hands out the cached W^T path. */
   private inferring = false;
+  /**
+   * The attention kernel infer() uses: 'auto' is inferenceAttentionKernel() for the active backend
+   * (depthwise on wasm). Set it to compare kernels (scripts/bench/sampler-forward.ts, the tests).
+   */
+  inferAttention: AttentionKernel | 'auto' = 'auto';
 
   // ===========================================================================================
   //                                  Construction / initialisation
@@ -169,7 +174,10 @@ export class DiT {
   private block(i: number, x: Tensor, c: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
     const b = `blocks.${i}`;
     const heads = this.config.numHeads;
-    const attn = (h: Tensor) => selfAttention(h, { qkv: this.lin(`${b}.attn.qkv`), proj: this.lin(`${b}.attn.proj`) }, heads);
+    // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
+    const choice = this.inferAttention === 'auto' ? inferenceAttentionKernel() : this.inferAttention;
+    const kernel: AttentionKernel = this.inferring && !trace ? choice : 'batched-matmul';
+    const attn = (h: Tensor) => selfAttention(h, { qkv: this.lin(`${b}.attn.qkv`), proj: this.lin(`${b}.attn.proj`) }, heads, kernel);
     const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`));
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
@@ -181,19 +189,19 @@ export class DiT {
         ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
       Object.assign(rec, { shiftMsa, scaleMsa, shiftMlp, scaleMlp }, gateMsa ? { gateMsa, gateMlp } : {});
       const a = attn(modulate(layerNorm(x), shiftMsa, scaleMsa));
-      rec.attn = a.probs;
+      if (a.probs) rec.attn = a.probs;
       // Eq. adaln-zero: x + gate * branch(modulate(norm(x))); gates broadcast over tokens.
       x = tf.add(x, gateMsa ? tf.mul(tf.expandDims(gateMsa, 1), a.out) : a.out);
       const m = ff(modulate(layerNorm(x), shiftMlp, scaleMlp));
       x = tf.add(x, gateMlp ? tf.mul(tf.expandDims(gateMlp, 1), m) : m);
     } else {
       const a = attn(layerNorm(x));
-      rec.attn = a.probs;
+      if (a.probs) rec.attn = a.probs;
       x = tf.add(x, a.out);
       if (kind === 'cross-attention') {
         const ca = crossAttention(layerNorm(x), ctx, { q: this.lin(`${b}.cross_attn.q`), kv: this.lin(`${b}.cross_attn.kv`),
-          proj: this.lin(`${b}.cross_attn.proj`) }, heads);
-        rec.crossAttn = ca.probs;
+          proj: this.lin(`${b}.cross_attn.proj`) }, heads, kernel);
+        if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);
       }
       x = tf.add(x, ff(layerNorm(x)));
@@ -236,7 +244,13 @@ export class DiT {
     const T = tokens.shape[1] as number;
     let h = conditioning === 'in-context' ? tf.concat([tokens, ctx], 1) : tokens; // (N, T', D)
     const blocks: BlockTrace[] | null = trace ? [] : null;
-    for (let i = 0; i < this.config.depth; i++) h = this.block(i, h, c, ctx, blocks);
+    // In infer() each block runs in its own tidy, so only one block's intermediates are alive at a time
+    // (forward keeps them: the gradient tape and traces need them). At batch 250 (a CFG chunk of 125)
+    // L/1's intermediates for all 8 blocks filled the 4 GiB wasm heap.
+    for (let i = 0; i < this.config.depth; i++) {
+      const prev = h;
+      h = this.inferring ? tf.tidy(() => this.block(i, prev, c, ctx, null)) : this.block(i, prev, c, ctx, blocks);
+    }
     if (conditioning === 'in-context') h = tf.slice(h, [0, 0, 0], [-1, T, -1]); // drop the t, y tokens
     if (trace) Object.assign(trace, { patches, tokens, tEmb, yEmb, c, blocks, final: h });
     const out = this.finalLayer(h, c, trace); // (N, T, p*p*C_out)

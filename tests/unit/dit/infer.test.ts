@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
-import { linear, linearPretransposed } from '@/lib/dit/layers';
+import { linear, linearPretransposed, inferenceAttentionKernel } from '@/lib/dit/layers';
 import { CONDITIONINGS, getPreset, DEFAULT_MINI, type DiTConfig } from '@/lib/dit/config';
 import { fixedValues, amplitudeFor } from './fixed-weights';
 
@@ -68,6 +68,37 @@ describe('DiT.infer', () => {
         m.dispose();
       }
     }
+  });
+
+  it('attention: the depthwise kernel (wasm default) equals the batched matmul for every conditioning', () => {
+    expect(inferenceAttentionKernel()).toBe('depthwise');
+    for (const conditioning of CONDITIONINGS) {
+      const m = new DiT({ ...TINY, conditioning, patchSize: 1 });
+      setFixed(m);
+      const { x, t, y } = inputs();
+      expect(m.inferAttention).toBe('auto');
+      m.inferAttention = 'batched-matmul';
+      const ref = m.infer(x, t, y);
+      m.inferAttention = 'depthwise';
+      const got = m.infer(x, t, y);
+      expect(maxAbsDiff(ref, got), conditioning).toBeLessThan(1e-5);
+      tf.dispose([x, t, y, ref, got]);
+      m.dispose();
+    }
+  });
+
+  it('holds one block\'s intermediates at a time: its peak memory is well below forward\'s for a deep model', async () => {
+    const m = new DiT({ ...TINY, depth: 8, patchSize: 1 });
+    setFixed(m);
+    const { x, t, y } = inputs();
+    m.infer(x, t, y).dispose(); // make the W^T cache first: it stays, and is not what is compared
+    const peak = async (f: () => tf.Tensor) => (await tf.profile(() => { f().dispose(); })).peakBytes;
+    const inferPeak = await peak(() => m.infer(x, t, y));
+    const forwardPeak = await peak(() => m.forward(x, t, y));
+    // forward keeps all 8 blocks' intermediates until its tidy ends; infer frees each block's.
+    expect(inferPeak).toBeLessThan(forwardPeak / 3);
+    tf.dispose([x, t, y]);
+    m.dispose();
   });
 
   it('follows the weights: after loadStateDict and after an optimiser step it still equals forward', () => {
