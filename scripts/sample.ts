@@ -173,14 +173,30 @@ function startSampleWorker(name: string, vaeDir: string | undefined, spec: Sampl
   return { result, stop: () => worker.terminate() };
 }
 
-/** Takes a worker's cache report into this thread's cache; returns the chunks it reused. */
-function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): number {
-  if (cache && done.cache) cache.note(done.cache.used);
-  return done.cache?.stats.reused ?? 0;
+/** What a run did with the cache: chunks reused, chunks it could not write and why. */
+type CacheCounts = Pick<SampleCacheStats, 'reused' | 'failed' | 'error'>;
+
+function cacheCounts(cache: SampleCache | undefined): CacheCounts {
+  return { reused: cache?.stats.reused ?? 0, failed: cache?.stats.failed ?? 0, error: cache?.stats.error };
 }
 
-function logReuse(log: ((s: string) => void) | undefined, name: string, reused: number, chunks: number): void {
-  if (reused > 0) log?.(`  ${name}: reused ${reused}/${chunks} cached chunks`);
+/** Takes a worker's cache report into this thread's cache (the files it used); returns its counts. */
+function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): CacheCounts {
+  if (cache && done.cache) cache.note(done.cache.used);
+  const w = done.cache?.stats;
+  return { reused: w?.reused ?? 0, failed: w?.failed ?? 0, error: w?.error };
+}
+
+/** This thread's counts since `before`, plus `more` (a worker's). */
+function countsSince(cache: SampleCache | undefined, before: CacheCounts, more?: CacheCounts): CacheCounts {
+  const now = cacheCounts(cache);
+  const failed = now.failed - before.failed;
+  return { reused: now.reused - before.reused + (more?.reused ?? 0), failed: failed + (more?.failed ?? 0), error: (failed > 0 ? now.error : undefined) ?? more?.error };
+}
+
+function logCache(log: ((s: string) => void) | undefined, name: string, c: CacheCounts, chunks: number, dir?: string): void {
+  if (c.reused > 0) log?.(`  ${name}: reused ${c.reused}/${chunks} cached chunks`);
+  if (c.failed > 0) log?.(`  ${name}: could not write ${c.failed}/${chunks} chunks to the cache ${dir} (${c.error}); the samples are complete, an interrupted rerun draws those chunks again`);
 }
 
 /**
@@ -192,7 +208,7 @@ export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: stri
   try {
     const a = await sampleImagesByName(nameA, vaeDir, spec, 1, log, cache);
     const b = await w.result;
-    logReuse(log, nameB, noteWorkerCache(cache, b), chunkCount(spec.labels.length));
+    logCache(log, nameB, noteWorkerCache(cache, b), chunkCount(spec.labels.length), cache?.dir);
     return [a, b.images];
   } finally {
     await w.stop();
@@ -212,11 +228,11 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
   const n = spec.labels.length;
   const t0 = Date.now();
   const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  const reused0 = cache?.stats.reused ?? 0;
+  const before = cacheCounts(cache);
   try {
     if (threads === 1 || n <= CHUNK) {
       const images = await sampleImages(model, vae, spec, { onChunk: progress, cache });
-      logReuse(log, name, (cache?.stats.reused ?? 0) - reused0, chunkCount(n));
+      logCache(log, name, countsSince(cache, before), chunkCount(n), cache?.dir);
       return images;
     }
     const w = startSampleWorker(name, vaeDir, spec, 'odd', cache?.dir);
@@ -225,8 +241,7 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
       const done = await w.result;
       const other = done.images;
       for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
-      const reused = (cache?.stats.reused ?? 0) - reused0 + noteWorkerCache(cache, done);
-      logReuse(log, name, reused, chunkCount(n));
+      logCache(log, name, countsSince(cache, before, noteWorkerCache(cache, done)), chunkCount(n), cache?.dir);
       return mine;
     } finally {
       await w.stop();

@@ -3,12 +3,14 @@
  * (dit-ship.ts) or `eval` resumes where it stopped instead of drawing hours of samples again.
  *
  * One file per chunk, named by a sha256 of everything that determines its images (sample.ts
- * chunkKey): the weights actually sampled, the model configuration, the VAE's hash and scale factor,
+ * chunkKeyBase plus the chunk's index and labels): the weights actually sampled, the model configuration, the VAE's hash and scale factor,
  * a probe of what this process's code computes with them (sample.ts samplingProbe), the spec (the
  * chunk's labels, steps, sampler, CFG scale, eta, seed), the chunk index and the chunk size. A file
  * holds the chunk's n x 1,024 float32 values followed by the sha256 of those bytes; it is written
  * to FILE.<pid>.<thread>.tmp and renamed, so a killed process leaves either the whole file or none.
  * A file of the wrong length or whose checksum does not match is ignored and the chunk drawn again.
+ * The cache only ever saves time: a full disk or an unwritable or unreadable folder makes it miss
+ * (and count the failure in stats), never makes sampling fail.
  *
  * The cache lives in <DIT_CHECKPOINT_ROOT or checkpoints>/sample-cache/ (gitignored with
  * checkpoints/; `train all --root DIR` keeps it under DIR). Runs that finish delete the files they
@@ -70,12 +72,16 @@ export interface SampleCacheStats {
   written: number;
   /** Cache files that were there but unusable (wrong length or checksum), drawn again. */
   rejected: number;
+  /** Drawn chunks that could not be written (full disk, unwritable folder): sampling goes on without them. */
+  failed: number;
+  /** The first write error, for the log. */
+  error?: string;
 }
 
 /** A chunk cache folder, and the files this run used (to delete them when the run has finished). */
 export class SampleCache {
   readonly dir: string;
-  readonly stats: SampleCacheStats = { reused: 0, written: 0, rejected: 0 };
+  readonly stats: SampleCacheStats = { reused: 0, written: 0, rejected: 0, failed: 0 };
   private readonly used = new Set<string>();
 
   constructor(dir = sampleCacheDir()) {
@@ -111,17 +117,33 @@ export class SampleCache {
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes));
   }
 
-  /** Writes a chunk atomically (temporary file, then rename over any old copy). */
-  write(key: string, values: Float32Array): void {
-    mkdirSync(this.dir, { recursive: true });
+  /**
+   * Writes a chunk atomically (temporary file, then rename over any old copy). Returns false, counts
+   * the failure and removes its own partial temporary file when the disk refuses (ENOSPC, EACCES,
+   * EROFS, ...): the caller has the chunk in memory, only a later resume loses it.
+   */
+  write(key: string, values: Float32Array): boolean {
     const f = this.file(key);
     const tmp = `${f}.${process.pid}.${threadId}.tmp`;
-    const data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    const sum = createHash('sha256').update(data).digest();
-    writeFileSync(tmp, Buffer.concat([data, sum]));
-    renameSync(tmp, f);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      const sum = createHash('sha256').update(data).digest();
+      writeFileSync(tmp, Buffer.concat([data, sum]));
+      renameSync(tmp, f);
+    } catch (e) {
+      this.stats.failed++;
+      this.stats.error ??= e instanceof Error ? e.message : String(e);
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // The folder is unusable; the next SampleCache removes the file once this process has ended.
+      }
+      return false;
+    }
     this.used.add(f);
     this.stats.written++;
+    return true;
   }
 
   /** Files read or written through this cache, and those noted from another thread's copy. */
@@ -134,25 +156,43 @@ export class SampleCache {
     for (const f of files) this.used.add(f);
   }
 
-  /** Deletes every file this run used (after the run has finished); returns how many were there. */
+  /**
+   * Deletes every file this run used (after the run has finished); returns how many it deleted. A
+   * file it cannot delete stays (the run has finished: its result must not be lost to a cleanup).
+   */
   removeUsed(): number {
     let n = 0;
     for (const f of this.used) {
-      if (existsSync(f)) {
-        rmSync(f, { force: true });
-        n++;
+      try {
+        if (existsSync(f)) {
+          rmSync(f, { force: true });
+          n++;
+        }
+      } catch {
+        // Left on disk; it is keyed by its contents, so it can only serve an identical run.
       }
     }
     this.used.clear();
     return n;
   }
 
-  /** Deletes half-written files of processes that no longer run. */
+  /** Deletes half-written files of processes that no longer run (best effort: an unreadable folder is left alone). */
   private removeStaleTemporaries(): void {
-    if (!existsSync(this.dir)) return;
-    for (const name of readdirSync(this.dir)) {
+    let names: string[];
+    try {
+      if (!existsSync(this.dir)) return;
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
       const m = /\.(\d+)\.\d+\.tmp$/.exec(name);
-      if (m && !alive(Number(m[1]))) rmSync(join(this.dir, name), { force: true });
+      if (!m || alive(Number(m[1]))) continue;
+      try {
+        rmSync(join(this.dir, name), { force: true });
+      } catch {
+        // Not ours to fight over: it is never read (only *.f32 files are).
+      }
     }
   }
 }

@@ -5,9 +5,10 @@
  * A tiny DiT (8x8x4 latents, one block) and a narrow VAE, 3 chunks of CHUNK, 2 DDIM steps: seconds.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
@@ -72,6 +73,21 @@ function cacheFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.f32')) : [];
 }
 
+/** The tiny model and VAE as folders, for sampleImagesByName (once per file). */
+let folders: { modelDir: string; vaeDir: string } | undefined;
+async function writeTinyFolders(): Promise<{ modelDir: string; vaeDir: string }> {
+  if (folders) return folders;
+  const modelDir = join(root, 'dit-tiny');
+  const { manifest, shards } = await saveDiT(model, { quantization: 'none' });
+  mkdirSync(modelDir, { recursive: true });
+  shards.forEach((s, i) => writeFileSync(join(modelDir, manifest.weightsManifest[0].paths[i]), new Uint8Array(s)));
+  writeFileSync(join(modelDir, 'model.json'), JSON.stringify(manifest));
+  const vaeDir = join(root, 'vae-tiny');
+  await writeWeightsDir(vaeDir, vae.vae.params, { metadata: { config: vaeConfig, scaleFactor: vae.scaleFactor } });
+  folders = { modelDir, vaeDir };
+  return folders;
+}
+
 describe('sampling chunk cache', () => {
   it('lives in checkpoints/sample-cache, or under DIT_CHECKPOINT_ROOT when set (train all --root)', () => {
     const before = process.env.DIT_CHECKPOINT_ROOT;
@@ -95,13 +111,13 @@ describe('sampling chunk cache', () => {
       const a = await sampleImages(model, vae, spec, { cache: first });
       const drawn = calls.count();
       expect(drawn).toBe(3 * spec.steps);
-      expect(first.stats).toEqual({ reused: 0, written: 3, rejected: 0 });
+      expect(first.stats).toEqual({ reused: 0, written: 3, rejected: 0, failed: 0 });
       expect(cacheFiles(dir)).toHaveLength(3);
       expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(false);
       const second = new SampleCache(dir);
       const b = await sampleImages(model, vae, spec, { cache: second });
       expect(calls.count()).toBe(drawn);
-      expect(second.stats).toEqual({ reused: 3, written: 0, rejected: 0 });
+      expect(second.stats).toEqual({ reused: 3, written: 0, rejected: 0, failed: 0 });
       expect(a).toEqual(fresh);
       expect(b).toEqual(fresh);
       expect(second.removeUsed()).toBe(3);
@@ -124,7 +140,7 @@ describe('sampling chunk cache', () => {
     try {
       const cache = new SampleCache(dir);
       const images = await sampleImages(model, vae, spec, { cache });
-      expect(cache.stats).toEqual({ reused: 1, written: 2, rejected: 0 });
+      expect(cache.stats).toEqual({ reused: 1, written: 2, rejected: 0, failed: 0 });
       expect(calls.count()).toBe(2 * spec.steps);
       expect(images).toEqual(fresh);
     } finally {
@@ -146,7 +162,7 @@ describe('sampling chunk cache', () => {
     const cache = new SampleCache(dir);
     expect(existsSync(stale)).toBe(false);
     const images = await sampleImages(model, vae, spec, { cache });
-    expect(cache.stats).toEqual({ reused: 1, written: 2, rejected: 2 });
+    expect(cache.stats).toEqual({ reused: 1, written: 2, rejected: 2, failed: 0 });
     expect(images).toEqual(fresh);
     expect(files.map((f) => readFileSync(f).byteLength)).toEqual(sizes);
   });
@@ -192,13 +208,7 @@ describe('sampling chunk cache', () => {
   });
 
   it('two threads by name: the worker reads and writes the same cache, the rerun reuses all chunks, same images', async () => {
-    const modelDir = join(root, 'dit-tiny');
-    const { manifest, shards } = await saveDiT(model, { quantization: 'none' });
-    mkdirSync(modelDir, { recursive: true });
-    shards.forEach((s, i) => writeFileSync(join(modelDir, manifest.weightsManifest[0].paths[i]), new Uint8Array(s)));
-    writeFileSync(join(modelDir, 'model.json'), JSON.stringify(manifest));
-    const vaeDir = join(root, 'vae-tiny');
-    await writeWeightsDir(vaeDir, vae.vae.params, { metadata: { config: vaeConfig, scaleFactor: vae.scaleFactor } });
+    const { modelDir, vaeDir } = await writeTinyFolders();
     const dir = join(root, 'threads');
     const first = new SampleCache(dir);
     const a = await sampleImagesByName(modelDir, vaeDir, spec, 2, undefined, first);
@@ -210,7 +220,55 @@ describe('sampling chunk cache', () => {
     expect(lines.filter((l) => l.includes('cached chunks'))).toEqual([`  ${modelDir}: reused 3/3 cached chunks`]);
     expect(a).toEqual(fresh);
     expect(b).toEqual(fresh);
+    // One thread finds the chunk the worker wrote: both threads' probes, so their keys, agree.
+    const third = new SampleCache(dir);
+    expect(await sampleImagesByName(modelDir, vaeDir, spec, 1, undefined, third)).toEqual(fresh);
+    expect(third.stats).toEqual({ reused: 3, written: 0, rejected: 0, failed: 0 });
     expect(second.removeUsed()).toBe(3);
     expect(cacheFiles(dir)).toHaveLength(0);
-  });
+  }, 300_000); // two threads starting tsx and wasm: over a minute when training shares the CPU
+
+  it('a full disk or an unwritable or unreadable folder only costs the caching: sampling succeeds with the same images', async () => {
+    const n0 = tf.memory().numTensors;
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    // The cache folder cannot be made (ENOTDIR): every chunk is drawn, none written, the images are whole.
+    const under = new SampleCache(join(blocker, 'sample-cache'));
+    expect(await sampleImages(model, vae, spec, { cache: under })).toEqual(fresh);
+    expect(under.stats).toMatchObject({ reused: 0, written: 0, rejected: 0, failed: 3 });
+    expect(under.stats.error).toMatch(/ENOTDIR/);
+    expect(under.usedFiles()).toEqual([]);
+    // The cache folder is a file: listing it for stale temporaries fails, the constructor does not.
+    const itself = new SampleCache(blocker);
+    expect(await sampleImages(model, vae, spec, { cache: itself, chunkFilter: (k) => k === 2 })).toEqual(
+      Float32Array.from(fresh, (v, i) => (i >= 2 * CHUNK * 1024 ? v : 0)));
+    expect(itself.stats.failed).toBe(1);
+    // A full disk (ENOSPC): the temporary file is /dev/full. write says no, leaves neither the
+    // temporary nor the chunk file, and sampling through it still succeeds.
+    const dir = join(root, 'full');
+    mkdirSync(dir, { recursive: true });
+    const full = new SampleCache(dir);
+    const key = 'ab'.repeat(32);
+    const tmp = `${full.file(key)}.${process.pid}.${threadId}.tmp`;
+    symlinkSync('/dev/full', tmp);
+    expect(full.write(key, new Float32Array(300).fill(0.5))).toBe(false);
+    expect(full.stats.error).toMatch(/ENOSPC/);
+    expect(() => lstatSync(tmp)).toThrow(/ENOENT/);
+    expect(existsSync(full.file(key))).toBe(false);
+    // removeUsed after a finished run never throws: a path it cannot delete (here a folder) stays.
+    const stuck = join(dir, 'stuck.f32');
+    mkdirSync(join(stuck, 'inside'), { recursive: true });
+    full.note([stuck]);
+    expect(full.removeUsed()).toBe(0);
+    expect(existsSync(stuck)).toBe(true);
+    // By name, the log says the chunks were not cached and why.
+    const { modelDir, vaeDir } = await writeTinyFolders();
+    const lines: string[] = [];
+    const images = await sampleImagesByName(modelDir, vaeDir, spec, 1, (s) => lines.push(s), new SampleCache(join(blocker, 'sample-cache')));
+    expect(images).toEqual(fresh);
+    expect(lines.filter((l) => l.includes('could not write'))).toEqual([
+      expect.stringMatching(new RegExp(`^  ${modelDir}: could not write 3/3 chunks to the cache ${blocker}/sample-cache \\(ENOTDIR`)),
+    ]);
+    expect(tf.memory().numTensors).toBe(n0);
+  }, 300_000);
 });
