@@ -202,7 +202,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { ou
 /**
  * How attention multiplies its (N*H) small matrices. 'batched-matmul' is scaledDotProductAttention:
  * differentiable, and returns the probabilities for traces. 'depthwise' is the same function as a
- * pair of depthwise convolutions, for inference on wasm only (inferenceAttention).
+ * pair of depthwise convolutions, for inference (DiT.infer picks it on wasm: inferenceAttentionKernel).
  */
 export type AttentionKernel = 'batched-matmul' | 'depthwise';
 

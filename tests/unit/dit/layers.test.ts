@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
-import { linear, bmm, transpose2d, layerNorm, geluTanh, silu, modulate, scaledDotProductAttention } from '@/lib/dit/layers';
+import { linear, bmm, transpose2d, layerNorm, geluTanh, silu, modulate, scaledDotProductAttention, depthwiseAttention } from '@/lib/dit/layers';
 import {
   patchify, unpatchify, sinCos1d, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask,
 } from '@/lib/dit/embeddings';
@@ -100,6 +100,28 @@ describe('layers', () => {
     close(data(probs), [...p0, ...p1], 1e-6);
     close(data(out), [p0[0] * 1 + p0[1] * 3, p0[0] * 2 + p0[1] * 4, 2, 3], 1e-5);
     tf.dispose([q, k, v]);
+  });
+
+  it('attention: the depthwise-convolution form equals scaledDotProductAttention for T != S, S = 2 (cross) and T = S + 2 (in-context)', () => {
+    // [N, H, T, S, d]: the brief's random case, cross-attention's two context tokens, queries longer
+    // than keys, a single query token and a single head.
+    const cases: [number, number, number, number, number][] = [[3, 2, 5, 7, 4], [2, 3, 6, 2, 5], [2, 2, 9, 7, 3], [1, 4, 1, 3, 2], [2, 1, 4, 4, 6]];
+    const n0 = tf.memory().numTensors;
+    cases.forEach(([n, h, t, s, d], i) => {
+      const q = tf.randomNormal([n, t, h, d], 0, 1.5, 'float32', 10 + i); // (N, T, H, d), depthwiseAttention's layout
+      const k = tf.randomNormal([n, s, h, d], 0, 1.5, 'float32', 20 + i);
+      const v = tf.randomNormal([n, s, h, d], 0, 1, 'float32', 30 + i);
+      const got = tf.tidy(() => depthwiseAttention(q, k, v)); // layers leave intermediates to the caller's tidy
+      expect(got.shape).toEqual([n, t, h * d]);
+      const want = tf.tidy(() => {
+        const heads = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]); // (N, H, ., d)
+        const { out } = scaledDotProductAttention(heads(q), heads(k), heads(v));
+        return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [n, t, h * d]); // heads concatenated, (H, d) order
+      });
+      close(data(got), Array.from(data(want)), 1e-5);
+      tf.dispose([q, k, v]); // data() disposed got and want
+    });
+    expect(tf.memory().numTensors).toBe(n0);
   });
 });
 
