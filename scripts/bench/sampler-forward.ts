@@ -2,7 +2,8 @@
  * The sampler's forward pass (DiT.infer) on tfjs-wasm, one thread: what `sample`, `eval` and shipping
  * spend their time in. Per preset, one CFG chunk (2 x CHUNK rows: conditional and null-label halves)
  * at t = 500, with each attention kernel; median and min wall seconds of reps after one warm-up, and
- * the wasm heap afterwards (it only grows, so it is the peak so far). `npm run bench -- --sampler`.
+ * the wasm heap afterwards. The heap only grows, so it is the peak of this process so far (every
+ * earlier row included), not a per-kernel figure. `npm run bench -- --sampler`.
  */
 import { tf } from '../../lib/tf';
 import { DiT } from '../../lib/dit/model';
@@ -14,7 +15,8 @@ export interface SamplerForwardRow {
   preset: string; kernel: AttentionKernel; batch: number; medianS: number; minS: number; reps: number;
   /** Multiply-accumulates per second at the median (countFlops). */
   gmacPerS: number;
-  wasmHeapMiB: number;
+  /** The process's wasm heap after this row: its peak so far, over all earlier rows too. */
+  wasmHeapPeakMiB: number;
 }
 
 function wasmHeapMiB(): number {
@@ -42,10 +44,11 @@ export async function benchSamplerForward(presets: string[], batch: number, reps
           times.push((performance.now() - t0) / 1000);
         }
         times.sort((a, b) => a - b);
-        const medianS = times[Math.floor(times.length / 2)];
-        const row = { preset, kernel, batch, medianS, minS: times[0], reps, gmacPerS: (countFlops(c).total * batch) / medianS / 1e9, wasmHeapMiB: wasmHeapMiB() };
+        const mid = times.length >> 1;
+        const medianS = times.length % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
+        const row = { preset, kernel, batch, medianS, minS: times[0], reps, gmacPerS: (countFlops(c).total * batch) / medianS / 1e9, wasmHeapPeakMiB: wasmHeapMiB() };
         rows.push(row);
-        log(`  ${preset} ${kernel} batch ${batch}: ${medianS.toFixed(3)} s (min ${row.minS.toFixed(3)}), ${row.gmacPerS.toFixed(2)} GMAC/s, heap ${row.wasmHeapMiB} MiB`);
+        log(`  ${preset} ${kernel} batch ${batch}: ${medianS.toFixed(3)} s (min ${row.minS.toFixed(3)}), ${row.gmacPerS.toFixed(2)} GMAC/s, heap peak ${row.wasmHeapPeakMiB} MiB`);
       }
     } finally {
       m.dispose();
