@@ -19,13 +19,26 @@ describe('quantizationVerdict', () => {
     const v = quantizationVerdict(labels, { predicted: ref, fld: 100 }, { predicted: q, fld: 101 });
     expect(v).toMatchObject({ measurable: false, onlyRef: 2, onlyQuantized: 0 });
     expect(v.pValue).toBeCloseTo(0.5, 12);
-    expect(v.accuracyMoved).toBeCloseTo(0.008, 12);
+    expect(v.accuracyChange).toBeCloseTo(-0.008, 12);
+    expect(v.fldChange).toBeCloseTo(0.01, 12);
   });
   it('six one-sided flips in 1,000 draws are measurable by the paired test (p = 0.031)', () => {
     const { labels, ref, q } = verdicts(1000, 6, 0);
     const v = quantizationVerdict(labels, { predicted: ref, fld: 100 }, { predicted: q, fld: 100 });
     expect(v.pValue).toBeCloseTo(0.03125, 12);
     expect(v.measurable).toBe(true);
+  });
+  it('only a cost counts: B/1\'s uint8 with 3 more draws right of 250 (p = 0.25) and a lower FLD is not measurable', () => {
+    const { labels, ref, q } = verdicts(250, 0, 3);
+    const v = quantizationVerdict(labels, { predicted: ref, fld: 100 }, { predicted: q, fld: 97 });
+    expect(v).toMatchObject({ measurable: false, onlyRef: 0, onlyQuantized: 3 });
+    expect(v.pValue).toBeCloseTo(0.25, 12);
+    expect(v.accuracyChange).toBeCloseTo(0.012, 12);
+    expect(v.fldChange).toBeCloseTo(-0.03, 12);
+    // The same flips the other way are a cost of 1.2 points.
+    expect(quantizationVerdict(...args(250, 3, 0)).measurable).toBe(true);
+    // Six one-sided gains in 1,000 draws: significant, but not a cost.
+    expect(quantizationVerdict(...args(1000, 0, 6)).measurable).toBe(false);
   });
   it('balanced flips cancel; more than 1 point net is measurable even where the test is weak', () => {
     expect(quantizationVerdict(...args(250, 6, 5)).measurable).toBe(false);
