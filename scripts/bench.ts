@@ -20,9 +20,8 @@ import { params } from '../lib/dit/flops';
 import { parseArgs, intOption } from './cli/args';
 import { DataParallel } from './bench/data-parallel';
 import type { Batch } from './bench/replica';
+import { measure, type Timing } from './bench/timing';
 
-/** Wall seconds per rep (median, min) and the process's CPU seconds per rep (all its threads). */
-interface Timing { medianS: number; minS: number; cpuS: number; reps: number }
 type Results = Record<string, { forward: Timing; trainStep: Timing }>;
 
 const { options } = parseArgs(process.argv.slice(2));
@@ -31,24 +30,6 @@ const reps = intOption(options, 'reps', 5);
 const withCpu = !options['no-cpu'];
 const config: DiTConfig = getPreset(DEFAULT_MINI);
 const LR = 1e-4;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-}
-
-async function measure(fn: () => unknown | Promise<unknown>, warmup: number, n: number): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push((performance.now() - t0) / 1000);
-  }
-  const c = process.cpuUsage(c0);
-  return { medianS: median(times), minS: Math.min(...times), cpuS: (c.user + c.system) / 1e6 / n, reps: n };
-}
 
 /** A deterministic batch (mulberry32), so every backend sees the same numbers. */
 function makeBatch(n: number, seed = 1): Batch {

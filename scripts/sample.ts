@@ -176,15 +176,18 @@ function startSampleWorker(name: string, vaeDir: string | undefined, spec: Sampl
 /** What a run did with the cache: chunks reused, chunks it could not write and why. */
 type CacheCounts = Pick<SampleCacheStats, 'reused' | 'failed' | 'error'>;
 
+function countsOf(stats: SampleCacheStats | undefined): CacheCounts {
+  return { reused: stats?.reused ?? 0, failed: stats?.failed ?? 0, error: stats?.error };
+}
+
 function cacheCounts(cache: SampleCache | undefined): CacheCounts {
-  return { reused: cache?.stats.reused ?? 0, failed: cache?.stats.failed ?? 0, error: cache?.stats.error };
+  return countsOf(cache?.stats);
 }
 
 /** Takes a worker's cache report into this thread's cache (the files it used); returns its counts. */
 function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): CacheCounts {
   if (cache && done.cache) cache.note(done.cache.used);
-  const w = done.cache?.stats;
-  return { reused: w?.reused ?? 0, failed: w?.failed ?? 0, error: w?.error };
+  return countsOf(done.cache?.stats);
 }
 
 /** This thread's counts since `before`, plus `more` (a worker's). */

@@ -10,6 +10,7 @@ import { DiT } from '../../lib/dit/model';
 import { getPreset } from '../../lib/dit/config';
 import { countFlops } from '../../lib/dit/flops';
 import type { AttentionKernel } from '../../lib/dit/layers';
+import { measure } from './timing';
 
 export interface SamplerForwardRow {
   preset: string; kernel: AttentionKernel; batch: number; medianS: number; minS: number; reps: number;
@@ -36,17 +37,8 @@ export async function benchSamplerForward(presets: string[], batch: number, reps
       for (const kernel of ['batched-matmul', 'depthwise'] as const) {
         m.inferAttention = kernel;
         const once = () => { const o = m.infer(x, t, y); o.dataSync(); o.dispose(); };
-        once();
-        const times: number[] = [];
-        for (let i = 0; i < reps; i++) {
-          const t0 = performance.now();
-          once();
-          times.push((performance.now() - t0) / 1000);
-        }
-        times.sort((a, b) => a - b);
-        const mid = times.length >> 1;
-        const medianS = times.length % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
-        const row = { preset, kernel, batch, medianS, minS: times[0], reps, gmacPerS: (countFlops(c).total * batch) / medianS / 1e9, wasmHeapPeakMiB: wasmHeapMiB() };
+        const { medianS, minS } = await measure(once, 1, reps);
+        const row = { preset, kernel, batch, medianS, minS, reps, gmacPerS: (countFlops(c).total * batch) / medianS / 1e9, wasmHeapPeakMiB: wasmHeapMiB() };
         rows.push(row);
         log(`  ${preset} ${kernel} batch ${batch}: ${medianS.toFixed(3)} s (min ${row.minS.toFixed(3)}), ${row.gmacPerS.toFixed(2)} GMAC/s, heap peak ${row.wasmHeapPeakMiB} MiB`);
       }

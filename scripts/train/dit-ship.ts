@@ -4,8 +4,9 @@
  *      balanced labels, DDIM 50 steps, CFG 4, fixed seed) and scored (FLD, conditional accuracy);
  *   2. the better of the two (conditional accuracy, then FLD) saved quantised (uint8 first, float16
  *      next; the site default float16 only: quantizationCandidates), sampled again with the same seeds
- *      and scored: if the scores move measurably (QUANT_TOLERANCE: a paired test on the classifier's
- *      verdicts, 1 point of accuracy, 2 % FLD) the next larger storage is tried, float32 last;
+ *      and scored: if they cost measurable quality (QUANT_TOLERANCE: worse by a paired test on the
+ *      classifier's verdicts, 1 point of accuracy lost, FLD 2 % higher) the next larger storage is
+ *      tried, float32 last;
  *   3. manifest.json (dit-manifest.ts) with configuration, counts, data, training, loss curve, metrics.
  * Every sampling chunk goes through the chunk cache (sample-cache.ts): a ship killed midway (the
  * patch-1 models sample for hours) resumes at the first chunk it had not finished; a finished ship
