@@ -180,10 +180,6 @@ function countsOf(stats: SampleCacheStats | undefined): CacheCounts {
   return { reused: stats?.reused ?? 0, failed: stats?.failed ?? 0, error: stats?.error };
 }
 
-function cacheCounts(cache: SampleCache | undefined): CacheCounts {
-  return countsOf(cache?.stats);
-}
-
 /** Takes a worker's cache report into this thread's cache (the files it used); returns its counts. */
 function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): CacheCounts {
   if (cache && done.cache) cache.note(done.cache.used);
@@ -192,7 +188,7 @@ function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): Cach
 
 /** This thread's counts since `before`, plus `more` (a worker's). */
 function countsSince(cache: SampleCache | undefined, before: CacheCounts, more?: CacheCounts): CacheCounts {
-  const now = cacheCounts(cache);
+  const now = countsOf(cache?.stats);
   const failed = now.failed - before.failed;
   return { reused: now.reused - before.reused + (more?.reused ?? 0), failed: failed + (more?.failed ?? 0), error: (failed > 0 ? now.error : undefined) ?? more?.error };
 }
@@ -231,7 +227,7 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
   const n = spec.labels.length;
   const t0 = Date.now();
   const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  const before = cacheCounts(cache);
+  const before = countsOf(cache?.stats);
   try {
     if (threads === 1 || n <= CHUNK) {
       const images = await sampleImages(model, vae, spec, { onChunk: progress, cache });

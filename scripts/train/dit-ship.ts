@@ -193,9 +193,8 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
     }
     const shipped = full.metrics;
     const why = `${head}; ${notes.join('; ')}; a measurable cost means worse by the paired test (p < ${QUANT_TOLERANCE.pValue}), accuracy down over ${QUANT_TOLERANCE.accuracy * 100} point or FLD up over ${QUANT_TOLERANCE.fldRelative * 100} %: ${quantization === 'none' ? 'float32' : quantization} shipped`;
-    const chosenScoreForGrid = full;
     // A 10 x 10 grid (rows of 0..9) of the shipped weights' evaluation samples.
-    writeSamples(join(dir, 'samples.png'), chosenScoreForGrid.labels.subarray(0, Math.min(100, evalN)), chosenScoreForGrid.images.subarray(0, Math.min(100, evalN) * 1024), 10);
+    writeSamples(join(dir, 'samples.png'), full.labels.subarray(0, Math.min(100, evalN)), full.images.subarray(0, Math.min(100, evalN) * 1024), 10);
 
     const split = loadMnistSplit();
     const c = r.config;
