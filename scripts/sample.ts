@@ -4,7 +4,9 @@
  * NAME is a shipped folder (public/models/NAME, e.g. dit-default-v1) or a training checkpoint,
  * `checkpoint:RECIPE[:raw|:ema]` (default ema). FILE.png gets a grid (one row per class when the
  * labels cycle 0..9); FILE.json gets {"labels": [...], "images": [[1,024 floats in [0, 1]], ...]},
- * each image 32x32 row-major. Samples are drawn in chunks of CHUNK with seeds seed, seed+1, ...
+ * each image 32x32 row-major. Sample i of N has the seed seed * N + i (lib/sample/run.ts batchSeeds),
+ * so `--seed 5 --n 16` draws the reverse sampler widget's sixteen digits for its seed 5; they are
+ * drawn in chunks of CHUNK, and a sample's picture does not depend on its chunk.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -15,10 +17,8 @@ import { tf } from '../lib/tf';
 import { useNodeBackend } from '../lib/node-backend';
 import type { DiT } from '../lib/dit/model';
 import { loadDiT } from '../lib/dit/weights';
-import { createDiffusion } from '../lib/diffusion/respace';
-import { sampleLoop, type SamplerName } from '../lib/diffusion/sampleLoop';
-import type { DiffusionModelFn } from '../lib/diffusion/gaussianDiffusion';
-import { mulberry32 } from '../lib/random';
+import { batchSeeds, randomLabel, samplePictures, type SamplerModel, type SamplerName } from '../lib/sample/run';
+import { betaSchedule } from '../lib/diffusion/schedules';
 import type { WeightsManifestFile } from '../lib/weights';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
@@ -76,25 +76,28 @@ export interface SampleOptions {
   cache?: SampleCache;
 }
 
-/** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with `seed`. */
-async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seed: number): Promise<Float32Array> {
+/** A shipped DiT and VAE as the sampling road's model: DiT space latents in, pictures in [-1, 1] out. */
+export function nodeSamplerModel(model: DiT, vae: LoadedVAE): SamplerModel {
   const c = model.config;
-  const diffusion = createDiffusion({ learnSigma: c.learnSigma });
-  // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
-  const fn: DiffusionModelFn = (x, t, y) => model.infer(x, t, y);
-  const res = await sampleLoop(diffusion, fn, [labels.length, c.inputSize, c.inputSize, c.inChannels], {
-    labels, numClasses: c.numClasses, sampler: spec.sampler, steps: spec.steps, cfgScale: spec.cfgScale,
-    seed, eta: spec.eta ?? 0,
+  return {
+    // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
+    forward: (x, t, y) => model.infer(x, t, y),
+    decode: (z) => decodeLatents(vae.vae, z, vae.scaleFactor) as tf.Tensor4D,
+    betas: betaSchedule('linear', 1000),
+    latentSize: c.inputSize,
+    latentChannels: c.inChannels,
+    numClasses: c.numClasses,
+    learnSigma: c.learnSigma,
+  };
+}
+
+/** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with per-sample `seeds`. */
+async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seeds: number[]): Promise<Float32Array> {
+  const res = await samplePictures(nodeSamplerModel(model, vae), {
+    labels, seeds, sampler: spec.sampler, steps: spec.steps, eta: spec.eta ?? 0, guidanceScale: spec.cfgScale, cfgChannels: 'all',
   });
-  const img = tf.tidy(() => {
-    const x = decodeLatents(vae.vae, res.sample, vae.scaleFactor); // (m, 32, 32, 1) in [-1, 1]
-    return tf.div(tf.add(x, 1), 2);
-  });
-  try {
-    return (img.dataSync() as Float32Array).slice();
-  } finally {
-    tf.dispose([img, res.sample]);
-  }
+  if (!res) throw new Error('sampling was cancelled');
+  return res.images.map((v) => (v + 1) / 2);
 }
 
 /**
@@ -105,7 +108,7 @@ async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'lab
  */
 async function samplingProbe(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promise<string> {
   const labels = Int32Array.from([0, model.config.numClasses]);
-  const img = await drawChunk(model, vae, { ...spec, steps: 2 }, labels, 0x5eed);
+  const img = await drawChunk(model, vae, { ...spec, steps: 2 }, labels, [0x5eed, 0x5eed + 1]);
   return createHash('sha256').update(new Uint8Array(img.buffer, img.byteOffset, img.byteLength)).digest('hex');
 }
 
@@ -119,14 +122,15 @@ async function chunkKeyBase(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promi
 }
 
 /**
- * Samples latents with the diffusion sampler and decodes them: N images of 1,024 values in [0, 1],
- * in chunks of CHUNK, chunk k seeded spec.seed + k (so chunks are independent: any subset can be
- * drawn on another thread or taken from the cache).
+ * Samples latents on the sampling road and decodes them: N images of 1,024 values in [0, 1], sample i
+ * seeded spec.seed * N + i, in chunks of CHUNK (chunks are independent: any subset can be drawn on
+ * another thread or taken from the cache).
  */
 export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, opts: SampleOptions = {}): Promise<Float32Array> {
   const { onChunk, chunkFilter = () => true, cache } = opts;
   const n = spec.labels.length;
   const out = new Float32Array(n * SIDE * SIDE);
+  const seeds = batchSeeds(spec.seed, n);
   let base: Record<string, unknown> | undefined;
   for (let s = 0, k = 0; s < n; s += CHUNK, k++) {
     if (!chunkFilter(k)) continue;
@@ -139,7 +143,7 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
     }
     let img = cache && key ? cache.read(key, m * SIDE * SIDE) : null;
     if (!img) {
-      img = await drawChunk(model, vae, spec, labels, spec.seed + k);
+      img = await drawChunk(model, vae, spec, labels, seeds.slice(s, s + m));
       if (cache && key) cache.write(key, img);
     }
     out.set(img, s * SIDE * SIDE);
@@ -251,12 +255,9 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
   }
 }
 
-/** Labels: all Y, or uniform random classes from the seed. */
+/** Labels: all Y, or for 'random' each sample's class drawn from its seed, as the widget's 'random' does. */
 export function makeLabels(n: number, cls: number | 'random', seed: number, numClasses = 10): Int32Array {
-  if (cls === 'random') {
-    const r = mulberry32((seed ^ 0x5bd1e995) >>> 0);
-    return Int32Array.from({ length: n }, () => Math.floor(r() * numClasses));
-  }
+  if (cls === 'random') return Int32Array.from(batchSeeds(seed, n), (s) => randomLabel(s, numClasses));
   return new Int32Array(n).fill(cls);
 }
 

@@ -19,11 +19,19 @@ import type { DiffusionModelFn } from './gaussianDiffusion';
 export type CfgMode = 'all' | 'first3';
 
 export interface GuidanceOptions {
-  /** Guidance scale s; s = 1 is the conditional model, s = 0 the unconditional one. */
-  scale: number;
+  /**
+   * Guidance scale s; s = 1 is the conditional model, s = 0 the unconditional one. A list gives each
+   * sample of the batch its own scale (the guidance sweep runs all its scales in one batch).
+   */
+  scale: number | ArrayLike<number>;
   mode?: CfgMode;
   /** Number of real classes; label numClasses is the null class (dropped label). */
   numClasses: number;
+}
+
+/** True when guidance at these scales is the plain conditional model (every s = 1). */
+export function isUnguided(scale: number | ArrayLike<number>): boolean {
+  return typeof scale === 'number' ? scale === 1 : Array.from(scale).every((s) => s === 1);
 }
 
 /**
@@ -37,9 +45,11 @@ export interface GuidanceOptions {
  */
 export function classifierFreeGuidance(model: DiffusionModelFn, opts: GuidanceOptions): DiffusionModelFn {
   const mode = opts.mode ?? 'all';
+  const perSample = typeof opts.scale === 'number' ? null : Float32Array.from(opts.scale);
   return (x, t, y) =>
     tf.tidy(() => {
       const [n, h, w, c] = x.shape;
+      if (perSample && perSample.length !== n) throw new Error(`${perSample.length} guidance scales for ${n} samples`);
       const xx = tf.concat([x, x], 0) as tf.Tensor4D; // (2N, H, W, C)
       const tt = tf.concat([t, t], 0) as tf.Tensor1D; // (2N)
       const yNull = tf.fill([n], opts.numClasses, 'int32') as tf.Tensor1D;
@@ -50,8 +60,9 @@ export function classifierFreeGuidance(model: DiffusionModelFn, opts: GuidanceOp
       const cond = tf.slice(out, [0, 0, 0, 0], [n, h, w, k]); // (N, H, W, K)
       const uncond = tf.slice(out, [n, 0, 0, 0], [n, h, w, g]); // (N, H, W, g)
       const condEps = tf.slice(cond, [0, 0, 0, 0], [n, h, w, g]);
+      const s = perSample ? tf.tensor4d(perSample, [n, 1, 1, 1]) : (opts.scale as number); // s, or s_i per sample
       /** Eq. cfg */
-      const guided = tf.add(uncond, tf.mul(opts.scale, tf.sub(condEps, uncond))); // (N, H, W, g)
+      const guided = tf.add(uncond, tf.mul(s, tf.sub(condEps, uncond))); // (N, H, W, g)
       if (g === k) return guided as tf.Tensor4D;
       const rest = tf.slice(cond, [0, 0, 0, g], [n, h, w, k - g]); // (N, H, W, K - g)
       return tf.concat([guided, rest], 3) as tf.Tensor4D; // (N, H, W, K)

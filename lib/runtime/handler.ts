@@ -24,7 +24,7 @@ import {
   validateEncodeParams,
   validateSampleParams,
 } from './protocol';
-import { SamplingRun, type SamplerModel } from './sampling';
+import { SamplingRun, type SamplerModel } from '../sample/run';
 
 export interface LoadedModel {
   sampler: SamplerModel;

@@ -25,7 +25,7 @@ import { manifestSpecs, type WeightsManifestFile, type WeightSpec } from '../wei
 import { betaSchedule, DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '../diffusion/schedules';
 import { cacheFiles, contentTag, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { RuntimeError, type LoadedModel } from './handler';
-import type { SamplerModel } from './sampling';
+import type { SamplerModel } from '../sample/run';
 
 /** The VAE folder a DiT folder uses unless its metadata names another. */
 export const DEFAULT_VAE = 'models/vae-v1';

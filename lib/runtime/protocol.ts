@@ -12,10 +12,9 @@
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
  */
 import type { BackendName } from './backend';
+import type { CfgChannels, SamplerName } from '../sample/run';
 
-export type SamplerName = 'ddpm' | 'ddim';
-/** Which output channels classifier-free guidance mixes: all latent channels, or the first three as the official code does. */
-export type CfgChannels = 'all' | 'first3';
+export type { CfgChannels, SamplerName };
 
 export interface SampleParams {
   /** The widget instance asking; a newer request cancels only older ones of the same channel. */

@@ -16,7 +16,7 @@ import { betaSchedule } from '../diffusion/schedules';
 import { createDiTTask, type DiTBatch, type LatentDataset } from '../train/ditTask';
 import { Trainer, type StepLog } from '../train/loop';
 import { trainerConfig, warmupConstant, type SampleWeights, type TrainerSettings } from '../train/browser-recipe';
-import { SamplingRun, type SamplerModel } from './sampling';
+import { SamplingRun, type SamplerModel } from '../sample/run';
 
 /** The fixed starting noise of the grid's ten cells: the same seeds every round, so only the weights change. */
 export const GRID_SEEDS = Array.from({ length: 10 }, (_, i) => 9000 + i);

@@ -1,6 +1,6 @@
 /**
  * The live sampler's workload in Node, without a browser: the shipped default DiT and VAE, one
- * SamplingRun (lib/runtime/sampling.ts) of 16 samples, 50 DDIM steps, guidance scale 4, decoding the
+ * SamplingRun (lib/sample/run.ts) of 16 samples, 50 DDIM steps, guidance scale 4, decoding the
  * traced sample every step and the whole grid every step (the worker does when a step takes longer
  * than the widget's preview interval, as it does here). Reports CPU time, which does not count waiting
  * for a core on a shared machine, split into the network, the sampler step and the decoder.
@@ -15,7 +15,7 @@ import { DiT } from '../../lib/dit/model';
 import { TinyVAE } from '../../lib/vae/model';
 import { parameterShapes, type VAEConfig } from '../../lib/vae/config';
 import { betaSchedule } from '../../lib/diffusion/schedules';
-import { SamplingRun, type SamplerModel } from '../../lib/runtime/sampling';
+import { SamplingRun, type SamplerModel } from '../../lib/sample/run';
 import { readFileSync } from 'node:fs';
 
 const arg = (name: string, d: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : d; };

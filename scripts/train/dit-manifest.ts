@@ -19,6 +19,9 @@ export interface SampleMetrics {
   perClassAccuracy?: number[];
 }
 
+/** The evaluation draws of the sampling road (EvalSettings.draws). */
+export const SAMPLE_DRAWS = 'per-sample';
+
 export interface EvalSettings {
   n: number;
   sampler: 'ddim' | 'ddpm';
@@ -28,6 +31,12 @@ export interface EvalSettings {
   seed: number;
   /** Labels: 'balanced' = i mod 10. */
   labels: 'balanced';
+  /**
+   * How the draws follow from the seed. 'per-sample': sample i of n has its own noise stream seeded
+   * seed * n + i (lib/sample/run.ts, the widgets' road). Absent: the first road, one stream per chunk
+   * of 125 samples seeded seed + chunk, whose numbers `eval --rescore` replaces.
+   */
+  draws?: typeof SAMPLE_DRAWS;
   classifier: string;
   fldReference: string;
 }

@@ -28,13 +28,13 @@ import type { Quantization } from '../../lib/weights';
 import { getDiTRecipe, type DiTRecipe } from './dit-recipes';
 import { loadCheckpointModels } from './dit';
 import { loadShippedVAE } from './dit-latents';
-import type { DiTManifest, EvalSettings, SampleMetrics } from './dit-manifest';
+import { SAMPLE_DRAWS, type DiTManifest, type EvalSettings, type SampleMetrics } from './dit-manifest';
 import { manifestProblems } from './dit-manifest';
 import { balancedLabels, sampleImagesByName, sampleTwoByName, writeSamples } from '../sample';
 import { loadEvaluator, type Evaluator } from './dit-eval';
 import { SampleCache } from './sample-cache';
 
-export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced' };
+export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced', draws: SAMPLE_DRAWS };
 
 /**
  * When quantised weights count as costing measurable quality, judged on the same draws as float32:

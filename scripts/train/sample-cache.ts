@@ -23,7 +23,7 @@ import { threadId } from 'node:worker_threads';
 import type { DiT } from '../../lib/dit/model';
 
 /** Bumped when the file format or the key's meaning changes, so older files are never read. */
-export const SAMPLE_CACHE_FORMAT = 1;
+export const SAMPLE_CACHE_FORMAT = 2;
 const SUFFIX = '.f32';
 const CHECKSUM_BYTES = 32;
 

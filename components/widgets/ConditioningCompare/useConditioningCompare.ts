@@ -11,6 +11,7 @@ import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { conditioningSet, type ModelIndexEntry } from '@/lib/models/modelsIndex';
 import type { PendingRequest } from '@/lib/runtime/client';
 import type { SampleParams } from '@/lib/runtime/protocol';
+import { batchSeeds } from '@/lib/sample/run';
 import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
 import { getModelClient, useModelBackend, useNearViewport } from '../useModelWorker';
 
@@ -42,7 +43,7 @@ export function compareParams(s: CompareSettings, channel: string): Omit<SampleP
   return {
     channel,
     labels: new Array<number>(SAMPLES_PER_MODEL).fill(s.label),
-    seeds: Array.from({ length: SAMPLES_PER_MODEL }, (_, i) => s.seed * SAMPLES_PER_MODEL + i),
+    seeds: batchSeeds(s.seed, SAMPLES_PER_MODEL),
     steps: s.steps,
     sampler: 'ddim',
     eta: 0,

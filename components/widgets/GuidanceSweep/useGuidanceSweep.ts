@@ -1,11 +1,12 @@
 'use client';
 /**
  * State of the guidance sweep: the same seeds sampled under several guidance scales, in one request
- * whose samples each carry their own scale (lib/runtime/sampling.ts guidedModel), so every column
+ * whose samples each carry their own scale (lib/diffusion/guidance.ts, one scale per sample), so every column
  * starts from the same x_T and only s differs down a column.
  */
 import { useId, useMemo, useState, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/runtime/protocol';
+import { batchSeeds } from '@/lib/sample/run';
 import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
 import { useSampleRun } from '../useSampleRun';
 import { rerollSeed } from '../ReverseSampler/useReverseSampler';
@@ -21,7 +22,7 @@ export interface SweepSettings {
 }
 
 export function sweepParams(s: SweepSettings, model: string, channel: string, scales: readonly number[] = SWEEP_SCALES): SampleParams {
-  const seeds = Array.from({ length: SWEEP_SEEDS }, (_, i) => s.seed * SWEEP_SEEDS + i);
+  const seeds = batchSeeds(s.seed, SWEEP_SEEDS);
   return {
     channel,
     model,

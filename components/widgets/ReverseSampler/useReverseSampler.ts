@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/runtime/protocol';
+import { batchSeeds } from '@/lib/sample/run';
 import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
 import { useSampleRun, type StepMessage } from '../useSampleRun';
 
@@ -43,7 +44,8 @@ export function sampleParams(s: SamplerSettings, model: string, channel: string)
     channel,
     model,
     labels: new Array<number>(GRID_SAMPLES).fill(s.label),
-    seeds: Array.from({ length: GRID_SAMPLES }, (_, i) => s.seed * GRID_SAMPLES + i),
+    // The command line's `sample --seed S --n 16` draws the same sixteen samples (lib/sample/run.ts).
+    seeds: batchSeeds(s.seed, GRID_SAMPLES),
     steps: s.steps,
     sampler: s.sampler,
     eta: s.sampler === 'ddim' ? s.eta : 0,

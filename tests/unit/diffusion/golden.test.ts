@@ -13,8 +13,8 @@ import { betaSchedule, type ScheduleName } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn, type ModelVarType } from '@/lib/diffusion/gaussianDiffusion';
 import { classifierFreeGuidance, type CfgMode } from '@/lib/diffusion/guidance';
 import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '@/lib/diffusion/respace';
-import { sampleLoop, type SamplerName } from '@/lib/diffusion/sampleLoop';
-import { arr, type Shape4 } from './helpers';
+import type { SamplerName } from '@/lib/sample/run';
+import { arr, fnSamplerModel, oneStreamNoise, sampleLatents, type Shape4 } from './helpers';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const load = (name: string): Json => JSON.parse(readFileSync(`tests/reference/golden/${name}`, 'utf8'));
@@ -184,17 +184,19 @@ describe('parity with the PyTorch reference', () => {
   it('ddpm-step, ddim-step, cfg, respacing: whole sampling loops with a fake network and seeded noise', async () => {
     const L = samplersG.loops;
     for (const run of L.runs) {
-      const d = diffusion('linear', run.var_type);
-      const { sample } = await sampleLoop(d, fakeModel(run.var_type === 'learned-range'), L.shape, {
+      const learned = run.var_type === 'learned-range';
+      // The sampling road (lib/sample/run.ts) with the reference's noise order: one stream for the batch.
+      const model = fnSamplerModel(fakeModel(learned), betaSchedule('linear', 1000), L.shape, { numClasses: L.numClasses, learnSigma: learned });
+      const { sample } = await sampleLatents(model, {
         sampler: run.sampler as SamplerName,
         eta: run.eta,
         steps: run.steps as SectionCounts,
         labels: run.labels,
-        numClasses: L.numClasses,
-        cfgScale: run.cfg_scale,
-        cfgMode: run.cfg_mode as CfgMode,
+        seeds: run.labels.map(() => run.seed),
+        noise: oneStreamNoise(run.seed, L.shape[0]),
+        guidanceScale: run.cfg_scale,
+        cfgChannels: run.cfg_mode as CfgMode,
         clipDenoised: run.clip,
-        seed: run.seed,
       });
       compare(`sampleLoop ${run.sampler} K=${JSON.stringify(run.steps)} s=${run.cfg_scale}`, arr(sample), run.sample);
       sample.dispose();

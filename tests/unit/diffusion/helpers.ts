@@ -1,7 +1,9 @@
 /** Small helpers shared by the diffusion tests (not a test file itself). */
 import { expect } from 'vitest';
 import { tf } from '@/lib/tf';
-import { randn } from '@/lib/random';
+import { gaussianRng, randn } from '@/lib/random';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import { SamplingRun, type LatentStep, type NoiseSource, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
 
 export type Shape4 = [number, number, number, number];
 
@@ -41,4 +43,52 @@ export function disposeAll(x: unknown): void {
   if (x instanceof tf.Tensor) x.dispose();
   else if (Array.isArray(x)) x.forEach(disposeAll);
   else if (x && typeof x === 'object') Object.values(x).forEach(disposeAll);
+}
+
+/**
+ * A network function and its training betas as the sampling road's model (lib/sample/run.ts), with
+ * latents as their own pictures (decode is the identity), for tests of the loop itself.
+ */
+export function fnSamplerModel(fn: DiffusionModelFn, betas: Float64Array, shape: Shape4, opts: { numClasses?: number; learnSigma?: boolean } = {}): SamplerModel {
+  if (shape[1] !== shape[2]) throw new Error('square latents only');
+  return {
+    forward: fn,
+    decode: (z) => tf.clone(z),
+    betas,
+    latentSize: shape[1],
+    latentChannels: shape[3],
+    numClasses: opts.numClasses ?? 10,
+    learnSigma: opts.learnSigma ?? true,
+  };
+}
+
+/** The reference's noise order: the whole batch from one stream seeded `seed`, sample-major. */
+export function oneStreamNoise(seed: number, n: number): NoiseSource {
+  const next = gaussianRng(seed >>> 0);
+  return { draw: (per) => Float32Array.from({ length: n * per }, () => next()) };
+}
+
+/** Runs a sampling run to x_0 and returns the latents (the caller owns them); onStep false cancels. */
+export async function sampleLatents(
+  model: SamplerModel,
+  spec: SamplingSpec,
+  onStep?: (info: LatentStep) => boolean | void | Promise<boolean | void>,
+): Promise<{ sample: tf.Tensor4D; cancelled: boolean; stepsRun: number }> {
+  const run = new SamplingRun(model, spec);
+  let stepsRun = 0;
+  let cancelled = false;
+  try {
+    while (!run.done) {
+      const info = run.advance();
+      stepsRun++;
+      if (onStep && (await onStep(info)) === false) {
+        cancelled = !run.done;
+        break;
+      }
+    }
+  } catch (e) {
+    run.dispose();
+    throw e;
+  }
+  return { sample: run.takeSample(), cancelled, stepsRun };
 }

@@ -10,7 +10,8 @@ import { DiT } from '@/lib/dit/model';
 import type { DiTConfig } from '@/lib/dit/config';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
 import { createDiffusion } from '@/lib/diffusion/respace';
-import { sampleLoop } from '@/lib/diffusion/sampleLoop';
+import { sampleLatents, fnSamplerModel } from './helpers';
+import { betaSchedule } from '@/lib/diffusion/schedules';
 import { arr, randTensor } from './helpers';
 
 const config: DiTConfig = {
@@ -48,8 +49,9 @@ describe('diffusion with the DiT network', () => {
   it('cfg, ddim-step: a guided DDIM run over 4 respaced steps returns a finite (N, H, W, C) sample', async () => {
     const before = tf.memory().numTensors;
     const model: DiffusionModelFn = (x, t, y) => dit.forward(x, t, y);
-    const { sample } = await sampleLoop(createDiffusion({}), model, [2, 4, 4, 4], {
-      sampler: 'ddim', steps: 4, labels: [0, 2], numClasses: 3, cfgScale: 3, cfgMode: 'first3', seed: 1,
+    const road = fnSamplerModel(model, betaSchedule('linear', 1000), [2, 4, 4, 4], { numClasses: 3 });
+    const { sample } = await sampleLatents(road, {
+      sampler: 'ddim', steps: 4, eta: 0, labels: [0, 2], seeds: [1, 2], guidanceScale: 3, cfgChannels: 'first3',
     });
     expect(sample.shape).toEqual([2, 4, 4, 4]);
     expect(arr(sample).every(Number.isFinite)).toBe(true);

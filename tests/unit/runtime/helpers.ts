@@ -7,7 +7,7 @@ import { tf } from '@/lib/tf';
 import { DiT } from '@/lib/dit/model';
 import { getPreset, type DiTConfig } from '@/lib/dit/config';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import type { SamplerModel } from '@/lib/runtime/sampling';
+import type { SamplerModel } from '@/lib/sample/run';
 import type { LoadedModel } from '@/lib/runtime/handler';
 
 export function tinyConfig(): DiTConfig {

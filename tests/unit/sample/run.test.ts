@@ -2,16 +2,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
 import { classifierFreeGuidance } from '@/lib/diffusion/guidance';
-import { guidedModel, randomLabel, SamplingRun, type RunParams } from '@/lib/runtime/sampling';
-import { tinySamplerModel } from './helpers';
+import { guidedNet, randomLabel, SamplingRun, type SamplingSpec } from '@/lib/sample/run';
+import { tinySamplerModel } from '../runtime/helpers';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-const base: RunParams = { labels: [3, 7], seeds: [11, 12], steps: 6, sampler: 'ddim', eta: 0, guidanceScale: 1, cfgChannels: 'all', traceIndex: 0 };
+const base: SamplingSpec = { labels: [3, 7], seeds: [11, 12], steps: 6, sampler: 'ddim', eta: 0, guidanceScale: 1, cfgChannels: 'all', traceIndex: 0 };
 
-async function runAll(p: RunParams, seed = 1): Promise<{ images: Float32Array; steps: number }> {
+async function runAll(p: SamplingSpec, seed = 1): Promise<{ images: Float32Array; steps: number }> {
   const { model, dit } = tinySamplerModel(seed);
   const run = new SamplingRun(model, p);
   let steps = 0;
@@ -33,7 +33,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-describe('runtime sampling', () => {
+describe('sampling road: the run', () => {
   it('cfg: per-sample scales match classifierFreeGuidance for one scale, both channel modes', () => {
     const { model, dit } = tinySamplerModel();
     try {
@@ -42,7 +42,7 @@ describe('runtime sampling', () => {
           const x = tf.randomNormal([3, 8, 8, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
           const t = tf.tensor1d([10, 500, 990], 'int32');
           const y = tf.tensor1d([1, 2, 3], 'int32');
-          const ours = guidedModel(model, Float32Array.from([4, 4, 4]), mode)(x, t, y);
+          const ours = guidedNet(model, Float32Array.from([4, 4, 4]), mode)(x, t, y);
           const ref = classifierFreeGuidance(model.forward, { scale: 4, mode, numClasses: 10 })(x, t, y);
           expect(ours.shape).toEqual([3, 8, 8, 8]);
           return tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0];
@@ -63,10 +63,10 @@ describe('runtime sampling', () => {
         const x = tf.zeros([2, 8, 8, 4]) as tf.Tensor4D;
         const t = tf.tensor1d([3, 3], 'int32');
         const y = tf.tensor1d([0, 1], 'int32');
-        guidedModel(spy, Float32Array.from([1, 1]), 'all')(x, t, y);
+        guidedNet(spy, Float32Array.from([1, 1]), 'all')(x, t, y);
         expect(calls).toEqual([2]);
         calls = [];
-        guidedModel(spy, Float32Array.from([1, 3]), 'all')(x, t, y);
+        guidedNet(spy, Float32Array.from([1, 3]), 'all')(x, t, y);
         expect(calls).toEqual([4]);
       });
     } finally {
@@ -75,7 +75,7 @@ describe('runtime sampling', () => {
   });
 
   it('a seed gives the same sample alone or in a batch, and runs are reproducible (DDPM)', async () => {
-    const p: RunParams = { ...base, sampler: 'ddpm', labels: [3, 7, 1], seeds: [11, 12, 13], guidanceScale: 2 };
+    const p: SamplingSpec = { ...base, sampler: 'ddpm', labels: [3, 7, 1], seeds: [11, 12, 13], guidanceScale: 2 };
     const batch = await runAll(p);
     const again = await runAll(p);
     const alone = await runAll({ ...p, labels: [7], seeds: [12], traceIndex: 0 });

@@ -2,10 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
 import { randn } from '@/lib/random';
+import { perSampleNoise } from '@/lib/sample/run';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
-import { sampleLoop, SamplingRun, type SampleStepInfo } from '@/lib/diffusion/sampleLoop';
-import { arr, expectClose, type Shape4 } from './helpers';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import { SamplingRun, type LatentStep, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
+import { arr, expectClose, fnSamplerModel, sampleLatents, type Shape4 } from '../diffusion/helpers';
 
 const betas = betaSchedule('linear', 1000);
 const abar: number[] = [];
@@ -36,23 +37,31 @@ const fake: DiffusionModelFn = (x, t, y) =>
     return tf.concat([tf.tanh(tf.add(x, s)), tf.tanh(tf.mul(x, 0.2))], 3) as tf.Tensor4D;
   });
 
-let d: GaussianDiffusion;
 beforeAll(async () => {
   await useNodeBackend('wasm');
-  d = GaussianDiffusion.fromBetas(betas);
 });
 
-describe('sampling loop', () => {
+const model = (fn: DiffusionModelFn): SamplerModel => fnSamplerModel(fn, betas, shape);
+/** The spec's defaults for these tests: DDPM over all steps, no guidance, seeds 0 and 1. */
+const spec = (o: Partial<SamplingSpec>): SamplingSpec => ({
+  labels: [0, 1], seeds: [0, 1], steps: 1000, sampler: 'ddpm', eta: 0, guidanceScale: 1, cfgChannels: 'all', ...o,
+});
+/** x_T given outright (one draw of every value), then the seeds' streams for the step noise. */
+const givenXT = (xT: Float32Array, seeds: number[]) => {
+  let first = true;
+  const rest = perSampleNoise(seeds);
+  return { draw: (per: number) => (first ? ((first = false), xT) : rest.draw(per)) };
+};
+
+describe('sampling road: the loop', () => {
   for (const sampler of ['ddpm', 'ddim'] as const) {
     it(`${sampler}-step: an oracle model for one known x_0 recovers x_0 (25 respaced steps)`, async () => {
-      const { sample, stepsRun, cancelled } = await sampleLoop(d, oracle, shape, {
+      const { sample, stepsRun, cancelled } = await sampleLatents(model(oracle), spec({
         sampler,
         eta: sampler === 'ddim' ? 0.5 : 0,
         steps: 25,
-        labels: [0, 1],
-        numClasses: 10,
-        seed: 7,
-      });
+        seeds: [7, 8],
+      }));
       expect(stepsRun).toBe(25);
       expect(cancelled).toBe(false);
       expectClose(arr(sample), x0Values, 2e-3);
@@ -60,45 +69,41 @@ describe('sampling loop', () => {
     });
   }
 
-  it('ddpm-step: deterministic given the seed, different for another seed; xT replaces the first draws', async () => {
-    const opts = { steps: 10, labels: [1, 2], numClasses: 10, seed: 3 } as const;
-    const a = await sampleLoop(d, fake, shape, opts);
-    const b = await sampleLoop(d, fake, shape, opts);
-    const c = await sampleLoop(d, fake, shape, { ...opts, seed: 4 });
+  it('ddpm-step: deterministic given the seeds, different for other seeds; a given x_T replaces the first draws', async () => {
+    const opts = spec({ steps: 10, labels: [1, 2], seeds: [3, 3] });
+    const a = await sampleLatents(model(fake), opts);
+    const b = await sampleLatents(model(fake), opts);
+    const c = await sampleLatents(model(fake), { ...opts, seeds: [4, 4] });
     expectClose(arr(a.sample), arr(b.sample), 0);
     expect(Math.max(...arr(a.sample).map((v, k) => Math.abs(v - arr(c.sample)[k])))).toBeGreaterThan(1e-2);
-    // the stream draws x_T first, so passing those same values as xT and using the same seed is
-    // NOT the same run (the step noise then starts at the stream's beginning); DDIM eta = 0 has no
-    // step noise, so there xT from randn(seed) equals drawing it.
+    // Each sample's stream draws x_T first; DDIM eta = 0 has no step noise, so there an x_T given
+    // outright (each sample's first draws of randn(seed)) equals drawing it.
+    const per = size / 2;
+    const xT = Float32Array.from([...randn(per, 3), ...randn(per, 3)]);
     const ddim = { ...opts, sampler: 'ddim' as const, eta: 0 };
-    const e = await sampleLoop(d, fake, shape, ddim);
-    const f = await sampleLoop(d, fake, shape, { ...ddim, seed: 99, xT: randn(size, 3) });
+    const e = await sampleLatents(model(fake), ddim);
+    const f = await sampleLatents(model(fake), { ...ddim, seeds: [99, 99], noise: givenXT(xT, [99, 99]) });
     expectClose(arr(e.sample), arr(f.sample), 0);
     tf.dispose([a.sample, b.sample, c.sample, e.sample, f.sample]);
   });
 
   it('ddim-step: eta = 0 makes the whole loop independent of the seed once x_T is fixed', async () => {
     const xT = randn(size, 11);
-    const opts = { sampler: 'ddim' as const, steps: 8, labels: [3, 4], numClasses: 10, xT };
-    const a = await sampleLoop(d, fake, shape, { ...opts, seed: 1 });
-    const b = await sampleLoop(d, fake, shape, { ...opts, seed: 2 });
+    const opts = spec({ sampler: 'ddim', steps: 8, labels: [3, 4] });
+    const a = await sampleLatents(model(fake), { ...opts, noise: givenXT(xT, [1, 2]) });
+    const b = await sampleLatents(model(fake), { ...opts, noise: givenXT(xT, [5, 6]) });
     expectClose(arr(a.sample), arr(b.sample), 0);
     tf.dispose([a.sample, b.sample]);
   });
 
   it('respacing: onStep sees each step with its original timesteps, and returning false cancels', async () => {
-    const seen: Array<Pick<SampleStepInfo, 'i' | 't' | 'tPrev' | 'total'>> = [];
-    const res = await sampleLoop(d, fake, shape, {
-      steps: 'ddim10',
-      labels: [0, 0],
-      numClasses: 10,
-      onStep: async (info) => {
-        expect(info.xt.shape).toEqual(shape);
-        expect(info.predX0.shape).toEqual(shape);
-        await info.xt.data();
-        seen.push({ i: info.i, t: info.t, tPrev: info.tPrev, total: info.total });
-        return info.i < 3;
-      },
+    const seen: Array<Pick<LatentStep, 'i' | 't' | 'tPrev' | 'total'>> = [];
+    const res = await sampleLatents(model(fake), spec({ steps: 'ddim10', labels: [0, 0] }), async (info) => {
+      expect(info.xt.shape).toEqual(shape);
+      expect(info.predX0.shape).toEqual(shape);
+      await info.xt.data();
+      seen.push({ i: info.i, t: info.t, tPrev: info.tPrev, total: info.total });
+      return info.i < 3;
     });
     expect(res.cancelled).toBe(true);
     expect(res.stepsRun).toBe(4);
@@ -117,28 +122,25 @@ describe('sampling loop', () => {
       batches.push(arr(y));
       return fake(x, t, y);
     };
-    const a = await sampleLoop(d, spy, shape, { steps: 2, labels: [1, 2], numClasses: 10, cfgScale: 4, cfgMode: 'first3' });
+    const a = await sampleLatents(model(spy), spec({ steps: 2, labels: [1, 2], guidanceScale: 4, cfgChannels: 'first3' }));
     expect(batches).toEqual([[1, 2, 10, 10], [1, 2, 10, 10]]);
     batches.length = 0;
-    const b = await sampleLoop(d, spy, shape, { steps: 2, labels: [1, 2], numClasses: 10 });
+    const b = await sampleLatents(model(spy), spec({ steps: 2, labels: [1, 2] }));
     expect(batches).toEqual([[1, 2], [1, 2]]);
     tf.dispose([a.sample, b.sample]);
   });
 
-  it('leak: sampleLoop (finished and cancelled, DDPM, DDIM, CFG) and SamplingRun', async () => {
+  it('leak: whole runs (finished and cancelled, DDPM, DDIM, CFG) and SamplingRun', async () => {
     const before = tf.memory().numTensors;
-    const runs = [
-      { steps: 5, labels: [0, 1], numClasses: 10 },
-      { steps: 5, labels: [0, 1], numClasses: 10, sampler: 'ddim' as const, eta: 1, cfgScale: 2 },
-      { steps: 5, labels: [0, 1], numClasses: 10, onStep: () => false },
-    ];
-    for (const o of runs) (await sampleLoop(d, fake, shape, o)).sample.dispose();
-    const run = new SamplingRun(d, fake, shape, { steps: 3, labels: [0, 1], numClasses: 10 });
-    run.step();
+    (await sampleLatents(model(fake), spec({ steps: 5 }))).sample.dispose();
+    (await sampleLatents(model(fake), spec({ steps: 5, sampler: 'ddim', eta: 1, guidanceScale: 2 }))).sample.dispose();
+    (await sampleLatents(model(fake), spec({ steps: 5 }), () => false)).sample.dispose();
+    const run = new SamplingRun(model(fake), spec({ steps: 3 }));
+    run.advance();
     run.dispose();
-    const run2 = new SamplingRun(d, fake, shape, { steps: 3, labels: [0, 1], numClasses: 10 });
-    while (!run2.done) run2.step();
-    expect(() => run2.step()).toThrow(/finished/);
+    const run2 = new SamplingRun(model(fake), spec({ steps: 3 }));
+    while (!run2.done) run2.advance();
+    expect(() => run2.advance()).toThrow(/finished/);
     run2.takeSample().dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
