@@ -57,7 +57,7 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     const labels = balancedLabels(n);
     const t0 = Date.now();
     const cache = new SampleCache();
-    const images = await sampleImagesByName(dir, manifest.latents.vae, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
+    const images = await sampleImagesByName(dir, undefined, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
       threads, (s) => process.stderr.write(s + '\n'), cache);
     const m = ev.score(images, labels);
     // Scored: the chunks would only serve an identical rerun, which gives the same numbers.

@@ -18,8 +18,9 @@ import { useNodeBackend } from '../lib/node-backend';
 import type { DiT } from '../lib/dit/model';
 import { loadDiT } from '../lib/dit/weights';
 import { batchSeeds, randomLabel, samplePictures, type SamplerModel, type SamplerName } from '../lib/sample/run';
-import { betaSchedule } from '../lib/diffusion/schedules';
-import type { WeightsManifestFile } from '../lib/weights';
+import { betaSchedule, DEFAULT_NUM_TIMESTEPS } from '../lib/diffusion/schedules';
+import { ditFolderFacts, folderBetas, repoPath, type DiTFolderFacts } from '../lib/sample/folder';
+import { readFolderFiles } from '../lib/weights/node';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
 import type { LoadedVAE } from './train/dit-latents';
@@ -40,8 +41,12 @@ export interface SampleSpec {
   eta?: number;
 }
 
-/** A shipped DiT folder (public/models/NAME) or `checkpoint:RECIPE[:raw|:ema]`. Caller disposes. */
-export async function loadDiTByName(name: string): Promise<{ model: DiT; source: string }> {
+/**
+ * A shipped DiT folder (public/models/NAME, or a path) or `checkpoint:RECIPE[:raw|:ema]`. Caller
+ * disposes. A folder comes with its facts (lib/sample/folder.ts: VAE, scale factor, schedule); a
+ * checkpoint samples with the shipped VAE and DiT's schedule.
+ */
+export async function loadDiTByName(name: string): Promise<{ model: DiT; source: string; facts: DiTFolderFacts | null }> {
   if (name.startsWith('checkpoint:')) {
     const [, recipe, which = 'ema'] = name.split(':');
     if (which !== 'raw' && which !== 'ema') throw new UsageError(`checkpoint weights are 'raw' or 'ema' (got '${which}')`);
@@ -49,22 +54,32 @@ export async function loadDiTByName(name: string): Promise<{ model: DiT; source:
     const { loadCheckpointModels } = await import('./train/dit');
     const m = loadCheckpointModels(getDiTRecipe(recipe));
     (which === 'raw' ? m.ema : m.raw).dispose();
-    return { model: which === 'raw' ? m.raw : m.ema, source: `checkpoint ${recipe} (${which}, step ${m.meta.step})` };
+    return { model: which === 'raw' ? m.raw : m.ema, source: `checkpoint ${recipe} (${which}, step ${m.meta.step})`, facts: null };
   }
-  const dir = name.includes('/') ? name : join('public/models', name);
-  const file = join(dir, 'model.json');
-  if (!existsSync(file)) throw new UsageError(`no model '${name}' (looked for ${file})`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as WeightsManifestFile;
-  const shards = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const f = join(dir, p);
-    if (!existsSync(f)) throw new Error(`model '${name}': missing shard ${f}`);
-    const b = readFileSync(f);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  });
-  return { model: loadDiT(manifest, shards), source: dir };
+  const dir = name.includes('/') ? name : join(repoPath('models'), name);
+  if (!existsSync(join(dir, 'model.json'))) throw new UsageError(`no model '${name}' (looked for ${join(dir, 'model.json')})`);
+  const { manifest, shards } = readFolderFiles(dir);
+  const ship = join(dir, 'manifest.json');
+  const facts = ditFolderFacts(manifest, existsSync(ship) ? (JSON.parse(readFileSync(ship, 'utf8')) as Record<string, unknown>) : null);
+  return { model: loadDiT(manifest, shards, facts.config), source: dir, facts };
+}
+
+/** A DiT by name with the VAE it samples with: vaeDir when given, else the folder's (lib/sample/folder.ts). Caller disposes both. */
+export async function loadForSampling(name: string, vaeDir?: string): Promise<{ model: DiT; vae: LoadedVAE; betas: Float64Array }> {
+  const { loadShippedVAE } = await import('./train/dit-latents');
+  const { model, facts } = await loadDiTByName(name);
+  try {
+    const vae = loadShippedVAE(vaeDir ?? (facts ? repoPath(facts.vae) : undefined));
+    return { model, vae: { ...vae, scaleFactor: facts?.scaleFactor ?? vae.scaleFactor }, betas: facts ? folderBetas(facts) : betaSchedule('linear', DEFAULT_NUM_TIMESTEPS) };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 export interface SampleOptions {
+  /** The DiT's training betas (its folder's schedule, lib/sample/folder.ts); default DiT's linear over 1,000. */
+  betas?: Float64Array;
   /** Progress: samples done so far (cached chunks count as done). */
   onChunk?: (done: number) => void;
   /** Which chunks this call draws (the others stay zero): the two-thread split. */
@@ -76,14 +91,14 @@ export interface SampleOptions {
   cache?: SampleCache;
 }
 
-/** A shipped DiT and VAE as the sampling road's model: DiT space latents in, pictures in [-1, 1] out. */
-export function nodeSamplerModel(model: DiT, vae: LoadedVAE): SamplerModel {
+/** A DiT and VAE as the sampling road's model: DiT-space latents in, pictures in [-1, 1] out. */
+export function nodeSamplerModel(model: DiT, vae: LoadedVAE, betas = betaSchedule('linear', DEFAULT_NUM_TIMESTEPS)): SamplerModel {
   const c = model.config;
   return {
     // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
     forward: (x, t, y) => model.infer(x, t, y),
     decode: (z) => decodeLatents(vae.vae, z, vae.scaleFactor) as tf.Tensor4D,
-    betas: betaSchedule('linear', 1000),
+    betas,
     latentSize: c.inputSize,
     latentChannels: c.inChannels,
     numClasses: c.numClasses,
@@ -92,8 +107,8 @@ export function nodeSamplerModel(model: DiT, vae: LoadedVAE): SamplerModel {
 }
 
 /** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with per-sample `seeds`. */
-async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seeds: number[]): Promise<Float32Array> {
-  const res = await samplePictures(nodeSamplerModel(model, vae), {
+async function drawChunk(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seeds: number[]): Promise<Float32Array> {
+  const res = await samplePictures(nodeSamplerModel(model, vae, betas), {
     labels, seeds, sampler: spec.sampler, steps: spec.steps, eta: spec.eta ?? 0, guidanceScale: spec.cfgScale, cfgChannels: 'all',
   });
   if (!res) throw new Error('sampling was cancelled');
@@ -106,17 +121,17 @@ async function drawChunk(model: DiT, vae: LoadedVAE, spec: Omit<SampleSpec, 'lab
  * would let chunks drawn by other code (a changed attention kernel, another backend) pass as this
  * code's; the probe differs then, so they are drawn again. It costs 2 steps on 2 samples.
  */
-async function samplingProbe(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promise<string> {
+async function samplingProbe(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: SampleSpec): Promise<string> {
   const labels = Int32Array.from([0, model.config.numClasses]);
-  const img = await drawChunk(model, vae, { ...spec, steps: 2 }, labels, [0x5eed, 0x5eed + 1]);
+  const img = await drawChunk(model, vae, betas, { ...spec, steps: 2 }, labels, [0x5eed, 0x5eed + 1]);
   return createHash('sha256').update(new Uint8Array(img.buffer, img.byteOffset, img.byteLength)).digest('hex');
 }
 
 /** Everything but the chunk that determines a chunk's images (sample-cache.ts keys files by it). */
-async function chunkKeyBase(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promise<Record<string, unknown>> {
+async function chunkKeyBase(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: SampleSpec): Promise<Record<string, unknown>> {
   return {
     format: SAMPLE_CACHE_FORMAT, weights: weightsHash(model), config: model.config, vae: vae.hash, scaleFactor: vae.scaleFactor,
-    probe: await samplingProbe(model, vae, spec), steps: spec.steps, sampler: spec.sampler, cfgScale: spec.cfgScale,
+    probe: await samplingProbe(model, vae, betas, spec), steps: spec.steps, sampler: spec.sampler, cfgScale: spec.cfgScale,
     eta: spec.eta ?? 0, seed: spec.seed, chunkSize: CHUNK,
   };
 }
@@ -127,7 +142,7 @@ async function chunkKeyBase(model: DiT, vae: LoadedVAE, spec: SampleSpec): Promi
  * another thread or taken from the cache).
  */
 export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec, opts: SampleOptions = {}): Promise<Float32Array> {
-  const { onChunk, chunkFilter = () => true, cache } = opts;
+  const { onChunk, chunkFilter = () => true, cache, betas } = opts;
   const n = spec.labels.length;
   const out = new Float32Array(n * SIDE * SIDE);
   const seeds = batchSeeds(spec.seed, n);
@@ -138,12 +153,12 @@ export async function sampleImages(model: DiT, vae: LoadedVAE, spec: SampleSpec,
     const m = labels.length;
     let key: string | undefined;
     if (cache) {
-      base ??= await chunkKeyBase(model, vae, spec);
+      base ??= await chunkKeyBase(model, vae, betas, spec);
       key = hashKey({ ...base, chunk: k, labels: Array.from(labels) });
     }
     let img = cache && key ? cache.read(key, m * SIDE * SIDE) : null;
     if (!img) {
-      img = await drawChunk(model, vae, spec, labels, seeds.slice(s, s + m));
+      img = await drawChunk(model, vae, betas, spec, labels, seeds.slice(s, s + m));
       if (cache && key) cache.write(key, img);
     }
     out.set(img, s * SIDE * SIDE);
@@ -225,22 +240,20 @@ export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: stri
  * both threads take finished chunks from it and add the ones they draw (an interrupted run resumes).
  */
 export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Float32Array> {
-  const { loadShippedVAE } = await import('./train/dit-latents');
-  const vae = loadShippedVAE(vaeDir);
-  const { model } = await loadDiTByName(name);
+  const { model, vae, betas } = await loadForSampling(name, vaeDir);
   const n = spec.labels.length;
   const t0 = Date.now();
   const progress = (done: number) => log?.(`  ${name}: ${done}/${n} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   const before = countsOf(cache?.stats);
   try {
     if (threads === 1 || n <= CHUNK) {
-      const images = await sampleImages(model, vae, spec, { onChunk: progress, cache });
+      const images = await sampleImages(model, vae, spec, { onChunk: progress, cache, betas });
       logCache(log, name, countsSince(cache, before), chunkCount(n), cache?.dir);
       return images;
     }
     const w = startSampleWorker(name, vaeDir, spec, 'odd', cache?.dir);
     try {
-      const mine = await sampleImages(model, vae, spec, { onChunk: progress, chunkFilter: (k) => k % 2 === 0, cache });
+      const mine = await sampleImages(model, vae, spec, { onChunk: progress, chunkFilter: (k) => k % 2 === 0, cache, betas });
       const done = await w.result;
       const other = done.images;
       for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);

@@ -2,11 +2,10 @@
  * Saving and loading a DiT: its state_dict in the tfjs weights-manifest format (lib/weights), with the
  * configuration in the manifest's metadata so a folder is self-describing.
  */
-import { tf } from '../tf';
 import { type DiTConfig, validateConfig } from './config';
 import { DiT } from './model';
 import { parameterShapes } from './params';
-import { saveWeights, loadWeights, type SaveOptions, type WeightsManifestFile } from '../weights';
+import { buildFromWeights, saveWeights, type SaveOptions, type WeightsManifestFile } from '../weights';
 
 export async function saveDiT(model: DiT, opts: Omit<SaveOptions, 'metadata'> & { metadata?: Record<string, unknown> } = {}) {
   return saveWeights(model.stateDict(), { ...opts, metadata: { ...opts.metadata, kind: 'DiT', config: model.config } });
@@ -23,15 +22,5 @@ export function configFromManifest(manifest: WeightsManifestFile): DiTConfig {
 
 /** Builds a DiT from a manifest and its shards; every name and shape is checked first. */
 export function loadDiT(manifest: WeightsManifestFile, shards: ArrayBuffer[], config = configFromManifest(manifest)): DiT {
-  const tensors = loadWeights(manifest, shards, parameterShapes(config));
-  const model = new DiT(config);
-  try {
-    model.loadStateDict(tensors);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
-  return model;
+  return buildFromWeights(manifest, shards, parameterShapes(config), () => new DiT(config));
 }

@@ -16,8 +16,7 @@ import { tf } from '../tf';
 import type { WeightsManifestFile } from '../weights';
 import { loadWeights } from '../weights';
 import type { LatentDecoder } from './model-loader';
-import { TinyVAE } from '../vae/model';
-import { VAE_V1, parameterShapes, type VAEConfig } from '../vae/config';
+import { buildTinyVae } from '../vae/weights';
 
 function latentPreview(manifest: WeightsManifestFile, shards: ArrayBuffer[]): LatentDecoder {
   const meta = manifest.userDefinedMetadata ?? {};
@@ -40,22 +39,6 @@ function latentPreview(manifest: WeightsManifestFile, shards: ArrayBuffer[]): La
       b.dispose();
     },
   };
-}
-
-/** The tiny VAE of a folder's manifest and shards (names and shapes checked); the caller disposes it. Also used by inspect.ts to encode. */
-export function buildTinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[]): TinyVAE {
-  const config = (manifest.userDefinedMetadata?.config as VAEConfig | undefined) ?? VAE_V1;
-  const tensors = loadWeights(manifest, shards, parameterShapes(config));
-  const vae = new TinyVAE(config);
-  try {
-    vae.loadStateDict(tensors);
-  } catch (e) {
-    vae.dispose();
-    throw e;
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
-  return vae;
 }
 
 function tinyVae(manifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: number | null): LatentDecoder {

@@ -6,7 +6,7 @@
  *              probabilities traced, plus x_t and the predicted x_0 decoded (the attention widget)
  *
  * Folders are fetched, verified and cached by model-loader.ts (fetchFolder; a DiT with its VAE by
- * loadDiTWithVae, the sampler's loader too), the VAE is built by decoder.ts's buildTinyVae: this file
+ * loadDiTWithVae, the sampler's loader too), the VAE is built by lib/vae/weights.ts buildTinyVae: this file
  * only adds the encoder path and the traced forward pass. Every entry point returns plain typed arrays and leaves
  * no tensor behind (tests/unit/runtime/inspect.test.ts).
  *
@@ -17,11 +17,12 @@ import type { DiT } from '../dit/model';
 import type { DiTConfig } from '../dit/config';
 import type { TinyVAE } from '../vae/model';
 import { encodeLatents, decodeLatents } from '../vae/latents';
-import { betaSchedule, diffusionConstants } from '../diffusion/schedules';
+import { diffusionConstants } from '../diffusion/schedules';
 import { gaussianRng } from '../random';
 import type { WeightsManifestFile } from '../weights';
-import { buildTinyVae } from './decoder';
-import { fetchFolder, fetchManifest, loadDiTWithVae, vaeScaleFactor, type FetchEnv, type OnProgress } from './model-loader';
+import { buildTinyVae } from '../vae/weights';
+import { fetchFolder, fetchManifest, loadDiTWithVae, type FetchEnv, type OnProgress } from './model-loader';
+import { folderBetas, vaeScaleFactor } from '../sample/folder';
 import { joinUrl } from './fetch-cached';
 import { RuntimeError, type LoadedEncoder, type LoadedInspector } from './handler';
 import type { AttentionMapsResult, AttentionParams } from './protocol';
@@ -74,7 +75,7 @@ export async function loadEncoder(vae: string, baseUrl: string, env: FetchEnv, o
   const folder = joinUrl(baseUrl, vae);
   const manifest = await fetchManifest(folder, env);
   requireEncoder(folder, manifest);
-  const scaleFactor = await vaeScaleFactor(folder, manifest, env);
+  const scaleFactor = vaeScaleFactor(manifest);
   if (scaleFactor === null) throw new RuntimeError('weights', `${folder} states no latent scale factor`);
   const files = await fetchFolder(folder, env, onProgress, manifest);
   let net: TinyVAE;
@@ -178,5 +179,5 @@ export async function loadInspector(model: string, baseUrl: string, env: FetchEn
     },
     build: (vaeFolder, vaeManifest, shards) => buildVae(vaeFolder, vaeManifest, shards),
   });
-  return inspectorFromParts({ net, vae, scaleFactor, betas: betaSchedule(schedule, numTimesteps) });
+  return inspectorFromParts({ net, vae, scaleFactor, betas: folderBetas({ schedule, numTimesteps }) });
 }

@@ -1,17 +1,7 @@
 /**
  * Loading a model folder in the worker: fetch (with progress, from the Cache API when present),
- * verify, and build the network.
- *
- * A folder (public/models/NAME-vK/) is what lib/weights writes: model.json (TensorFlow.js's weights
- * manifest plus shardByteLengths and userDefinedMetadata) and group1-shardKofN.bin. A DiT folder's
- * metadata holds { kind: 'DiT', config } (lib/dit/weights.ts saveDiT). Its optional manifest.json
- * (scripts/train/dit-ship.ts) and the metadata may name
- *   vae (data.latents.vae or latents.vae)   the VAE folder (default DEFAULT_VAE)
- *   scaleFactor (likewise)                  z = scaleFactor * E(x), as the DiT was trained
- *   preset                                  the preset name shown to the reader
- *   schedule, numTimesteps                  the training noise schedule (default linear, 1000: DiT's)
- * A VAE folder may state scaleFactor too (its manifest.json or metadata); the DiT's wins.
- * Weight names are the official state_dict keys with PyTorch shapes (architecture.md).
+ * verify, and build the network. What a folder holds and which VAE, scale factor and schedule a DiT
+ * samples with is lib/sample/folder.ts's one rule; this file is the browser's reader of it.
  *
  * Verification, each failure a sentence for the reader: every shard has the byte size the manifest
  * states (a truncated download is never cached); every float is finite; the names and shapes are
@@ -19,16 +9,14 @@
  */
 import { tf } from '../tf';
 import { type DiT } from '../dit/model';
-import { loadDiT, configFromManifest } from '../dit/weights';
-import { PRESETS, type DiTConfig } from '../dit/config';
+import { loadDiT } from '../dit/weights';
+import type { DiTConfig } from '../dit/config';
 import { manifestSpecs, type WeightsManifestFile, type WeightSpec } from '../weights';
-import { betaSchedule, DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '../diffusion/schedules';
+import type { ScheduleName } from '../diffusion/schedules';
+import { ditFolderFacts, folderBetas, vaeScaleFactor, type DiTFolderFacts } from '../sample/folder';
 import { cacheFiles, contentTag, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { RuntimeError, type LoadedModel } from './handler';
 import type { SamplerModel } from '../sample/run';
-
-/** The VAE folder a DiT folder uses unless its metadata names another. */
-export const DEFAULT_VAE = 'models/vae-v1';
 
 /** A decoder the runtime can call: DiT-space latents (N, H, W, C) -> pictures (N, S, S, 1) in [-1, 1]. */
 export interface LatentDecoder {
@@ -50,16 +38,6 @@ async function optionalJson(url: string, env: Pick<LoaderEnv, 'fetch'>): Promise
   } catch {
     return null;
   }
-}
-
-function positive(...xs: unknown[]): number | null {
-  const v = xs.find((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
-  return typeof v === 'number' ? v : null;
-}
-
-/** A repository path (public/models/vae-v1) or site path (models/vae-v1) as a site path. */
-function sitePath(p: string): string {
-  return p.replace(/^\.?\/?public\//, '').replace(/^\/+/, '');
 }
 
 export interface LoaderEnv {
@@ -173,23 +151,8 @@ export async function fetchFolder(
   };
 }
 
-function presetName(config: DiTConfig): string {
-  const same = (a: DiTConfig, b: DiTConfig) => (Object.keys(a) as (keyof DiTConfig)[]).every((k) => a[k] === b[k]);
-  return Object.entries(PRESETS).find(([, c]) => same(c, config))?.[0] ?? `DiT (depth ${config.depth}, d ${config.hiddenSize}, p ${config.patchSize})`;
-}
-
 export type OnProgress = (loaded: number, total: number, file: string) => void;
 export type FetchEnv = Pick<LoaderEnv, 'fetch' | 'cache'>;
-
-/** The scale factor a VAE folder states: its model.json metadata, else its manifest.json (not asked of a latent preview). */
-export async function vaeScaleFactor(vaeFolder: string, vaeManifest: WeightsManifestFile, env: Pick<LoaderEnv, 'fetch'>): Promise<number | null> {
-  const meta = vaeManifest.userDefinedMetadata ?? {};
-  const own = positive(meta.scaleFactor, meta.latentScaleFactor);
-  // Only then ask for the VAE's manifest.json: a missing optional file still shows as a 404.
-  if (own !== null || meta.kind === 'latent-preview') return own;
-  const ship = (await optionalJson(joinUrl(vaeFolder, 'manifest.json'), env)) ?? {};
-  return positive(ship.scaleFactor, ship.latentScaleFactor, (ship.latent as Record<string, unknown> | undefined)?.scaleFactor);
-}
 
 /** What a caller of loadDiTWithVae builds from the VAE folder (the sampler a decoder, the inspector a TinyVAE). */
 export interface VaeBuilder<V, S> {
@@ -199,13 +162,10 @@ export interface VaeBuilder<V, S> {
   build(vaeFolder: string, vaeManifest: WeightsManifestFile, shards: ArrayBuffer[], scaleFactor: S): V;
 }
 
-export interface DiTWithVae<V, S> {
+export interface DiTWithVae<V, S> extends Omit<DiTFolderFacts, 'scaleFactor' | 'vae'> {
   net: DiT;
   vae: V;
   config: DiTConfig;
-  /** The DiT's model.json metadata and its manifest.json ({} when absent). */
-  meta: Record<string, unknown>;
-  ship: Record<string, unknown>;
   scaleFactor: S;
   numTimesteps: number;
   schedule: ScheduleName;
@@ -213,33 +173,30 @@ export interface DiTWithVae<V, S> {
 }
 
 /**
- * Fetches a DiT folder and the VAE folder it names (the DiT's metadata, then its manifest.json's
- * data.latents (or latents), then DEFAULT_VAE; the scale factor likewise, then the VAE's own),
- * verifies both under one progress bar, builds the DiT and, through `vae`, what the caller needs of
- * the VAE. Shards are cached only once both are built; a DiT that does not fit its weights drops its
- * cached shards, a VAE that cannot be built drops its own.
+ * Fetches a DiT folder and the VAE folder it names (lib/sample/folder.ts), verifies both under one
+ * progress bar, builds the DiT and, through `vae`, what the caller needs of the VAE. Shards are cached
+ * only once both are built; a DiT that does not fit its weights drops its cached shards, a VAE that
+ * cannot be built drops its own.
  */
 export async function loadDiTWithVae<V, S>(model: string, baseUrl: string, env: FetchEnv, onProgress: OnProgress, vae: VaeBuilder<V, S>): Promise<DiTWithVae<V, S>> {
   const folder = joinUrl(baseUrl, model);
   const manifest = await fetchManifest(folder, env);
-  let config: DiTConfig;
+  const ship = await optionalJson(joinUrl(folder, 'manifest.json'), env);
+  let facts: DiTFolderFacts;
   try {
-    config = configFromManifest(manifest);
+    facts = ditFolderFacts(manifest, ship);
   } catch (e) {
     throw new RuntimeError('weights', `${folder}/model.json: ${(e as Error).message}`);
   }
-  const meta = manifest.userDefinedMetadata ?? {};
-  const ship = (await optionalJson(joinUrl(folder, 'manifest.json'), env)) ?? {};
-  const latents = ((ship.data as Record<string, unknown> | undefined)?.latents ?? ship.latents ?? {}) as Record<string, unknown>;
-  const vaePath = typeof meta.vae === 'string' ? meta.vae : typeof latents.vae === 'string' ? latents.vae : DEFAULT_VAE;
-  const vaeFolder = joinUrl(baseUrl, sitePath(vaePath));
+  const { config } = facts;
+  const vaeFolder = joinUrl(baseUrl, facts.vae);
   const vaeManifest = await fetchManifest(vaeFolder, env);
 
   // One progress bar over both folders; the DiT's shards first, so damaged DiT weights report first.
   const ditBytes = folderBytes(manifest);
   const all = ditBytes + folderBytes(vaeManifest);
   const dit = await fetchFolder(folder, env, (n, _t, f) => onProgress(Math.min(n, ditBytes), all, f), manifest);
-  const scaleFactor = vae.accept(vaeFolder, vaeManifest, positive(meta.scaleFactor, latents.scaleFactor) ?? (await vaeScaleFactor(vaeFolder, vaeManifest, env)));
+  const scaleFactor = vae.accept(vaeFolder, vaeManifest, facts.scaleFactor ?? vaeScaleFactor(vaeManifest));
   const vaeFiles = await fetchFolder(vaeFolder, env, (n, _t, f) => onProgress(Math.min(all, ditBytes + n), all, f), vaeManifest);
 
   let net: DiT;
@@ -259,22 +216,12 @@ export async function loadDiTWithVae<V, S>(model: string, baseUrl: string, env: 
   }
   await dit.commit();
   await vaeFiles.commit();
-  return {
-    net,
-    vae: built,
-    config,
-    meta,
-    ship,
-    scaleFactor,
-    numTimesteps: typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS,
-    schedule: (typeof meta.schedule === 'string' ? meta.schedule : 'linear') as ScheduleName,
-    fromCache: dit.fromCache && vaeFiles.fromCache,
-  };
+  return { ...facts, net, vae: built, scaleFactor, fromCache: dit.fromCache && vaeFiles.fromCache };
 }
 
 /** Loads a DiT folder and the VAE folder it names, verifies both, and builds what a SamplingRun needs. */
 export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEnv, onProgress: OnProgress): Promise<LoadedModel> {
-  const { net, vae: decoder, config, meta, ship, numTimesteps, schedule, fromCache } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
+  const { net, vae: decoder, config, preset, numTimesteps, schedule, fromCache } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
     accept: (_folder, _manifest, scaleFactor) => scaleFactor,
     build: (vaeFolder, vaeManifest, shards, scaleFactor): LatentDecoder => {
       try {
@@ -288,7 +235,7 @@ export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEn
     // infer: the forward pass without gradients, on cached transposed weights (lib/dit/model.ts).
     forward: (x, t, y) => net.infer(x, t, y),
     decode: (z) => decoder.decode(z),
-    betas: betaSchedule(schedule, numTimesteps),
+    betas: folderBetas({ schedule, numTimesteps }),
     latentSize: config.inputSize,
     latentChannels: config.inChannels,
     numClasses: config.numClasses,
@@ -298,7 +245,7 @@ export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEn
   return {
     sampler,
     info: {
-      preset: typeof meta.preset === 'string' ? meta.preset : typeof ship.preset === 'string' ? ship.preset : presetName(config),
+      preset,
       parameters,
       numTimesteps,
       numClasses: config.numClasses,

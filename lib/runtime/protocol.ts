@@ -12,31 +12,23 @@
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
  */
 import type { BackendName } from './backend';
-import type { CfgChannels, SamplerName } from '../sample/run';
+import type { CfgChannels, SamplerName, SamplingSpec } from '../sample/run';
 
 export type { CfgChannels, SamplerName };
 
-export interface SampleParams {
+/**
+ * A sampling request: the sampling road's spec (lib/sample/run.ts SamplingSpec) as plain JSON, with
+ * whole step counts (10..250 in the widgets) and a traced sample (-1 for none).
+ */
+export interface SampleParams extends Pick<SamplingSpec, 'sampler' | 'eta' | 'cfgChannels'> {
   /** The widget instance asking; a newer request cancels only older ones of the same channel. */
   channel: string;
   /** Model folder under the site's base path, e.g. 'models/dit-default-v1' (see DEFAULT_MODEL). */
   model: string;
-  /** Class label per sample, 0..9; -1 draws a class from the seed (the 'random' choice of the widget). */
   labels: number[];
-  /** Seed per sample: the same seed gives the same x_T and the same noise at every DDPM/DDIM step. */
   seeds: number[];
-  /** Respaced sampling steps (10..250 in the widget; the model was trained with T = 1000). */
   steps: number;
-  sampler: SamplerName;
-  /** DDIM's eta: 0 is deterministic DDIM, 1 matches DDPM's variance. Ignored by DDPM. */
-  eta: number;
-  /**
-   * Classifier-free guidance scale s; 1 is the plain conditional model (no unconditional pass). A list
-   * gives each sample its own scale (the guidance sweep runs all its scales in one batch).
-   */
   guidanceScale: number | number[];
-  cfgChannels: CfgChannels;
-  /** Which sample's x_t and predicted x_0 stream at every step (the filmstrip); -1 for none. */
   traceIndex: number;
   /** Minimum milliseconds between two whole-grid previews (the filmstrip frame streams every step). */
   previewEveryMs: number;
@@ -49,7 +41,7 @@ export interface SampleParams {
  */
 export interface EncodeParams {
   channel: string;
-  /** VAE folder under the site's base path, e.g. 'models/vae-v1' (see DEFAULT_VAE_MODEL). */
+  /** VAE folder under the site's base path, e.g. 'models/vae-v1' (see lib/sample/folder.ts DEFAULT_VAE). */
   vae: string;
   /** count pictures, S*S each, row-major float32 in [-1, 1] (padded digits, lib/data/mnist writePadded32). */
   pixels: Float32Array;
@@ -185,8 +177,6 @@ export interface AttentionMapsResult {
 /** Every request type, for validation of what arrives. */
 export const REQUEST_TYPES = ['init', 'load', 'sample', 'encode', 'attention', 'cancel', 'stats', 'crash'] as const;
 
-/** The VAE folder the patchify widget encodes with unless told otherwise (the shipped tiny VAE). */
-export const DEFAULT_VAE_MODEL = 'models/vae-v1';
 
 /** The model folder the widgets load unless told otherwise (the shipped default model). */
 export const DEFAULT_MODEL = 'models/dit-default-v1';

@@ -11,12 +11,12 @@
  */
 import { tf } from '../tf';
 import { decodeDigits, type DigitSet } from '../data/mnist';
-import { loadWeights } from '../weights';
-import { TinyVAE } from '../vae/model';
-import { VAE_V1, parameterShapes, type VAEConfig } from '../vae/config';
+import type { TinyVAE } from '../vae/model';
+import { buildTinyVae } from '../vae/weights';
 import { fetchFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { fetchFolder, fetchManifest } from './model-loader';
-import { TRAINER_DATA_FILE, TRAINER_VAE, type TrainerErrorKind } from './trainer-protocol';
+import { TRAINER_DATA_FILE, type TrainerErrorKind } from './trainer-protocol';
+import { DEFAULT_VAE, vaeScaleFactor } from '../sample/folder';
 
 export class TrainerLoadError extends Error {
   constructor(readonly kind: TrainerErrorKind, message: string) {
@@ -52,39 +52,27 @@ export interface LoadedTrainerVae {
   scaleFactor: number;
 }
 
-/** Downloads, checks and builds the shipped VAE (shards come from the model cache when present). */
+/** Downloads, checks and builds the shipped VAE, which encodes the digits and decodes the samples (shards come from the model cache when present). */
 export async function loadTrainerVae(baseUrl: string, env: { fetch: FetchLike; cache: CacheLike | null }): Promise<LoadedTrainerVae> {
-  const folder = joinUrl(baseUrl, TRAINER_VAE);
+  const folder = joinUrl(baseUrl, DEFAULT_VAE);
   let shards: ArrayBuffer[];
-  let meta: Record<string, unknown>;
   let manifest;
   let commit: () => Promise<void>;
   try {
     manifest = await fetchManifest(folder, env);
-    meta = (manifest.userDefinedMetadata ?? {}) as Record<string, unknown>;
     const f = await fetchFolder(folder, env, undefined, manifest);
     shards = f.shards;
     commit = f.commit;
   } catch (e) {
     throw new TrainerLoadError('weights', `the VAE could not be loaded: ${(e as Error).message}`);
   }
-  const scaleFactor = typeof meta.scaleFactor === 'number' && meta.scaleFactor > 0 ? meta.scaleFactor : null;
+  const scaleFactor = vaeScaleFactor(manifest);
   if (scaleFactor === null) throw new TrainerLoadError('weights', `${folder}/model.json states no latent scale factor`);
-  const config = (meta.config as VAEConfig | undefined) ?? VAE_V1;
-  let tensors: Record<string, tf.Tensor>;
+  let vae: TinyVAE;
   try {
-    tensors = loadWeights(manifest, shards, parameterShapes(config));
+    vae = buildTinyVae(manifest, shards);
   } catch (e) {
     throw new TrainerLoadError('weights', `the VAE's weights do not fit the network: ${(e as Error).message}`);
-  }
-  const vae = new TinyVAE(config);
-  try {
-    vae.loadStateDict(tensors);
-  } catch (e) {
-    vae.dispose();
-    throw new TrainerLoadError('weights', `the VAE's weights do not fit the network: ${(e as Error).message}`);
-  } finally {
-    tf.dispose(Object.values(tensors));
   }
   await commit();
   return { vae, scaleFactor };

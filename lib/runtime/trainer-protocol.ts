@@ -112,5 +112,3 @@ export function trainerTransferables(msg: TrainerResponse): ArrayBuffer[] {
 
 /** Where the trainer's digits are, under the site root (scripts/build-assets.ts writes the file). */
 export const TRAINER_DATA_FILE = 'data/mnist-train-sample.bin';
-/** The VAE that encodes them and decodes the samples (the shipped one). */
-export const TRAINER_VAE = 'models/vae-v1';

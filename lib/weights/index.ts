@@ -199,6 +199,31 @@ export function loadWeights(manifest: WeightsManifestFile, shards: ArrayBuffer[]
   return decoded as Record<string, tf.Tensor>;
 }
 
+/** A network that takes its weights as a state dict (DiT, TinyVAE, DigitClassifier). */
+export interface StateDictNet {
+  loadStateDict(tensors: Record<string, tf.Tensor>): void;
+  dispose(): void;
+}
+
+/**
+ * Builds a network from a manifest and its shards: every name and shape checked against `shapes`
+ * first (loadWeights), the decoded tensors freed after loading, the network disposed if they do not
+ * fit. The one build-from-weights of the project; the caller owns the result.
+ */
+export function buildFromWeights<N extends StateDictNet>(manifest: WeightsManifestFile, shards: ArrayBuffer[], shapes: ShapeMap, make: () => N): N {
+  const tensors = loadWeights(manifest, shards, shapes);
+  const net = make();
+  try {
+    net.loadStateDict(tensors);
+  } catch (e) {
+    net.dispose();
+    throw e;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return net;
+}
+
 /** Browser or Node 18+: fetches model.json and its shards from a folder URL, then loadWeights. */
 export async function fetchWeights(modelJsonUrl: string, expected?: ShapeMap, fetchFn: typeof fetch = fetch): Promise<{ manifest: WeightsManifestFile; tensors: Record<string, tf.Tensor> }> {
   const res = await fetchFn(modelJsonUrl);

@@ -15,16 +15,22 @@ export async function writeWeightsDir(dir: string, tensors: Record<string, tf.Te
   return manifest;
 }
 
-export function readWeightsDir(dir: string, expected?: ShapeMap): { manifest: WeightsManifestFile; tensors: Record<string, tf.Tensor> } {
+/** A folder's model.json (checked to be a weights manifest) and its shards, in manifest order. */
+export function readFolderFiles(dir: string): { manifest: WeightsManifestFile; shards: ArrayBuffer[] } {
   const file = join(dir, 'model.json');
-  if (!existsSync(file)) throw new Error(`readWeightsDir: no model.json in ${dir}`);
+  if (!existsSync(file)) throw new Error(`no model.json in ${dir}`);
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as WeightsManifestFile;
   manifestSpecs(manifest);
   const shards = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => {
     const f = join(dir, p);
-    if (!existsSync(f)) throw new Error(`readWeightsDir: missing shard ${f}`);
+    if (!existsSync(f)) throw new Error(`${dir}: missing shard ${f}`);
     const b = readFileSync(f);
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   });
+  return { manifest, shards };
+}
+
+export function readWeightsDir(dir: string, expected?: ShapeMap): { manifest: WeightsManifestFile; tensors: Record<string, tf.Tensor> } {
+  const { manifest, shards } = readFolderFiles(dir);
   return { manifest, tensors: loadWeights(manifest, shards, expected) };
 }

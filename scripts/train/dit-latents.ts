@@ -9,15 +9,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
-import { TinyVAE } from '../../lib/vae/model';
-import { VAE_V1, parameterShapes, type VAEConfig } from '../../lib/vae/config';
-import { readWeightsDir } from '../../lib/weights/node';
+import type { TinyVAE } from '../../lib/vae/model';
+import { buildTinyVae } from '../../lib/vae/weights';
+import { readFolderFiles } from '../../lib/weights/node';
+import { DEFAULT_VAE, repoPath, vaeScaleFactor } from '../../lib/sample/folder';
 import { loadMnistSplit } from '../../lib/data/node';
 import { paddedBatch, DEFAULT_SPLIT } from '../../lib/data/mnist';
 import { decodeCheckpoint, encodeCheckpoint } from '../../lib/train/checkpoint';
 import type { LatentDataset } from '../../lib/train/ditTask';
 
-export const VAE_DIR = 'public/models/vae-v1';
+export const VAE_DIR = repoPath(DEFAULT_VAE);
 export const LATENT_CACHE_DIR = join(process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints', 'dit-latents');
 /** DIT_VAE_DIR overrides the VAE folder (a dry run against an untrained VAE). */
 
@@ -30,40 +31,17 @@ export interface LoadedVAE {
   hash: string;
 }
 
-/** Finds the latent scale factor in the VAE folder (manifest.json or the weights' metadata). */
-function findScaleFactor(dir: string, meta: Record<string, unknown> | undefined): number {
-  const candidates: unknown[] = [];
-  const manifestFile = join(dir, 'manifest.json');
-  if (existsSync(manifestFile)) {
-    const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
-    candidates.push(m.scaleFactor, m.latentScaleFactor, (m.latent as Record<string, unknown> | undefined)?.scaleFactor,
-      (m.config as Record<string, unknown> | undefined)?.scaleFactor);
-  }
-  candidates.push(meta?.scaleFactor, meta?.latentScaleFactor);
-  const s = candidates.find((c) => typeof c === 'number' && Number.isFinite(c) && c > 0);
-  if (typeof s !== 'number') throw new Error(`no latent scale factor (scaleFactor) in ${manifestFile} or ${dir}/model.json`);
-  return s;
-}
-
+/** Loads a VAE folder (DIT_VAE_DIR or the shipped one by default) with its scale factor (lib/sample/folder.ts) and content hash. */
 export function loadShippedVAE(dir = process.env.DIT_VAE_DIR ?? VAE_DIR): LoadedVAE {
   if (!existsSync(join(dir, 'model.json'))) throw new Error(`the VAE is not shipped yet: no ${dir}/model.json (train it first: npm run cli -- train vae)`);
-  const manifestRaw = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata?: Record<string, unknown>; weightsManifest: { paths: string[] }[] };
-  const meta = manifestRaw.userDefinedMetadata;
-  const config = ((meta?.config as VAEConfig | undefined) ?? VAE_V1);
-  const { tensors } = readWeightsDir(dir, parameterShapes(config));
-  const vae = new TinyVAE(config);
-  try {
-    vae.loadStateDict(tensors);
-  } catch (e) {
-    vae.dispose();
-    throw e;
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
+  const { manifest, shards } = readFolderFiles(dir);
+  const scaleFactor = vaeScaleFactor(manifest);
+  if (scaleFactor === null) throw new Error(`no latent scale factor (userDefinedMetadata.scaleFactor) in ${dir}/model.json`);
+  const vae = buildTinyVae(manifest, shards);
   const h = createHash('sha256');
   h.update(readFileSync(join(dir, 'model.json')));
-  for (const p of manifestRaw.weightsManifest.flatMap((g) => g.paths)) h.update(readFileSync(join(dir, p)));
-  return { vae, scaleFactor: findScaleFactor(dir, meta), dir, hash: h.digest('hex').slice(0, 16) };
+  for (const b of shards) h.update(new Uint8Array(b));
+  return { vae, scaleFactor, dir, hash: h.digest('hex').slice(0, 16) };
 }
 
 /** Encodes digits (by index into the set) to scaled posterior mean and std, in batches. */

@@ -5,18 +5,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useNodeBackend } from '../../lib/node-backend';
-import { loadDiTByName, sampleImages, type SampleSpec } from '../sample';
-import { loadShippedVAE } from './dit-latents';
+import { loadForSampling, sampleImages, type SampleSpec } from '../sample';
 import { SampleCache } from './sample-cache';
 
 const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; cacheDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
 try {
   await useNodeBackend('wasm');
-  const vae = loadShippedVAE(job.vaeDir);
-  const { model } = await loadDiTByName(job.name);
+  const { model, vae, betas } = await loadForSampling(job.name, job.vaeDir);
   try {
     const cache = job.cacheDir === undefined ? undefined : new SampleCache(job.cacheDir);
-    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, { chunkFilter: (k) => job.which === 'all' || k % 2 === 1, cache });
+    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, { chunkFilter: (k) => job.which === 'all' || k % 2 === 1, cache, betas });
     parentPort?.postMessage({ kind: 'done', images, cache: cache ? { used: cache.usedFiles(), stats: cache.stats } : undefined }, [images.buffer as ArrayBuffer]);
   } finally {
     model.dispose();

@@ -7,7 +7,7 @@
  */
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
-import { DEFAULT_VAE_MODEL } from '@/lib/runtime/protocol';
+import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
 import { useDigits } from '@/components/widgets/shared/useDigits';
 import { useModelBackend, useNearViewport } from '../useModelWorker';
@@ -33,7 +33,7 @@ export function resolveVae(): string {
     const q = new URLSearchParams(window.location.search).get('vae');
     if (q && /^models\/[a-z0-9][a-z0-9-]*$/.test(q)) return q;
   }
-  return DEFAULT_VAE_MODEL;
+  return DEFAULT_VAE;
 }
 
 export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
