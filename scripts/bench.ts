@@ -116,7 +116,7 @@ const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 if (options.sampler) {
   await useNodeBackend('wasm');
   const { benchSamplerForward } = await import('./bench/sampler-forward');
-  const { CHUNK } = await import('./sample');
+  const { CHUNK } = await import('../lib/sample/node');
   const loadBefore = load();
   const started = new Date().toISOString();
   const rows = await benchSamplerForward(['DiT-mini-S/1', 'DiT-mini-B/1', 'DiT-mini-L/1', DEFAULT_MINI], 2 * CHUNK, reps, (s) => console.error(s));

@@ -4,7 +4,7 @@
  * manifest (accuracy within 0.5 points, FLD within 2 %). The same weights and draws should give the
  * same samples up to float rounding across backends, so this is tighter than dit-ship's quantisation rule.
  * --n N evaluates fewer samples (a prefix of the same draws: then only reported, not checked).
- * Finished sampling chunks are cached on disk (scripts/train/sample-cache.ts), so an eval killed
+ * Finished sampling chunks are cached on disk (lib/sample/cache.ts), so an eval killed
  * midway resumes where it stopped; once the samples are scored, the chunks it used are deleted.
  *
  * A manifest scored on the first sampling road (no evaluation.draws: one noise stream per chunk of
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { useNodeBackend } from '../lib/node-backend';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
-import { manifestProblems, SAMPLE_DRAWS, type DiTManifest } from './train/dit-manifest';
+import { manifestProblems, SAMPLE_DRAWS, type DiTManifest } from '../lib/train/dit-manifest';
 
 export const EVAL_TOLERANCE = { accuracy: 0.005, fldRelative: 0.02 };
 
@@ -38,10 +38,10 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
   const sameRoad = manifest.evaluation.draws === SAMPLE_DRAWS;
   if (rescore && n !== manifest.metrics.shipped.n) throw new UsageError(`--rescore scores all ${manifest.metrics.shipped.n} samples the manifest states (not --n ${n})`);
   await useNodeBackend('wasm');
-  const { loadShippedVAE } = await import('./train/dit-latents');
-  const { loadEvaluator } = await import('./train/dit-eval');
-  const { sampleImagesByName, balancedLabels } = await import('./sample');
-  const { SampleCache } = await import('./train/sample-cache');
+  const { loadShippedVAE } = await import('../lib/train/dit-latents');
+  const { loadEvaluator } = await import('../lib/metrics/evaluator');
+  const { sampleImagesByName, balancedLabels } = await import('../lib/sample/node');
+  const { SampleCache } = await import('../lib/sample/cache');
   const vae = loadShippedVAE(manifest.latents.vae);
   let ev;
   try {

@@ -1,7 +1,7 @@
 /**
  * The models index (public/models/index.json): one summary per shipped model folder, written at build
  * time by scripts/build-assets.ts from each folder's manifest.json (lib/train/manifest.ts,
- * scripts/train/dit-manifest.ts), and read by the results widgets (ScalingChart, ConditioningCompare).
+ * lib/train/dit-manifest.ts), and read by the results widgets (ScalingChart, ConditioningCompare).
  * The widgets never carry results of their own: what they plot is whatever this index says is shipped.
  *
  * Two halves: buildModelsIndex (Node, at build time) and parseModelsIndex (the browser: a missing or
@@ -43,7 +43,7 @@ export interface ModelIndexEntry {
   /** Site path the model worker loads, e.g. 'models/dit-scale-s-p4-v1'. */
   folder: string;
   kind: ModelKind;
-  /** Training recipe (scripts/train/dit-recipes.ts), e.g. 'scale-s-p4', 'cond-adaln-zero'; null when not a DiT recipe. */
+  /** Training recipe (lib/train/dit-recipes.ts), e.g. 'scale-s-p4', 'cond-adaln-zero'; null when not a DiT recipe. */
   recipe: string | null;
   /** What the model is for, one line. */
   purpose: string;
@@ -266,7 +266,7 @@ function entryProblem(e: unknown): string | null {
 
 // ---------------------------------------------------------------- the two experiment sets
 
-/** Sizes and patch sizes of the scaling grid (scripts/train/dit-recipes.ts SCALING_SIZES, SCALING_PATCHES). */
+/** Sizes and patch sizes of the scaling grid (lib/train/dit-recipes.ts SCALING_SIZES, SCALING_PATCHES). */
 export const GRID_SIZES = ['S', 'B', 'L'] as const;
 export const GRID_PATCHES = [4, 2, 1] as const;
 export type GridSize = (typeof GRID_SIZES)[number];
@@ -300,7 +300,7 @@ export function scalingGrid(index: ModelsIndex): GridModel[] {
   return [...byCell.values()].sort((a, b) => order(a) - order(b));
 }
 
-/** Recipe name of a conditioning-set model (scripts/train/dit-recipes.ts: 'cond-' + lower case). */
+/** Recipe name of a conditioning-set model (lib/train/dit-recipes.ts: 'cond-' + lower case). */
 export function conditioningRecipe(c: Conditioning): string {
   return `cond-${c.toLowerCase()}`;
 }

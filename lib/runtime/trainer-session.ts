@@ -1,7 +1,7 @@
 /**
  * One model being trained in the browser: a DiT, its diffusion, the DiT training task and the one
  * training loop (lib/train: Trainer, AdamW, EMA), exactly as the command-line recipes build them
- * (scripts/train/dit.ts makeTrainer), plus a sample grid drawn from the current weights.
+ * (lib/train/dit-run.ts makeTrainer), plus a sample grid drawn from the current weights.
  *
  * The trainer worker (trainer-runtime.ts) calls step() in a loop and sample() every few hundred
  * steps; dispose() frees every tensor the session made (the test checks the count).

@@ -3,7 +3,7 @@
  * change, their ranges, and the learning-rate schedule. Plain data and pure functions, shared by the
  * widget (which shows the choices), the trainer worker (which checks and uses them) and the tests.
  *
- * It is the command-line recipe (scripts/train/dit-recipes.ts) at browser scale: the same DiT
+ * It is the command-line recipe (lib/train/dit-recipes.ts) at browser scale: the same DiT
  * (adaLN-Zero, learned sigma, class-conditional with 10 % label dropout for classifier-free guidance),
  * the same loss, AdamW without weight decay, linear warm-up to a constant peak learning rate, EMA of
  * the weights with decay 0.999, only smaller models, shorter warm-up and smaller batches, so that a
@@ -72,7 +72,7 @@ export function trainerConfig(preset: TrainerPreset): DiTConfig {
 
 /**
  * Linear warm-up to `peak` over `warmup` steps, then constant: the schedule of every command-line
- * recipe (scripts/train/dit.ts warmupConstant). `peak` may be a function, so that the reader's
+ * recipe (lib/train/dit-run.ts warmupConstant). `peak` may be a function, so that the reader's
  * learning-rate slider takes effect at the next step of a running model.
  */
 export function warmupConstant(peak: number | (() => number), warmup: number): (step: number) => number {

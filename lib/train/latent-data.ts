@@ -4,7 +4,7 @@
  * standard deviation, both times the latent scale factor (Eq. vae-scale). The training task
  * (ditTask.ts) then draws a fresh z = mean + std * eps every time a digit is used, as DiT's train.py
  * samples the posterior at every step; caching mean and std gives the same distribution without
- * running the encoder at every step. This is what scripts/train/dit-latents.ts does for the command
+ * running the encoder at every step. This is what lib/train/dit-latents.ts does for the command
  * line, written against plain typed arrays so that the trainer worker can use it.
  *
  * Letters: N batch, H W latent side, C latent channels.

@@ -37,7 +37,7 @@ const ditDir = `${root}dit-dev-v1/`;
 mkdirSync(ditDir, { recursive: true });
 manifest.weightsManifest[0].paths.forEach((p, i) => writeFileSync(ditDir + p, new Uint8Array(shards[i])));
 writeFileSync(`${ditDir}model.json`, JSON.stringify(manifest, null, 1));
-// The shipped folders' manifest.json (scripts/train/dit-ship.ts) names the VAE and the latent scale.
+// The shipped folders' manifest.json (lib/train/dit-ship.ts) names the VAE and the latent scale.
 writeFileSync(`${ditDir}manifest.json`, JSON.stringify({ format: 'dit-lab-model', kind: 'DiT', name: 'dit-dev-v1', preset: DEFAULT_MINI,
   purpose: 'development stand-in with random weights (timing and runtime tests only)', data: { latents: { vae: 'public/models/preview-dev-v1', scaleFactor: 1 } } }, null, 1));
 

@@ -25,8 +25,8 @@ import { VAE_V1, parameterShapes } from '../../lib/vae/config';
 import { readWeightsDir } from '../../lib/weights/node';
 import { classifyImages } from '../../lib/metrics/classifier';
 import { conditionalAccuracy } from '../../lib/metrics/frechet';
-import { loadClassifier } from '../train/dit-eval';
-import { writeSamples } from '../sample';
+import { loadClassifier } from '../../lib/metrics/evaluator';
+import { writeSamples } from '../../lib/sample/node';
 
 const { values: a } = parseArgs({
   options: {

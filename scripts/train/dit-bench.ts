@@ -15,7 +15,7 @@ import { createDiTTask, type LatentDataset } from '../../lib/train/ditTask';
 import { Trainer } from '../../lib/train/loop';
 import { gflops, params } from '../../lib/dit/flops';
 import { parseArgs } from '../cli/args';
-import { DataParallelDiTTrainer } from './dit-dp';
+import { DataParallelDiTTrainer } from '../../lib/train/data-parallel';
 
 const a = parseArgs(process.argv.slice(2)).options;
 await useNodeBackend('wasm');

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- train <recipe>` for the DiT recipes (dit-recipes.ts):
+ * `npm run cli -- train <recipe>` for the DiT recipes (lib/train/dit-recipes.ts):
  *   default                     the shipped site model (DiT-mini-B/2, adaLN-Zero, learned sigma)
  *   cond-<variant> | conditioning    the four conditioning variants, same budget
  *   scale-<s>-p<p> | scaling    the 3 x 3 scaling grid
@@ -7,11 +7,11 @@
  *   vae | classifier            the other shipped models, by their own scripts
  *   all                         vae, classifier, then dit-all: every shipped model (trainAll below)
  * Options: --steps N (stop early at step N), --stop-at ISO-TIME (checkpoint and stop at that time),
- * --threads 1|2 (one recipe on one core, or each batch split over two: dit-dp.ts), --jobs 1|2
+ * --threads 1|2 (one recipe on one core, or each batch split over two: lib/train/data-parallel.ts), --jobs 1|2
  * (parallel training processes for groups; default 2), --no-ship (train only), --ship (evaluate and
  * ship the checkpoint now even if the run is unfinished; --select-n N samples for the raw/EMA choice).
  * Every run resumes from checkpoints/dit-<name>/train.ckpt; a finished run is then evaluated and
- * shipped (scripts/train/dit-ship.ts) unless --no-ship.
+ * shipped (lib/train/dit-ship.ts) unless --no-ship.
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -19,9 +19,9 @@ import { countFlops } from '../../lib/dit/flops';
 import { useNodeBackend } from '../../lib/node-backend';
 import type { Command } from '../cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args';
-import { expandDiTRecipes, type DiTRecipe } from './dit-recipes';
-import { trainDiT, type TrainRunResult } from './dit';
-import { loadShippedVAE, trainLatents } from './dit-latents';
+import { expandDiTRecipes, type DiTRecipe } from '../../lib/train/dit-recipes';
+import { trainDiT, type TrainRunResult } from '../../lib/train/dit-run';
+import { loadShippedVAE, trainLatents } from '../../lib/train/dit-latents';
 import { isAuxModel, runAuxTrain, trainAuxModels } from './models-cli';
 
 export const DIT_TRAIN_USAGE = 'train all [--jobs 1|2] [--stop-at ISO-TIME] [--no-ship] [--root DIR] [--steps N [--select-n N] [--eval-n N]]\ntrain vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
@@ -53,7 +53,7 @@ async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, 
   const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt, threads });
   const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
   if ((res.finished && !o['no-ship']) || o.ship) {
-    const { shipDiT } = await import('./dit-ship');
+    const { shipDiT } = await import('../../lib/train/dit-ship');
     out.shipped = await shipDiT(r, { threads, selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n'), evalN: o['eval-n'] === undefined ? undefined : intOption(o, 'eval-n') });
   }
   return out;

@@ -7,7 +7,7 @@ import {
 import { countFlops } from '@/lib/dit/flops';
 import { getPreset, type Conditioning } from '@/lib/dit/config';
 
-/** A DiT manifest with the fields the shipping script writes (scripts/train/dit-manifest.ts). */
+/** A DiT manifest with the fields the shipping script writes (lib/train/dit-manifest.ts). */
 function ditManifest(recipe: string, preset: string, over: { conditioning?: Conditioning; fld?: number; acc?: number; steps?: number; gflops?: number | null } = {}) {
   const steps = over.steps ?? 1000;
   const config = { ...getPreset(preset), ...(over.conditioning ? { conditioning: over.conditioning } : {}) };

@@ -14,7 +14,7 @@ import {
   trainerSettingsProblems,
   warmupConstant,
 } from '@/lib/train/browser-recipe';
-import { warmupConstant as cliWarmupConstant } from '@/scripts/train/dit';
+import { warmupConstant as cliWarmupConstant } from '@/lib/train/dit-run';
 
 describe('browser recipe', () => {
   it('the defaults are valid and every offered choice passes the check', () => {

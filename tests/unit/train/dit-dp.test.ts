@@ -1,12 +1,12 @@
 /**
- * Data-parallel DiT training (scripts/train/dit-dp.ts): a batch split over the main thread and a
+ * Data-parallel DiT training (lib/train/data-parallel.ts): a batch split over the main thread and a
  * worker gives the single-thread run's weights up to float summation order, and its checkpoints
  * resume in a single-thread trainer (same format, same data order and draws).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '@/lib/node-backend';
-import { getDiTRecipe } from '@/scripts/train/dit-recipes';
-import { makeTrainer, makeTrainerThreads } from '@/scripts/train/dit';
+import { getDiTRecipe } from '@/lib/train/dit-recipes';
+import { makeTrainer, makeTrainerThreads } from '@/lib/train/dit-run';
 import type { DiTConfig } from '@/lib/dit/config';
 
 const config: DiTConfig = {

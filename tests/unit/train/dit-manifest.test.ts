@@ -1,13 +1,13 @@
 /**
  * Every shipped DiT manifest (public/models/dit-*-vK/manifest.json, development folders excluded)
  * validates against the shared schema (lib/train/manifest.ts) and the DiT part of
- * scripts/train/dit-manifest.ts, names weight files that exist, and the
+ * lib/train/dit-manifest.ts, names weight files that exist, and the
  * schema itself rejects broken manifests.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestProblems } from '@/scripts/train/dit-manifest';
+import { manifestProblems } from '@/lib/train/dit-manifest';
 import { getPreset } from '@/lib/dit/config';
 
 const ROOT = 'public/models';

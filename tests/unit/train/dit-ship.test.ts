@@ -1,7 +1,7 @@
-/** The quantisation rule of scripts/train/dit-ship.ts: which storage changes count as measurable. */
+/** The quantisation rule of lib/train/dit-ship.ts: which storage changes count as measurable. */
 import { describe, it, expect } from 'vitest';
-import { quantizationVerdict, quantizationCandidates } from '@/scripts/train/dit-ship';
-import { getDiTRecipe } from '@/scripts/train/dit-recipes';
+import { quantizationVerdict, quantizationCandidates } from '@/lib/train/dit-ship';
+import { getDiTRecipe } from '@/lib/train/dit-recipes';
 
 /** n draws for balanced labels; the first `onlyRef` are right only under float32, the next `onlyQ` only quantised. */
 function verdicts(n: number, onlyRef: number, onlyQ: number): { labels: Int32Array; ref: Int32Array; q: Int32Array } {

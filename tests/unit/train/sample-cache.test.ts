@@ -1,5 +1,5 @@
 /**
- * The sampling chunk cache (scripts/train/sample-cache.ts) through scripts/sample.ts sampleImages and
+ * The sampling chunk cache (lib/sample/cache.ts) through lib/sample/node.ts sampleImages and
  * sampleImagesByName: cached runs give the same images as fresh ones, an interrupted run resumes
  * from its finished chunks, bad files are drawn again, and other weights or specs never hit.
  * A tiny DiT (8x8x4 latents, one block) and a narrow VAE, 3 chunks of CHUNK, 2 DDIM steps: seconds.
@@ -17,9 +17,9 @@ import type { DiTConfig } from '@/lib/dit/config';
 import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { writeWeightsDir } from '@/lib/weights/node';
-import { CHUNK, balancedLabels, sampleImages, sampleImagesByName, type SampleSpec } from '@/scripts/sample';
-import { SampleCache, sampleCacheDir, weightsHash } from '@/scripts/train/sample-cache';
-import type { LoadedVAE } from '@/scripts/train/dit-latents';
+import { CHUNK, balancedLabels, sampleImages, sampleImagesByName, type SampleSpec } from '@/lib/sample/node';
+import { SampleCache, sampleCacheDir, weightsHash } from '@/lib/sample/cache';
+import type { LoadedVAE } from '@/lib/train/dit-latents';
 
 const config: DiTConfig = {
   inputSize: 8, inChannels: 4, patchSize: 4, hiddenSize: 16, depth: 1, numHeads: 2, mlpRatio: 2,

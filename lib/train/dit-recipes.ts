@@ -9,7 +9,7 @@
  * (a constant rate also lets a later session extend a run without changing its schedule).
  * Budgets were sized from measured seconds per step (scripts/train/dit-bench.ts; README).
  */
-import { getPreset, type Conditioning, type DiTConfig, CONDITIONINGS } from '../../lib/dit/config';
+import { getPreset, type Conditioning, type DiTConfig, CONDITIONINGS } from '../dit/config';
 
 export interface DiTRecipe {
   name: string;

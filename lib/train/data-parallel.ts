@@ -15,12 +15,12 @@
  * the draws, and writes back its gradients and loss terms.
  */
 import { Worker } from 'node:worker_threads';
-import { tf } from '../../lib/tf';
-import type { DiT } from '../../lib/dit/model';
-import type { DiTConfig } from '../../lib/dit/config';
-import type { GaussianDiffusion } from '../../lib/diffusion/gaussianDiffusion';
-import { Trainer, type StepLog, type TrainOptions } from '../../lib/train/loop';
-import { ditLossOnDraws, drawDiTStep, sliceDraws, type DiTBatch, type DiTTask } from '../../lib/train/ditTask';
+import { tf } from '../tf';
+import type { DiT } from '../dit/model';
+import type { DiTConfig } from '../dit/config';
+import type { GaussianDiffusion } from '../diffusion/gaussianDiffusion';
+import { Trainer, type StepLog, type TrainOptions } from './loop';
+import { ditLossOnDraws, drawDiTStep, sliceDraws, type DiTBatch, type DiTTask } from './ditTask';
 
 /** ctrl slots: job sequence (main -> worker), done sequence (worker -> main), half size, error flag. */
 const JOB = 0;
@@ -108,8 +108,8 @@ export class DataParallelDiTTrainer extends Trainer<DiTBatch> {
       y: new SharedArrayBuffer(4 * half), out: new SharedArrayBuffer(8 * 3),
     };
     const init: WorkerInit = { config: model.config, keys, shapes, shared, learnSigma: diffusion.modelVarType === 'learned-range' };
-    const worker = new Worker(new URL('./dit-dp-shim.mjs', import.meta.url), {
-      workerData: { entry: new URL('./dit-dp-worker.ts', import.meta.url).href, init },
+    const worker = new Worker(new URL('../tsx-worker-shim.mjs', import.meta.url), {
+      workerData: { entry: new URL('./data-parallel-worker.ts', import.meta.url).href, init },
     });
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: { kind: string; message?: string }) => {

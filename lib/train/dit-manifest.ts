@@ -4,9 +4,9 @@
  * so the unit test (tests/unit/train/dit-manifest.test.ts) can check every shipped manifest and the
  * `eval` command can read one back.
  */
-import type { DiTConfig } from '../../lib/dit/config';
-import { validateConfig } from '../../lib/dit/config';
-import { manifestProblems as sharedManifestProblems, type ModelManifest } from '../../lib/train/manifest';
+import type { DiTConfig } from '../dit/config';
+import { validateConfig } from '../dit/config';
+import { manifestProblems as sharedManifestProblems, type ModelManifest } from './manifest';
 
 export interface SampleMetrics {
   /** Frechet LeNet Distance of the samples to the test split (lower is better). */

@@ -10,14 +10,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '../../lib/tf';
-import { CLASSIFIER_V1, DigitClassifier, classifierShapes, classifyImages, type ClassifierConfig } from '../../lib/metrics/classifier';
-import { conditionalAccuracy, frechetDistance, gaussianStats, type GaussianStats } from '../../lib/metrics/frechet';
-import { decodeLatents, encodeLatents } from '../../lib/vae/latents';
-import { readWeightsDir } from '../../lib/weights/node';
-import { loadMnistSplit } from '../../lib/data/node';
-import { paddedBatch } from '../../lib/data/mnist';
-import type { LoadedVAE } from './dit-latents';
+import { tf } from '../tf';
+import { CLASSIFIER_V1, DigitClassifier, classifierShapes, classifyImages, type ClassifierConfig } from './classifier';
+import { conditionalAccuracy, frechetDistance, gaussianStats, type GaussianStats } from './frechet';
+import { decodeLatents, encodeLatents } from '../vae/latents';
+import { readFolderFiles } from '../weights/node';
+import { buildFromWeights } from '../weights';
+import { loadMnistSplit } from '../data/node';
+import { paddedBatch } from '../data/mnist';
+import type { LoadedVAE } from '../train/dit-latents';
 
 /** DIT_CLASSIFIER_DIR overrides it (dry runs against an untrained classifier). */
 export const CLASSIFIER_DIR = process.env.DIT_CLASSIFIER_DIR ?? 'public/models/classifier-v1';
@@ -37,17 +38,8 @@ export function loadClassifier(dir = CLASSIFIER_DIR): DigitClassifier {
   if (!existsSync(join(dir, 'model.json'))) throw new Error(`the classifier is not shipped yet: no ${dir}/model.json`);
   const m = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata?: { config?: ClassifierConfig } };
   const config = m.userDefinedMetadata?.config ?? CLASSIFIER_V1;
-  const { tensors } = readWeightsDir(dir, classifierShapes(config));
-  const c = new DigitClassifier(config);
-  try {
-    c.loadStateDict(tensors);
-  } catch (e) {
-    c.dispose();
-    throw e;
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
-  return c;
+  const { manifest, shards } = readFolderFiles(dir);
+  return buildFromWeights(manifest, shards, classifierShapes(config), () => new DigitClassifier(config));
 }
 
 /** [0, 1] images to the classifier's [-1, 1]. */

@@ -1,5 +1,5 @@
 /**
- * A disk cache of finished sampling chunks (scripts/sample.ts sampleImages), so an interrupted ship
+ * A disk cache of finished sampling chunks (lib/sample/node.ts sampleImages), so an interrupted ship
  * (dit-ship.ts) or `eval` resumes where it stopped instead of drawing hours of samples again.
  *
  * One file per chunk, named by a sha256 of everything that determines its images (sample.ts
@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { DiT } from '../../lib/dit/model';
+import type { DiT } from '../dit/model';
 
 /** Bumped when the file format or the key's meaning changes, so older files are never read. */
 export const SAMPLE_CACHE_FORMAT = 2;

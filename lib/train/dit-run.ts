@@ -6,15 +6,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '../../lib/tf';
-import { DiT } from '../../lib/dit/model';
-import { createDiffusion } from '../../lib/diffusion/respace';
-import { createDiTTask, type DiTBatch, type LatentDataset } from '../../lib/train/ditTask';
-import { Trainer, type TrainerMeta, type TrainOptions } from '../../lib/train/loop';
-import { decodeCheckpoint } from '../../lib/train/checkpoint';
-import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from '../../lib/train/node';
+import { tf } from '../tf';
+import { DiT } from '../dit/model';
+import { createDiffusion } from '../diffusion/respace';
+import { createDiTTask, type DiTBatch, type LatentDataset } from './ditTask';
+import { Trainer, type TrainerMeta, type TrainOptions } from './loop';
+import { decodeCheckpoint } from './checkpoint';
+import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from './node';
 import type { DiTRecipe } from './dit-recipes';
-import { warmupConstant } from '../../lib/train/browser-recipe';
+import { warmupConstant } from './browser-recipe';
 
 /** Where runs keep their state (DIT_CHECKPOINT_ROOT overrides it, e.g. for a dry run). */
 export const CHECKPOINT_ROOT = process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints';
@@ -45,7 +45,7 @@ export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.st
 /** makeTrainer with `threads` 2: the data-parallel trainer (dit-dp.ts), one worker thread per extra core. */
 export async function makeTrainerThreads(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps, threads: 1 | 2 = 1): Promise<{ model: DiT; trainer: Trainer<DiTBatch> }> {
   if (threads === 1) return makeTrainer(r, data, totalSteps);
-  const { DataParallelDiTTrainer } = await import('./dit-dp');
+  const { DataParallelDiTTrainer } = await import('./data-parallel');
   const model = new DiT(r.config, r.seed);
   const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
   const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });

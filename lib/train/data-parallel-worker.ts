@@ -1,14 +1,14 @@
 /**
- * The worker half of dit-dp.ts: a DiT replica that, for each job, takes the current weights and half
+ * The worker half of data-parallel.ts: a DiT replica that, for each job, takes the current weights and half
  * a batch's draws from shared memory, computes that half's loss and gradients, and writes them back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { tf } from '../../lib/tf';
-import { useNodeBackend } from '../../lib/node-backend';
-import { DiT } from '../../lib/dit/model';
-import { createDiffusion } from '../../lib/diffusion/respace';
-import { ditLossOnDraws } from '../../lib/train/ditTask';
-import type { WorkerInit } from './dit-dp';
+import { tf } from '../tf';
+import { useNodeBackend } from '../node-backend';
+import { DiT } from '../dit/model';
+import { createDiffusion } from '../diffusion/respace';
+import { ditLossOnDraws } from './ditTask';
+import type { WorkerInit } from './data-parallel';
 
 const init = (workerData as { init: WorkerInit }).init;
 const post = (m: unknown) => parentPort?.postMessage(m);

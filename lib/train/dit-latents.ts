@@ -8,15 +8,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf } from '../../lib/tf';
-import type { TinyVAE } from '../../lib/vae/model';
-import { buildTinyVae } from '../../lib/vae/weights';
-import { readFolderFiles } from '../../lib/weights/node';
-import { DEFAULT_VAE, repoPath, vaeScaleFactor } from '../../lib/sample/folder';
-import { loadMnistSplit } from '../../lib/data/node';
-import { paddedBatch, DEFAULT_SPLIT } from '../../lib/data/mnist';
-import { decodeCheckpoint, encodeCheckpoint } from '../../lib/train/checkpoint';
-import type { LatentDataset } from '../../lib/train/ditTask';
+import { tf } from '../tf';
+import type { TinyVAE } from '../vae/model';
+import { buildTinyVae } from '../vae/weights';
+import { readFolderFiles } from '../weights/node';
+import { DEFAULT_VAE, repoPath, vaeScaleFactor } from '../sample/folder';
+import { loadMnistSplit } from '../data/node';
+import { paddedBatch, DEFAULT_SPLIT } from '../data/mnist';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import type { LatentDataset } from './ditTask';
 
 export const VAE_DIR = repoPath(DEFAULT_VAE);
 export const LATENT_CACHE_DIR = join(process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints', 'dit-latents');

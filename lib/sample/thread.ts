@@ -1,12 +1,12 @@
 /**
- * The worker half of sampleImagesByName (scripts/sample.ts): loads the model and VAE by name and
+ * The worker half of sampleImagesByName (lib/sample/node.ts): loads the model and VAE by name and
  * draws the odd chunks of the same sampling job, or all of them (sampleTwoByName), through the chunk
  * cache in job.cacheDir when given (sample-cache.ts); it reports the cache files it used with the images.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useNodeBackend } from '../../lib/node-backend';
-import { loadForSampling, sampleImages, type SampleSpec } from '../sample';
-import { SampleCache } from './sample-cache';
+import { useNodeBackend } from '../node-backend';
+import { loadForSampling, sampleImages, type SampleSpec } from './node';
+import { SampleCache } from './cache';
 
 const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; cacheDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
 try {
