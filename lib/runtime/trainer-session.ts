@@ -1,7 +1,7 @@
 /**
  * One model being trained in the browser: a DiT, its diffusion, the DiT training task and the one
  * training loop (lib/train: Trainer, AdamW, EMA), exactly as the command-line recipes build them
- * (lib/train/dit-run.ts makeTrainer), plus a sample grid drawn from the current weights.
+ * (lib/train/ditTask.ts ditTrainingParts), plus a sample grid drawn from the current weights.
  *
  * The trainer worker (trainer-runtime.ts) calls step() in a loop and sample() every few hundred
  * steps; dispose() frees every tensor the session made (the test checks the count).
@@ -11,11 +11,10 @@
 import { tf } from '../tf';
 import { DiT } from '../dit/model';
 import { numPatches } from '../dit/config';
-import { createDiffusion } from '../diffusion/respace';
 import { betaSchedule } from '../diffusion/schedules';
-import { createDiTTask, type DiTBatch, type LatentDataset } from '../train/ditTask';
+import { ditTrainingParts, type DiTBatch, type LatentDataset } from '../train/ditTask';
 import { Trainer, type StepLog } from '../train/loop';
-import { trainerConfig, warmupConstant, type SampleWeights, type TrainerSettings } from '../train/browser-recipe';
+import { trainerConfig, type SampleWeights, type TrainerSettings } from '../train/browser-recipe';
 import { SamplingRun, type SamplerModel } from '../sample/run';
 
 /** The fixed starting noise of the grid's ten cells: the same seeds every round, so only the weights change. */
@@ -49,19 +48,15 @@ export class TrainSession {
     this.settings = { ...settings };
     this.lrPeak = settings.lr;
     const config = trainerConfig(settings.preset);
-    this.model = new DiT(config, settings.seed);
+    const { model, diffusion, task, options } = ditTrainingParts(
+      // Open-ended: the reader decides when to stop (only the checkpoint meta reads totalSteps).
+      { config, seed: settings.seed, batchSize: settings.batchSize, totalSteps: 1_000_000, lr: () => this.lrPeak, warmupSteps: settings.warmupSteps, emaDecay: settings.emaDecay },
+      data,
+    );
+    this.model = model;
     this.emaNet = new DiT(config, settings.seed);
-    const diffusion = createDiffusion({ learnSigma: config.learnSigma });
     this.betas = betaSchedule('linear', diffusion.numTimesteps);
-    const task = createDiTTask(this.model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
-    this.trainer = new Trainer(task, {
-      seed: settings.seed,
-      batchSize: settings.batchSize,
-      // Open-ended: the reader decides when to stop. Only the checkpoint meta reads it.
-      totalSteps: 1_000_000,
-      lr: warmupConstant(() => this.lrPeak, settings.warmupSteps),
-      ema: { decay: settings.emaDecay, warmup: true },
-    });
+    this.trainer = new Trainer(task, options);
   }
 
   get step(): number {

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../tf';
 import { DiT } from '../dit/model';
-import { createDiffusion } from '../diffusion/respace';
-import { createDiTTask, type DiTBatch, type LatentDataset } from './ditTask';
-import { Trainer, type TrainerMeta, type TrainOptions } from './loop';
+import { ditTrainingParts, type DiTBatch, type DiTTrainingSetup, type LatentDataset } from './ditTask';
+import { Trainer, type TrainerMeta } from './loop';
 import { decodeCheckpoint } from './checkpoint';
 import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from './node';
 import type { DiTRecipe } from './dit-recipes';
@@ -31,25 +30,21 @@ export function checkpointPath(r: DiTRecipe): string {
 // trainer uses the same function.
 export { warmupConstant };
 
-function trainerOptions(r: DiTRecipe, totalSteps: number): TrainOptions {
-  return { seed: r.seed, batchSize: r.batchSize, microBatch: r.microBatch, totalSteps, lr: warmupConstant(r.lr, r.warmupSteps), ema: { decay: r.emaDecay, warmup: true } };
+function setup(r: DiTRecipe, totalSteps: number): DiTTrainingSetup {
+  return { config: r.config, seed: r.seed, batchSize: r.batchSize, microBatch: r.microBatch, totalSteps, lr: r.lr, warmupSteps: r.warmupSteps, emaDecay: r.emaDecay };
 }
 
 export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<DiTBatch> } {
-  const model = new DiT(r.config, r.seed);
-  const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
-  const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
-  return { model, trainer: new Trainer(task, trainerOptions(r, totalSteps)) };
+  const { model, task, options } = ditTrainingParts(setup(r, totalSteps), data);
+  return { model, trainer: new Trainer(task, options) };
 }
 
-/** makeTrainer with `threads` 2: the data-parallel trainer (dit-dp.ts), one worker thread per extra core. */
+/** makeTrainer with `threads` 2: the data-parallel trainer (data-parallel.ts), one worker thread per extra core. */
 export async function makeTrainerThreads(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps, threads: 1 | 2 = 1): Promise<{ model: DiT; trainer: Trainer<DiTBatch> }> {
   if (threads === 1) return makeTrainer(r, data, totalSteps);
   const { DataParallelDiTTrainer } = await import('./data-parallel');
-  const model = new DiT(r.config, r.seed);
-  const diffusion = createDiffusion({ learnSigma: r.config.learnSigma });
-  const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
-  const trainer = await DataParallelDiTTrainer.create(task, model, diffusion, trainerOptions(r, totalSteps));
+  const { model, diffusion, task, options } = ditTrainingParts(setup(r, totalSteps), data);
+  const trainer = await DataParallelDiTTrainer.create(task, model, diffusion, options);
   return { model, trainer };
 }
 

@@ -11,10 +11,13 @@
  * Letters: N batch, H W latent side, C latent channels.
  */
 import { tf } from '../tf';
-import type { DiT } from '../dit/model';
+import { DiT } from '../dit/model';
+import type { DiTConfig } from '../dit/config';
+import { createDiffusion } from '../diffusion/respace';
+import { warmupConstant } from './browser-recipe';
 import { FROZEN_PARAMETERS } from '../dit/params';
 import type { GaussianDiffusion } from '../diffusion/gaussianDiffusion';
-import type { LossResult, TrainTask } from './loop';
+import type { LossResult, TrainOptions, TrainTask } from './loop';
 import type { TrainRng } from './rng';
 import { dropLabelsForCfg, uniformTimesteps } from './diffusion-helpers';
 
@@ -173,4 +176,37 @@ export function ditLossOnDraws(model: DiT, diffusion: GaussianDiffusion, d: DiTS
   const metrics: Record<string, tf.Scalar> = { mse: tf.mean(l.mse) as tf.Scalar };
   if (l.vb) metrics.vb = tf.mean(l.vb) as tf.Scalar;
   return { loss, metrics };
+}
+
+/** How a DiT is trained: the command-line recipes (dit-recipes.ts) and the in-browser trainer (browser-recipe.ts) alike. */
+export interface DiTTrainingSetup {
+  config: DiTConfig;
+  seed: number;
+  batchSize: number;
+  microBatch?: number;
+  totalSteps: number;
+  /** Peak learning rate, or a function read at every step (the browser's slider). */
+  lr: number | (() => number);
+  warmupSteps: number;
+  emaDecay: number;
+}
+
+/**
+ * The one DiT training set-up: the network (seeded), DiT's diffusion (learned sigma, linear over
+ * 1,000), the DiT task on the latents, and the loop's options (AdamW with linear warm-up to the peak
+ * then constant, EMA with warm-up). The Trainer or its data-parallel twin is built from these.
+ */
+export function ditTrainingParts(s: DiTTrainingSetup, data: LatentDataset): { model: DiT; diffusion: GaussianDiffusion; task: DiTTask; options: TrainOptions } {
+  const model = new DiT(s.config, s.seed);
+  const diffusion = createDiffusion({ learnSigma: s.config.learnSigma });
+  const task = createDiTTask(model, diffusion, data, { latentMode: data.std ? 'posterior' : 'mean' });
+  const options: TrainOptions = {
+    seed: s.seed,
+    batchSize: s.batchSize,
+    ...(s.microBatch ? { microBatch: s.microBatch } : {}),
+    totalSteps: s.totalSteps,
+    lr: warmupConstant(s.lr, s.warmupSteps),
+    ema: { decay: s.emaDecay, warmup: true },
+  };
+  return { model, diffusion, task, options };
 }
