@@ -72,7 +72,7 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
         metrics: { ...manifest.metrics, shipped: scored, rescored: { at: new Date().toISOString(), command: `npm run cli -- eval --model ${manifest.name} --rescore`, previous } },
       };
       const tmp = `${mf}.tmp`;
-      writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n');
+      writeFileSync(tmp, JSON.stringify(next, null, 1));
       renameSync(tmp, mf);
       return { model: manifest.name, n, seconds: (Date.now() - t0) / 1000, rescored: scored, previous, wrote: mf };
     }
