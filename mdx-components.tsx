@@ -1,11 +1,11 @@
 /**
- * The one registry of every tag a chapter may use (contract: /work/brief/mdx-api.md, names in
- * components/mdx/names.ts). The `satisfies` below makes TypeScript fail when a name is registered
- * here but not listed there, or listed but not registered.
+ * The one registry of every tag a chapter may use (names in components/mdx/names.ts). The
+ * `satisfies` below makes TypeScript fail when a name is registered here but not listed there, or
+ * listed but not registered.
  *
- * Widgets that run TensorFlow.js must not be imported eagerly here (every chapter page would ship
- * tfjs): register a small client wrapper that loads the widget with next/dynamic (ssr: false) and
- * shows a same-size skeleton meanwhile.
+ * No widget imports TensorFlow.js: the model and trainer workers do (lib/runtime), and a widget
+ * starts its worker only when it comes near the viewport, so widgets are registered directly and a
+ * page without one downloads no tfjs.
  */
 import type { ComponentType } from 'react';
 import type { MDXComponents } from 'mdx/types';
@@ -20,7 +20,7 @@ import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardD
 // The sampling widgets import no tfjs: their model worker does, and only once a widget nears the viewport.
 import { ReverseSampler } from '@/components/widgets/ReverseSampler/ReverseSampler';
 import { GuidanceSweep } from '@/components/widgets/GuidanceSweep/GuidanceSweep';
-// The trainer imports no tfjs either: its own worker does (lib/runtime/trainer.worker.ts).
+// The trainer imports no tfjs either: its own worker does (lib/worker/trainer.worker.ts).
 import { TrainInBrowser } from '@/components/widgets/TrainInBrowser/TrainInBrowser';
 // Results widgets: plain SVG from the models index; ConditioningCompare samples through the same worker.
 import { ScalingChart } from '@/components/widgets/ScalingChart/ScalingChart';

@@ -49,7 +49,7 @@ write('mnist-test.bin', testSet);
 write('mnist-train.bin', trainSet);
 
 // TensorFlow.js's WebAssembly backend fetches its .wasm binaries at run time; the model worker points
-// setWasmPaths at /tfjs-wasm/ (lib/runtime/backend-init.ts). Copied, not committed (gitignored).
+// setWasmPaths at /tfjs-wasm/ (lib/backend/init.ts). Copied, not committed (gitignored).
 {
   const { copyFileSync, readdirSync } = await import('node:fs');
   const from = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url);

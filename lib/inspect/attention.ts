@@ -1,5 +1,5 @@
 /**
- * Reading the attention probabilities an 'attention' request returns (lib/runtime/inspect.ts), for
+ * Reading the attention probabilities an 'attention' request returns (lib/inspect/loaders.ts), for
  * the attention-maps widget: one query's row, the mean over heads, and the two summaries chapter 8
  * defines (entropy and mean attention distance). Pure functions on typed arrays.
  *

@@ -10,15 +10,15 @@
  * the small presets takes a fraction of a second, which is how long a pause can take.
  */
 import type { tf } from '../tf';
-import type { BackendName } from './backend';
-import type { BackendInfo } from './protocol';
+import type { BackendName } from '../backend/plan';
+import type { BackendInfo } from '../worker/protocol';
 import type { LatentDataset } from '../train/ditTask';
 import type { DigitSet } from '../data/mnist';
 import { decodeLatents } from '../vae/latents';
 import { encodeDigitSet, classCounts } from '../train/latent-data';
 import { DEFAULT_TRAINER_SETTINGS, needsReset, stepsPerSecond, type TrainerSettings } from '../train/browser-recipe';
-import { TrainSession } from './trainer-session';
-import type { LoadedTrainerVae } from './trainer-loaders';
+import { TrainSession } from '../train/session';
+import type { LoadedTrainerVae } from '../load/trainer-loaders';
 import {
   trainerRequestProblems,
   type DataInfo,
@@ -27,7 +27,7 @@ import {
   type TrainerPhase,
   type TrainerRequest,
   type TrainerResponse,
-} from './trainer-protocol';
+} from '../worker/trainer-protocol';
 
 export interface TrainerEnv {
   initBackend(override: BackendName | null, baseUrl: string): Promise<BackendInfo>;

@@ -5,7 +5,7 @@
  *   public/models/dit-dev-v1/        DiT-mini-B/2 (the default size) with random weights; the
  *                                    adaLN-Zero modulation and output layers, zero at init, get
  *                                    small random values so the output depends on x, t and y
- *   public/models/preview-dev-v1/    a latent-preview decoder (lib/runtime/decoder.ts)
+ *   public/models/preview-dev-v1/    a latent-preview decoder (lib/load/decoder.ts)
  *   public/models/dit-broken-dev-v1/ dit-dev-v1 with its last shard cut short: the widgets' "weights
  *                                    corrupt" path (tests/e2e/sampler.spec.mjs)
  *

@@ -19,7 +19,7 @@ import { firstPerClass, subset } from '../../lib/data/mnist';
 import { encodeDigitSet } from '../../lib/train/latent-data';
 import { decodeLatents } from '../../lib/vae/latents';
 import { DEFAULT_TRAINER_SETTINGS, TRAINER_PRESETS, type TrainerBatch, type TrainerPreset } from '../../lib/train/browser-recipe';
-import { TrainSession } from '../../lib/runtime/trainer-session';
+import { TrainSession } from '../../lib/train/session';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, parameterShapes } from '../../lib/vae/config';
 import { readWeightsDir } from '../../lib/weights/node';

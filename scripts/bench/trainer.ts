@@ -1,6 +1,6 @@
 /**
  * Speed of the in-browser trainer's presets (lib/train/browser-recipe.ts), measured with the widget's
- * own code (lib/runtime/trainer-session.ts) on TensorFlow.js's wasm backend in Node:
+ * own code (lib/train/session.ts) on TensorFlow.js's wasm backend in Node:
  *
  *   npx tsx scripts/bench/trainer.ts [steps]
  *
@@ -14,7 +14,7 @@ import { subset } from '../../lib/data/mnist';
 import { encodeDigitSet } from '../../lib/train/latent-data';
 import { decodeLatents } from '../../lib/vae/latents';
 import { DEFAULT_TRAINER_SETTINGS, TRAINER_PRESETS, type TrainerBatch } from '../../lib/train/browser-recipe';
-import { TrainSession } from '../../lib/runtime/trainer-session';
+import { TrainSession } from '../../lib/train/session';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, parameterShapes } from '../../lib/vae/config';
 import { readWeightsDir } from '../../lib/weights/node';

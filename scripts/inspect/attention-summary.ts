@@ -2,7 +2,7 @@
  * What chapter 8 says about the shipped model's attention, measured: for the first test digit of
  * every class (public/data/mnist-test-sample.bin), noised to a few timesteps, the mean entropy, mean
  * attention distance and dominant key offset of every block and head, and how much the label changes
- * the maps. Runs the same code as the widget's worker (lib/runtime/inspect.ts) on Node's wasm backend.
+ * the maps. Runs the same code as the widget's worker (lib/inspect/loaders.ts) on Node's wasm backend.
  *
  *   npx tsx scripts/inspect/attention-summary.ts [model folder, default models/dit-default-v1]
  */
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useNodeBackend } from '../../lib/node-backend';
-import { loadInspector } from '../../lib/runtime/inspect';
+import { loadInspector } from '../../lib/inspect/loaders';
 import { decodeDigits, indicesOfClass, writePadded32 } from '../../lib/data/mnist';
 import { summarize } from '../../lib/inspect/attention';
 

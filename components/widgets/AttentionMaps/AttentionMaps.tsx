@@ -4,8 +4,8 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
-import { describeError } from '../useModelWorker';
-import { BackendLine, ErrorBox } from '../ReverseSampler/StatusParts';
+import { describeError } from '../shared/useModelWorker';
+import { BackendLine, ErrorBox } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
 import { useAttentionMaps, type AttentionSettings, type LabelMode } from './useAttentionMaps';

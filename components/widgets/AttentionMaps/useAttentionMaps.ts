@@ -8,10 +8,10 @@
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
-import type { AttentionMapsResult } from '@/lib/runtime/protocol';
+import type { AttentionMapsResult } from '@/lib/worker/protocol';
 import { useDigits } from '@/components/widgets/shared/useDigits';
-import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
-import { useWorkerCall } from './useWorkerCall';
+import { resolveModel, useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { useWorkerCall } from '../shared/useWorkerCall';
 
 export type LabelMode = 'true' | 'null';
 

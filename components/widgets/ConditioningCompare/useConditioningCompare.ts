@@ -9,11 +9,11 @@
 import { useEffect, useId, useMemo, useState, type RefObject } from 'react';
 import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { conditioningSet, type ModelIndexEntry } from '@/lib/models/modelsIndex';
-import type { PendingRequest } from '@/lib/runtime/client';
-import type { SampleParams } from '@/lib/runtime/protocol';
+import type { PendingRequest } from '@/lib/worker/model-client';
+import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
 import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
-import { getModelClient, useModelBackend, useNearViewport } from '../useModelWorker';
+import { getModelClient, useModelBackend, useNearViewport } from '../shared/useModelWorker';
 
 /** Samples per variant (a 2 x 2 grid): same class, seeds seed*4 .. seed*4+3 for every variant. */
 export const SAMPLES_PER_MODEL = 4;

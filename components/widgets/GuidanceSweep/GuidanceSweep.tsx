@@ -2,9 +2,9 @@
 import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { describeError } from '../useModelWorker';
-import { BackendLine, ErrorBox, ProgressLine } from '../ReverseSampler/StatusParts';
-import { PictureGrid } from '../ReverseSampler/PictureGrid';
+import { describeError } from '../shared/useModelWorker';
+import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
+import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/useReverseSampler';
 import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './useGuidanceSweep';
 import styles from './GuidanceSweep.module.css';

@@ -5,10 +5,10 @@
  * starts from the same x_T and only s differs down a column.
  */
 import { useId, useMemo, useState, type RefObject } from 'react';
-import type { SampleParams } from '@/lib/runtime/protocol';
+import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
-import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
-import { useSampleRun } from '../useSampleRun';
+import { resolveModel, useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { useSampleRun } from '../shared/useSampleRun';
 import { rerollSeed } from '../ReverseSampler/useReverseSampler';
 
 /** s = 1 is the plain conditional model; DiT's best FID-50K uses s = 1.5 (Peebles & Xie, Table 4). */

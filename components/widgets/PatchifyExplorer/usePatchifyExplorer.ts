@@ -10,8 +10,8 @@ import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
 import { useDigits } from '@/components/widgets/shared/useDigits';
-import { useModelBackend, useNearViewport } from '../useModelWorker';
-import { useWorkerCall } from '../AttentionMaps/useWorkerCall';
+import { useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { useWorkerCall } from '../shared/useWorkerCall';
 
 /** The latent of the project's VAE: 8x8 positions, 4 channels (architecture.md). */
 export const LATENT_SIDE = 8;

@@ -3,10 +3,10 @@ import { useMemo, useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
-import type { SamplerName } from '@/lib/runtime/protocol';
-import { describeError } from '../useModelWorker';
-import { BackendLine, ErrorBox, ProgressLine } from './StatusParts';
-import { PictureGrid } from './PictureGrid';
+import type { SamplerName } from '@/lib/worker/protocol';
+import { describeError } from '../shared/useModelWorker';
+import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
+import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './useReverseSampler';
 import styles from './ReverseSampler.module.css';
 

@@ -4,10 +4,10 @@
  * the filmstrip (x_t and predicted x_0 of one sample at every step) with its playback.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
-import type { SampleParams, SamplerName } from '@/lib/runtime/protocol';
+import type { SampleParams, SamplerName } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
-import { resolveModel, useModelBackend, useNearViewport } from '../useModelWorker';
-import { useSampleRun, type StepMessage } from '../useSampleRun';
+import { resolveModel, useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { useSampleRun, type StepMessage } from '../shared/useSampleRun';
 
 export const GRID_SAMPLES = 16;
 export const STEPS_RANGE = { min: 10, max: 250 } as const;

@@ -2,8 +2,8 @@
 import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { PictureGrid } from '@/components/widgets/ReverseSampler/PictureGrid';
-import { Reason } from '@/components/widgets/ReverseSampler/StatusParts';
+import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
+import { Reason } from '@/components/widgets/shared/StatusParts';
 import { BATCH_CHOICES, LR_CHOICES, TRAINER_PRESETS, type SampleWeights, type TrainerPreset } from '@/lib/train/browser-recipe';
 import { LossChart } from './LossChart';
 import { HISTORY_ROWS, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './useTrainInBrowser';

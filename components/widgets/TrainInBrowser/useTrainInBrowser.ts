@@ -1,17 +1,17 @@
 'use client';
 /**
- * State of the in-browser trainer: owns its worker (lib/runtime/trainer.worker.ts), started when the
+ * State of the in-browser trainer: owns its worker (lib/worker/trainer.worker.ts), started when the
  * widget nears the viewport (TensorFlow.js and its backend load then; the digits and the VAE only when
  * the reader presses Train), and turns the worker's messages into plain React state. The loss history
  * lives in growing typed arrays outside React state; a version number tells the chart to redraw, at
  * most once per animation frame.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import { parseBackendOverride } from '@/lib/runtime/backend';
-import type { BackendInfo } from '@/lib/runtime/protocol';
-import type { DataInfo, TrainerPhase, TrainerRequest, TrainerResponse } from '@/lib/runtime/trainer-protocol';
+import { parseBackendOverride } from '@/lib/backend/plan';
+import type { BackendInfo } from '@/lib/worker/protocol';
+import type { DataInfo, TrainerPhase, TrainerRequest, TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { DEFAULT_TRAINER_SETTINGS, needsReset, type TrainerSettings } from '@/lib/train/browser-recipe';
-import { useNearViewport } from '../useModelWorker';
+import { useNearViewport } from '../shared/useModelWorker';
 
 /** Per-step numbers, appended as they arrive. */
 /** A request without its id (distributes over the union, so each variant keeps its own fields). */
@@ -201,7 +201,7 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
   // Start the worker (and the backend) when the widget nears the viewport.
   useEffect(() => {
     if (!near || worker.current) return;
-    const w = new Worker(new URL('../../../lib/runtime/trainer.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-trainer' });
+    const w = new Worker(new URL('../../../lib/worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-trainer' });
     worker.current = w;
     w.onmessage = (e: MessageEvent<TrainerResponse>) => onMessage(e.data);
     w.onerror = (e) => {

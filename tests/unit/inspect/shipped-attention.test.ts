@@ -8,8 +8,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '@/lib/node-backend';
-import { loadInspector } from '@/lib/runtime/inspect';
-import type { LoadedInspector } from '@/lib/runtime/handler';
+import { loadInspector } from '@/lib/inspect/loaders';
+import type { LoadedInspector } from '@/lib/load/loaded';
 import { decodeDigits, indicesOfClass, writePadded32 } from '@/lib/data/mnist';
 import { summarize, type HeadSummary } from '@/lib/inspect/attention';
 

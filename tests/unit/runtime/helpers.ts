@@ -8,7 +8,7 @@ import { DiT } from '@/lib/dit/model';
 import { getPreset, type DiTConfig } from '@/lib/dit/config';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { SamplerModel } from '@/lib/sample/run';
-import type { LoadedModel } from '@/lib/runtime/handler';
+import type { LoadedModel } from '@/lib/load/loaded';
 
 export function tinyConfig(): DiTConfig {
   return { ...getPreset('DiT-mini-S/2'), depth: 2 };

@@ -11,8 +11,8 @@ import { useNodeBackend } from '@/lib/node-backend';
 import { loadMnistSplit } from '@/lib/data/node';
 import { subset, type DigitSet } from '@/lib/data/mnist';
 import { TrainerRuntime, type TrainerEnv } from '@/lib/runtime/trainer-runtime';
-import { loadTrainerDigits, loadTrainerVae, TrainerLoadError } from '@/lib/runtime/trainer-loaders';
-import type { TrainerResponse } from '@/lib/runtime/trainer-protocol';
+import { loadTrainerDigits, loadTrainerVae, TrainerLoadError } from '@/lib/load/trainer-loaders';
+import type { TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@/lib/train/browser-recipe';
 import { fileFetch, SITE } from './trainer-helpers';
 

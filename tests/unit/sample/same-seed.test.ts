@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
-import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/handler';
-import { loadDiTModel } from '@/lib/runtime/model-loader';
-import { makeVaeDecoder } from '@/lib/runtime/decoder';
-import type { WorkerResponse } from '@/lib/runtime/protocol';
+import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
+import { loadDiTModel } from '@/lib/load/model-loader';
+import { makeVaeDecoder } from '@/lib/load/decoder';
+import type { WorkerResponse } from '@/lib/worker/protocol';
 import { DEFAULT_SETTINGS, GRID_SAMPLES, sampleParams } from '@/components/widgets/ReverseSampler/useReverseSampler';
 import { fileFetch, SITE } from '../runtime/trainer-helpers';
 

@@ -8,7 +8,7 @@ import { useNodeBackend } from '@/lib/node-backend';
 import { loadMnistSplit } from '@/lib/data/node';
 import { paddedBatch, subset } from '@/lib/data/mnist';
 import { classCounts, encodeDigitSet } from '@/lib/train/latent-data';
-import { loadTrainerVae, type LoadedTrainerVae } from '@/lib/runtime/trainer-loaders';
+import { loadTrainerVae, type LoadedTrainerVae } from '@/lib/load/trainer-loaders';
 import { fileFetch, SITE } from '../runtime/trainer-helpers';
 
 let v: LoadedTrainerVae;

@@ -4,10 +4,10 @@ import { useNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT } from '@/lib/dit/weights';
 import { saveWeights } from '@/lib/weights';
-import { loadDiTModel, type LoaderEnv } from '@/lib/runtime/model-loader';
-import type { CacheLike } from '@/lib/runtime/fetch-cached';
-import { RuntimeError } from '@/lib/runtime/handler';
-import { blockDecoder, tinyConfig } from './helpers';
+import { loadDiTModel, type LoaderEnv } from '@/lib/load/model-loader';
+import type { CacheLike } from '@/lib/load/fetch-cached';
+import { RuntimeError } from '@/lib/load/loaded';
+import { blockDecoder, tinyConfig } from '../runtime/helpers';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');

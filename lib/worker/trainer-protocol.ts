@@ -12,7 +12,7 @@
  *
  * Pictures are row-major float32 in [-1, 1], S x S each (S = 32), N pictures back to back.
  */
-import type { BackendName } from './backend';
+import type { BackendName } from '../backend/plan';
 import { trainerSettingsProblems, type TrainerSettings } from '../train/browser-recipe';
 import type { BackendInfo } from './protocol';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isSoftwareRenderer, parseBackendOverride, planBackends, type BackendProbe } from '@/lib/runtime/backend';
+import { isSoftwareRenderer, parseBackendOverride, planBackends, type BackendProbe } from '@/lib/backend/plan';
 
 const none: BackendProbe = { webgpu: { available: false }, webgl: { available: false }, wasm: { available: false } };
 

@@ -15,7 +15,7 @@ import { manifestSpecs, type WeightsManifestFile, type WeightSpec } from '../wei
 import type { ScheduleName } from '../diffusion/schedules';
 import { ditFolderFacts, folderBetas, vaeScaleFactor, type DiTFolderFacts } from '../sample/folder';
 import { cacheFiles, contentTag, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
-import { RuntimeError, type LoadedModel } from './handler';
+import { RuntimeError, type LoadedModel } from './loaded';
 import type { SamplerModel } from '../sample/run';
 
 /** A decoder the runtime can call: DiT-space latents (N, H, W, C) -> pictures (N, S, S, 1) in [-1, 1]. */

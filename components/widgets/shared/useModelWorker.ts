@@ -5,9 +5,9 @@
  * no TensorFlow.js is downloaded at all (the worker imports it; the page never does).
  */
 import { useEffect, useState, type RefObject } from 'react';
-import { ModelClient } from '@/lib/runtime/client';
-import { parseBackendOverride } from '@/lib/runtime/backend';
-import { DEFAULT_MODEL, type BackendInfo, type WorkerResponse } from '@/lib/runtime/protocol';
+import { ModelClient } from '@/lib/worker/model-client';
+import { parseBackendOverride } from '@/lib/backend/plan';
+import { DEFAULT_MODEL, type BackendInfo, type WorkerResponse } from '@/lib/worker/protocol';
 
 let client: ModelClient | null = null;
 
@@ -23,7 +23,7 @@ interface DitLabHooks {
 export function getModelClient(): ModelClient {
   if (!client) {
     const c = new ModelClient(
-      () => new Worker(new URL('../../lib/runtime/model.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-model' }),
+      () => new Worker(new URL('../../../lib/worker/model.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-model' }),
       { backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` },
     );
     client = c;

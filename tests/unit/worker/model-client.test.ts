@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelClient, type WorkerLike } from '@/lib/runtime/client';
-import type { WorkerRequest, WorkerResponse } from '@/lib/runtime/protocol';
+import { ModelClient, type WorkerLike } from '@/lib/worker/model-client';
+import type { WorkerRequest, WorkerResponse } from '@/lib/worker/protocol';
 
 /** A worker double that records requests and answers init at once; the test answers the rest. */
 class FakeWorker implements WorkerLike {

@@ -1,17 +1,17 @@
 /**
  * The model worker: owns TensorFlow.js, the backend and the models. The page talks to it only through
- * messages (protocol.ts, client.ts); the handling itself is the plain module handler.ts, the plumbing
- * shared with the trainer's worker is worker-scope.ts.
+ * messages (protocol.ts, model-client.ts); the handling itself is the plain module
+ * lib/runtime/model-runtime.ts, the plumbing shared with the trainer's worker is scope.ts.
  *
  * Built by Next as a module worker from `new Worker(new URL('.../model.worker.ts', import.meta.url),
- * { type: 'module' })` in components/widgets/useModelWorker.ts.
+ * { type: 'module' })` in components/widgets/shared/useModelWorker.ts.
  */
-import { ModelRuntime } from './handler';
-import { loadDiTModel } from './model-loader';
-import { makeVaeDecoder } from './decoder';
-import { loadEncoder, loadInspector } from './inspect';
+import { ModelRuntime } from '../runtime/model-runtime';
+import { loadDiTModel } from '../load/model-loader';
+import { makeVaeDecoder } from '../load/decoder';
+import { loadEncoder, loadInspector } from '../inspect/loaders';
 import { transferables, type WorkerRequest, type WorkerResponse } from './protocol';
-import { fetchEnv, serve, workerEnv } from './worker-scope';
+import { fetchEnv, serve, workerEnv } from './scope';
 
 serve<WorkerRequest>(
   new ModelRuntime({

@@ -12,9 +12,9 @@ import { tf } from '../tf';
 import { DiT } from '../dit/model';
 import { numPatches } from '../dit/config';
 import { betaSchedule } from '../diffusion/schedules';
-import { ditTrainingParts, type DiTBatch, type LatentDataset } from '../train/ditTask';
-import { Trainer, type StepLog } from '../train/loop';
-import { trainerConfig, type SampleWeights, type TrainerSettings } from '../train/browser-recipe';
+import { ditTrainingParts, type DiTBatch, type LatentDataset } from './ditTask';
+import { Trainer, type StepLog } from './loop';
+import { trainerConfig, type SampleWeights, type TrainerSettings } from './browser-recipe';
 import { SamplingRun, type SamplerModel } from '../sample/run';
 
 /** The fixed starting noise of the grid's ten cells: the same seeds every round, so only the weights change. */

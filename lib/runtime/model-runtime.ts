@@ -1,8 +1,8 @@
 /**
- * The model worker's message handling, as a plain module: model.worker.ts feeds it the messages it
+ * The model worker's message handling (dispatch), as a plain module: lib/worker/model.worker.ts feeds it the messages it
  * receives, and the unit tests feed it messages directly on Node's wasm or cpu backend.
  *
- * Requests (protocol.ts) carry ids. 'sample' requests are exclusive per channel (one per widget): a
+ * Requests (lib/worker/protocol.ts) carry ids. 'sample' requests are exclusive per channel (one per widget): a
  * newer one cancels the older ones of its channel, which stop before their next step (they answer
  * 'cancelled'); one overtaken before its first step never starts. Runs of different channels
  * interleave step by step (Turns: one unit of work at a time, first come first served), so a widget
@@ -11,10 +11,8 @@
  * Before each turn the run yields to the event loop, because a message event is a task and awaiting
  * tensor data alone only runs microtasks: without the yield a newer request would wait for the run.
  */
-import type { BackendName } from './backend';
+import type { BackendName } from '../backend/plan';
 import {
-  type AttentionMapsResult,
-  type AttentionParams,
   type BackendInfo,
   type ErrorKind,
   type ModelInfo,
@@ -23,39 +21,14 @@ import {
   validateAttentionParams,
   validateEncodeParams,
   validateSampleParams,
-} from './protocol';
-import { SamplingRun, type SamplerModel } from '../sample/run';
-
-export interface LoadedModel {
-  sampler: SamplerModel;
-  info: Omit<ModelInfo, 'model'>;
-  dispose(): void;
-}
-
-/** A VAE encoder in the worker (lib/runtime/inspect.ts builds it): pictures -> scaled latents. */
-export interface LoadedEncoder {
-  encode(pixels: Float32Array, count: number): Promise<{ latents: Float32Array; latentSize: number; latentChannels: number; scaleFactor: number }>;
-  dispose(): void;
-}
-
-/** A DiT with its VAE, run once with its attention probabilities traced (lib/runtime/inspect.ts). */
-export interface LoadedInspector {
-  attention(p: Pick<AttentionParams, 'pixels' | 'label' | 't' | 'seed'>): Promise<Omit<AttentionMapsResult, 'ms' | 'backend'>>;
-  dispose(): void;
-}
-
-/** Errors with a kind the widget words differently ("the model's weights could not be loaded ..."). */
-export class RuntimeError extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
-    super(message);
-    this.name = 'RuntimeError';
-  }
-}
+} from '../worker/protocol';
+import { SamplingRun } from '../sample/run';
+import { RuntimeError, type LoadedEncoder, type LoadedInspector, type LoadedModel } from '../load/loaded';
 
 export interface RuntimeEnv {
-  /** Picks, initialises and smoke-tests a backend (backend-init.ts in the browser). */
+  /** Picks, initialises and smoke-tests a backend (lib/backend/init.ts in the browser). */
   initBackend(override: BackendName | null, baseUrl: string): Promise<BackendInfo>;
-  /** Fetches, verifies and builds a model folder (model-loader.ts); throws RuntimeError('weights', ...) with a reader-facing reason. */
+  /** Fetches, verifies and builds a model folder (lib/load/model-loader.ts); throws RuntimeError('weights', ...) with a reader-facing reason. */
   loadModel(model: string, baseUrl: string, onProgress: (loaded: number, total: number, file: string) => void): Promise<LoadedModel>;
   post(msg: WorkerResponse): void;
   /** Lets pending message events run (setTimeout 0 or a MessageChannel round trip). */

@@ -3,7 +3,7 @@
  * navigator.gpu and OffscreenCanvas exist in Chromium; each probe catches its own failures, so a
  * missing API reads as "not available" rather than an error.
  */
-import type { BackendProbe } from './backend';
+import type { BackendProbe } from './plan';
 
 /** Minimal WebGPU types (the DOM lib of TypeScript 5.9 has none). */
 interface GpuAdapterLike {

@@ -4,7 +4,7 @@
  * than WASM with SIMD (512x512 matmul: WebGPU 412 ms, WebGL 72 ms, WASM 14 ms, CPU 228 ms). So a GPU
  * backend is chosen only on a hardware adapter; otherwise WASM, then the pure-JS CPU backend.
  *
- * This file is pure: the worker probes the browser (lib/runtime/probe.ts) and passes the facts in.
+ * This file is pure: the worker probes the browser (lib/backend/probe.ts) and passes the facts in.
  */
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

@@ -15,7 +15,7 @@ import type { TinyVAE } from '../vae/model';
 import { buildTinyVae } from '../vae/weights';
 import { fetchFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { fetchFolder, fetchManifest } from './model-loader';
-import { TRAINER_DATA_FILE, type TrainerErrorKind } from './trainer-protocol';
+import { TRAINER_DATA_FILE, type TrainerErrorKind } from '../worker/trainer-protocol';
 import { DEFAULT_VAE, vaeScaleFactor } from '../sample/folder';
 
 export class TrainerLoadError extends Error {

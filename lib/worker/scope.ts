@@ -1,12 +1,12 @@
 /**
  * What both workers (model.worker.ts, trainer.worker.ts) share around their plain runtime module:
- * the backend start (backend-init.ts), a yield to pending messages, the clock and tfjs's memory, and
+ * the backend start (lib/backend/init.ts), a yield to pending messages, the clock and tfjs's memory, and
  * the message plumbing (post with the transferables of a message, hand every request to the runtime).
  * Browser-only: imported by the worker entry files, never by the unit-tested runtimes.
  */
 import { tf } from '../tf';
-import { initBackend } from './backend-init';
-import { openModelCache, type CacheLike, type FetchLike } from './fetch-cached';
+import { initBackend } from '../backend/init';
+import { openModelCache, type CacheLike, type FetchLike } from '../load/fetch-cached';
 
 const scope = self as unknown as {
   postMessage(msg: unknown, transfer: Transferable[]): void;

@@ -4,7 +4,7 @@ import { useNodeBackend } from '@/lib/node-backend';
 import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { saveWeights } from '@/lib/weights';
-import { makeVaeDecoder } from '@/lib/runtime/decoder';
+import { makeVaeDecoder } from '@/lib/load/decoder';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { useNodeBackend } from '@/lib/node-backend';
-import { ModelRuntime, RuntimeError, type LoadedModel, type RuntimeEnv } from '@/lib/runtime/handler';
-import { transferables, type SampleParams, type WorkerResponse } from '@/lib/runtime/protocol';
+import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
+import { RuntimeError, type LoadedModel } from '@/lib/load/loaded';
+import { transferables, type SampleParams, type WorkerResponse } from '@/lib/worker/protocol';
 import { tinyLoadedModel } from './helpers';
 
 beforeAll(async () => {

@@ -7,10 +7,10 @@
  * tf.setBackend can succeed on a WebGPU adapter that then fails at the first kernel.
  */
 import { tf } from '../tf';
-import { planBackends, type BackendName } from './backend';
+import { planBackends, type BackendName } from './plan';
 import { probeBackends } from './probe';
-import type { BackendInfo } from './protocol';
-import { joinUrl } from './fetch-cached';
+import type { BackendInfo } from '../worker/protocol';
+import { joinUrl } from '../load/fetch-cached';
 
 /** Where scripts/build-assets.ts copies tfjs-backend-wasm's .wasm files, under the site root. */
 export const WASM_DIR = 'tfjs-wasm/';

@@ -5,9 +5,9 @@
  * download progress and errors kept as plain state. Used by PatchifyExplorer and AttentionMaps.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { RequestBody } from '@/lib/runtime/client';
-import type { WorkerResponse } from '@/lib/runtime/protocol';
-import { getModelClient } from '../useModelWorker';
+import type { RequestBody } from '@/lib/worker/model-client';
+import type { WorkerResponse } from '@/lib/worker/protocol';
+import { getModelClient } from './useModelWorker';
 
 export type CallStatus = 'off' | 'loading' | 'running' | 'ready' | 'error';
 

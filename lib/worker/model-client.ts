@@ -6,7 +6,7 @@
  * worker is made by a factory (components/widgets/useModelWorker.ts writes the `new Worker(new URL(...))`
  * that the bundler needs to see), so this class runs in Node tests with a fake worker too.
  */
-import type { BackendName } from './backend';
+import type { BackendName } from '../backend/plan';
 import type { BackendInfo, WorkerRequest, WorkerResponse } from './protocol';
 
 /** What the client needs of a Worker (a real one, or a test double). */

@@ -5,7 +5,7 @@
  * the latest grid of predicted x_0, the final pictures, timings, errors) as plain state.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { SampleParams, WorkerResponse } from '@/lib/runtime/protocol';
+import type { SampleParams, WorkerResponse } from '@/lib/worker/protocol';
 import { getModelClient } from './useModelWorker';
 
 export type StepMessage = Extract<WorkerResponse, { type: 'step' }>;

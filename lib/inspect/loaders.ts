@@ -8,7 +8,7 @@
  * Folders are fetched, verified and cached by model-loader.ts (fetchFolder; a DiT with its VAE by
  * loadDiTWithVae, the sampler's loader too), the VAE is built by lib/vae/weights.ts buildTinyVae: this file
  * only adds the encoder path and the traced forward pass. Every entry point returns plain typed arrays and leaves
- * no tensor behind (tests/unit/runtime/inspect.test.ts).
+ * no tensor behind (tests/unit/inspect/loaders.test.ts).
  *
  * Letters: N batch, H, W latent side, C latent channels, S picture side, L blocks, T tokens.
  */
@@ -21,11 +21,11 @@ import { diffusionConstants } from '../diffusion/schedules';
 import { gaussianRng } from '../random';
 import type { WeightsManifestFile } from '../weights';
 import { buildTinyVae } from '../vae/weights';
-import { fetchFolder, fetchManifest, loadDiTWithVae, type FetchEnv, type OnProgress } from './model-loader';
+import { fetchFolder, fetchManifest, loadDiTWithVae, type FetchEnv, type OnProgress } from '../load/model-loader';
 import { folderBetas, vaeScaleFactor } from '../sample/folder';
-import { joinUrl } from './fetch-cached';
-import { RuntimeError, type LoadedEncoder, type LoadedInspector } from './handler';
-import type { AttentionMapsResult, AttentionParams } from './protocol';
+import { joinUrl } from '../load/fetch-cached';
+import { RuntimeError, type LoadedEncoder, type LoadedInspector } from '../load/loaded';
+import type { AttentionMapsResult, AttentionParams } from '../worker/protocol';
 
 
 /** A VAE folder that can encode: the tiny VAE, never a latent-preview stand-in (which has no encoder). */

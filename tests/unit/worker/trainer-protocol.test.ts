@@ -1,6 +1,6 @@
 /** The trainer worker's messages: what the worker accepts from a page, and what it transfers. */
 import { describe, expect, it } from 'vitest';
-import { trainerRequestProblems, trainerTransferables, type TrainerResponse } from '@/lib/runtime/trainer-protocol';
+import { trainerRequestProblems, trainerTransferables, type TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { DEFAULT_TRAINER_SETTINGS } from '@/lib/train/browser-recipe';
 
 describe('trainer protocol', () => {

@@ -1,5 +1,5 @@
 /**
- * The messages between a page and the model worker (lib/runtime/model.worker.ts).
+ * The messages between a page and the model worker (lib/worker/model.worker.ts).
  *
  * Only plain numbers, strings and typed arrays cross postMessage: the model and its tensors never
  * leave the worker. Every request carries an id chosen by the page; every reply repeats it. A newer
@@ -11,7 +11,7 @@
  * Pictures are row-major float32 in [-1, 1] (the decoder's output range), one channel, S x S pixels
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
  */
-import type { BackendName } from './backend';
+import type { BackendName } from '../backend/plan';
 import type { CfgChannels, SamplerName, SamplingSpec } from '../sample/run';
 
 export type { CfgChannels, SamplerName };

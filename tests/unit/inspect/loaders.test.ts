@@ -5,12 +5,12 @@ import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { DiT } from '@/lib/dit/model';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { encoderFromVae, inspectorFromParts, loadInspector } from '@/lib/runtime/inspect';
+import { encoderFromVae, inspectorFromParts, loadInspector } from '@/lib/inspect/loaders';
 import { saveDiT } from '@/lib/dit/weights';
 import { saveWeights } from '@/lib/weights';
-import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/handler';
-import { transferables, type WorkerResponse } from '@/lib/runtime/protocol';
-import { tinyConfig, tinyLoadedModel } from './helpers';
+import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
+import { transferables, type WorkerResponse } from '@/lib/worker/protocol';
+import { tinyConfig, tinyLoadedModel } from '../runtime/helpers';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
