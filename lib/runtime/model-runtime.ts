@@ -23,6 +23,7 @@ import {
   validateSampleParams,
 } from '../worker/protocol';
 import { SamplingRun } from '../sample/run';
+import { TEST_HOOKS } from '../test-hooks';
 import { RuntimeError, type LoadedEncoder, type LoadedInspector, type LoadedModel } from '../load/loaded';
 
 export interface RuntimeEnv {
@@ -144,10 +145,13 @@ export class ModelRuntime {
         this.env.post({ type: 'stats', id: req.id, ...this.env.memory() });
         return;
       }
-      case 'crash': {
-        this.env.crash();
-        return;
-      }
+      case 'crash':
+        // A test hook (lib/test-hooks.ts): without it, an unknown request like any other.
+        if (TEST_HOOKS) {
+          this.env.crash();
+          return;
+        }
+      // falls through
       default: {
         const unknown = req as { id?: number; type?: unknown };
         this.env.post({ type: 'error', id: unknown.id ?? -1, kind: 'request', message: `unknown request type '${String(unknown.type)}'` });

@@ -8,6 +8,7 @@
  */
 import type { BackendName } from '../backend/plan';
 import type { BackendInfo, WorkerRequest, WorkerResponse } from './protocol';
+import { TEST_HOOKS } from '../test-hooks';
 
 /** What the client needs of a Worker (a real one, or a test double). */
 export interface WorkerLike {
@@ -39,7 +40,7 @@ export class ModelClient {
   private ready: Promise<BackendInfo> | null = null;
   /** How many times a crashed worker was replaced (shown by tests and the bench). */
   restarts = 0;
-  /** The last finished samples of any request (tests compare backends on them). */
+  /** The last finished samples of any request, kept only with the test hooks on (tests compare backends on them). */
   lastDone: Extract<WorkerResponse, { type: 'done' }> | null = null;
 
   constructor(
@@ -106,7 +107,7 @@ export class ModelClient {
   }
 
   private dispatch(msg: WorkerResponse): void {
-    if (msg.type === 'done') this.lastDone = msg;
+    if (TEST_HOOKS && msg.type === 'done') this.lastDone = msg;
     const l = this.listeners.get(msg.id);
     if (!l) return;
     if (TERMINAL.has(msg.type)) this.listeners.delete(msg.id);

@@ -76,7 +76,7 @@ export type WorkerRequest =
   | ({ type: 'attention'; id: number } & AttentionParams)
   | { type: 'cancel'; id: number }
   | { type: 'stats'; id: number }
-  /** Test hook: makes the worker throw outside any handler, as a real crash would (e2e "restart" test). */
+  /** Test hook (lib/test-hooks.ts): makes the worker throw outside any handler, as a real crash would (e2e "restart" test). */
   | { type: 'crash'; id: number };
 
 export type ErrorKind = 'weights' | 'backend' | 'request' | 'internal';
@@ -173,9 +173,6 @@ export interface AttentionMapsResult {
   ms: number;
   backend: BackendName;
 }
-
-/** Every request type, for validation of what arrives. */
-export const REQUEST_TYPES = ['init', 'load', 'sample', 'encode', 'attention', 'cancel', 'stats', 'crash'] as const;
 
 
 /** The model folder the widgets load unless told otherwise (the shipped default model). */

@@ -9,14 +9,13 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { parseBackendOverride } from '@/lib/backend/plan';
 import type { BackendInfo } from '@/lib/worker/protocol';
-import type { DataInfo, TrainerPhase, TrainerRequest, TrainerResponse } from '@/lib/worker/trainer-protocol';
+import type { DataInfo, TrainerPhase, TrainerResponse } from '@/lib/worker/trainer-protocol';
+import { TrainerClient, type TrainerRequestBody } from '@/lib/worker/trainer-client';
+import { TEST_HOOKS } from '@/lib/test-hooks';
 import { DEFAULT_TRAINER_SETTINGS, needsReset, type TrainerSettings } from '@/lib/train/browser-recipe';
 import { useNearViewport } from '../shared/useModelWorker';
 
 /** Per-step numbers, appended as they arrive. */
-/** A request without its id (distributes over the union, so each variant keeps its own fields). */
-type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
-
 export class LossHistory {
   length = 0;
   step = new Float64Array(1024);
@@ -80,6 +79,7 @@ export interface TrainInBrowserState {
   tensors: { baseline: number | null; paused: number | null; reset: number | null };
 }
 
+/** Test hooks (lib/test-hooks.ts): read by tests/e2e/trainer.spec.mjs. */
 interface Hooks {
   stats(): Promise<{ numTensors: number; numBytes: number; backend: string; step: number; phase: string }>;
   state(): { phase: string; step: number; tensors: TrainInBrowserState['tensors']; losses: number[]; grids: number[] };
@@ -87,9 +87,7 @@ interface Hooks {
 
 export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
   const near = useNearViewport(root);
-  const worker = useRef<Worker | null>(null);
-  const nextId = useRef(1);
-  const waiters = useRef(new Map<number, (m: TrainerResponse) => void>());
+  const worker = useRef<TrainerClient | null>(null);
   const history = useRef(new LossHistory());
   const frame = useRef<number | null>(null);
   const [s, setS] = useState<TrainInBrowserState>(() => ({
@@ -112,19 +110,9 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
   const stateRef = useRef(s);
   stateRef.current = s;
 
-  const send = useCallback((msg: Unsent<TrainerRequest>, onReply?: (m: TrainerResponse) => void): number => {
-    const id = nextId.current++;
-    if (onReply) waiters.current.set(id, onReply);
-    worker.current?.postMessage({ ...msg, id });
-    return id;
-  }, []);
+  const send = useCallback((msg: TrainerRequestBody): number => worker.current?.send(msg) ?? -1, []);
 
   const onMessage = useCallback((m: TrainerResponse) => {
-    const w = waiters.current.get(m.id);
-    if (w && (m.type === 'stats' || m.type === 'ready')) {
-      waiters.current.delete(m.id);
-      w(m);
-    }
     switch (m.type) {
       case 'ready':
         setS((p) => ({ ...p, backend: { status: 'ready', backend: m.backend, reason: m.reason, fallbacks: m.fallbacks }, phase: p.phase === 'starting' ? 'idle' : p.phase }));
@@ -201,30 +189,31 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
   // Start the worker (and the backend) when the widget nears the viewport.
   useEffect(() => {
     if (!near || worker.current) return;
-    const w = new Worker(new URL('../../../lib/worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-trainer' });
-    worker.current = w;
-    w.onmessage = (e: MessageEvent<TrainerResponse>) => onMessage(e.data);
-    w.onerror = (e) => {
-      setS((p) => ({ ...p, error: { kind: 'internal', message: e.message || 'the trainer worker stopped' }, phase: 'idle' }));
-    };
+    const client = new TrainerClient(
+      () => new Worker(new URL('../../../lib/worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-trainer' }),
+      onMessage,
+      (why) => setS((p) => ({ ...p, error: { kind: 'internal', message: why }, phase: 'idle' })),
+    );
+    worker.current = client;
     setS((p) => ({ ...p, backend: { status: 'starting' }, phase: 'starting' }));
     send({ type: 'init', backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` });
-    const hooks: Hooks = {
-      stats: () =>
-        new Promise((resolve) => {
-          send({ type: 'stats' }, (m) => {
-            if (m.type === 'stats') resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend, step: m.step, phase: m.phase });
-          });
-        }),
-      state: () => {
-        const c = stateRef.current;
-        const h = history.current;
-        return { phase: c.phase, step: c.step, tensors: c.tensors, losses: Array.from(h.loss.subarray(0, h.length)), grids: c.grids.map((g) => g.step) };
-      },
-    };
-    (window as unknown as { __ditLabTrainer?: Hooks }).__ditLabTrainer = hooks;
+    if (TEST_HOOKS) {
+      const hooks: Hooks = {
+        stats: async () => {
+          const m = await client.call({ type: 'stats' });
+          if (m.type !== 'stats') throw new Error(`stats: ${m.type}`);
+          return { numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend, step: m.step, phase: m.phase };
+        },
+        state: () => {
+          const c = stateRef.current;
+          const h = history.current;
+          return { phase: c.phase, step: c.step, tensors: c.tensors, losses: Array.from(h.loss.subarray(0, h.length)), grids: c.grids.map((g) => g.step) };
+        },
+      };
+      (window as unknown as { __ditLabTrainer?: Hooks }).__ditLabTrainer = hooks;
+    }
     return () => {
-      w.terminate();
+      client.terminate();
       worker.current = null;
       if (frame.current !== null) cancelAnimationFrame(frame.current);
       frame.current = null;

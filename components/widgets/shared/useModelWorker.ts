@@ -6,12 +6,13 @@
  */
 import { useEffect, useState, type RefObject } from 'react';
 import { ModelClient } from '@/lib/worker/model-client';
+import { TEST_HOOKS } from '@/lib/test-hooks';
 import { parseBackendOverride } from '@/lib/backend/plan';
 import { DEFAULT_MODEL, type BackendInfo, type WorkerResponse } from '@/lib/worker/protocol';
 
 let client: ModelClient | null = null;
 
-/** Test and bench hooks: read by tests/e2e/sampler*.mjs and scripts/bench/browser.ts. */
+/** Test hooks (lib/test-hooks.ts): read by the end-to-end tests. */
 interface DitLabHooks {
   stats(): Promise<{ numTensors: number; numBytes: number; backend: string }>;
   crash(): void;
@@ -27,6 +28,7 @@ export function getModelClient(): ModelClient {
       { backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` },
     );
     client = c;
+    if (!TEST_HOOKS) return c;
     const hooks: DitLabHooks = {
       stats: async () => {
         const m = (await c.call({ type: 'stats' })) as Extract<WorkerResponse, { type: 'stats' }>;
