@@ -14,6 +14,7 @@ import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
 import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
 import { getModelClient, useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { replyReader } from '../shared/replies';
 
 /** Samples per variant (a 2 x 2 grid): same class, seeds seed*4 .. seed*4+3 for every variant. */
 export const SAMPLES_PER_MODEL = 4;
@@ -73,28 +74,28 @@ function useSampleSeries(items: { key: string; model: string }[], params: Omit<S
         const set = (patch: Partial<VariantRun>) => live && setRuns((r) => ({ ...r, [runKey]: { ...(r[runKey] ?? WAITING), ...patch } }));
         if (!live) return;
         await new Promise<void>((resolve) => {
-          let msSum = 0;
-          current = client.request({ type: 'sample', ...p, model }, (msg) => {
-            switch (msg.type) {
-              case 'load-progress':
+          const read = replyReader();
+          current = client.request({ type: 'sample', ...p, model }, (m) => {
+            const r = read(m);
+            switch (r.kind) {
+              case 'loading':
                 set({ status: 'loading' });
                 return;
               case 'step':
-                if (msg.step >= 0) msSum += msg.ms;
                 set({
                   status: 'sampling',
-                  step: msg.step + 1,
-                  totalSteps: msg.totalSteps,
-                  ...(msg.grid.length > 0 ? { images: msg.grid } : {}),
-                  msPerStep: msg.step >= 0 ? msSum / (msg.step + 1) : null,
+                  step: r.msg.step + 1,
+                  totalSteps: r.msg.totalSteps,
+                  ...(r.msg.grid.length > 0 ? { images: r.msg.grid } : {}),
+                  msPerStep: r.msPerStep,
                 });
                 return;
               case 'done':
-                set({ status: 'done', step: p.steps, totalSteps: p.steps, images: msg.images, msPerStep: msg.msPerStep, error: null });
+                set({ status: 'done', step: p.steps, totalSteps: p.steps, images: r.msg.images, msPerStep: r.msg.msPerStep, error: null });
                 resolve();
                 return;
               case 'error':
-                set({ status: 'error', error: { kind: msg.kind, message: msg.message } });
+                set({ status: 'error', error: r.error });
                 resolve();
                 return;
               case 'cancelled':

@@ -5,10 +5,11 @@
  * the latest grid of predicted x_0, the final pictures, timings, errors) as plain state.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { SampleParams, WorkerResponse } from '@/lib/worker/protocol';
+import type { SampleParams } from '@/lib/worker/protocol';
 import { getModelClient } from './useModelWorker';
+import { replyReader, type StepMessage } from './replies';
 
-export type StepMessage = Extract<WorkerResponse, { type: 'step' }>;
+export type { StepMessage };
 
 export interface RunState {
   status: 'off' | 'loading' | 'sampling' | 'done' | 'error';
@@ -53,17 +54,18 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
     const p = JSON.parse(key) as SampleParams;
     const sent = performance.now();
     let live = true;
-    let msSum = 0;
     let firstMs: number | null = null;
     const client = getModelClient();
-    const req = client.request({ type: 'sample', ...p }, (msg) => {
+    const read = replyReader();
+    const req = client.request({ type: 'sample', ...p }, (m) => {
       if (!live) return;
-      switch (msg.type) {
-        case 'load-progress':
-          setState((s) => ({ ...s, status: 'loading', loaded: msg.loaded, total: msg.total }));
+      const r = read(m);
+      switch (r.kind) {
+        case 'loading':
+          setState((s) => ({ ...s, status: 'loading', loaded: r.loaded, total: r.total }));
           return;
         case 'step': {
-          if (msg.step >= 0) msSum += msg.ms; // step -1 is x_T, decoded without a network call
+          const msg = r.msg;
           if (firstMs === null) firstMs = performance.now() - sent;
           onStepRef.current?.(msg, req.id);
           const fm = firstMs;
@@ -73,7 +75,7 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
             step: msg.step + 1,
             totalSteps: msg.totalSteps,
             grid: msg.grid.length > 0 ? msg.grid : s.grid,
-            msPerStep: msg.step >= 0 ? msSum / (msg.step + 1) : s.msPerStep,
+            msPerStep: r.msPerStep ?? s.msPerStep,
             firstPictureMs: fm,
             error: null,
             requestId: req.id,
@@ -82,11 +84,12 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
         }
         case 'done': {
           const doneMs = performance.now() - sent;
+          const msg = r.msg;
           setState((s) => ({ ...s, status: 'done', doneMs, step: s.totalSteps, grid: msg.images, labels: msg.labels, msPerStep: msg.msPerStep, totalMs: msg.totalMs, requestId: req.id }));
           return;
         }
         case 'error':
-          setState((s) => ({ ...s, status: 'error', error: { kind: msg.kind, message: msg.message }, requestId: req.id }));
+          setState((s) => ({ ...s, status: 'error', error: r.error, requestId: req.id }));
           return;
         default:
           return;

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RequestBody } from '@/lib/worker/model-client';
 import type { WorkerResponse } from '@/lib/worker/protocol';
 import { getModelClient } from './useModelWorker';
+import { replyReader } from './replies';
 
 export type CallStatus = 'off' | 'loading' | 'running' | 'ready' | 'error';
 
@@ -39,14 +40,16 @@ export function useWorkerCall<R>(key: string | null, body: () => RequestBody, pi
   useEffect(() => {
     if (key === null) return;
     let live = true;
+    const read = replyReader();
     const req = getModelClient().request(bodyRef.current(), (msg) => {
       if (!live) return;
-      if (msg.type === 'load-progress') {
-        setState((s) => ({ ...s, status: 'loading', loaded: msg.loaded, total: msg.total }));
-      } else if (msg.type === 'error') {
-        setState((s) => ({ ...s, status: 'error', error: { kind: msg.kind, message: msg.message } }));
-      } else if (msg.type !== 'cancelled') {
-        const result = pickRef.current(msg);
+      const r = read(msg);
+      if (r.kind === 'loading') {
+        setState((s) => ({ ...s, status: 'loading', loaded: r.loaded, total: r.total }));
+      } else if (r.kind === 'error') {
+        setState((s) => ({ ...s, status: 'error', error: r.error }));
+      } else if (r.kind === 'answer') {
+        const result = pickRef.current(r.msg);
         if (result !== null) setState((s) => ({ ...s, status: 'ready', result, resultKey: key, error: null }));
       }
     });
