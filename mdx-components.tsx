@@ -48,7 +48,7 @@ const registered = {
   PatchifyExplorer,
   AttentionMaps,
   TrainInBrowser,
-} satisfies Record<MdxComponentName, ComponentType<any>>; // any: each widget has its own props
+} satisfies Record<MdxComponentName, ComponentType<never>>; // never: any props (each widget has its own)
 
 /** Registered tags plus overrides of plain markdown elements. */
 export const mdxComponents: MDXComponents = {

@@ -12,15 +12,13 @@ export default function HomePage() {
       <section className="hero" aria-labelledby="home-title">
         <h1 id="home-title">DiT Lab</h1>
         <p className="lead">
-          An interactive textbook on Diffusion Transformers: the DDPM maths, latent diffusion, patch tokens, adaLN-Zero,
-          classifier-free guidance and scaling, from Peebles &amp; Xie&rsquo;s &ldquo;Scalable Diffusion Models with
-          Transformers&rdquo;.
+          An interactive textbook on Diffusion Transformers: the DDPM maths, latent diffusion, patch tokens, adaLN-Zero, classifier-free guidance and scaling,
+          from Peebles &amp; Xie&rsquo;s &ldquo;Scalable Diffusion Models with Transformers&rdquo;.
         </p>
         <ForwardStrip />
         <p>
-          {liveChapters} of the {CHAPTERS.length} chapters have live widgets beside the ideas. They run on real handwritten digits in
-          your browser, and the later chapters run a small DiT that this project trained on MNIST: move a slider and diffusion runs
-          again, no server involved, no GPU needed.
+          {liveChapters} of the {CHAPTERS.length} chapters have live widgets beside the ideas. They run on real handwritten digits in your browser, and the
+          later chapters run a small DiT that this project trained on MNIST: move a slider and diffusion runs again, no server involved, no GPU needed.
         </p>
         {first && (
           <p>
@@ -69,16 +67,16 @@ export default function HomePage() {
         <h2 id="how-to-read">How to read it</h2>
         <ul className="plain-list">
           <li>
-            <strong>Students:</strong> read in order; each chapter opens with what you will learn and ends with a recap and
-            references. Every equation is numbered and linked, so a later chapter can point back to it.
+            <strong>Students:</strong> read in order; each chapter opens with what you will learn and ends with a recap and references. Every equation is
+            numbered and linked, so a later chapter can point back to it.
           </li>
           <li>
-            <strong>On a phone:</strong> everything works, more slowly; the widgets wait until you scroll to them, and the model
-            widgets say which engine (WebGPU, WebGL, WebAssembly or plain JavaScript) they run on.
+            <strong>On a phone:</strong> everything works, more slowly; the widgets wait until you scroll to them, and the model widgets say which engine
+            (WebGPU, WebGL, WebAssembly or plain JavaScript) they run on.
           </li>
           <li>
-            <strong>Teachers:</strong> the <Link href="/about/#teaching">about page</Link> lists what each chapter needs and how the
-            models were trained, so a class can reproduce them.
+            <strong>Teachers:</strong> the <Link href="/about/#teaching">about page</Link> lists what each chapter needs and how the models were trained, so a
+            class can reproduce them.
           </li>
         </ul>
       </section>

@@ -304,7 +304,12 @@ function remarkDitLab(ctx: CompileContext) {
     if (!slash) problem(node, `chapter link ${url} needs the trailing slash: /chapters/${slug}/`);
     const anchors = ctx.index.anchors.get(slug);
     if (!anchors) {
-      ctx.problems.push({ file: ctx.chapter.file, line: lineOf(node), severity: 'pending', message: `link to chapter ${meta.number} (${slug}), which has no file yet` });
+      ctx.problems.push({
+        file: ctx.chapter.file,
+        line: lineOf(node),
+        severity: 'pending',
+        message: `link to chapter ${meta.number} (${slug}), which has no file yet`,
+      });
       return;
     }
     if (hash && !anchors.has(hash)) problem(node, `link to #${hash} in chapter ${meta.number}, which has no such section, equation or figure`);
@@ -365,12 +370,15 @@ export const KATEX_OPTIONS = { strict: 'ignore' as const, trust: false };
 export async function compileChapter(chapter: ChapterSource, index: BookIndex): Promise<CompiledChapter> {
   const ctx: CompileContext = { chapter, index, problems: [], outline: [] };
   try {
-    const file = await compile({ path: chapter.file, value: chapter.source }, {
-      outputFormat: 'function-body',
-      development: false,
-      remarkPlugins: [remarkGfm, remarkMath, [remarkDitLab, ctx]],
-      rehypePlugins: [rehypeSlug, [rehypeOutline, ctx], [rehypeKatex, KATEX_OPTIONS], [rehypeKatexProblems, ctx]],
-    });
+    const file = await compile(
+      { path: chapter.file, value: chapter.source },
+      {
+        outputFormat: 'function-body',
+        development: false,
+        remarkPlugins: [remarkGfm, remarkMath, [remarkDitLab, ctx]],
+        rehypePlugins: [rehypeSlug, [rehypeOutline, ctx], [rehypeKatex, KATEX_OPTIONS], [rehypeKatexProblems, ctx]],
+      },
+    );
     for (const m of file.messages) {
       if (m.source !== 'rehype-katex') continue;
       const cause = m.cause instanceof Error ? m.cause.message : m.reason;

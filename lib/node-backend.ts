@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
-export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<string> {
+export async function setNodeBackend(name: NodeBackend = 'wasm'): Promise<string> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend '${name}' failed to initialise`);
   await tf.ready();

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { tf } from '../lib/tf';
-import { useNodeBackend, type NodeBackend } from '../lib/node-backend';
+import { setNodeBackend, type NodeBackend } from '../lib/node-backend';
 import { DiT } from '../lib/dit/model';
 import { DEFAULT_MINI, getPreset, type DiTConfig } from '../lib/dit/config';
 import { params } from '../lib/dit/flops';
@@ -25,7 +25,9 @@ import { measure, type Timing } from './bench/timing';
 type Results = Record<string, { forward: Timing; trainStep: Timing }>;
 
 const { options } = parseArgs(process.argv.slice(2));
-const batches = String(options.batches ?? '64,256').split(',').map(Number);
+const batches = String(options.batches ?? '64,256')
+  .split(',')
+  .map(Number);
 const reps = intOption(options, 'reps', 5);
 const withCpu = !options['no-cpu'];
 const config: DiTConfig = getPreset(DEFAULT_MINI);
@@ -34,9 +36,15 @@ const LR = 1e-4;
 /** A deterministic batch (mulberry32), so every backend sees the same numbers. */
 function makeBatch(n: number, seed = 1): Batch {
   let a = seed;
-  const rand = () => { a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const rand = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const I = config.inputSize, C = config.inChannels;
+  const I = config.inputSize,
+    C = config.inChannels;
   return {
     n,
     x: Float32Array.from({ length: n * I * I * C }, gauss),
@@ -48,23 +56,34 @@ function makeBatch(n: number, seed = 1): Batch {
 
 /** Single-thread tfjs: optimizer.minimize, as a training loop would call it. */
 async function benchTfjs(backend: NodeBackend): Promise<Results> {
-  await useNodeBackend(backend);
+  await setNodeBackend(backend);
   const model = new DiT(config, 0);
   const opt = tf.train.adam(LR);
   const out: Results = {};
   const slow = backend === 'cpu';
   for (const n of batches) {
     const b = makeBatch(n);
-    const I = config.inputSize, C = config.inChannels;
-    const x = tf.tensor4d(b.x, [n, I, I, C]); const t = tf.tensor1d(b.t); const y = tf.tensor1d(b.y, 'int32');
+    const I = config.inputSize,
+      C = config.inChannels;
+    const x = tf.tensor4d(b.x, [n, I, I, C]);
+    const t = tf.tensor1d(b.t);
+    const y = tf.tensor1d(b.y, 'int32');
     const target = tf.tensor4d(b.target, [n, I, I, 2 * C]);
-    const forward = () => { const o = model.forward(x, t, y); o.dataSync(); o.dispose(); };
+    const forward = () => {
+      const o = model.forward(x, t, y);
+      o.dataSync();
+      o.dispose();
+    };
     const step = () => {
-      const loss = opt.minimize(() => tf.mean(tf.squaredDifference(model.forward(x, t, y, { train: true }), target)) as tf.Scalar, true, model.trainableVariables)!;
+      const loss = opt.minimize(
+        () => tf.mean(tf.squaredDifference(model.forward(x, t, y, { train: true }), target)) as tf.Scalar,
+        true,
+        model.trainableVariables,
+      )!;
       loss.dataSync();
       loss.dispose();
     };
-    const r = slow ? (n > 64 ? 1 : 2) : (n > 64 ? Math.max(3, Math.ceil(reps / 2)) : reps);
+    const r = slow ? (n > 64 ? 1 : 2) : n > 64 ? Math.max(3, Math.ceil(reps / 2)) : reps;
     // The pure-JS cpu backend is ~20x slower and has nothing to compile: no warm-up for its big batch.
     const warm = slow ? (n > 64 ? 0 : 1) : 2;
     out[n] = { forward: await measure(forward, Math.min(1, warm), r), trainStep: await measure(step, warm, r) };
@@ -77,7 +96,7 @@ async function benchTfjs(backend: NodeBackend): Promise<Results> {
 }
 
 async function benchDataParallel(): Promise<{ results: Results; check: Record<string, number> }> {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const dp = await DataParallel.create(config, 0, LR);
   const out: Results = {};
   for (const n of batches) {
@@ -95,26 +114,59 @@ async function benchDataParallel(): Promise<{ results: Results; check: Record<st
   for (let i = 0; i < 3; i++) await dp2.step(makeBatch(64, 100 + i));
   const split = await dp2.averagedGrads(b, false);
   const whole = dp2.main.grads(b, false);
-  let diff = 0, scale = 0;
-  whole.grads.forEach((g, i) => { for (let j = 0; j < g.length; j++) { diff = Math.max(diff, Math.abs(g[j] - split.grads[i][j])); scale = Math.max(scale, Math.abs(g[j])); } });
+  let diff = 0,
+    scale = 0;
+  whole.grads.forEach((g, i) => {
+    for (let j = 0; j < g.length; j++) {
+      diff = Math.max(diff, Math.abs(g[j] - split.grads[i][j]));
+      scale = Math.max(scale, Math.abs(g[j]));
+    }
+  });
   await dp2.dispose();
-  return { results: out, check: { replicaDriftAfterBench: drift, maxGradDiffSplitVsWholeBatch: diff, maxAbsGrad: scale, lossSplit: split.loss, lossWhole: whole.loss } };
+  return {
+    results: out,
+    check: { replicaDriftAfterBench: drift, maxGradDiffSplitVsWholeBatch: diff, maxAbsGrad: scale, lossSplit: split.loss, lossWhole: whole.loss },
+  };
 }
 
 function benchTorch(threads: number): { threads: number; results: Results; [k: string]: unknown } {
-  const r = spawnSync('/usr/bin/python3', ['scripts/bench/torch_bench.py', '--input', String(config.inputSize),
-    '--channels', String(config.inChannels), '--patch', String(config.patchSize), '--hidden', String(config.hiddenSize),
-    '--depth', String(config.depth), '--heads', String(config.numHeads), '--classes', String(config.numClasses),
-    '--batches', batches.join(','), '--threads', String(threads), '--reps', String(reps)], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [
+      'scripts/bench/torch_bench.py',
+      '--input',
+      String(config.inputSize),
+      '--channels',
+      String(config.inChannels),
+      '--patch',
+      String(config.patchSize),
+      '--hidden',
+      String(config.hiddenSize),
+      '--depth',
+      String(config.depth),
+      '--heads',
+      String(config.numHeads),
+      '--classes',
+      String(config.numClasses),
+      '--batches',
+      batches.join(','),
+      '--threads',
+      String(threads),
+      '--reps',
+      String(reps),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`torch_bench.py failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout);
-  for (const n of batches) console.error(`  torch ${threads}t batch ${n}: forward ${j.results[n].forward.medianS.toFixed(3)} s, step ${j.results[n].trainStep.medianS.toFixed(3)} s`);
+  for (const n of batches)
+    console.error(`  torch ${threads}t batch ${n}: forward ${j.results[n].forward.medianS.toFixed(3)} s, step ${j.results[n].trainStep.medianS.toFixed(3)} s`);
   return j;
 }
 
 const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 if (options.sampler) {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const { benchSamplerForward } = await import('./bench/sampler-forward');
   const { CHUNK } = await import('../lib/sample/node');
   const loadBefore = load();
@@ -122,7 +174,8 @@ if (options.sampler) {
   const rows = await benchSamplerForward(['DiT-mini-S/1', 'DiT-mini-B/1', 'DiT-mini-L/1', DEFAULT_MINI], 2 * CHUNK, reps, (s) => console.error(s));
   const report = {
     what: `DiT.infer (the sampler's forward) on tfjs-wasm, one thread, per CFG chunk of ${CHUNK} samples (batch ${2 * CHUNK}), seconds (median of ${reps} after a warm-up), by attention kernel`,
-    started, finished: new Date().toISOString(),
+    started,
+    finished: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAvgStart: loadBefore, loadAvgEnd: load(), node: process.version },
     rows,
   };
@@ -161,10 +214,19 @@ for (const n of batches) {
 const tfjsVersion = JSON.parse(readFileSync('node_modules/@tensorflow/tfjs-core/package.json', 'utf8')).version;
 const report = {
   what: `${DEFAULT_MINI}: forward (inference) and training step (forward + backward + Adam, MSE loss on the full output) per batch, seconds (median of reps)`,
-  started, finished: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAvgStart: loadStart, loadAvgEnd: loadEnd, node: process.version, tfjs: tfjsVersion,
-    note: 'The 2 cores are shared with other jobs; the load averages show how busy the machine was.' },
-  config, params: params(config),
+  started,
+  finished: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAvgStart: loadStart,
+    loadAvgEnd: loadEnd,
+    node: process.version,
+    tfjs: tfjsVersion,
+    note: 'The 2 cores are shared with other jobs; the load averages show how busy the machine was.',
+  },
+  config,
+  params: params(config),
   tfjs: { wasm1Thread: wasm, wasm2ThreadsDataParallel: dp.results, cpu, dataParallelCheck: dp.check },
   torch: { start: torchStart, end: torchEnd },
   ratios,

@@ -22,7 +22,6 @@ const { trainSet, testSet } = loadMnistSplit();
 
 const TRAINER_PER_CLASS = 200;
 
-
 const sampleIdx: number[] = [];
 for (let c = 0; c < 10; c++) {
   let taken = 0;
@@ -66,16 +65,20 @@ write('mnist-train.bin', trainSet);
   const { existsSync, readdirSync, readFileSync } = await import('node:fs');
   const { buildModelsIndex } = await import('../lib/models/modelsIndex');
   const root = new URL('../public/models/', import.meta.url);
-  const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  const index = buildModelsIndex(folders.map((folder) => {
-    const file = new URL(`${folder}/manifest.json`, root);
-    if (!existsSync(file)) return { folder, manifest: null };
-    try {
-      return { folder, manifest: JSON.parse(readFileSync(file, 'utf8')) as unknown };
-    } catch (e) {
-      return { folder, manifest: { unreadable: String(e) } };
-    }
-  }));
+  const folders = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  const index = buildModelsIndex(
+    folders.map((folder) => {
+      const file = new URL(`${folder}/manifest.json`, root);
+      if (!existsSync(file)) return { folder, manifest: null };
+      try {
+        return { folder, manifest: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+      } catch (e) {
+        return { folder, manifest: { unreadable: String(e) } };
+      }
+    }),
+  );
   writeFileSync(new URL('index.json', root), `${JSON.stringify(index)}\n`);
   const skipped = index.skipped.filter((s) => s.reason !== 'development folder');
   console.log(`public/models/index.json: ${index.models.length} model(s): ${index.models.map((m) => m.name).join(', ')}`);

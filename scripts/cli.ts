@@ -13,13 +13,7 @@ import { trainCommand } from './train/dit-cli';
 import { sampleCommand } from './sample';
 import { evalCommand } from './eval';
 
-export const COMMANDS: Command[] = [
-  flopsCommand,
-  presetsCommand,
-  trainCommand,
-  sampleCommand,
-  evalCommand,
-];
+export const COMMANDS: Command[] = [flopsCommand, presetsCommand, trainCommand, sampleCommand, evalCommand];
 
 function help(): string {
   const lines = ['usage: npm run cli -- <command> [args]', '', 'commands:'];
@@ -51,5 +45,7 @@ export async function main(argv: string[]): Promise<number> {
 
 // Run when executed directly (npm run cli: node --import tsx scripts/cli.ts), not when imported by a test.
 if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useNodeBackend } from '../lib/node-backend';
+import { setNodeBackend } from '../lib/node-backend';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
 import { manifestProblems, SAMPLE_DRAWS, type DiTManifest } from '../lib/train/dit-manifest';
@@ -36,8 +36,9 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
   if (problems.length) throw new Error(`${mf} does not validate: ${problems.join('; ')}`);
   const n = intOption(o, 'n', manifest.evaluation.n);
   const sameRoad = manifest.evaluation.draws === SAMPLE_DRAWS;
-  if (rescore && n !== manifest.metrics.shipped.n) throw new UsageError(`--rescore scores all ${manifest.metrics.shipped.n} samples the manifest states (not --n ${n})`);
-  await useNodeBackend('wasm');
+  if (rescore && n !== manifest.metrics.shipped.n)
+    throw new UsageError(`--rescore scores all ${manifest.metrics.shipped.n} samples the manifest states (not --n ${n})`);
+  await setNodeBackend('wasm');
   const { loadShippedVAE } = await import('../lib/train/dit-latents');
   const { loadEvaluator } = await import('../lib/metrics/evaluator');
   const { sampleImagesByName, balancedLabels } = await import('../lib/sample/node');
@@ -57,19 +58,34 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     const labels = balancedLabels(n);
     const t0 = Date.now();
     const cache = new SampleCache();
-    const images = await sampleImagesByName(dir, undefined, { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
-      threads, (s) => process.stderr.write(s + '\n'), cache);
+    const images = await sampleImagesByName(
+      dir,
+      undefined,
+      { labels, steps: e.steps, sampler: e.sampler, cfgScale: e.cfgScale, seed: e.seed, eta: e.eta },
+      threads,
+      (s) => process.stderr.write(s + '\n'),
+      cache,
+    );
     const m = ev.score(images, labels);
     // Scored: the chunks would only serve an identical rerun, which gives the same numbers.
     cache.removeUsed();
     const want = manifest.metrics.shipped;
     if (rescore) {
       const scored = { fld: m.fld, conditionalAccuracy: m.conditionalAccuracy, perClassAccuracy: m.perClassAccuracy, n };
-      const previous = { fld: want.fld, conditionalAccuracy: want.conditionalAccuracy, n: want.n, draws: manifest.evaluation.draws ?? 'one stream per chunk of 125 samples, seeded seed + chunk' };
+      const previous = {
+        fld: want.fld,
+        conditionalAccuracy: want.conditionalAccuracy,
+        n: want.n,
+        draws: manifest.evaluation.draws ?? 'one stream per chunk of 125 samples, seeded seed + chunk',
+      };
       const next = {
         ...manifest,
         evaluation: { ...e, draws: SAMPLE_DRAWS },
-        metrics: { ...manifest.metrics, shipped: scored, rescored: { at: new Date().toISOString(), command: `npm run cli -- eval --model ${manifest.name} --rescore`, previous } },
+        metrics: {
+          ...manifest.metrics,
+          shipped: scored,
+          rescored: { at: new Date().toISOString(), command: `npm run cli -- eval --model ${manifest.name} --rescore`, previous },
+        },
       };
       const tmp = `${mf}.tmp`;
       writeFileSync(tmp, JSON.stringify(next, null, 1));
@@ -80,11 +96,20 @@ export async function runEval(args: ParsedArgs): Promise<unknown> {
     const accOk = Math.abs(m.conditionalAccuracy - want.conditionalAccuracy) <= EVAL_TOLERANCE.accuracy;
     const fldOk = Math.abs(m.fld - want.fld) <= EVAL_TOLERANCE.fldRelative * want.fld;
     const result = {
-      model: manifest.name, n, settings: e, seconds: (Date.now() - t0) / 1000,
+      model: manifest.name,
+      n,
+      settings: e,
+      seconds: (Date.now() - t0) / 1000,
       recomputed: { fld: m.fld, conditionalAccuracy: m.conditionalAccuracy, perClassAccuracy: m.perClassAccuracy },
       manifest: { fld: want.fld, conditionalAccuracy: want.conditionalAccuracy, n: want.n },
       floors: manifest.metrics.floors,
-      check: checked ? (accOk && fldOk ? 'pass' : 'FAIL') : !sameRoad ? 'not checked (the manifest was scored on the first sampling road: run eval --rescore)' : `not checked (n ${n} differs from the manifest's ${want.n})`,
+      check: checked
+        ? accOk && fldOk
+          ? 'pass'
+          : 'FAIL'
+        : !sameRoad
+          ? 'not checked (the manifest was scored on the first sampling road: run eval --rescore)'
+          : `not checked (n ${n} differs from the manifest's ${want.n})`,
     };
     if (checked && !(accOk && fldOk)) {
       console.log(JSON.stringify(result, null, 2));

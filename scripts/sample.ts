@@ -7,7 +7,7 @@
  * each image 32x32 row-major. Sample i of N has the seed seed * N + i (lib/sample/run.ts batchSeeds),
  * so `--seed 5 --n 16` draws the reverse sampler widget's sixteen digits for its seed 5.
  */
-import { useNodeBackend } from '../lib/node-backend';
+import { setNodeBackend } from '../lib/node-backend';
 import { makeLabels, sampleImagesByName, writeSamples, type SampleSpec } from '../lib/sample/node';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
@@ -26,11 +26,15 @@ export async function runSample(args: ParsedArgs): Promise<unknown> {
   const sampler = String(o.sampler ?? 'ddim');
   if (sampler !== 'ddim' && sampler !== 'ddpm') throw new UsageError(`--sampler is ddim or ddpm (got ${sampler})`);
   const spec: SampleSpec = {
-    labels: makeLabels(n, cls, intOption(o, 'seed', 0)), steps: intOption(o, 'steps', 50), sampler,
-    cfgScale: Number(o.cfg ?? 4), seed: intOption(o, 'seed', 0), eta: Number(o.eta ?? 0),
+    labels: makeLabels(n, cls, intOption(o, 'seed', 0)),
+    steps: intOption(o, 'steps', 50),
+    sampler,
+    cfgScale: Number(o.cfg ?? 4),
+    seed: intOption(o, 'seed', 0),
+    eta: Number(o.eta ?? 0),
   };
   if (!Number.isFinite(spec.cfgScale)) throw new UsageError('--cfg needs a number');
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const t0 = Date.now();
   const images = await sampleImagesByName(o.model, typeof o.vae === 'string' ? o.vae : undefined, spec, threads);
   writeSamples(o.out, spec.labels, images);
@@ -40,6 +44,7 @@ export async function runSample(args: ParsedArgs): Promise<unknown> {
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw digits from a DiT (shipped or a checkpoint) and write a PNG grid or JSON',
-  usage: 'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] [--threads 1|2] --out FILE.png|FILE.json',
+  usage:
+    'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] [--threads 1|2] --out FILE.png|FILE.json',
   run: runSample,
 };

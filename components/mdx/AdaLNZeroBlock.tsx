@@ -186,7 +186,23 @@ const TALL: Geometry = {
 };
 
 /** A box of the main column with a label and an optional quieter line under it. */
-function Node({ g, name, y, h = NODE_H, kind, label, sub }: { g: Geometry; name: string; y: number; h?: number; kind: 'plain' | 'block' | 'cond'; label: ReactNode; sub?: ReactNode }) {
+function Node({
+  g,
+  name,
+  y,
+  h = NODE_H,
+  kind,
+  label,
+  sub,
+}: {
+  g: Geometry;
+  name: string;
+  y: number;
+  h?: number;
+  kind: 'plain' | 'block' | 'cond';
+  label: ReactNode;
+  sub?: ReactNode;
+}) {
   const x = g.cx - g.nodeW / 2;
   return (
     <g data-node={name}>
@@ -205,12 +221,7 @@ function Drawing({ g }: { g: Geometry }) {
   const chunkCx = (k: number) => g.chunkX0 + k * g.chunkStep + g.chunkW / 2;
   const residual = (from: number, to: number) => `M${cx} ${from} L${g.resX} ${from} L${g.resX} ${to} L${cx - R} ${to}`;
   return (
-    <svg
-      viewBox={`0 0 ${g.w} ${g.h}`}
-      className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind]}`}
-      role="img"
-      aria-labelledby={`${id}-title ${id}-desc`}
-    >
+    <svg viewBox={`0 0 ${g.w} ${g.h}`} className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind]}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
       <title id={`${id}-title`}>{ADALN_TITLE}</title>
       <desc id={`${id}-desc`}>{ADALN_DESC}</desc>
       <Markers id={id} kinds={['flow', 'cond']} />
@@ -246,8 +257,16 @@ function Drawing({ g }: { g: Geometry }) {
         name="mod1"
         y={g.mod1}
         kind="cond"
-        label={<>modulate(·; <V n="β" sub="1" />, <V n="γ" sub="1" />)</>}
-        sub={<>⊙ (1 + <V n="γ" sub="1" />) + <V n="β" sub="1" /></>}
+        label={
+          <>
+            modulate(·; <V n="β" sub="1" />, <V n="γ" sub="1" />)
+          </>
+        }
+        sub={
+          <>
+            ⊙ (1 + <V n="γ" sub="1" />) + <V n="β" sub="1" />
+          </>
+        }
       />
       <Arrow d={down(g.mod1 + NODE_H, g.attn)} id={id} />
       <text x={cx + 7} y={g.attn - 4} className={styles.h}>
@@ -255,7 +274,18 @@ function Drawing({ g }: { g: Geometry }) {
       </text>
       <Node g={g} name="attn" y={g.attn} kind="block" label="Attn" sub={g.attnSub} />
       <Arrow d={down(g.attn + NODE_H, g.gate1)} id={id} />
-      <Node g={g} name="gate1" y={g.gate1} kind="cond" label={<><V n="α" sub="1" /> ⊙ ·</>} sub="gate, 0 at init" />
+      <Node
+        g={g}
+        name="gate1"
+        y={g.gate1}
+        kind="cond"
+        label={
+          <>
+            <V n="α" sub="1" /> ⊙ ·
+          </>
+        }
+        sub="gate, 0 at init"
+      />
       <Arrow d={down(g.gate1 + NODE_H, g.add1 - R)} id={id} />
       <g data-node="add1">
         <Plus cx={cx} cy={g.add1} r={R} />
@@ -270,8 +300,16 @@ function Drawing({ g }: { g: Geometry }) {
         name="mod2"
         y={g.mod2}
         kind="cond"
-        label={<>modulate(·; <V n="β" sub="2" />, <V n="γ" sub="2" />)</>}
-        sub={<>⊙ (1 + <V n="γ" sub="2" />) + <V n="β" sub="2" /></>}
+        label={
+          <>
+            modulate(·; <V n="β" sub="2" />, <V n="γ" sub="2" />)
+          </>
+        }
+        sub={
+          <>
+            ⊙ (1 + <V n="γ" sub="2" />) + <V n="β" sub="2" />
+          </>
+        }
       />
       <Arrow d={down(g.mod2 + NODE_H, g.mlp)} id={id} />
       <text x={cx + 7} y={g.mlp - 4} className={styles.h}>
@@ -279,7 +317,18 @@ function Drawing({ g }: { g: Geometry }) {
       </text>
       <Node g={g} name="mlp" y={g.mlp} kind="block" label="MLP" sub="pointwise feedforward" />
       <Arrow d={down(g.mlp + NODE_H, g.gate2)} id={id} />
-      <Node g={g} name="gate2" y={g.gate2} kind="cond" label={<><V n="α" sub="2" /> ⊙ ·</>} sub="gate, 0 at init" />
+      <Node
+        g={g}
+        name="gate2"
+        y={g.gate2}
+        kind="cond"
+        label={
+          <>
+            <V n="α" sub="2" /> ⊙ ·
+          </>
+        }
+        sub="gate, 0 at init"
+      />
       <Arrow d={down(g.gate2 + NODE_H, g.add2 - R)} id={id} />
       <g data-node="add2">
         <Plus cx={cx} cy={g.add2} r={R} />
@@ -324,7 +373,8 @@ function Drawing({ g }: { g: Geometry }) {
       </text>
       <Box x={g.linear.x} y={g.linear.y} w={g.linear.w} h={g.linear.h} kind="cond" className={styles.zeroBox} />
       <text x={g.linear.x + g.linear.w / 2} y={g.linear.y + 16} textAnchor="middle" className={parts.label}>
-        Linear(<V n="D" /> → 6<V n="D" />)
+        Linear(
+        <V n="D" /> → 6<V n="D" />)
       </text>
       <text x={g.linear.x + g.linear.w / 2} y={g.linear.y + 32} textAnchor="middle" className={styles.zero}>
         <V n="W" /> = 0, <V n="b" /> = 0 at init

@@ -85,21 +85,35 @@ function Wide() {
       {/* spaces: pixels at both ends, latents in the middle */}
       <rect x={0} y={0} width={126} height={150} rx={8} className={styles.space} />
       <rect x={594} y={0} width={126} height={150} rx={8} className={styles.space} />
-      <text x={10} y={16} className={styles.spaceLabel}>PIXELS</text>
-      <text x={710} y={16} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
-      <text x={360} y={146} textAnchor="middle" className={styles.spaceLabel}>LATENT SPACE</text>
+      <text x={10} y={16} className={styles.spaceLabel}>
+        PIXELS
+      </text>
+      <text x={710} y={16} textAnchor="end" className={styles.spaceLabel}>
+        PIXELS
+      </text>
+      <text x={360} y={146} textAnchor="middle" className={styles.spaceLabel}>
+        LATENT SPACE
+      </text>
 
       {/* training input: image -> encoder -> z_0 */}
       <Digit x={46} y={48} />
       <Lines x={63} y={100} lines={['image', '32×32×1', '(paper 256×256×3)']} size="small" />
       <Arrow d="M104 66 L168 66" id={id} dashed />
-      <text x={136} y={52} textAnchor="middle" className={parts.edge}>VAE encoder</text>
-      <text x={136} y={84} textAnchor="middle" className={parts.edgeSub}>× scale factor</text>
+      <text x={136} y={52} textAnchor="middle" className={parts.edge}>
+        VAE encoder
+      </text>
+      <text x={136} y={84} textAnchor="middle" className={parts.edgeSub}>
+        × scale factor
+      </text>
       <LatentStack x={182} y={56} s={26} />
       <Lines x={203} y={100} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(paper 32×32×4)']} size="small" />
       <Arrow d="M240 66 L296 66" id={id} dashed />
-      <text x={268} y={52} textAnchor="middle" className={parts.edge}>+ noise</text>
-      <text x={268} y={84} textAnchor="middle" className={parts.edgeSub}>random <tspan className={parts.math}>t</tspan></text>
+      <text x={268} y={52} textAnchor="middle" className={parts.edge}>
+        + noise
+      </text>
+      <text x={268} y={84} textAnchor="middle" className={parts.edgeSub}>
+        random <tspan className={parts.math}>t</tspan>
+      </text>
 
       {/* sampling input: noise z_T */}
       <text x={370} y={16} textAnchor="middle" className={parts.label}>
@@ -109,24 +123,44 @@ function Wide() {
 
       {/* the loop, zoomed into below */}
       <Box x={300} y={42} w={140} h={50} kind="loop" />
-      <text x={370} y={63} textAnchor="middle" className={parts.label}>denoising loop</text>
+      <text x={370} y={63} textAnchor="middle" className={parts.label}>
+        denoising loop
+      </text>
       <text x={370} y={80} textAnchor="middle" className={parts.sub}>
         <tspan className={parts.math}>t</tspan> = <tspan className={parts.math}>T</tspan>, …, 1
       </text>
       <Arrow d="M440 66 L484 66" id={id} />
       <LatentStack x={494} y={56} s={26} />
-      <Lines x={515} y={100} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
+      <Lines
+        x={515}
+        y={100}
+        lines={[
+          <>
+            clean <V key="z" n="z" sub="0" />
+          </>,
+          '8×8×4',
+        ]}
+        size="small"
+      />
       <Arrow d="M536 66 L622 66" id={id} />
-      <text x={578} y={52} textAnchor="middle" className={parts.edge}>VAE decoder</text>
-      <text x={578} y={84} textAnchor="middle" className={parts.edgeSub}>÷ scale factor</text>
+      <text x={578} y={52} textAnchor="middle" className={parts.edge}>
+        VAE decoder
+      </text>
+      <text x={578} y={84} textAnchor="middle" className={parts.edgeSub}>
+        ÷ scale factor
+      </text>
       <Digit x={634} y={48} />
       <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
 
       {/* legend */}
       <line x1={262} y1={176} x2={290} y2={176} className={`${parts.arrow} ${parts['arrow-flow']}`} />
-      <text x={296} y={180} className={parts.edgeSub}>sampling</text>
+      <text x={296} y={180} className={parts.edgeSub}>
+        sampling
+      </text>
       <line x1={362} y1={176} x2={390} y2={176} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
-      <text x={396} y={180} className={parts.edgeSub}>training only</text>
+      <text x={396} y={180} className={parts.edgeSub}>
+        training only
+      </text>
 
       {/* zoom lines from the loop box to the panel */}
       <path d="M300 92 L8 196" className={styles.zoom} />
@@ -152,13 +186,28 @@ function Wide() {
         class label <tspan className={parts.math}>y</tspan>
       </text>
       <Arrow d="M335 272 L335 294" id={id} kind="cond" />
-      <text x={343} y={289} className={styles.condLabel}>adaLN-Zero</text>
+      <text x={343} y={289} className={styles.condLabel}>
+        adaLN-Zero
+      </text>
 
       {/* noisy latent */}
       <LatentStack x={24} y={322} s={34} />
-      <Lines x={45} y={376} lines={[<>noisy <V key="z" n="z" sub="t" /></>, '8×8×4', '(32×32×4)']} size="small" />
+      <Lines
+        x={45}
+        y={376}
+        lines={[
+          <>
+            noisy <V key="z" n="z" sub="t" />
+          </>,
+          '8×8×4',
+          '(32×32×4)',
+        ]}
+        size="small"
+      />
       <Arrow d="M78 336 L130 336" id={id} />
-      <text x={104} y={324} textAnchor="middle" className={parts.edge}>patchify</text>
+      <text x={104} y={324} textAnchor="middle" className={parts.edge}>
+        patchify
+      </text>
       <text x={104} y={354} textAnchor="middle" className={parts.edgeSub}>
         <tspan className={parts.math}>p</tspan> = 2
       </text>
@@ -168,7 +217,9 @@ function Wide() {
       <Lines x={175} y={376} lines={['16 tokens', '(256)']} size="small" />
       <Arrow d="M216 336 L227 336" id={id} />
       <circle cx={240} cy={336} r={11} className={parts.plus} />
-      <text x={240} y={341} textAnchor="middle" className={parts.label}>+</text>
+      <text x={240} y={341} textAnchor="middle" className={parts.label}>
+        +
+      </text>
       <Lines x={240} y={302} lines={['position', 'embeddings']} size="small" />
       <Arrow d="M251 336 L276 336" id={id} />
 
@@ -176,7 +227,9 @@ function Wide() {
       <Box x={288} y={296} w={110} h={70} kind="block" />
       <Box x={284} y={300} w={110} h={70} kind="block" />
       <Box x={280} y={304} w={110} h={70} kind="block" />
-      <text x={335} y={332} textAnchor="middle" className={parts.label}>DiT block</text>
+      <text x={335} y={332} textAnchor="middle" className={parts.label}>
+        DiT block
+      </text>
       <text x={335} y={350} textAnchor="middle" className={parts.sub}>
         × <tspan className={parts.math}>N</tspan> (6; XL: 28)
       </text>
@@ -184,20 +237,34 @@ function Wide() {
       {/* final layer */}
       <Arrow d="M398 336 L406 336" id={id} />
       <Box x={408} y={314} w={88} h={44} kind="block" />
-      <text x={452} y={333} textAnchor="middle" className={parts.label}>layer norm</text>
-      <text x={452} y={349} textAnchor="middle" className={parts.label}>+ linear</text>
+      <text x={452} y={333} textAnchor="middle" className={parts.label}>
+        layer norm
+      </text>
+      <text x={452} y={349} textAnchor="middle" className={parts.label}>
+        + linear
+      </text>
       <path d="M496 336 L572 336" className={`${parts.arrow} ${parts['arrow-flow']}`} />
-      <text x={534} y={328} textAnchor="middle" className={parts.edge}>unpatchify</text>
+      <text x={534} y={328} textAnchor="middle" className={parts.edge}>
+        unpatchify
+      </text>
       <Arrow d="M572 336 L590 306" id={id} />
       <Arrow d="M572 336 L590 366" id={id} />
 
       {/* outputs */}
       <LatentStack x={592} y={288} s={26} kind="noise" />
-      <text x={636} y={296} className={parts.label}>noise</text>
-      <text x={636} y={310} className={parts.sub}>8×8×4</text>
+      <text x={636} y={296} className={parts.label}>
+        noise
+      </text>
+      <text x={636} y={310} className={parts.sub}>
+        8×8×4
+      </text>
       <LatentStack x={592} y={358} s={26} kind="sigma" />
-      <text x={636} y={368} className={parts.label}>covariance</text>
-      <text x={636} y={382} className={parts.sub}>Σ, 8×8×4</text>
+      <text x={636} y={368} className={parts.label}>
+        covariance
+      </text>
+      <text x={636} y={382} className={parts.sub}>
+        Σ, 8×8×4
+      </text>
 
       {/* sampler step back to z_t */}
       <Arrow d="M606 390 C606 426 594 430 560 430 L26 430 C16 430 12 424 12 414 L12 352 C12 342 14 339 20 339" id={id} kind="loop" />
@@ -220,12 +287,18 @@ function Tall() {
 
       {/* training input, one row */}
       <rect x={0} y={0} width={104} height={112} rx={8} className={styles.space} />
-      <text x={8} y={15} className={styles.spaceLabel}>PIXELS</text>
+      <text x={8} y={15} className={styles.spaceLabel}>
+        PIXELS
+      </text>
       <Digit x={35} y={24} />
       <Lines x={52} y={76} lines={['image', '32×32×1', '(256×256×3)']} size="small" />
       <Arrow d="M92 42 L160 42" id={id} dashed />
-      <text x={126} y={30} textAnchor="middle" className={parts.edge}>VAE encoder</text>
-      <text x={126} y={58} textAnchor="middle" className={parts.edgeSub}>× scale factor</text>
+      <text x={126} y={30} textAnchor="middle" className={parts.edge}>
+        VAE encoder
+      </text>
+      <text x={126} y={58} textAnchor="middle" className={parts.edgeSub}>
+        × scale factor
+      </text>
       <LatentStack x={170} y={32} s={24} />
       <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
       <Arrow d="M188 112 L188 146" id={id} dashed />
@@ -234,12 +307,13 @@ function Tall() {
       </text>
 
       {/* sampling input */}
-      <text x={290} y={40} textAnchor="middle" className={parts.label}>noise</text>
+      <text x={290} y={40} textAnchor="middle" className={parts.label}>
+        noise
+      </text>
       <text x={290} y={56} textAnchor="middle" className={parts.label}>
         <V n="z" sub="T" /> ~ 𝒩(0, I)
       </text>
       <Arrow d="M290 64 L290 146" id={id} />
-
 
       {/* the loop, with the DiT inside */}
       <rect x={2} y={148} width={336} height={536} rx={10} className={styles.panel} />
@@ -251,7 +325,9 @@ function Tall() {
       <text x={cx + 30} y={200} className={parts.label}>
         noisy <V n="z" sub="t" />
       </text>
-      <text x={cx + 30} y={214} className={parts.sub}>8×8×4 (32×32×4)</text>
+      <text x={cx + 30} y={214} className={parts.sub}>
+        8×8×4 (32×32×4)
+      </text>
       <Arrow d={`M${cx - 6} 226 L${cx - 6} 254`} id={id} />
       <text x={cx + 4} y={244} className={parts.edge}>
         patchify, <tspan className={parts.math}>p</tspan> = 2
@@ -261,21 +337,29 @@ function Tall() {
       <Lines x={cx + 88} y={270} lines={['16 tokens', '(256)']} size="small" />
       <Arrow d={`M${cx - 6} 282 L${cx - 6} 300`} id={id} />
       <circle cx={cx - 6} cy={312} r={11} className={parts.plus} />
-      <text x={cx - 6} y={317} textAnchor="middle" className={parts.label}>+</text>
-      <text x={cx + 12} y={316} className={parts.sub}>position embeddings</text>
+      <text x={cx - 6} y={317} textAnchor="middle" className={parts.label}>
+        +
+      </text>
+      <text x={cx + 12} y={316} className={parts.sub}>
+        position embeddings
+      </text>
       <Arrow d={`M${cx - 6} 323 L${cx - 6} 344`} id={id} />
 
       <Box x={cx - 62} y={346} w={120} h={58} kind="block" />
       <Box x={cx - 66} y={350} w={120} h={58} kind="block" />
       <Box x={cx - 70} y={354} w={120} h={58} kind="block" />
-      <text x={cx - 10} y={378} textAnchor="middle" className={parts.label}>DiT block</text>
+      <text x={cx - 10} y={378} textAnchor="middle" className={parts.label}>
+        DiT block
+      </text>
       <text x={cx - 10} y={396} textAnchor="middle" className={parts.sub}>
         × <tspan className={parts.math}>N</tspan> (6; XL: 28)
       </text>
 
       {/* conditioning from the right */}
       <Arrow d={`M270 383 L${cx + 56} 383`} id={id} kind="cond" />
-      <text x={301} y={341} textAnchor="middle" className={styles.condLabel}>adaLN-Zero</text>
+      <text x={301} y={341} textAnchor="middle" className={styles.condLabel}>
+        adaLN-Zero
+      </text>
       <Box x={270} y={348} w={62} h={70} kind="cond" />
       <text x={301} y={368} textAnchor="middle" className={parts.sub}>
         <tspan className={parts.math}>c</tspan> =
@@ -297,11 +381,17 @@ function Tall() {
 
       <Arrow d={`M${cx - 10} 414 L${cx - 10} 436`} id={id} />
       <Box x={cx - 64} y={438} w={108} h={40} kind="block" />
-      <text x={cx - 10} y={455} textAnchor="middle" className={parts.label}>layer norm</text>
-      <text x={cx - 10} y={471} textAnchor="middle" className={parts.label}>+ linear</text>
+      <text x={cx - 10} y={455} textAnchor="middle" className={parts.label}>
+        layer norm
+      </text>
+      <text x={cx - 10} y={471} textAnchor="middle" className={parts.label}>
+        + linear
+      </text>
       <Arrow d={`M${cx - 30} 478 L${cx - 60} 530`} id={id} />
       <Arrow d={`M${cx + 10} 478 L${cx + 40} 530`} id={id} />
-      <text x={cx - 10} y={510} textAnchor="middle" className={parts.edge}>unpatchify</text>
+      <text x={cx - 10} y={510} textAnchor="middle" className={parts.edge}>
+        unpatchify
+      </text>
 
       <LatentStack x={cx - 84} y={546} s={26} kind="noise" />
       <Lines x={cx - 68} y={598} lines={['noise', '8×8×4']} size="small" />
@@ -317,19 +407,39 @@ function Tall() {
       <Arrow d="M170 684 L170 704" id={id} />
       <rect x={214} y={706} width={126} height={106} rx={8} className={styles.space} />
       <LatentStack x={44} y={728} s={26} />
-      <Lines x={65} y={776} lines={[<>clean <V key="z" n="z" sub="0" /></>, '8×8×4']} size="small" />
+      <Lines
+        x={65}
+        y={776}
+        lines={[
+          <>
+            clean <V key="z" n="z" sub="0" />
+          </>,
+          '8×8×4',
+        ]}
+        size="small"
+      />
       <Arrow d="M100 740 L222 740" id={id} />
-      <text x={160} y={728} textAnchor="middle" className={parts.edge}>VAE decoder</text>
-      <text x={160} y={756} textAnchor="middle" className={parts.edgeSub}>÷ scale factor</text>
+      <text x={160} y={728} textAnchor="middle" className={parts.edge}>
+        VAE decoder
+      </text>
+      <text x={160} y={756} textAnchor="middle" className={parts.edgeSub}>
+        ÷ scale factor
+      </text>
       <Digit x={240} y={722} />
       <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
-      <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>PIXELS</text>
+      <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>
+        PIXELS
+      </text>
 
       {/* legend */}
       <line x1={8} y1={832} x2={36} y2={832} className={`${parts.arrow} ${parts['arrow-flow']}`} />
-      <text x={42} y={836} className={parts.edgeSub}>sampling</text>
+      <text x={42} y={836} className={parts.edgeSub}>
+        sampling
+      </text>
       <line x1={108} y1={832} x2={136} y2={832} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
-      <text x={142} y={836} className={parts.edgeSub}>training only</text>
+      <text x={142} y={836} className={parts.edgeSub}>
+        training only
+      </text>
     </svg>
   );
 }

@@ -129,7 +129,12 @@ function Drawing({ g }: { g: Geometry }) {
   const tokX = (t: number) => g.sx + t * g.tokStep;
   const patches = Array.from({ length: GRID }, (_, i) => Array.from({ length: GRID }, (_, j) => ({ i, j }))).flat();
   return (
-    <svg viewBox={`0 0 ${g.w} ${g.h}`} className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind] ?? ''}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+    <svg
+      viewBox={`0 0 ${g.w} ${g.h}`}
+      className={`${parts.svg} ${parts[g.kind]} ${styles[g.kind] ?? ''}`}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+    >
       <title id={`${id}-title`}>{PATCH_TITLE}</title>
       <desc id={`${id}-desc`}>{PATCH_DESC}</desc>
       <Markers id={id} kinds={['flow']} />
@@ -145,9 +150,7 @@ function Drawing({ g }: { g: Geometry }) {
       {/* the front grid: latent positions, then patches */}
       <rect x={gx} y={gy} width={side} height={side} className={styles.front} />
       {patches.map(({ i, j }) =>
-        tokenIndex(i, j) === EXAMPLE_TOKEN ? (
-          <rect key="hl" x={gx + j * pw} y={gy + i * pw} width={pw} height={pw} className={styles.highlight} />
-        ) : null,
+        tokenIndex(i, j) === EXAMPLE_TOKEN ? <rect key="hl" x={gx + j * pw} y={gy + i * pw} width={pw} height={pw} className={styles.highlight} /> : null,
       )}
       {Array.from({ length: LATENT_SIDE - 1 }, (_, k) => k + 1).map((k) => (
         <g key={k}>
@@ -229,10 +232,25 @@ function Drawing({ g }: { g: Geometry }) {
       })}
       {(
         [
-          [<>each token: {PATCH}·{PATCH}·{CHANNELS} = {PATCH * PATCH * CHANNELS} numbers,</>, parts.sub],
+          [
+            <>
+              each token: {PATCH}·{PATCH}·{CHANNELS} = {PATCH * PATCH * CHANNELS} numbers,
+            </>,
+            parts.sub,
+          ],
           [<>listed channel by channel</>, parts.sub],
-          [<>token {EXAMPLE_TOKEN} = patch (<V n="i" />, <V n="j" />) = ({EX_I}, {EX_J}):</>, styles.hlNote],
-          [<>rows {span(EX_I)}, cols {span(EX_J)}</>, styles.hlNote],
+          [
+            <>
+              token {EXAMPLE_TOKEN} = patch (<V n="i" />, <V n="j" />) = ({EX_I}, {EX_J}):
+            </>,
+            styles.hlNote,
+          ],
+          [
+            <>
+              rows {span(EX_I)}, cols {span(EX_J)}
+            </>,
+            styles.hlNote,
+          ],
         ] as const
       ).map(([line, cls], k) => (
         <text key={k} x={g.seqNotes.x} y={g.seqNotes.y + k * 15} textAnchor={g.seqNotes.anchor} className={cls}>

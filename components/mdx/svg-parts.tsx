@@ -42,7 +42,23 @@ export function Lines({ x, y, lines, size = 'normal' }: { x: number; y: number; 
   );
 }
 
-export function Box({ x, y, w, h, kind = 'plain', dashed = false, className = '' }: { x: number; y: number; w: number; h: number; kind?: BoxKind; dashed?: boolean; className?: string }) {
+export function Box({
+  x,
+  y,
+  w,
+  h,
+  kind = 'plain',
+  dashed = false,
+  className = '',
+}: {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  kind?: BoxKind;
+  dashed?: boolean;
+  className?: string;
+}) {
   return <rect x={x} y={y} width={w} height={h} rx={6} className={`${parts.box} ${parts[kind] ?? ''} ${dashed ? parts.dashed : ''} ${className}`} />;
 }
 

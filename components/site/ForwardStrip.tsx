@@ -33,7 +33,12 @@ export function forwardStripFrames(file = path.join(process.cwd(), 'public', 'da
   return STRIP_TIMESTEPS.map((t) => {
     // Index i holds the paper's timestep t = i + 1; t = 0 is x_0 itself.
     const xt = t === 0 ? x0 : qSampleInto(new Float32Array(pixels), x0, eps, c.sqrtAlphasCumprod[t - 1], c.sqrtOneMinusAlphasCumprod[t - 1]);
-    const alt = t === 0 ? `The clean digit ${DIGIT}, x_0` : t === c.numTimesteps ? `t = ${t}: pure noise, x_T` : `t = ${t}: the digit with noise, signal kept ${c.sqrtAlphasCumprod[t - 1].toFixed(2)}`;
+    const alt =
+      t === 0
+        ? `The clean digit ${DIGIT}, x_0`
+        : t === c.numTimesteps
+          ? `t = ${t}: pure noise, x_T`
+          : `t = ${t}: the digit with noise, signal kept ${c.sqrtAlphasCumprod[t - 1].toFixed(2)}`;
     return { t, src: pngDataUri(encodeGreyPng(PADDED_SIZE, PADDED_SIZE, toGrey(xt))), alt };
   });
 }
@@ -45,6 +50,7 @@ export function ForwardStrip() {
       <ol className="strip-frames">
         {frames.map((f) => (
           <li key={f.t}>
+            {/* eslint-disable-next-line @next/next/no-img-element -- a 32x32 data: URI made at build time: nothing for next/image to optimise */}
             <img src={f.src} alt={f.alt} width={32} height={32} />
             <span>
               <var>t</var> = {f.t}
@@ -57,9 +63,8 @@ export function ForwardStrip() {
         <span className="rev">&larr; removing it: the DiT&rsquo;s job, chapters 3 to 7</span>
       </div>
       <figcaption>
-        A real MNIST test digit under the forward process (linear schedule, <var>T</var> = 1000), computed when this site was built. A
-        Diffusion Transformer learns to run this film backwards, from noise to a digit; the widgets in the chapters do it live in
-        your browser.
+        A real MNIST test digit under the forward process (linear schedule, <var>T</var> = 1000), computed when this site was built. A Diffusion Transformer
+        learns to run this film backwards, from noise to a digit; the widgets in the chapters do it live in your browser.
       </figcaption>
     </figure>
   );

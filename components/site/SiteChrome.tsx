@@ -21,8 +21,8 @@ export function SiteFooter() {
   return (
     <footer className="site-footer">
       <p>
-        DiT Lab teaches Peebles &amp; Xie, &ldquo;Scalable Diffusion Models with Transformers&rdquo; (ICCV 2023). Digits from
-        MNIST (LeCun, Cortes &amp; Burges).
+        DiT Lab teaches Peebles &amp; Xie, &ldquo;Scalable Diffusion Models with Transformers&rdquo; (ICCV 2023). Digits from MNIST (LeCun, Cortes &amp;
+        Burges).
       </p>
       <nav aria-label="Footer">
         <Link href="/#chapters">Chapters</Link>

@@ -21,7 +21,8 @@ async function probeWebGpu(): Promise<BackendProbe['webgpu']> {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) return { available: false, description: 'no WebGPU adapter' };
     const info = adapter.info ?? {};
-    const software = Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+    const software =
+      Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
     const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined;
     return { available: true, software, description };
   } catch (e) {
@@ -32,8 +33,7 @@ async function probeWebGpu(): Promise<BackendProbe['webgpu']> {
 function probeWebGl(): BackendProbe['webgl'] {
   try {
     const canvas: OffscreenCanvas | HTMLCanvasElement | null =
-      typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1)
-        : typeof document !== 'undefined' ? document.createElement('canvas') : null;
+      typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : typeof document !== 'undefined' ? document.createElement('canvas') : null;
     if (!canvas) return { available: false };
     const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null;
     if (!gl) return { available: false };

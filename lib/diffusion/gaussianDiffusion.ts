@@ -19,7 +19,6 @@ import { tf } from '../tf';
 import { diffusionConstants, type DiffusionConstants } from './schedules';
 import { discretizedGaussianLogLikelihood, meanFlat, normalKl, stopGradient } from './losses';
 
-type Tensor = tf.Tensor;
 type Tensor4D = tf.Tensor4D;
 type Tensor1D = tf.Tensor1D;
 
@@ -192,12 +191,7 @@ export class GaussianDiffusion {
   /** Eq. q-sample: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, a draw from q(x_t | x_0). */
   qSample(x0: Tensor4D, t: ArrayLike<number>, noise: Tensor4D): Tensor4D {
     this.checkTimesteps(t, x0.shape[0]);
-    return tf.tidy(() =>
-      tf.add(
-        tf.mul(this.coef(this.c.sqrtAlphasCumprod, t), x0),
-        tf.mul(this.coef(this.c.sqrtOneMinusAlphasCumprod, t), noise),
-      ),
-    ) as Tensor4D;
+    return tf.tidy(() => tf.add(tf.mul(this.coef(this.c.sqrtAlphasCumprod, t), x0), tf.mul(this.coef(this.c.sqrtOneMinusAlphasCumprod, t), noise))) as Tensor4D;
   }
 
   /**
@@ -208,10 +202,7 @@ export class GaussianDiffusion {
   qPosteriorMeanVariance(x0: Tensor4D, xt: Tensor4D, t: ArrayLike<number>): MeanVariance {
     this.checkTimesteps(t, xt.shape[0]);
     return tf.tidy(() => ({
-      mean: tf.add(
-        tf.mul(this.coef(this.c.posteriorMeanCoef1, t), x0),
-        tf.mul(this.coef(this.c.posteriorMeanCoef2, t), xt),
-      ) as Tensor4D,
+      mean: tf.add(tf.mul(this.coef(this.c.posteriorMeanCoef1, t), x0), tf.mul(this.coef(this.c.posteriorMeanCoef2, t), xt)) as Tensor4D,
       variance: this.coef(this.c.posteriorVariance, t),
       logVariance: this.coef(this.c.posteriorLogVarianceClipped, t),
     }));
@@ -335,11 +326,11 @@ export class GaussianDiffusion {
       const trueq = this.qPosteriorMeanVariance(x0, xt, t);
       const p = this.pMeanVariance(modelOutput, xt, t, { clipDenoised: false });
       const kl = tf.div(meanFlat(normalKl(trueq.mean, trueq.logVariance, p.mean, p.logVariance)), Math.LN2);
-      const nll = tf.div(
-        meanFlat(tf.neg(discretizedGaussianLogLikelihood(x0, p.mean, tf.mul(0.5, tf.broadcastTo(p.logVariance, x0.shape))))),
-        Math.LN2,
+      const nll = tf.div(meanFlat(tf.neg(discretizedGaussianLogLikelihood(x0, p.mean, tf.mul(0.5, tf.broadcastTo(p.logVariance, x0.shape))))), Math.LN2);
+      const isFirst = tf.tensor1d(
+        Array.from(t, (i) => (i === 0 ? 1 : 0)),
+        'bool',
       );
-      const isFirst = tf.tensor1d(Array.from(t, (i) => (i === 0 ? 1 : 0)), 'bool');
       return tf.where(isFirst, nll, kl) as Tensor1D;
     });
   }

@@ -88,11 +88,7 @@ export function respacedBetas(baseBetas: Float64Array, useTimesteps: Iterable<nu
 }
 
 /** A GaussianDiffusion over the kept steps whose network calls use the original timesteps (official SpacedDiffusion). */
-export function spacedDiffusion(
-  baseBetas: Float64Array,
-  useTimesteps: Iterable<number>,
-  opts: { modelVarType?: ModelVarType } = {},
-): GaussianDiffusion {
+export function spacedDiffusion(baseBetas: Float64Array, useTimesteps: Iterable<number>, opts: { modelVarType?: ModelVarType } = {}): GaussianDiffusion {
   const { betas, timestepMap } = respacedBetas(baseBetas, useTimesteps);
   return GaussianDiffusion.fromBetas(betas, { ...opts, timestepMap, originalNumTimesteps: baseBetas.length });
 }
@@ -127,7 +123,7 @@ export interface CreateDiffusionOptions {
 export function createDiffusion(opts: CreateDiffusionOptions = {}): GaussianDiffusion {
   const T = opts.diffusionSteps ?? DEFAULT_NUM_TIMESTEPS;
   const betas = betaSchedule(opts.noiseSchedule ?? 'linear', T);
-  const modelVarType: ModelVarType = opts.learnSigma ?? true ? 'learned-range' : opts.sigmaSmall ? 'fixed-small' : 'fixed-large';
+  const modelVarType: ModelVarType = (opts.learnSigma ?? true) ? 'learned-range' : opts.sigmaSmall ? 'fixed-small' : 'fixed-large';
   const respacing = opts.timestepRespacing ?? T;
   return spacedDiffusion(betas, spaceTimesteps(T, respacing === '' ? T : respacing), { modelVarType });
 }

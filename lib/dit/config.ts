@@ -58,14 +58,32 @@ export type MiniSize = keyof typeof MINI_SIZES;
 
 function paper(size: PaperSize, patchSize: number): DiTConfig {
   // 256x256 images -> SD VAE (downsample 8) -> 32x32x4 latents; ImageNet's 1000 classes.
-  return { inputSize: 32, inChannels: 4, patchSize, ...PAPER_SIZES[size], mlpRatio: 4, numClasses: 1000,
-    learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero' };
+  return {
+    inputSize: 32,
+    inChannels: 4,
+    patchSize,
+    ...PAPER_SIZES[size],
+    mlpRatio: 4,
+    numClasses: 1000,
+    learnSigma: true,
+    classDropoutProb: 0.1,
+    conditioning: 'adaLN-Zero',
+  };
 }
 
 function mini(size: MiniSize, patchSize: number): DiTConfig {
   // 32x32 digits -> tiny VAE (downsample 4) -> 8x8x4 latents; MNIST's 10 classes.
-  return { inputSize: 8, inChannels: 4, patchSize, ...MINI_SIZES[size], mlpRatio: 4, numClasses: 10,
-    learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero' };
+  return {
+    inputSize: 8,
+    inChannels: 4,
+    patchSize,
+    ...MINI_SIZES[size],
+    mlpRatio: 4,
+    numClasses: 10,
+    learnSigma: true,
+    classDropoutProb: 0.1,
+    conditioning: 'adaLN-Zero',
+  };
 }
 
 export const PRESETS: Record<string, DiTConfig> = {};

@@ -242,7 +242,10 @@ export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
 /** A linear layer with its weights bound: linear(x, W, b) in training, linearPretransposed in inference. */
 export type Linear = (x: Tensor) => Tensor;
 
-export interface AttentionLinears { qkv: Linear; proj: Linear }
+export interface AttentionLinears {
+  qkv: Linear;
+  proj: Linear;
+}
 
 /**
  * (N, S, k*D) holding k stacked projections -> k tensors (N, H, S, d). Only rank-4 transposes: the
@@ -265,7 +268,12 @@ function splitProjectionsTokenMajor(x: Tensor, k: number, heads: number): Tensor
  * timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D).
  * probs (N, H, T, T) with the batched-matmul kernel; null with 'depthwise' (inference, no traces).
  */
-export function selfAttention(x: Tensor, l: AttentionLinears, heads: number, kernel: AttentionKernel = 'batched-matmul'): { out: Tensor; probs: Tensor | null } {
+export function selfAttention(
+  x: Tensor,
+  l: AttentionLinears,
+  heads: number,
+  kernel: AttentionKernel = 'batched-matmul',
+): { out: Tensor; probs: Tensor | null } {
   const qkv = l.qkv(x); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
   if (kernel === 'depthwise') {
     const [q, k, v] = splitProjectionsTokenMajor(qkv, 3, heads); // each (N, T, H, d)
@@ -276,13 +284,23 @@ export function selfAttention(x: Tensor, l: AttentionLinears, heads: number, ker
   return { out: l.proj(mergeHeads(out)), probs }; // (N, T, D)
 }
 
-export interface CrossAttentionLinears { q: Linear; kv: Linear; proj: Linear }
+export interface CrossAttentionLinears {
+  q: Linear;
+  kv: Linear;
+  proj: Linear;
+}
 
 /**
  * Cross-attention (paper Figure 3): queries from the image tokens x (N, T, D), keys and values from
  * the conditioning tokens ctx (N, S, D) = [t_emb, y_emb] with S = 2.
  */
-export function crossAttention(x: Tensor, ctx: Tensor, l: CrossAttentionLinears, heads: number, kernel: AttentionKernel = 'batched-matmul'): { out: Tensor; probs: Tensor | null } {
+export function crossAttention(
+  x: Tensor,
+  ctx: Tensor,
+  l: CrossAttentionLinears,
+  heads: number,
+  kernel: AttentionKernel = 'batched-matmul',
+): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
     const [q] = splitProjectionsTokenMajor(l.q(x), 1, heads); // (N, T, H, d)
     const [k, v] = splitProjectionsTokenMajor(l.kv(ctx), 2, heads); // (N, S, H, d) each

@@ -18,7 +18,19 @@ import { tf } from '../tf';
 import { shapeProblems } from '../weights';
 import { type DiTConfig, outChannels, validateConfig } from './config';
 import { FROZEN_PARAMETERS, FREQUENCY_EMBEDDING_SIZE, modulationChunks, parameterShapes, type ShapeMap } from './params';
-import { linear, linearPretransposed, layerNorm, silu, modulate, selfAttention, crossAttention, mlp, inferenceAttentionKernel, type Linear, type AttentionKernel } from './layers';
+import {
+  linear,
+  linearPretransposed,
+  layerNorm,
+  silu,
+  modulate,
+  selfAttention,
+  crossAttention,
+  mlp,
+  inferenceAttentionKernel,
+  type Linear,
+  type AttentionKernel,
+} from './layers';
 import { patchify, unpatchify, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask } from './embeddings';
 
 type Tensor = tf.Tensor;
@@ -36,8 +48,12 @@ export interface BlockTrace {
   attn: Tensor;
   /** Cross-attention probabilities (N, H, T, 2), cross-attention only. */
   crossAttn?: Tensor;
-  shiftMsa?: Tensor; scaleMsa?: Tensor; gateMsa?: Tensor; // (N, D)
-  shiftMlp?: Tensor; scaleMlp?: Tensor; gateMlp?: Tensor; // (N, D)
+  shiftMsa?: Tensor;
+  scaleMsa?: Tensor;
+  gateMsa?: Tensor; // (N, D)
+  shiftMlp?: Tensor;
+  scaleMlp?: Tensor;
+  gateMlp?: Tensor; // (N, D)
   /** The block's output tokens (N, T', D). */
   out: Tensor;
 }
@@ -47,14 +63,16 @@ export interface DiTTrace {
   patches: Tensor;
   /** Patch tokens after the patch embedding and positions (N, T, D). */
   tokens: Tensor;
-  tEmb: Tensor; yEmb: Tensor;
+  tEmb: Tensor;
+  yEmb: Tensor;
   /** Conditioning vector c = t_emb + y_emb (N, D). */
   c: Tensor;
   blocks: BlockTrace[];
   /** Tokens entering the final layer (N, T, D) (in-context: after dropping the t, y tokens). */
   final: Tensor;
   /** Final-layer shift and scale (N, D), adaLN variants only. */
-  finalShift?: Tensor; finalScale?: Tensor;
+  finalShift?: Tensor;
+  finalScale?: Tensor;
 }
 
 export class DiT {
@@ -185,8 +203,8 @@ export class DiT {
     if (kind === 'adaLN' || kind === 'adaLN-Zero') {
       const mod = this.lin(`${b}.adaLN_modulation.1`)(silu(c)); // (N, kD)
       const chunks = tf.split(mod, modulationChunks(this.config), 1); // k x (N, D)
-      const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] = kind === 'adaLN-Zero'
-        ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
+      const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] =
+        kind === 'adaLN-Zero' ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
       Object.assign(rec, { shiftMsa, scaleMsa, shiftMlp, scaleMlp }, gateMsa ? { gateMsa, gateMlp } : {});
       const a = attn(modulate(layerNorm(x), shiftMsa, scaleMsa));
       if (a.probs) rec.attn = a.probs;
@@ -199,8 +217,13 @@ export class DiT {
       if (a.probs) rec.attn = a.probs;
       x = tf.add(x, a.out);
       if (kind === 'cross-attention') {
-        const ca = crossAttention(layerNorm(x), ctx, { q: this.lin(`${b}.cross_attn.q`), kv: this.lin(`${b}.cross_attn.kv`),
-          proj: this.lin(`${b}.cross_attn.proj`) }, heads, kernel);
+        const ca = crossAttention(
+          layerNorm(x),
+          ctx,
+          { q: this.lin(`${b}.cross_attn.q`), kv: this.lin(`${b}.cross_attn.kv`), proj: this.lin(`${b}.cross_attn.proj`) },
+          heads,
+          kernel,
+        );
         if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);
       }
@@ -310,7 +333,9 @@ export class DiT {
   loadStateDict(tensors: Record<string, Tensor>): void {
     const problems = shapeProblems(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.shape])), this.shapes);
     if (problems.length) throw new Error(`DiT.loadStateDict (${this.config.conditioning}): ${problems.join('; ')}`);
-    tf.tidy(() => { for (const [name, v] of this.params) v.assign(tf.cast(tensors[name], 'float32')); });
+    tf.tidy(() => {
+      for (const [name, v] of this.params) v.assign(tf.cast(tensors[name], 'float32'));
+    });
   }
 
   dispose(): void {

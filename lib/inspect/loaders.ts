@@ -27,7 +27,6 @@ import { joinUrl } from '../load/fetch-cached';
 import { RuntimeError, type LoadedEncoder, type LoadedInspector } from '../load/loaded';
 import type { AttentionMapsResult, AttentionParams } from '../worker/protocol';
 
-
 /** A VAE folder that can encode: the tiny VAE, never a latent-preview stand-in (which has no encoder). */
 function requireEncoder(folder: string, manifest: WeightsManifestFile): void {
   if (manifest.userDefinedMetadata?.kind === 'latent-preview') {
@@ -45,7 +44,8 @@ function buildVae(folder: string, manifest: WeightsManifestFile, shards: ArrayBu
 
 /** Pictures (count*S*S) -> (count, S, S, 1) after checking the size fits the VAE. */
 function picturesTensor(pixels: Float32Array, count: number, size: number): tf.Tensor4D {
-  if (pixels.length !== count * size * size) throw new RuntimeError('request', `expected ${count} pictures of ${size}x${size} (${count * size * size} values), got ${pixels.length}`);
+  if (pixels.length !== count * size * size)
+    throw new RuntimeError('request', `expected ${count} pictures of ${size}x${size} (${count * size * size} values), got ${pixels.length}`);
   return tf.tensor4d(pixels, [count, size, size, 1]);
 }
 
@@ -114,7 +114,8 @@ export function inspectorFromParts({ net, vae, scaleFactor, betas }: InspectPart
   return {
     attention: async ({ pixels, label, t, seed }: Pick<AttentionParams, 'pixels' | 'label' | 't' | 'seed'>) => {
       if (!(Number.isInteger(t) && t >= 0 && t < betas.length)) throw new RuntimeError('request', `t must be in [0, ${betas.length - 1}] (got ${t})`);
-      if (label !== null && !(Number.isInteger(label) && label >= 0 && label < numClasses)) throw new RuntimeError('request', `label must be in [0, ${numClasses - 1}] or null`);
+      if (label !== null && !(Number.isInteger(label) && label >= 0 && label < numClasses))
+        throw new RuntimeError('request', `label must be in [0, ${numClasses - 1}] or null`);
       const y = label ?? numClasses; // the null class
       const next = gaussianRng(seed >>> 0);
       const eps = Float32Array.from({ length: I * I * C }, () => next()); // drawn in JS: the same x_t on every backend

@@ -40,7 +40,10 @@ export async function openModelCache(): Promise<CacheLike | null> {
 }
 
 export class FetchError extends Error {
-  constructor(message: string, readonly url: string) {
+  constructor(
+    message: string,
+    readonly url: string,
+  ) {
     super(message);
     this.name = 'FetchError';
   }
@@ -96,7 +99,12 @@ export async function fetchFiles(
   const known = opts.expectedBytes ?? urls.map(() => null);
   const sizes: number[] = known.map((n) => n ?? 0);
   const loaded: number[] = urls.map(() => 0);
-  const report = (file: string) => opts.onProgress?.(loaded.reduce((a, b) => a + b, 0), sizes.reduce((a, b) => a + b, 0), file);
+  const report = (file: string) =>
+    opts.onProgress?.(
+      loaded.reduce((a, b) => a + b, 0),
+      sizes.reduce((a, b) => a + b, 0),
+      file,
+    );
 
   // Sequential: the shards are a few hundred KB each and two cores serve the page too.
   const out: FetchedFile[] = [];
@@ -148,7 +156,10 @@ export async function cacheFiles(cache: CacheLike | null, files: FetchedFile[], 
   for (const f of files) {
     if (f.fromCache) continue;
     try {
-      await cache.put(f.key, new Response(f.bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': contentType, 'content-length': String(f.bytes.length) } }));
+      await cache.put(
+        f.key,
+        new Response(f.bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': contentType, 'content-length': String(f.bytes.length) } }),
+      );
     } catch {
       // Storage full or denied: the model still runs, only the next visit refetches.
     }

@@ -26,7 +26,10 @@ export interface LoadedInspector {
 
 /** Errors with a kind the widget words differently ("the model's weights could not be loaded ..."). */
 export class RuntimeError extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'RuntimeError';
   }

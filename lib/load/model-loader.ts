@@ -178,7 +178,13 @@ export interface DiTWithVae<V, S> extends Omit<DiTFolderFacts, 'scaleFactor' | '
  * only once both are built; a DiT that does not fit its weights drops its cached shards, a VAE that
  * cannot be built drops its own.
  */
-export async function loadDiTWithVae<V, S>(model: string, baseUrl: string, env: FetchEnv, onProgress: OnProgress, vae: VaeBuilder<V, S>): Promise<DiTWithVae<V, S>> {
+export async function loadDiTWithVae<V, S>(
+  model: string,
+  baseUrl: string,
+  env: FetchEnv,
+  onProgress: OnProgress,
+  vae: VaeBuilder<V, S>,
+): Promise<DiTWithVae<V, S>> {
   const folder = joinUrl(baseUrl, model);
   const manifest = await fetchManifest(folder, env);
   const ship = await optionalJson(joinUrl(folder, 'manifest.json'), env);
@@ -221,7 +227,15 @@ export async function loadDiTWithVae<V, S>(model: string, baseUrl: string, env: 
 
 /** Loads a DiT folder and the VAE folder it names, verifies both, and builds what a SamplingRun needs. */
 export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEnv, onProgress: OnProgress): Promise<LoadedModel> {
-  const { net, vae: decoder, config, preset, numTimesteps, schedule, fromCache } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
+  const {
+    net,
+    vae: decoder,
+    config,
+    preset,
+    numTimesteps,
+    schedule,
+    fromCache,
+  } = await loadDiTWithVae(model, baseUrl, env, onProgress, {
     accept: (_folder, _manifest, scaleFactor) => scaleFactor,
     build: (vaeFolder, vaeManifest, shards, scaleFactor): LatentDecoder => {
       try {

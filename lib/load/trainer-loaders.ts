@@ -9,7 +9,6 @@
  * fetch and the cache are passed in, so the unit tests run these on Node against the repository's
  * files. Failures are TrainerLoadError with a kind the widget words for the reader.
  */
-import { tf } from '../tf';
 import { decodeDigits, type DigitSet } from '../data/mnist';
 import type { TinyVAE } from '../vae/model';
 import { buildTinyVae } from '../vae/weights';
@@ -19,7 +18,10 @@ import { TRAINER_DATA_FILE, type TrainerErrorKind } from '../worker/trainer-prot
 import { DEFAULT_VAE, vaeScaleFactor } from '../sample/folder';
 
 export class TrainerLoadError extends Error {
-  constructor(readonly kind: TrainerErrorKind, message: string) {
+  constructor(
+    readonly kind: TrainerErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'TrainerLoadError';
   }

@@ -35,14 +35,22 @@ export function classifierShapes(c: ClassifierConfig): Record<string, number[]> 
   const [c0, c1, c2] = c.channels;
   const flat = c2 * (c.imageSize / 8) ** 2;
   return {
-    'features.conv_in.weight': [c0, 1, 3, 3], 'features.conv_in.bias': [c0],
-    'features.down.0.weight': [c1, c0, 2, 2], 'features.down.0.bias': [c1],
-    'features.conv.0.weight': [c1, c1, 3, 3], 'features.conv.0.bias': [c1],
-    'features.down.1.weight': [c2, c1, 2, 2], 'features.down.1.bias': [c2],
-    'features.conv.1.weight': [c2, c2, 3, 3], 'features.conv.1.bias': [c2],
-    'features.down.2.weight': [c2, c2, 2, 2], 'features.down.2.bias': [c2],
-    'fc1.weight': [c.featureSize, flat], 'fc1.bias': [c.featureSize],
-    'fc2.weight': [c.numClasses, c.featureSize], 'fc2.bias': [c.numClasses],
+    'features.conv_in.weight': [c0, 1, 3, 3],
+    'features.conv_in.bias': [c0],
+    'features.down.0.weight': [c1, c0, 2, 2],
+    'features.down.0.bias': [c1],
+    'features.conv.0.weight': [c1, c1, 3, 3],
+    'features.conv.0.bias': [c1],
+    'features.down.1.weight': [c2, c1, 2, 2],
+    'features.down.1.bias': [c2],
+    'features.conv.1.weight': [c2, c2, 3, 3],
+    'features.conv.1.bias': [c2],
+    'features.down.2.weight': [c2, c2, 2, 2],
+    'features.down.2.bias': [c2],
+    'fc1.weight': [c.featureSize, flat],
+    'fc1.bias': [c.featureSize],
+    'fc2.weight': [c.numClasses, c.featureSize],
+    'fc2.bias': [c.numClasses],
   };
 }
 
@@ -125,7 +133,12 @@ export class DigitClassifier {
  * Features and predicted labels for many images, in batches; plain arrays out (no tensors held).
  * images(start, end) returns (end - start) images as (count, 32, 32, 1) floats.
  */
-export function classifyImages(model: DigitClassifier, images: (start: number, end: number) => Float32Array, count: number, batch = 250): { features: Float32Array; predicted: Int32Array } {
+export function classifyImages(
+  model: DigitClassifier,
+  images: (start: number, end: number) => Float32Array,
+  count: number,
+  batch = 250,
+): { features: Float32Array; predicted: Int32Array } {
   const f = model.config.featureSize;
   const s = model.config.imageSize;
   const features = new Float32Array(count * f);

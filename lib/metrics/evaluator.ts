@@ -85,7 +85,12 @@ export function loadEvaluator(vae: LoadedVAE, dir = CLASSIFIER_DIR): Evaluator {
         if (images.length !== count * SIDE * SIDE) throw new Error(`score: ${images.length} values for ${count} images`);
         const { features, predicted } = classifyImages(clf, (s, e) => toSigned(images, s, e), count);
         const acc = conditionalAccuracy(labels, predicted);
-        return { fld: frechetDistance(gaussianStats(features, count, clf.config.featureSize), ref), conditionalAccuracy: acc.overall, perClassAccuracy: acc.perClass, predicted };
+        return {
+          fld: frechetDistance(gaussianStats(features, count, clf.config.featureSize), ref),
+          conditionalAccuracy: acc.overall,
+          perClassAccuracy: acc.perClass,
+          predicted,
+        };
       },
       dispose: () => clf.dispose(),
     };

@@ -104,9 +104,11 @@ export function mcnemarExact(b: number, c: number): number {
 /** Paired comparison of two verdict sets against the intended labels (see mcnemarExact). */
 export function pairedVerdicts(intended: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): { onlyA: number; onlyB: number; pValue: number } {
   if (intended.length !== a.length || a.length !== b.length) throw new Error('pairedVerdicts: length mismatch');
-  let onlyA = 0, onlyB = 0;
+  let onlyA = 0,
+    onlyB = 0;
   for (let i = 0; i < intended.length; i++) {
-    const ra = a[i] === intended[i], rb = b[i] === intended[i];
+    const ra = a[i] === intended[i],
+      rb = b[i] === intended[i];
     if (ra && !rb) onlyA++;
     else if (rb && !ra) onlyB++;
   }

@@ -50,7 +50,7 @@ export interface ModelIndexEntry {
   /** DiT preset name, e.g. 'DiT-mini-S/4'. */
   preset: string | null;
   /** The DiT configuration (patch size, depth, width, heads, conditioning ...); null for non-DiTs. */
-  config: (Pick<DiTConfig, 'inputSize' | 'patchSize' | 'depth' | 'hiddenSize' | 'numHeads' | 'learnSigma' | 'conditioning'>) | null;
+  config: Pick<DiTConfig, 'inputSize' | 'patchSize' | 'depth' | 'hiddenSize' | 'numHeads' | 'learnSigma' | 'conditioning'> | null;
   parameters: number;
   /** Forward Gflops per image as the paper counts them (10^9 multiply-adds, lib/dit/flops.ts); null for non-DiTs. */
   gflops: number | null;
@@ -170,7 +170,9 @@ export function summariseManifest(folder: string, manifest: unknown): ModelIndex
   const batchSize = num(t.batchSize);
   if (steps === null || batchSize === null) throw new Error('training.steps or training.batchSize is missing');
   const curve = Array.isArray(t.lossCurve)
-    ? t.lossCurve.filter((p): p is Obj => isObj(p) && num(p.step) !== null && num(p.loss) !== null).map((p) => ({ step: p.step as number, loss: p.loss as number }))
+    ? t.lossCurve
+        .filter((p): p is Obj => isObj(p) && num(p.step) !== null && num(p.loss) !== null)
+        .map((p) => ({ step: p.step as number, loss: p.loss as number }))
     : [];
 
   let config: ModelIndexEntry['config'] = null;
@@ -236,14 +238,24 @@ export type ParsedIndex = { ok: true; index: ModelsIndex } | { ok: false; proble
  */
 export function parseModelsIndex(raw: unknown): ParsedIndex {
   if (!isObj(raw)) return { ok: false, problem: 'the models index is not a JSON object' };
-  if (raw.format !== MODELS_INDEX_FORMAT) return { ok: false, problem: `the models index has format ${JSON.stringify(raw.format)}, not "${MODELS_INDEX_FORMAT}"` };
-  if (raw.version !== MODELS_INDEX_VERSION) return { ok: false, problem: `the models index is version ${JSON.stringify(raw.version)}; this page reads version ${MODELS_INDEX_VERSION}` };
+  if (raw.format !== MODELS_INDEX_FORMAT)
+    return { ok: false, problem: `the models index has format ${JSON.stringify(raw.format)}, not "${MODELS_INDEX_FORMAT}"` };
+  if (raw.version !== MODELS_INDEX_VERSION)
+    return { ok: false, problem: `the models index is version ${JSON.stringify(raw.version)}; this page reads version ${MODELS_INDEX_VERSION}` };
   if (!Array.isArray(raw.models)) return { ok: false, problem: 'the models index has no list of models' };
   for (const [i, e] of raw.models.entries()) {
     const bad = entryProblem(e);
     if (bad) return { ok: false, problem: `entry ${i + 1} of the models index ${bad}` };
   }
-  return { ok: true, index: { format: MODELS_INDEX_FORMAT, version: MODELS_INDEX_VERSION, models: raw.models as ModelIndexEntry[], skipped: Array.isArray(raw.skipped) ? (raw.skipped as ModelsIndex['skipped']) : [] } };
+  return {
+    ok: true,
+    index: {
+      format: MODELS_INDEX_FORMAT,
+      version: MODELS_INDEX_VERSION,
+      models: raw.models as ModelIndexEntry[],
+      skipped: Array.isArray(raw.skipped) ? (raw.skipped as ModelsIndex['skipped']) : [],
+    },
+  };
 }
 
 function entryProblem(e: unknown): string | null {
@@ -251,9 +263,11 @@ function entryProblem(e: unknown): string | null {
   if (!str(e.name) || !str(e.folder) || !/^models\/[a-z0-9][a-z0-9-]*$/.test(e.folder as string)) return 'lacks a valid name and folder';
   if (e.kind !== 'dit' && e.kind !== 'vae' && e.kind !== 'classifier') return `(${e.name as string}) has an unknown kind`;
   if (num(e.parameters) === null || num(e.steps) === null || num(e.batchSize) === null) return `(${e.name as string}) lacks parameters, steps or batchSize`;
-  if (!Array.isArray(e.lossCurve) || !e.lossCurve.every((p) => isObj(p) && num(p.step) !== null && num(p.loss) !== null)) return `(${e.name as string}) has a malformed loss curve`;
+  if (!Array.isArray(e.lossCurve) || !e.lossCurve.every((p) => isObj(p) && num(p.step) !== null && num(p.loss) !== null))
+    return `(${e.name as string}) has a malformed loss curve`;
   if (e.kind === 'dit') {
-    if (!isObj(e.config) || num(e.config.patchSize) === null || num(e.config.depth) === null || num(e.config.hiddenSize) === null) return `(${e.name as string}) lacks its DiT configuration`;
+    if (!isObj(e.config) || num(e.config.patchSize) === null || num(e.config.depth) === null || num(e.config.hiddenSize) === null)
+      return `(${e.name as string}) lacks its DiT configuration`;
     if (!CONDITIONINGS.includes(e.config.conditioning as Conditioning)) return `(${e.name as string}) has an unknown conditioning`;
     if (num(e.gflops) === null || (e.gflops as number) <= 0) return `(${e.name as string}) lacks its Gflops`;
     if (e.scores !== null) {

@@ -56,7 +56,10 @@ export function summariseGrid(index: ModelsIndex | null): GridSummary {
     }),
   );
   const scored = cells.filter((c) => c.entry?.scores);
-  const correlation = spearman(scored.map((c) => c.mflops), scored.map((c) => c.entry!.scores!.fld));
+  const correlation = spearman(
+    scored.map((c) => c.mflops),
+    scored.map((c) => c.entry!.scores!.fld),
+  );
   const floors = scored.find((c) => Object.keys(c.entry!.scores!.floors).length > 0)?.entry!.scores!.floors ?? {};
   return { cells, scored, correlation, floors };
 }

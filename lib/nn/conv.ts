@@ -31,8 +31,7 @@ const convSame = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     value,
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [xs, ws] = saved;
-      const [n, h, wd, c] = xs.shape;
-      const [o, , k] = ws.shape;
+      const [, , k] = ws.shape;
       const dy4 = dy as tf.Tensor4D; // (N, H, W, O)
       // Input gradient of a stride-1 'same' correlation: correlate dy with the spatially flipped kernel,
       // in and out channels swapped. Native Conv2D (conv2dTranspose was measured 10x slower on wasm).
@@ -43,7 +42,15 @@ const convSame = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
       // N to O channels; the output is k x k. Native Conv2D again, with two small transposes; measured
       // 2-9x faster on wasm than im2col + matmul (whose big transposes or operand repacking dominate).
       const p = (k - 1) / 2;
-      const xpT = tf.transpose(tf.pad(xs as tf.Tensor4D, [[0, 0], [p, p], [p, p], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D; // (C, H+2p, W+2p, N)
+      const xpT = tf.transpose(
+        tf.pad(xs as tf.Tensor4D, [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ]),
+        [3, 1, 2, 0],
+      ) as tf.Tensor4D; // (C, H+2p, W+2p, N)
       const dyF = tf.transpose(dy4, [1, 2, 0, 3]) as tf.Tensor4D; // (H, W, N, O)
       const dw = tf.transpose(tf.conv2d(xpT, dyF, 1, 'valid'), [3, 0, 1, 2]); // (C, k, k, O) -> (O, C, kh, kw)
       const db = tf.sum(dy4, [0, 1, 2]); // (O)

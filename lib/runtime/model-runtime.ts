@@ -15,7 +15,6 @@ import type { BackendName } from '../backend/plan';
 import {
   type BackendInfo,
   type ErrorKind,
-  type ModelInfo,
   type WorkerRequest,
   type WorkerResponse,
   validateAttentionParams,
@@ -194,9 +193,7 @@ export class ModelRuntime {
   private ensureModel(model: string, requestId: number): Promise<LoadedModel> {
     let p = this.models.get(model);
     if (!p) {
-      p = this.env.loadModel(model, this.baseUrl, (loaded, total, file) =>
-        this.env.post({ type: 'load-progress', id: requestId, loaded, total, file }),
-      );
+      p = this.env.loadModel(model, this.baseUrl, (loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file }));
       this.models.set(model, p);
       p.then(
         (loadedModel) => {
@@ -204,7 +201,10 @@ export class ModelRuntime {
           for (const [name, other] of this.models) {
             if (name !== model) {
               this.models.delete(name);
-              void other.then((m) => m !== loadedModel && this.evict(m), () => undefined);
+              void other.then(
+                (m) => m !== loadedModel && this.evict(m),
+                () => undefined,
+              );
             }
           }
         },
@@ -259,7 +259,15 @@ export class ModelRuntime {
       const run = cur.run!;
       const final = await this.turns.run(() => run.finish());
       // Compute time only: the turns other widgets' runs took meanwhile are not this run's cost.
-      this.env.post({ type: 'done', id, images: final.images, labels: final.labels, totalMs: computeMs, msPerStep: computeMs / run.totalSteps, backend: info.backend });
+      this.env.post({
+        type: 'done',
+        id,
+        images: final.images,
+        labels: final.labels,
+        totalMs: computeMs,
+        msPerStep: computeMs / run.totalSteps,
+        backend: info.backend,
+      });
     } catch (e) {
       this.fail(id, e, stage);
     } finally {
@@ -268,7 +276,12 @@ export class ModelRuntime {
     }
   }
 
-  private ensureTool<T extends LoadedEncoder | LoadedInspector>(kind: OnceRequest['type'], folder: string, requestId: number, load: (onProgress: (loaded: number, total: number, file: string) => void) => Promise<T>): Promise<T> {
+  private ensureTool<T extends LoadedEncoder | LoadedInspector>(
+    kind: OnceRequest['type'],
+    folder: string,
+    requestId: number,
+    load: (onProgress: (loaded: number, total: number, file: string) => void) => Promise<T>,
+  ): Promise<T> {
     const key = `${kind}:${folder}`;
     let p = this.tools.get(key) as Promise<T> | undefined;
     if (!p) {
@@ -280,7 +293,10 @@ export class ModelRuntime {
           for (const [name, other] of this.tools) {
             if (name !== key && name.startsWith(`${kind}:`)) {
               this.tools.delete(name);
-              void other.then((m) => m !== tool && this.evict(m), () => undefined);
+              void other.then(
+                (m) => m !== tool && this.evict(m),
+                () => undefined,
+              );
             }
           }
         },

@@ -154,7 +154,13 @@ export class TrainerRuntime {
           onProgress: (done, total) => this.env.post({ type: 'data-progress', id, stage: 'encode', done, total }),
           between: () => this.env.yieldToEvents(),
         });
-        const info: DataInfo = { digits: latents.count, perClass: classCounts(latents.labels), bytes: digits.bytes, encodeMs: this.env.now() - t0, scaleFactor: vae.scaleFactor };
+        const info: DataInfo = {
+          digits: latents.count,
+          perClass: classCounts(latents.labels),
+          bytes: digits.bytes,
+          encodeMs: this.env.now() - t0,
+          scaleFactor: vae.scaleFactor,
+        };
         this.data = { latents, info };
         this.env.post({ type: 'data-ready', id, numTensors: this.env.memory().numTensors, ...info });
       } finally {
@@ -224,9 +230,9 @@ export class TrainerRuntime {
           this.flush(id);
           const msg = (e as Error).message ?? String(e);
           this.setPhase('paused', id);
-          throw new Error(/loss is/.test(msg)
-            ? `${msg}: training diverged. The learning rate is probably too high for this model; press Reset and try a smaller one.`
-            : msg);
+          throw new Error(
+            /loss is/.test(msg) ? `${msg}: training diverged. The learning rate is probably too high for this model; press Reset and try a smaller one.` : msg,
+          );
         }
         const ms = this.env.now() - t0;
         this.durations.push(ms);
@@ -264,7 +270,17 @@ export class TrainerRuntime {
       if (this.session === session) this.sampleDue = true;
       return;
     }
-    this.env.post({ type: 'samples', id, step: session.step, images: out.images, labels: out.labels, weights: s.sampleWeights, guidanceScale: s.guidanceScale, sampleSteps: s.sampleSteps, ms: this.env.now() - t0 });
+    this.env.post({
+      type: 'samples',
+      id,
+      step: session.step,
+      images: out.images,
+      labels: out.labels,
+      weights: s.sampleWeights,
+      guidanceScale: s.guidanceScale,
+      sampleSteps: s.sampleSteps,
+      ms: this.env.now() - t0,
+    });
   }
 
   /** Stops the loop after the running step (or sampling step) and waits for it. */

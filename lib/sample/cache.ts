@@ -105,8 +105,7 @@ export class SampleCache {
       return null;
     }
     const bytes = length * 4;
-    const ok = b.byteLength === bytes + CHECKSUM_BYTES
-      && createHash('sha256').update(b.subarray(0, bytes)).digest().equals(b.subarray(bytes));
+    const ok = b.byteLength === bytes + CHECKSUM_BYTES && createHash('sha256').update(b.subarray(0, bytes)).digest().equals(b.subarray(bytes));
     if (!ok) {
       this.stats.rejected++;
       return null;

@@ -11,7 +11,6 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PNG } from 'pngjs';
 import { tf } from '../tf';
-import { useNodeBackend } from '../node-backend';
 import type { DiT } from '../dit/model';
 import { loadDiT } from '../dit/weights';
 import { batchSeeds, randomLabel, samplePictures, type SamplerModel, type SamplerName } from './run';
@@ -65,7 +64,11 @@ export async function loadForSampling(name: string, vaeDir?: string): Promise<{ 
   const { model, facts } = await loadDiTByName(name);
   try {
     const vae = loadShippedVAE(vaeDir ?? (facts ? repoPath(facts.vae) : undefined));
-    return { model, vae: { ...vae, scaleFactor: facts?.scaleFactor ?? vae.scaleFactor }, betas: facts ? folderBetas(facts) : betaSchedule('linear', DEFAULT_NUM_TIMESTEPS) };
+    return {
+      model,
+      vae: { ...vae, scaleFactor: facts?.scaleFactor ?? vae.scaleFactor },
+      betas: facts ? folderBetas(facts) : betaSchedule('linear', DEFAULT_NUM_TIMESTEPS),
+    };
   } catch (e) {
     model.dispose();
     throw e;
@@ -102,9 +105,22 @@ export function nodeSamplerModel(model: DiT, vae: LoadedVAE, betas = betaSchedul
 }
 
 /** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with per-sample `seeds`. */
-async function drawChunk(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: Omit<SampleSpec, 'labels' | 'seed'>, labels: Int32Array, seeds: number[]): Promise<Float32Array> {
+async function drawChunk(
+  model: DiT,
+  vae: LoadedVAE,
+  betas: Float64Array | undefined,
+  spec: Omit<SampleSpec, 'labels' | 'seed'>,
+  labels: Int32Array,
+  seeds: number[],
+): Promise<Float32Array> {
   const res = await samplePictures(nodeSamplerModel(model, vae, betas), {
-    labels, seeds, sampler: spec.sampler, steps: spec.steps, eta: spec.eta ?? 0, guidanceScale: spec.cfgScale, cfgChannels: 'all',
+    labels,
+    seeds,
+    sampler: spec.sampler,
+    steps: spec.steps,
+    eta: spec.eta ?? 0,
+    guidanceScale: spec.cfgScale,
+    cfgChannels: 'all',
   });
   if (!res) throw new Error('sampling was cancelled');
   return res.images.map((v) => (v + 1) / 2);
@@ -119,15 +135,26 @@ async function drawChunk(model: DiT, vae: LoadedVAE, betas: Float64Array | undef
 async function samplingProbe(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: SampleSpec): Promise<string> {
   const labels = Int32Array.from([0, model.config.numClasses]);
   const img = await drawChunk(model, vae, betas, { ...spec, steps: 2 }, labels, [0x5eed, 0x5eed + 1]);
-  return createHash('sha256').update(new Uint8Array(img.buffer, img.byteOffset, img.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(img.buffer, img.byteOffset, img.byteLength))
+    .digest('hex');
 }
 
 /** Everything but the chunk that determines a chunk's images (sample-cache.ts keys files by it). */
 async function chunkKeyBase(model: DiT, vae: LoadedVAE, betas: Float64Array | undefined, spec: SampleSpec): Promise<Record<string, unknown>> {
   return {
-    format: SAMPLE_CACHE_FORMAT, weights: weightsHash(model), config: model.config, vae: vae.hash, scaleFactor: vae.scaleFactor,
-    probe: await samplingProbe(model, vae, betas, spec), steps: spec.steps, sampler: spec.sampler, cfgScale: spec.cfgScale,
-    eta: spec.eta ?? 0, seed: spec.seed, chunkSize: CHUNK,
+    format: SAMPLE_CACHE_FORMAT,
+    weights: weightsHash(model),
+    config: model.config,
+    vae: vae.hash,
+    scaleFactor: vae.scaleFactor,
+    probe: await samplingProbe(model, vae, betas, spec),
+    steps: spec.steps,
+    sampler: spec.sampler,
+    cfgScale: spec.cfgScale,
+    eta: spec.eta ?? 0,
+    seed: spec.seed,
+    chunkSize: CHUNK,
   };
 }
 
@@ -173,9 +200,18 @@ type WorkerDone = { kind: 'done'; images: Float32Array; cache?: { used: string[]
  * A worker thread that loads `name` and samples the chunks `which` selects ('odd' or 'all'), with
  * a cache in `cacheDir` if given (it reports the files it used and its counts with the images).
  */
-function startSampleWorker(name: string, vaeDir: string | undefined, spec: SampleSpec, which: 'odd' | 'all', cacheDir?: string): { result: Promise<WorkerDone>; stop: () => Promise<number> } {
+function startSampleWorker(
+  name: string,
+  vaeDir: string | undefined,
+  spec: SampleSpec,
+  which: 'odd' | 'all',
+  cacheDir?: string,
+): { result: Promise<WorkerDone>; stop: () => Promise<number> } {
   const worker = new Worker(new URL('../tsx-worker-shim.mjs', import.meta.url), {
-    workerData: { entry: new URL('./thread.ts', import.meta.url).href, job: { name, vaeDir, which, cacheDir, spec: { ...spec, labels: Array.from(spec.labels) } } },
+    workerData: {
+      entry: new URL('./thread.ts', import.meta.url).href,
+      job: { name, vaeDir, which, cacheDir, spec: { ...spec, labels: Array.from(spec.labels) } },
+    },
   });
   const result = new Promise<WorkerDone>((resolve, reject) => {
     worker.on('message', (m: { kind: string; images?: Float32Array; message?: string; cache?: WorkerDone['cache'] }) => {
@@ -204,19 +240,33 @@ function noteWorkerCache(cache: SampleCache | undefined, done: WorkerDone): Cach
 function countsSince(cache: SampleCache | undefined, before: CacheCounts, more?: CacheCounts): CacheCounts {
   const now = countsOf(cache?.stats);
   const failed = now.failed - before.failed;
-  return { reused: now.reused - before.reused + (more?.reused ?? 0), failed: failed + (more?.failed ?? 0), error: (failed > 0 ? now.error : undefined) ?? more?.error };
+  return {
+    reused: now.reused - before.reused + (more?.reused ?? 0),
+    failed: failed + (more?.failed ?? 0),
+    error: (failed > 0 ? now.error : undefined) ?? more?.error,
+  };
 }
 
 function logCache(log: ((s: string) => void) | undefined, name: string, c: CacheCounts, chunks: number, dir?: string): void {
   if (c.reused > 0) log?.(`  ${name}: reused ${c.reused}/${chunks} cached chunks`);
-  if (c.failed > 0) log?.(`  ${name}: could not write ${c.failed}/${chunks} chunks to the cache ${dir} (${c.error}); the samples are complete, an interrupted rerun draws those chunks again`);
+  if (c.failed > 0)
+    log?.(
+      `  ${name}: could not write ${c.failed}/${chunks} chunks to the cache ${dir} (${c.error}); the samples are complete, an interrupted rerun draws those chunks again`,
+    );
 }
 
 /**
  * Two models sampled at once with the same spec, one on this thread and one on a worker thread
  * (e.g. the raw and the EMA weights of a checkpoint), both through `cache` if given.
  */
-export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: string | undefined, spec: SampleSpec, log?: (s: string) => void, cache?: SampleCache): Promise<[Float32Array, Float32Array]> {
+export async function sampleTwoByName(
+  nameA: string,
+  nameB: string,
+  vaeDir: string | undefined,
+  spec: SampleSpec,
+  log?: (s: string) => void,
+  cache?: SampleCache,
+): Promise<[Float32Array, Float32Array]> {
   const w = startSampleWorker(nameB, vaeDir, spec, 'all', cache?.dir);
   try {
     const a = await sampleImagesByName(nameA, vaeDir, spec, 1, log, cache);
@@ -234,7 +284,14 @@ export async function sampleTwoByName(nameA: string, nameB: string, vaeDir: stri
  * Chunks are independent (seed + chunk index), so the result is the same either way. With `cache`,
  * both threads take finished chunks from it and add the ones they draw (an interrupted run resumes).
  */
-export async function sampleImagesByName(name: string, vaeDir: string | undefined, spec: SampleSpec, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Float32Array> {
+export async function sampleImagesByName(
+  name: string,
+  vaeDir: string | undefined,
+  spec: SampleSpec,
+  threads: 1 | 2 = 1,
+  log?: (s: string) => void,
+  cache?: SampleCache,
+): Promise<Float32Array> {
   const { model, vae, betas } = await loadForSampling(name, vaeDir);
   const n = spec.labels.length;
   const t0 = Date.now();
@@ -251,7 +308,8 @@ export async function sampleImagesByName(name: string, vaeDir: string | undefine
       const mine = await sampleImages(model, vae, spec, { onChunk: progress, chunkFilter: (k) => k % 2 === 0, cache, betas });
       const done = await w.result;
       const other = done.images;
-      for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2) mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
+      for (let s = CHUNK, k = 1; s < n; s += 2 * CHUNK, k += 2)
+        mine.set(other.subarray(s * SIDE * SIDE, Math.min(n, s + CHUNK) * SIDE * SIDE), s * SIDE * SIDE);
       logCache(log, name, countsSince(cache, before, noteWorkerCache(cache, done)), chunkCount(n), cache?.dir);
       return mine;
     } finally {
@@ -281,7 +339,11 @@ export function gridPng(images: Float32Array, cols: number, zoom = 2): Buffer {
   const cell = SIDE * zoom + 2;
   const png = new PNG({ width: cols * cell + 2, height: rows * cell + 2 });
   png.data.fill(255);
-  for (let i = 0; i < png.data.length; i += 4) { png.data[i] = 60; png.data[i + 1] = 60; png.data[i + 2] = 70; }
+  for (let i = 0; i < png.data.length; i += 4) {
+    png.data[i] = 60;
+    png.data[i + 1] = 60;
+    png.data[i + 2] = 70;
+  }
   for (let k = 0; k < n; k++) {
     const ox = 2 + (k % cols) * cell;
     const oy = 2 + Math.floor(k / cols) * cell;

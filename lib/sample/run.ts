@@ -150,13 +150,18 @@ export class SamplingRun {
   private index: number; // this process's index of the next step, counting down
   private stepCount = 0;
 
-  constructor(private readonly model: SamplerModel, private readonly spec: SamplingSpec) {
+  constructor(
+    private readonly model: SamplerModel,
+    private readonly spec: SamplingSpec,
+  ) {
     const n = spec.labels.length;
     if (spec.seeds.length !== n) throw new Error(`${spec.seeds.length} seeds for ${n} labels`);
     const scales = spec.guidanceScale;
     if (typeof scales !== 'number' && scales.length !== n) throw new Error(`${scales.length} guidance scales for ${n} samples`);
     // Eq. respacing: the network sees original timesteps (official SpacedDiffusion).
-    this.diffusion = spacedDiffusion(model.betas, spaceTimesteps(model.betas.length, spec.steps), { modelVarType: model.learnSigma ? 'learned-range' : 'fixed-large' });
+    this.diffusion = spacedDiffusion(model.betas, spaceTimesteps(model.betas.length, spec.steps), {
+      modelVarType: model.learnSigma ? 'learned-range' : 'fixed-large',
+    });
     this.totalSteps = this.diffusion.numTimesteps;
     this.net = guidedNet(model, scales, spec.cfgChannels);
     const seeds = Array.from(spec.seeds);
@@ -199,7 +204,10 @@ export class SamplingRun {
       const out = d.callModel(this.net, x, tIdx, this.y); // (N, H, W, K)
       const noise = noiseData ? tf.tensor4d(noiseData, x.shape) : null;
       const clip = { clipDenoised: this.spec.clipDenoised ?? false };
-      const r = this.spec.sampler === 'ddpm' ? d.pSample(out, x, tIdx, noise ?? tf.zerosLike(x), clip) : d.ddimSample(out, x, tIdx, noise, { ...clip, eta: this.spec.eta });
+      const r =
+        this.spec.sampler === 'ddpm'
+          ? d.pSample(out, x, tIdx, noise ?? tf.zerosLike(x), clip)
+          : d.ddimSample(out, x, tIdx, noise, { ...clip, eta: this.spec.eta });
       return { sample: r.sample, predXstart: r.predXstart };
     });
     x.dispose();
@@ -307,7 +315,11 @@ export class SamplingRun {
  * Runs a whole sampling loop to its decoded pictures. `between` runs after every step (a worker yields
  * to its message queue there); returning false cancels, and the result is then null.
  */
-export async function samplePictures(model: SamplerModel, spec: SamplingSpec, between?: () => boolean | void | Promise<boolean | void>): Promise<FinalOutput | null> {
+export async function samplePictures(
+  model: SamplerModel,
+  spec: SamplingSpec,
+  between?: () => boolean | void | Promise<boolean | void>,
+): Promise<FinalOutput | null> {
   const run = new SamplingRun(model, spec);
   try {
     while (!run.done) {

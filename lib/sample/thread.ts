@@ -4,22 +4,31 @@
  * cache in job.cacheDir when given (sample-cache.ts); it reports the cache files it used with the images.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useNodeBackend } from '../node-backend';
+import { setNodeBackend } from '../node-backend';
 import { loadForSampling, sampleImages, type SampleSpec } from './node';
 import { SampleCache } from './cache';
 
-const job = (workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; cacheDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }).job;
+const job = (
+  workerData as { job: { name: string; vaeDir?: string; which: 'odd' | 'all'; cacheDir?: string; spec: Omit<SampleSpec, 'labels'> & { labels: number[] } } }
+).job;
 try {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const { model, vae, betas } = await loadForSampling(job.name, job.vaeDir);
   try {
     const cache = job.cacheDir === undefined ? undefined : new SampleCache(job.cacheDir);
-    const images = await sampleImages(model, vae, { ...job.spec, labels: Int32Array.from(job.spec.labels) }, { chunkFilter: (k) => job.which === 'all' || k % 2 === 1, cache, betas });
-    parentPort?.postMessage({ kind: 'done', images, cache: cache ? { used: cache.usedFiles(), stats: cache.stats } : undefined }, [images.buffer as ArrayBuffer]);
+    const images = await sampleImages(
+      model,
+      vae,
+      { ...job.spec, labels: Int32Array.from(job.spec.labels) },
+      { chunkFilter: (k) => job.which === 'all' || k % 2 === 1, cache, betas },
+    );
+    parentPort?.postMessage({ kind: 'done', images, cache: cache ? { used: cache.usedFiles(), stats: cache.stats } : undefined }, [
+      images.buffer as ArrayBuffer,
+    ]);
   } finally {
     model.dispose();
     vae.vae.dispose();
   }
 } catch (e) {
-  parentPort?.postMessage({ kind: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  parentPort?.postMessage({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 }

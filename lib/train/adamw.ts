@@ -35,8 +35,14 @@ export class AdamW {
     this.decay = opts.decay ?? (() => true);
     for (const [name, p] of Object.entries(params)) {
       // tidy frees the zeros tensors; the variables (which share their data) survive it.
-      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.m.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
+      this.v.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+      );
     }
   }
 

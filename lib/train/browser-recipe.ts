@@ -92,7 +92,8 @@ export function trainerSettingsProblems(s: unknown): string[] {
     }
   };
   if (!(TRAINER_PRESETS as readonly unknown[]).includes(v.preset)) errs.push(`preset must be one of ${TRAINER_PRESETS.join(', ')} (got ${String(v.preset)})`);
-  if (!(BATCH_CHOICES as readonly unknown[]).includes(v.batchSize)) errs.push(`batchSize must be one of ${BATCH_CHOICES.join(', ')} (got ${String(v.batchSize)})`);
+  if (!(BATCH_CHOICES as readonly unknown[]).includes(v.batchSize))
+    errs.push(`batchSize must be one of ${BATCH_CHOICES.join(', ')} (got ${String(v.batchSize)})`);
   num('lr', 1e-6, 0.1);
   num('warmupSteps', 0, 10_000, true);
   num('emaDecay', 0, 0.99999);

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tf } from '../tf';
-import { useNodeBackend } from '../node-backend';
+import { setNodeBackend } from '../node-backend';
 import { DiT } from '../dit/model';
 import { createDiffusion } from '../diffusion/respace';
 import { ditLossOnDraws } from './ditTask';
@@ -14,7 +14,7 @@ const init = (workerData as { init: WorkerInit }).init;
 const post = (m: unknown) => parentPort?.postMessage(m);
 
 try {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const model = new DiT(init.config, 0);
   const diffusion = createDiffusion({ learnSigma: init.learnSigma });
   const sd = model.stateDict();
@@ -22,7 +22,10 @@ try {
   const keyOfName = new Map(init.keys.map((k) => [sd[k].name, k]));
   const offsets: number[] = [];
   let o = 0;
-  for (const s of init.shapes) { offsets.push(o); o += s.reduce((a, b) => a * b, 1); }
+  for (const s of init.shapes) {
+    offsets.push(o);
+    o += s.reduce((a, b) => a * b, 1);
+  }
   const sh = init.shared;
   const ctrl = new Int32Array(sh.ctrl);
   const params = new Float32Array(sh.params);
@@ -48,7 +51,15 @@ try {
       tf.tidy(() => {
         init.keys.forEach((k, i) => vars[i].assign(tf.tensor(params.subarray(offsets[i], offsets[i] + vars[i].size), vars[i].shape)));
       });
-      const draws = { n, size: c.inputSize, channels: c.inChannels, z: zBuf.slice(0, n * per), noise: noiseBuf.slice(0, n * per), t: tBuf.slice(0, n), y: yBuf.slice(0, n) };
+      const draws = {
+        n,
+        size: c.inputSize,
+        channels: c.inChannels,
+        z: zBuf.slice(0, n * per),
+        noise: noiseBuf.slice(0, n * per),
+        t: tBuf.slice(0, n),
+        y: yBuf.slice(0, n),
+      };
       let metrics: Record<string, tf.Scalar> = {};
       const { value, grads: byName } = tf.variableGrads(() => {
         const r = ditLossOnDraws(model, diffusion, draws);
@@ -76,5 +87,5 @@ try {
     Atomics.notify(ctrl, 1);
   }
 } catch (e) {
-  post({ kind: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  post({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 }

@@ -80,7 +80,10 @@ export class DataParallelDiTTrainer extends Trainer<DiTBatch> {
     this.keys = init.keys;
     this.offsets = [];
     let o = 0;
-    for (const s of init.shapes) { this.offsets.push(o); o += size(s); }
+    for (const s of init.shapes) {
+      this.offsets.push(o);
+      o += size(s);
+    }
     const sh = init.shared;
     this.ctrl = new Int32Array(sh.ctrl);
     this.paramsBuf = new Float32Array(sh.params);
@@ -91,7 +94,9 @@ export class DataParallelDiTTrainer extends Trainer<DiTBatch> {
     this.yBuf = new Int32Array(sh.y);
     this.outBuf = new Float64Array(sh.out);
     for (const [k, v] of Object.entries(task.params)) this.keyOfName.set(v.name, k);
-    worker.on('message', (m: { kind: string; message?: string }) => { if (m.kind === 'error') this.workerError = m.message ?? 'unknown'; });
+    worker.on('message', (m: { kind: string; message?: string }) => {
+      if (m.kind === 'error') this.workerError = m.message ?? 'unknown';
+    });
   }
 
   /** Starts the worker (it loads tfjs and builds its replica) and returns once it is ready. */
@@ -103,9 +108,14 @@ export class DataParallelDiTTrainer extends Trainer<DiTBatch> {
     const per = d.size * d.size * d.channels;
     const half = Math.ceil(opts.batchSize / 2);
     const shared: SharedLayout = {
-      ctrl: new SharedArrayBuffer(4 * 4), params: new SharedArrayBuffer(4 * total), grads: new SharedArrayBuffer(4 * total),
-      z: new SharedArrayBuffer(4 * half * per), noise: new SharedArrayBuffer(4 * half * per), t: new SharedArrayBuffer(4 * half),
-      y: new SharedArrayBuffer(4 * half), out: new SharedArrayBuffer(8 * 3),
+      ctrl: new SharedArrayBuffer(4 * 4),
+      params: new SharedArrayBuffer(4 * total),
+      grads: new SharedArrayBuffer(4 * total),
+      z: new SharedArrayBuffer(4 * half * per),
+      noise: new SharedArrayBuffer(4 * half * per),
+      t: new SharedArrayBuffer(4 * half),
+      y: new SharedArrayBuffer(4 * half),
+      out: new SharedArrayBuffer(8 * 3),
     };
     const init: WorkerInit = { config: model.config, keys, shapes, shared, learnSigma: diffusion.modelVarType === 'learned-range' };
     const worker = new Worker(new URL('../tsx-worker-shim.mjs', import.meta.url), {
@@ -113,7 +123,10 @@ export class DataParallelDiTTrainer extends Trainer<DiTBatch> {
     });
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: { kind: string; message?: string }) => {
-        if (m.kind === 'ready') { worker.off('message', onMsg); resolve(); }
+        if (m.kind === 'ready') {
+          worker.off('message', onMsg);
+          resolve();
+        }
         if (m.kind === 'error') reject(new Error(`data-parallel worker: ${m.message}`));
       };
       worker.on('message', onMsg);

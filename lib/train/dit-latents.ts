@@ -45,7 +45,12 @@ export function loadShippedVAE(dir = process.env.DIT_VAE_DIR ?? VAE_DIR): Loaded
 }
 
 /** Encodes digits (by index into the set) to scaled posterior mean and std, in batches. */
-export function encodeLatents(v: LoadedVAE, images: (idx: Int32Array) => Float32Array, count: number, batch = 500): { mean: Float32Array; std: Float32Array; size: number; channels: number } {
+export function encodeLatents(
+  v: LoadedVAE,
+  images: (idx: Int32Array) => Float32Array,
+  count: number,
+  batch = 500,
+): { mean: Float32Array; std: Float32Array; size: number; channels: number } {
   const size = v.vae.config.imageSize / 4;
   const channels = v.vae.config.latentChannels;
   const per = size * size * channels;
@@ -106,6 +111,8 @@ export function trainLatents(v: LoadedVAE, log: (s: string) => void = (s) => pro
   renameSync(tmp, file);
   let s2 = 0;
   for (const x of enc.mean) s2 += x * x;
-  log(`encoded ${set.count} training digits to latents in ${((Date.now() - t0) / 1000).toFixed(1)} s (rms of scaled means ${Math.sqrt(s2 / enc.mean.length).toFixed(3)}); cached at ${file}`);
+  log(
+    `encoded ${set.count} training digits to latents in ${((Date.now() - t0) / 1000).toFixed(1)} s (rms of scaled means ${Math.sqrt(s2 / enc.mean.length).toFixed(3)}); cached at ${file}`,
+  );
   return { count: set.count, size: enc.size, channels: enc.channels, labels, mean: enc.mean, std: enc.std, cacheFile: file };
 }

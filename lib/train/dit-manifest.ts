@@ -82,8 +82,11 @@ export function manifestProblems(m: unknown): string[] {
   const p = sharedManifestProblems(m);
   if (!m || typeof m !== 'object' || Array.isArray(m)) return p;
   const o = m as Record<string, unknown>;
-  const need = (path: string, ok: boolean) => { if (!ok) p.push(`${path} is missing or invalid`); };
-  const get = (path: string): unknown => path.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
+  const need = (path: string, ok: boolean) => {
+    if (!ok) p.push(`${path} is missing or invalid`);
+  };
+  const get = (path: string): unknown =>
+    path.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
   need('kind', o.kind === 'dit');
   for (const k of ['recipe', 'preset']) need(k, isStr(o[k]));
   try {

@@ -31,7 +31,15 @@ export interface DiTRecipe {
 
 const BASE = { batchSize: 128, lr: 1e-3, warmupSteps: 500, emaDecay: 0.999, seed: 0 };
 
-function recipe(name: string, preset: string, steps: number, purpose: string, over: Partial<DiTConfig> = {}, batchSize = BASE.batchSize, warmupSteps = BASE.warmupSteps): DiTRecipe {
+function recipe(
+  name: string,
+  preset: string,
+  steps: number,
+  purpose: string,
+  over: Partial<DiTConfig> = {},
+  batchSize = BASE.batchSize,
+  warmupSteps = BASE.warmupSteps,
+): DiTRecipe {
   return { ...BASE, batchSize, warmupSteps, name, folder: `dit-${name}-v1`, preset, config: { ...getPreset(preset), ...over }, steps, purpose };
 }
 
@@ -64,10 +72,30 @@ export function conditioningSlug(c: Conditioning): string {
 
 export const DIT_RECIPES: DiTRecipe[] = [
   recipe('default', 'DiT-mini-B/2', 4000, 'the site default: class-conditional latent DiT, adaLN-Zero, learned sigma'),
-  ...CONDITIONINGS.map((c) => recipe(`cond-${conditioningSlug(c)}`, 'DiT-mini-B/2', CONDITIONING_STEPS,
-    `conditioning set: ${c}, same budget, data order and seed as the other three`, { conditioning: c }, BASE.batchSize, SHORT_WARMUP)),
-  ...SCALING_SIZES.flatMap((s) => SCALING_PATCHES.map((p) => recipe(`scale-${s.toLowerCase()}-p${p}`, `DiT-mini-${s}/${p}`, SCALING_STEPS,
-    `scaling grid: size ${s}, patch ${p}, same step budget as the other eight`, {}, SCALING_BATCH, SHORT_WARMUP))),
+  ...CONDITIONINGS.map((c) =>
+    recipe(
+      `cond-${conditioningSlug(c)}`,
+      'DiT-mini-B/2',
+      CONDITIONING_STEPS,
+      `conditioning set: ${c}, same budget, data order and seed as the other three`,
+      { conditioning: c },
+      BASE.batchSize,
+      SHORT_WARMUP,
+    ),
+  ),
+  ...SCALING_SIZES.flatMap((s) =>
+    SCALING_PATCHES.map((p) =>
+      recipe(
+        `scale-${s.toLowerCase()}-p${p}`,
+        `DiT-mini-${s}/${p}`,
+        SCALING_STEPS,
+        `scaling grid: size ${s}, patch ${p}, same step budget as the other eight`,
+        {},
+        SCALING_BATCH,
+        SHORT_WARMUP,
+      ),
+    ),
+  ),
 ].map((r) => (r.name === 'scale-l-p1' ? { ...r, microBatch: SCALING_BATCH / 2 } : r));
 
 export function getDiTRecipe(name: string): DiTRecipe {

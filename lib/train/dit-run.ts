@@ -31,7 +31,16 @@ export function checkpointPath(r: DiTRecipe): string {
 export { warmupConstant };
 
 function setup(r: DiTRecipe, totalSteps: number): DiTTrainingSetup {
-  return { config: r.config, seed: r.seed, batchSize: r.batchSize, microBatch: r.microBatch, totalSteps, lr: r.lr, warmupSteps: r.warmupSteps, emaDecay: r.emaDecay };
+  return {
+    config: r.config,
+    seed: r.seed,
+    batchSize: r.batchSize,
+    microBatch: r.microBatch,
+    totalSteps,
+    lr: r.lr,
+    warmupSteps: r.warmupSteps,
+    emaDecay: r.emaDecay,
+  };
 }
 
 export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps): { model: DiT; trainer: Trainer<DiTBatch> } {
@@ -40,7 +49,12 @@ export function makeTrainer(r: DiTRecipe, data: LatentDataset, totalSteps = r.st
 }
 
 /** makeTrainer with `threads` 2: the data-parallel trainer (data-parallel.ts), one worker thread per extra core. */
-export async function makeTrainerThreads(r: DiTRecipe, data: LatentDataset, totalSteps = r.steps, threads: 1 | 2 = 1): Promise<{ model: DiT; trainer: Trainer<DiTBatch> }> {
+export async function makeTrainerThreads(
+  r: DiTRecipe,
+  data: LatentDataset,
+  totalSteps = r.steps,
+  threads: 1 | 2 = 1,
+): Promise<{ model: DiT; trainer: Trainer<DiTBatch> }> {
   if (threads === 1) return makeTrainer(r, data, totalSteps);
   const { DataParallelDiTTrainer } = await import('./data-parallel');
   const { model, diffusion, task, options } = ditTrainingParts(setup(r, totalSteps), data);
@@ -102,7 +116,11 @@ export function loadCheckpointModels(r: DiTRecipe): { raw: DiT; ema: DiT; meta: 
       try {
         m.loadStateDict(tensors);
       } finally {
-        tf.dispose(Object.entries(tensors).filter(([k]) => k !== 'pos_embed').map(([, t]) => t));
+        tf.dispose(
+          Object.entries(tensors)
+            .filter(([k]) => k !== 'pos_embed')
+            .map(([, t]) => t),
+        );
       }
       return m;
     } catch (e) {

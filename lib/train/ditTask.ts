@@ -72,15 +72,24 @@ export function createDiTTask(model: DiT, diffusion: GaussianDiffusion, data: La
   checkLatentDataset(data);
   const cfg = model.config;
   if (data.size !== cfg.inputSize || data.channels !== cfg.inChannels) {
-    throw new Error(`createDiTTask: latents are ${data.size}x${data.size}x${data.channels}, the model takes ${cfg.inputSize}x${cfg.inputSize}x${cfg.inChannels}`);
+    throw new Error(
+      `createDiTTask: latents are ${data.size}x${data.size}x${data.channels}, the model takes ${cfg.inputSize}x${cfg.inputSize}x${cfg.inChannels}`,
+    );
   }
   const wantsSigma = diffusion.modelVarType === 'learned-range';
-  if (wantsSigma !== cfg.learnSigma) throw new Error(`createDiTTask: the model has learnSigma=${cfg.learnSigma} but the diffusion's variance is '${diffusion.modelVarType}'`);
+  if (wantsSigma !== cfg.learnSigma)
+    throw new Error(`createDiTTask: the model has learnSigma=${cfg.learnSigma} but the diffusion's variance is '${diffusion.modelVarType}'`);
   const mode = opts.latentMode ?? 'posterior';
   if (mode === 'posterior' && !data.std) throw new Error("createDiTTask: latentMode 'posterior' needs the posterior std in the latent dataset");
   const per = latentSize(data);
   const params = Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !FROZEN_PARAMETERS.has(k)));
-  const drawOpts: DrawOptions = { numTimesteps: diffusion.numTimesteps, numClasses: cfg.numClasses, dropProb: cfg.classDropoutProb, size: data.size, channels: data.channels };
+  const drawOpts: DrawOptions = {
+    numTimesteps: diffusion.numTimesteps,
+    numClasses: cfg.numClasses,
+    dropProb: cfg.classDropoutProb,
+    size: data.size,
+    channels: data.channels,
+  };
 
   return {
     params,
@@ -160,7 +169,15 @@ export function drawDiTStep(batch: DiTBatch, rng: TrainRng, o: DrawOptions): DiT
 /** Items lo..hi-1 of a step's draws. */
 export function sliceDraws(d: DiTStepDraws, lo: number, hi: number): DiTStepDraws {
   const per = d.z.length / d.n;
-  return { n: hi - lo, size: d.size, channels: d.channels, z: d.z.slice(lo * per, hi * per), t: d.t.slice(lo, hi), y: d.y.slice(lo, hi), noise: d.noise.slice(lo * per, hi * per) };
+  return {
+    n: hi - lo,
+    size: d.size,
+    channels: d.channels,
+    z: d.z.slice(lo * per, hi * per),
+    t: d.t.slice(lo, hi),
+    y: d.y.slice(lo, hi),
+    noise: d.noise.slice(lo * per, hi * per),
+  };
 }
 
 /** The batch-mean training loss (Eq. l-hybrid with learned sigma, else Eq. l-simple) for given draws. */

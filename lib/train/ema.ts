@@ -18,7 +18,11 @@ export class Ema {
   constructor(params: Record<string, tf.Variable>, opts: EmaOptions = {}) {
     this.decay = opts.decay ?? 0.9999;
     this.warmup = opts.warmup ?? true;
-    for (const [name, p] of Object.entries(params)) this.shadow.set(name, tf.tidy(() => tf.variable(p.clone(), false)));
+    for (const [name, p] of Object.entries(params))
+      this.shadow.set(
+        name,
+        tf.tidy(() => tf.variable(p.clone(), false)),
+      );
   }
 
   /** The decay used at update number t (1-based). */

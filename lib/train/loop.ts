@@ -271,7 +271,9 @@ export class Trainer<B> {
     const m = ck.meta;
     if (m.format !== 'dit-lab-train-checkpoint') throw new Error('Trainer.restore: not a training checkpoint');
     if (m.seed !== this.opts.seed || m.batchSize !== this.opts.batchSize) {
-      throw new Error(`Trainer.restore: checkpoint has seed ${m.seed}, batch ${m.batchSize}; this run has seed ${this.opts.seed}, batch ${this.opts.batchSize}`);
+      throw new Error(
+        `Trainer.restore: checkpoint has seed ${m.seed}, batch ${m.batchSize}; this run has seed ${this.opts.seed}, batch ${this.opts.batchSize}`,
+      );
     }
     const byName = new Map(ck.tensors.map((t) => [t.name, t]));
     const load = (prefix: string, key: string, target: tf.Variable) => {

@@ -62,7 +62,10 @@ export function manifestProblems(m: unknown): string[] {
   req(typeof m.description === 'string' && m.description.length > 0, 'description is required');
   req(isObj(m.config), 'config must be an object');
   req(Number.isInteger(m.parameters) && (m.parameters as number) > 0, 'parameters must be a positive integer');
-  req(isObj(m.flops) && Object.values(m.flops).length > 0 && Object.values(m.flops).every((v) => isNum(v) && v > 0), 'flops must map names to positive numbers');
+  req(
+    isObj(m.flops) && Object.values(m.flops).length > 0 && Object.values(m.flops).every((v) => isNum(v) && v > 0),
+    'flops must map names to positive numbers',
+  );
   const d = m.data;
   if (!isObj(d)) p.push('data must be an object');
   else {
@@ -95,8 +98,10 @@ export function manifestProblems(m: unknown): string[] {
   }
   req(typeof m.commit === 'string' && /^[0-9a-f]{7,40}$/.test(m.commit), 'commit must be a git hash');
   const w = m.weights;
-  req(isObj(w) && w.file === 'model.json' && ['none', 'float16', 'uint8'].includes(w.quantization as string) && isNum(w.bytes) && typeof w.evaluated === 'string',
-    'weights needs file "model.json", quantization, bytes and evaluated');
+  req(
+    isObj(w) && w.file === 'model.json' && ['none', 'float16', 'uint8'].includes(w.quantization as string) && isNum(w.bytes) && typeof w.evaluated === 'string',
+    'weights needs file "model.json", quantization, bytes and evaluated',
+  );
   req(typeof m.createdAt === 'string' && !Number.isNaN(Date.parse(m.createdAt)), 'createdAt must be an ISO date');
   const mt = m.metrics;
   if (!isObj(mt)) p.push('metrics must be an object');
@@ -104,7 +109,10 @@ export function manifestProblems(m: unknown): string[] {
     const test = mt.test;
     req(isObj(test) && isNum(test.mse) && isNum(test.psnr) && isNum(test.klPerElement), 'vae metrics.test needs mse, psnr, klPerElement');
     req(isNum(m.scaleFactor) && (m.scaleFactor as number) > 0, 'vae needs a positive scaleFactor');
-    req(isObj(m.latent) && Array.isArray(m.latent.shape) && isNum(m.latent.scaleFactor) && m.latent.scaleFactor === m.scaleFactor, 'vae latent needs shape and the same scaleFactor');
+    req(
+      isObj(m.latent) && Array.isArray(m.latent.shape) && isNum(m.latent.scaleFactor) && m.latent.scaleFactor === m.scaleFactor,
+      'vae latent needs shape and the same scaleFactor',
+    );
   } else if (m.kind === 'classifier') {
     req(isNum(mt.testAccuracy) && (mt.testAccuracy as number) >= 0 && (mt.testAccuracy as number) <= 1, 'classifier metrics.testAccuracy must be in [0, 1]');
     const fl = mt.fld;

@@ -44,13 +44,25 @@ export class TrainSession {
   /** Peak learning rate; the slider changes it while the model trains. */
   lrPeak: number;
 
-  constructor(settings: TrainerSettings, data: LatentDataset, private readonly decode: (z: tf.Tensor4D) => tf.Tensor4D) {
+  constructor(
+    settings: TrainerSettings,
+    data: LatentDataset,
+    private readonly decode: (z: tf.Tensor4D) => tf.Tensor4D,
+  ) {
     this.settings = { ...settings };
     this.lrPeak = settings.lr;
     const config = trainerConfig(settings.preset);
     const { model, diffusion, task, options } = ditTrainingParts(
       // Open-ended: the reader decides when to stop (only the checkpoint meta reads totalSteps).
-      { config, seed: settings.seed, batchSize: settings.batchSize, totalSteps: 1_000_000, lr: () => this.lrPeak, warmupSteps: settings.warmupSteps, emaDecay: settings.emaDecay },
+      {
+        config,
+        seed: settings.seed,
+        batchSize: settings.batchSize,
+        totalSteps: 1_000_000,
+        lr: () => this.lrPeak,
+        warmupSteps: settings.warmupSteps,
+        emaDecay: settings.emaDecay,
+      },
       data,
     );
     this.model = model;

@@ -91,9 +91,18 @@ export function flopsPerImage(c: VAEConfig): { encoder: number; decoder: number 
   const shapes = parameterShapes(c);
   const side = c.imageSize;
   const outSide: Record<string, number> = {
-    'encoder.conv_in': side, 'encoder.down.0': side / 2, 'encoder.res.0': side / 2, 'encoder.down.1': side / 4,
-    'encoder.res.1': side / 4, 'encoder.conv_out': side / 4, 'decoder.conv_in': side / 4, 'decoder.res.0': side / 4,
-    'decoder.up.0': side / 2, 'decoder.res.1': side / 2, 'decoder.up.1': side, 'decoder.conv_out': side,
+    'encoder.conv_in': side,
+    'encoder.down.0': side / 2,
+    'encoder.res.0': side / 2,
+    'encoder.down.1': side / 4,
+    'encoder.res.1': side / 4,
+    'encoder.conv_out': side / 4,
+    'decoder.conv_in': side / 4,
+    'decoder.res.0': side / 4,
+    'decoder.up.0': side / 2,
+    'decoder.res.1': side / 2,
+    'decoder.up.1': side,
+    'decoder.conv_out': side,
   };
   const out = { encoder: 0, decoder: 0 };
   for (const [name, shape] of Object.entries(shapes)) {
@@ -101,7 +110,7 @@ export function flopsPerImage(c: VAEConfig): { encoder: number; decoder: number 
     const layer = name.replace(/\.(conv1|conv2)?\.?weight$/, '').replace(/\.weight$/, '');
     const s = outSide[layer] ?? outSide[layer.split('.').slice(0, 3).join('.')];
     if (s === undefined) throw new Error(`flopsPerImage: no output size for ${name}`);
-    const macs = s * s * shape.reduce((a, b) => a * b, 1) / (layer.includes('.up.') ? shape[2] * shape[3] : 1);
+    const macs = (s * s * shape.reduce((a, b) => a * b, 1)) / (layer.includes('.up.') ? shape[2] * shape[3] : 1);
     out[name.startsWith('encoder') ? 'encoder' : 'decoder'] += 2 * macs;
   }
   return out;

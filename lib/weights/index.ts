@@ -62,22 +62,30 @@ export function toFloat16Bits(v: number): number {
     const half = 1 << (shift - 1);
     let m = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (m & 1))) m++;
+    if (rest > half || (rest === half && m & 1)) m++;
     return sign | m;
   }
   let m = mant >>> 13;
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
+  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
     m++;
-    if (m === 0x400) { m = 0; e++; if (e >= 0x1f) return sign | 0x7c00; }
+    if (m === 0x400) {
+      m = 0;
+      e++;
+      if (e >= 0x1f) return sign | 0x7c00;
+    }
   }
   return sign | (e << 10) | m;
 }
 
 /** uint8 affine quantisation as tfjs-converter does it: the range includes 0 and 0 is exact. */
 function quantizeUint8(values: Float32Array): { bytes: Uint8Array; scale: number; min: number } {
-  let lo = 0, hi = 0;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = 0,
+    hi = 0;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const scale = hi > lo ? (hi - lo) / 255 : 1;
   const zeroPoint = Math.round(-lo / scale);
   const min = -zeroPoint * scale;
@@ -91,7 +99,10 @@ function quantizeUint8(values: Float32Array): { bytes: Uint8Array; scale: number
 // ---------------------------------------------------------------------------------------------
 
 /** Encodes tensors (in the given key order) into a manifest and shards. Quantisation applies to float32 tensors. */
-export async function saveWeights(tensors: Record<string, tf.Tensor>, opts: SaveOptions = {}): Promise<{ manifest: WeightsManifestFile; shards: ArrayBuffer[] }> {
+export async function saveWeights(
+  tensors: Record<string, tf.Tensor>,
+  opts: SaveOptions = {},
+): Promise<{ manifest: WeightsManifestFile; shards: ArrayBuffer[] }> {
   const quantization = opts.quantization ?? 'none';
   const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
   const specs: WeightSpec[] = [];
@@ -118,7 +129,10 @@ export async function saveWeights(tensors: Record<string, tf.Tensor>, opts: Save
   const total = parts.reduce((a, p) => a + p.byteLength, 0);
   const all = new Uint8Array(total);
   let off = 0;
-  for (const p of parts) { all.set(p, off); off += p.byteLength; }
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.byteLength;
+  }
   const n = Math.max(1, Math.ceil(total / shardBytes));
   const shards: ArrayBuffer[] = [];
   for (let i = 0; i < n; i++) shards.push(all.slice(i * shardBytes, Math.min(total, (i + 1) * shardBytes)).buffer);
@@ -184,14 +198,18 @@ export function loadWeights(manifest: WeightsManifestFile, shards: ArrayBuffer[]
   const have = shards.reduce((a, s) => a + s.byteLength, 0);
   if (have !== need) problems.push(`the shards hold ${have} bytes, the weight specs need ${need}${have < need ? ' (truncated)' : ''}`);
   for (const s of specs) {
-    if (s.quantization && !['float16', 'uint8'].includes(s.quantization.dtype)) problems.push(`'${s.name}' has unsupported quantization ${s.quantization.dtype}`);
+    if (s.quantization && !['float16', 'uint8'].includes(s.quantization.dtype))
+      problems.push(`'${s.name}' has unsupported quantization ${s.quantization.dtype}`);
     if (s.quantization?.dtype === 'uint8' && (typeof s.quantization.scale !== 'number' || typeof s.quantization.min !== 'number')) {
       problems.push(`'${s.name}' is uint8-quantised without scale and min`);
     }
   }
   if (expected) {
     const seen = new Set<string>();
-    for (const s of specs) { if (seen.has(s.name)) problems.push(`'${s.name}' appears twice`); seen.add(s.name); }
+    for (const s of specs) {
+      if (seen.has(s.name)) problems.push(`'${s.name}' appears twice`);
+      seen.add(s.name);
+    }
     problems.push(...shapeProblems(Object.fromEntries(specs.map((s) => [s.name, s.shape])), expected));
   }
   if (problems.length) throw new Error(`loadWeights: ${problems.join('; ')}`);
@@ -225,15 +243,23 @@ export function buildFromWeights<N extends StateDictNet>(manifest: WeightsManife
 }
 
 /** Browser or Node 18+: fetches model.json and its shards from a folder URL, then loadWeights. */
-export async function fetchWeights(modelJsonUrl: string, expected?: ShapeMap, fetchFn: typeof fetch = fetch): Promise<{ manifest: WeightsManifestFile; tensors: Record<string, tf.Tensor> }> {
+export async function fetchWeights(
+  modelJsonUrl: string,
+  expected?: ShapeMap,
+  fetchFn: typeof fetch = fetch,
+): Promise<{ manifest: WeightsManifestFile; tensors: Record<string, tf.Tensor> }> {
   const res = await fetchFn(modelJsonUrl);
   if (!res.ok) throw new Error(`fetchWeights: ${modelJsonUrl}: HTTP ${res.status}`);
   const manifest = (await res.json()) as WeightsManifestFile;
   const base = modelJsonUrl.slice(0, modelJsonUrl.lastIndexOf('/') + 1);
-  const shards = await Promise.all(manifest.weightsManifest.flatMap((g) => g.paths).map(async (p) => {
-    const r = await fetchFn(base + p);
-    if (!r.ok) throw new Error(`fetchWeights: ${base + p}: HTTP ${r.status}`);
-    return r.arrayBuffer();
-  }));
+  const shards = await Promise.all(
+    manifest.weightsManifest
+      .flatMap((g) => g.paths)
+      .map(async (p) => {
+        const r = await fetchFn(base + p);
+        if (!r.ok) throw new Error(`fetchWeights: ${base + p}: HTTP ${r.status}`);
+        return r.arrayBuffer();
+      }),
+  );
   return { manifest, tensors: loadWeights(manifest, shards, expected) };
 }

@@ -21,12 +21,14 @@ export function readFolderFiles(dir: string): { manifest: WeightsManifestFile; s
   if (!existsSync(file)) throw new Error(`no model.json in ${dir}`);
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as WeightsManifestFile;
   manifestSpecs(manifest);
-  const shards = manifest.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const f = join(dir, p);
-    if (!existsSync(f)) throw new Error(`${dir}: missing shard ${f}`);
-    const b = readFileSync(f);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  });
+  const shards = manifest.weightsManifest
+    .flatMap((g) => g.paths)
+    .map((p) => {
+      const f = join(dir, p);
+      if (!existsSync(f)) throw new Error(`${dir}: missing shard ${f}`);
+      const b = readFileSync(f);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    });
   return { manifest, shards };
 }
 

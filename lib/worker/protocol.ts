@@ -174,7 +174,6 @@ export interface AttentionMapsResult {
   backend: BackendName;
 }
 
-
 /** The model folder the widgets load unless told otherwise (the shipped default model). */
 export const DEFAULT_MODEL = 'models/dit-default-v1';
 
@@ -200,7 +199,8 @@ export function validateEncodeParams(p: EncodeParams): string[] {
   if (!isFolder(p.vae)) errs.push(`vae must be a folder like models/vae-v1 (got ${String(p.vae)})`);
   if (!Number.isInteger(p.count) || p.count < 1 || p.count > 256) errs.push(`count must be an integer in [1, 256] (got ${p.count})`);
   if (!(p.pixels instanceof Float32Array)) errs.push('pixels must be a Float32Array');
-  else if (Number.isInteger(p.count) && p.count > 0 && p.pixels.length % p.count !== 0) errs.push(`${p.pixels.length} pixels do not split into ${p.count} pictures`);
+  else if (Number.isInteger(p.count) && p.count > 0 && p.pixels.length % p.count !== 0)
+    errs.push(`${p.pixels.length} pixels do not split into ${p.count} pictures`);
   return errs;
 }
 

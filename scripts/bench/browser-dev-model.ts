@@ -13,13 +13,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tf } from '../../lib/tf';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { DiT } from '../../lib/dit/model';
 import { getPreset, DEFAULT_MINI } from '../../lib/dit/config';
 import { saveDiT } from '../../lib/dit/weights';
 import { writeWeightsDir } from '../../lib/weights/node';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const root = new URL('../../public/models/', import.meta.url).pathname;
 
 const dit = new DiT(getPreset(DEFAULT_MINI), 1);
@@ -31,19 +31,39 @@ tf.tidy(() => {
     }
   });
 });
-const { manifest, shards } = await saveDiT(dit, { shardBytes: 1 << 20, metadata: { vae: 'models/preview-dev-v1', preset: `${DEFAULT_MINI} (untrained, development)` } });
+const { manifest, shards } = await saveDiT(dit, {
+  shardBytes: 1 << 20,
+  metadata: { vae: 'models/preview-dev-v1', preset: `${DEFAULT_MINI} (untrained, development)` },
+});
 dit.dispose();
 const ditDir = `${root}dit-dev-v1/`;
 mkdirSync(ditDir, { recursive: true });
 manifest.weightsManifest[0].paths.forEach((p, i) => writeFileSync(ditDir + p, new Uint8Array(shards[i])));
 writeFileSync(`${ditDir}model.json`, JSON.stringify(manifest, null, 1));
 // The shipped folders' manifest.json (lib/train/dit-ship.ts) names the VAE and the latent scale.
-writeFileSync(`${ditDir}manifest.json`, JSON.stringify({ format: 'dit-lab-model', kind: 'DiT', name: 'dit-dev-v1', preset: DEFAULT_MINI,
-  purpose: 'development stand-in with random weights (timing and runtime tests only)', data: { latents: { vae: 'public/models/preview-dev-v1', scaleFactor: 1 } } }, null, 1));
+writeFileSync(
+  `${ditDir}manifest.json`,
+  JSON.stringify(
+    {
+      format: 'dit-lab-model',
+      kind: 'DiT',
+      name: 'dit-dev-v1',
+      preset: DEFAULT_MINI,
+      purpose: 'development stand-in with random weights (timing and runtime tests only)',
+      data: { latents: { vae: 'public/models/preview-dev-v1', scaleFactor: 1 } },
+    },
+    null,
+    1,
+  ),
+);
 
 const w = tf.tensor2d([[0.9, -0.6, 0.5, 0.3]]);
 const b = tf.tensor1d([0.1]);
-await writeWeightsDir(`${root}preview-dev-v1/`, { 'preview.weight': w, 'preview.bias': b }, { metadata: { kind: 'latent-preview', latentChannels: 4, latentSize: 8, upsample: 4 } });
+await writeWeightsDir(
+  `${root}preview-dev-v1/`,
+  { 'preview.weight': w, 'preview.bias': b },
+  { metadata: { kind: 'latent-preview', latentChannels: 4, latentSize: 8, upsample: 4 } },
+);
 tf.dispose([w, b]);
 
 const broken = `${root}dit-broken-dev-v1/`;

@@ -26,7 +26,16 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const DEFAULT_OUT = path.join(repo, 'out');
 const CHAPTER = '/chapters/guidance-and-sampling/';
 const RS = '[data-widget="reverse-sampler"]';
-const ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
 
 export interface BrowserBenchRow {
   backend: string;
@@ -50,7 +59,10 @@ export interface BrowserBench {
 }
 
 function sizeOf(r: Request): Promise<number> {
-  return r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize, () => 0);
+  return r.sizes().then(
+    (s) => s.responseBodySize + s.responseHeadersSize,
+    () => 0,
+  );
 }
 
 async function waitRun(page: Page, minRequest: number, timeoutMs: number) {
@@ -87,7 +99,17 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
       await page.goto(`${server.url}${CHAPTER}?${q}`, { waitUntil: 'load', timeout: 180_000 });
       await page.waitForTimeout(1000);
       const beforeReqs = [...finished];
-      const row: BrowserBenchRow = { backend, ranOn: '', reason: '', coldFirstPictureMs: null, coldFullGridMs: null, warmFirstPictureMs: null, warmFullGridMs: null, msPerStep: null, stepsMeasured: 0 };
+      const row: BrowserBenchRow = {
+        backend,
+        ranOn: '',
+        reason: '',
+        coldFirstPictureMs: null,
+        coldFullGridMs: null,
+        warmFirstPictureMs: null,
+        warmFullGridMs: null,
+        msPerStep: null,
+        stepsMeasured: 0,
+      };
       try {
         await page.locator(RS).scrollIntoViewIfNeeded();
         const cold = await waitRun(page, 1, timeoutMs);
@@ -97,10 +119,14 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
         row.coldFirstPictureMs = Number(cold.firstMs);
         row.coldFullGridMs = Number(cold.doneMs);
         if (!pageWeight) {
-          const js = async (reqs: Request[], pred: (u: string) => boolean) => (await Promise.all(reqs.filter((r) => pred(r.url())).map(sizeOf))).reduce((a, b) => a + b, 0);
+          const js = async (reqs: Request[], pred: (u: string) => boolean) =>
+            (await Promise.all(reqs.filter((r) => pred(r.url())).map(sizeOf))).reduce((a, b) => a + b, 0);
           const isJs = (u: string) => /\.m?js(\?|$)/.test(new URL(u).pathname);
           const all = [...finished];
-          const workerJs = await js(all.filter((r) => !beforeReqs.includes(r)), isJs);
+          const workerJs = await js(
+            all.filter((r) => !beforeReqs.includes(r)),
+            isJs,
+          );
           pageWeight = {
             jsBeforeWidget: await js(beforeReqs, isJs),
             jsAfterWidget: await js(all, isJs),
@@ -119,9 +145,16 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
       } catch (e) {
         // Over the time limit (SwiftShader's WebGPU takes tens of seconds per step here): report the
         // speed of the steps that ran, marked as such.
-        const d = await page.locator(RS).evaluate((el: HTMLElement) => ({ ...el.dataset })).catch(() => null);
+        const d = await page
+          .locator(RS)
+          .evaluate((el: HTMLElement) => ({ ...el.dataset }))
+          .catch(() => null);
         if (d && d.backend) row.ranOn = d.backend;
-        if (!row.reason) row.reason = await page.locator(`${RS} [data-testid="backend-line"]`).innerText().catch(() => '');
+        if (!row.reason)
+          row.reason = await page
+            .locator(`${RS} [data-testid="backend-line"]`)
+            .innerText()
+            .catch(() => '');
         if (d && Number(d.step) > 0 && d.msPerStep) {
           row.msPerStep = Number(d.msPerStep);
           row.stepsMeasured = Number(d.step);
@@ -138,7 +171,12 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
     await browser.close();
     await server.close();
   }
-  return { model, workload: '16 samples, 50 DDIM steps (eta 0), guidance scale 4, 8x8x4 latents', rows, page: pageWeight ?? { jsBeforeWidget: 0, jsAfterWidget: 0, workerJs: 0, wasm: 0, weights: 0 } };
+  return {
+    model,
+    workload: '16 samples, 50 DDIM steps (eta 0), guidance scale 4, 8x8x4 latents',
+    rows,
+    page: pageWeight ?? { jsBeforeWidget: 0, jsAfterWidget: 0, workerJs: 0, wasm: 0, weights: 0 },
+  };
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
@@ -150,7 +188,10 @@ export function formatBrowserBench(b: BrowserBench): string {
     '',
     '| backend | ran on | first picture (cold / warm) | full grid (cold / warm) | ms per step |',
     '|---|---|---|---|---|',
-    ...b.rows.map((r) => `| ${r.backend} | ${r.ranOn || '–'} | ${ms(r.coldFirstPictureMs)} / ${ms(r.warmFirstPictureMs)} | ${ms(r.coldFullGridMs)} / ${ms(r.warmFullGridMs)} | ${r.msPerStep === null ? '–' : `${r.msPerStep.toFixed(0)}${r.stepsMeasured < 50 ? ` (${r.stepsMeasured} steps)` : ''}`} |`),
+    ...b.rows.map(
+      (r) =>
+        `| ${r.backend} | ${r.ranOn || '–'} | ${ms(r.coldFirstPictureMs)} / ${ms(r.warmFirstPictureMs)} | ${ms(r.coldFullGridMs)} / ${ms(r.warmFullGridMs)} | ${r.msPerStep === null ? '–' : `${r.msPerStep.toFixed(0)}${r.stepsMeasured < 50 ? ` (${r.stepsMeasured} steps)` : ''}`} |`,
+    ),
     ...b.rows.filter((r) => r.note).map((r) => `- ${r.backend}: ${r.note}`),
     '',
     `Chapter page JS on the wire: ${kb(b.page.jsBeforeWidget)} before a widget loads, ${kb(b.page.jsAfterWidget)} after the sampler ran (worker and tfjs ${kb(b.page.workerJs)}); plus the wasm binary ${kb(b.page.wasm)} and weights ${kb(b.page.weights)}.`,
@@ -165,7 +206,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   };
   const limit = arg('--limit-s');
   const site = arg('--out');
-  const result = await runBrowserBench({ backends: arg('--backends')?.split(','), timeoutMs: limit ? Number(limit) * 1000 : undefined, out: site ? path.resolve(site) : undefined });
+  const result = await runBrowserBench({
+    backends: arg('--backends')?.split(','),
+    timeoutMs: limit ? Number(limit) * 1000 : undefined,
+    out: site ? path.resolve(site) : undefined,
+  });
   console.log(formatBrowserBench(result));
   const out = arg('--json') ?? path.join(repo, 'artifacts', 'bench-browser.json');
   mkdirSync(path.dirname(out), { recursive: true });

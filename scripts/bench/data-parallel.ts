@@ -8,7 +8,14 @@ import { Worker } from 'node:worker_threads';
 import type { DiTConfig } from '../../lib/dit/config';
 import { Replica, type Batch } from './replica';
 
-interface Reply { kind: string; loss?: number; grads?: Float32Array[]; out?: Float32Array; w?: Float32Array[]; message?: string }
+interface Reply {
+  kind: string;
+  loss?: number;
+  grads?: Float32Array[];
+  out?: Float32Array;
+  w?: Float32Array[];
+  message?: string;
+}
 
 function half(b: Batch, part: 0 | 1): Batch {
   const n0 = Math.floor(b.n / 2);
@@ -16,7 +23,9 @@ function half(b: Batch, part: 0 | 1): Batch {
   const per = (a: { length: number }) => a.length / b.n;
   return {
     n: hi - lo,
-    x: b.x.slice(lo * per(b.x), hi * per(b.x)), t: b.t.slice(lo, hi), y: b.y.slice(lo, hi),
+    x: b.x.slice(lo * per(b.x), hi * per(b.x)),
+    t: b.t.slice(lo, hi),
+    y: b.y.slice(lo, hi),
     target: b.target.slice(lo * per(b.target), hi * per(b.target)),
   };
 }

@@ -1,6 +1,6 @@
 /** Worker side of the data-parallel step (scripts/bench/data-parallel.ts). */
 import { parentPort } from 'node:worker_threads';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { Replica, type Batch } from './replica';
 import type { DiTConfig } from '../../lib/dit/config';
 
@@ -13,7 +13,7 @@ type Msg =
 
 const port = parentPort!;
 let replica: Replica | null = null;
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 port.on('message', (m: Msg) => {
   try {
     if (m.kind === 'init') {
@@ -22,7 +22,10 @@ port.on('message', (m: Msg) => {
       port.postMessage({ kind: 'ready' });
     } else if (m.kind === 'grads') {
       const r = replica!.grads(m.batch, m.train);
-      port.postMessage({ kind: 'grads', ...r }, r.grads.map((g) => g.buffer as ArrayBuffer));
+      port.postMessage(
+        { kind: 'grads', ...r },
+        r.grads.map((g) => g.buffer as ArrayBuffer),
+      );
     } else if (m.kind === 'apply') {
       replica!.apply(m.grads);
     } else if (m.kind === 'forward') {
@@ -33,7 +36,7 @@ port.on('message', (m: Msg) => {
       port.postMessage({ kind: 'weights', w });
     }
   } catch (e) {
-    port.postMessage({ kind: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
+    port.postMessage({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });
 port.postMessage({ kind: 'booted' });

@@ -7,7 +7,13 @@ import { tf } from '../../lib/tf';
 import { DiT } from '../../lib/dit/model';
 import type { DiTConfig } from '../../lib/dit/config';
 
-export interface Batch { x: Float32Array; t: Float32Array; y: Int32Array; target: Float32Array; n: number }
+export interface Batch {
+  x: Float32Array;
+  t: Float32Array;
+  y: Int32Array;
+  target: Float32Array;
+  n: number;
+}
 
 export class Replica {
   readonly model: DiT;
@@ -22,7 +28,9 @@ export class Replica {
     const { inputSize: I, inChannels: C } = this.model.config;
     const outC = this.model.config.learnSigma ? 2 * C : C;
     return {
-      x: tf.tensor4d(b.x, [b.n, I, I, C]), t: tf.tensor1d(b.t), y: tf.tensor1d(b.y, 'int32'),
+      x: tf.tensor4d(b.x, [b.n, I, I, C]),
+      t: tf.tensor1d(b.t),
+      y: tf.tensor1d(b.y, 'int32'),
       target: tf.tensor4d(b.target, [b.n, I, I, outC]),
     };
   }
@@ -32,8 +40,7 @@ export class Replica {
     const { x, t, y, target } = this.tensors(b);
     try {
       const vars = this.model.trainableVariables;
-      const { value, grads } = tf.variableGrads(
-        () => tf.mean(tf.squaredDifference(this.model.forward(x, t, y, { train }), target)) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.squaredDifference(this.model.forward(x, t, y, { train }), target)) as tf.Scalar, vars);
       const out = vars.map((v) => grads[v.name].dataSync() as Float32Array);
       const loss = value.dataSync()[0];
       tf.dispose([value, grads as unknown as tf.Tensor[]]);
@@ -46,7 +53,9 @@ export class Replica {
   apply(grads: Float32Array[]): void {
     const vars = this.model.trainableVariables;
     const named: Record<string, tf.Tensor> = {};
-    vars.forEach((v, i) => { named[v.name] = tf.tensor(grads[i], v.shape); });
+    vars.forEach((v, i) => {
+      named[v.name] = tf.tensor(grads[i], v.shape);
+    });
     this.opt.applyGradients(named);
     tf.dispose(Object.values(named));
   }

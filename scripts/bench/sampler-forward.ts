@@ -13,7 +13,12 @@ import type { AttentionKernel } from '../../lib/dit/layers';
 import { measure } from './timing';
 
 export interface SamplerForwardRow {
-  preset: string; kernel: AttentionKernel; batch: number; medianS: number; minS: number; reps: number;
+  preset: string;
+  kernel: AttentionKernel;
+  batch: number;
+  medianS: number;
+  minS: number;
+  reps: number;
   /** Multiply-accumulates per second at the median (countFlops). */
   gmacPerS: number;
   /** The process's wasm heap after this row: its peak so far, over all earlier rows too. */
@@ -32,15 +37,24 @@ export async function benchSamplerForward(presets: string[], batch: number, reps
     const m = new DiT(c, 0);
     const x = tf.randomNormal([batch, c.inputSize, c.inputSize, c.inChannels], 0, 1, 'float32', 1);
     const t = tf.fill([batch], 500, 'int32');
-    const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i < batch / 2 ? i % c.numClasses : c.numClasses)), 'int32');
+    const y = tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => (i < batch / 2 ? i % c.numClasses : c.numClasses)),
+      'int32',
+    );
     try {
       for (const kernel of ['batched-matmul', 'depthwise'] as const) {
         m.inferAttention = kernel;
-        const once = () => { const o = m.infer(x, t, y); o.dataSync(); o.dispose(); };
+        const once = () => {
+          const o = m.infer(x, t, y);
+          o.dataSync();
+          o.dispose();
+        };
         const { medianS, minS } = await measure(once, 1, reps);
         const row = { preset, kernel, batch, medianS, minS, reps, gmacPerS: (countFlops(c).total * batch) / medianS / 1e9, wasmHeapPeakMiB: wasmHeapMiB() };
         rows.push(row);
-        log(`  ${preset} ${kernel} batch ${batch}: ${medianS.toFixed(3)} s (min ${row.minS.toFixed(3)}), ${row.gmacPerS.toFixed(2)} GMAC/s, heap peak ${row.wasmHeapPeakMiB} MiB`);
+        log(
+          `  ${preset} ${kernel} batch ${batch}: ${medianS.toFixed(3)} s (min ${row.minS.toFixed(3)}), ${row.gmacPerS.toFixed(2)} GMAC/s, heap peak ${row.wasmHeapPeakMiB} MiB`,
+        );
       }
     } finally {
       m.dispose();

@@ -8,7 +8,7 @@
  *   npx tsx scripts/bench/sampling-run.ts [--path forward|infer] [--steps 50] [--grid-every 1]
  */
 import { tf } from '../../lib/tf';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { readWeightsDir } from '../../lib/weights/node';
 import { configFromManifest } from '../../lib/dit/weights';
 import { DiT } from '../../lib/dit/model';
@@ -18,11 +18,14 @@ import { betaSchedule } from '../../lib/diffusion/schedules';
 import { SamplingRun, type SamplerModel } from '../../lib/sample/run';
 import { readFileSync } from 'node:fs';
 
-const arg = (name: string, d: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : d; };
+const arg = (name: string, d: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : d;
+};
 const path = arg('--path', 'infer');
 const steps = Number(arg('--steps', '50'));
 const gridEvery = Number(arg('--grid-every', '1'));
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const root = new URL('../../public/models/', import.meta.url).pathname;
 const ship = JSON.parse(readFileSync(`${root}dit-default-v1/manifest.json`, 'utf8'));
 const d = readWeightsDir(`${root}dit-default-v1`);
@@ -37,18 +40,39 @@ vae.loadStateDict(v.tensors);
 tf.dispose(Object.values(v.tensors));
 const scale = ship.latents.scaleFactor as number;
 
-const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e3; };
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e3;
+};
 const spent = { net: 0, decode: 0 };
-const timed = <T>(key: keyof typeof spent, fn: () => T): T => { const c0 = cpu(); try { return fn(); } finally { spent[key] += cpu() - c0; } };
+const timed = <T>(key: keyof typeof spent, fn: () => T): T => {
+  const c0 = cpu();
+  try {
+    return fn();
+  } finally {
+    spent[key] += cpu() - c0;
+  }
+};
 const model: SamplerModel = {
   // The network's kernels run when the op is called (wasm is synchronous), so CPU time around the call counts them.
   forward: (x, t, y) => timed('net', () => (path === 'forward' ? dit.forward(x, t, y) : dit.infer(x, t, y))),
   decode: (z) => timed('decode', () => tf.tidy(() => vae.decode(tf.div(z, scale)) as tf.Tensor4D)),
   betas: betaSchedule('linear', 1000),
-  latentSize: 8, latentChannels: 4, numClasses: 10, learnSigma: true,
+  latentSize: 8,
+  latentChannels: 4,
+  numClasses: 10,
+  learnSigma: true,
 };
-const params = { labels: Array.from({ length: 16 }, (_, i) => i % 10), seeds: Array.from({ length: 16 }, (_, i) => 1000 + i), steps,
-  sampler: 'ddim' as const, eta: 0, guidanceScale: 4, cfgChannels: 'all' as const, traceIndex: 0 };
+const params = {
+  labels: Array.from({ length: 16 }, (_, i) => i % 10),
+  seeds: Array.from({ length: 16 }, (_, i) => 1000 + i),
+  steps,
+  sampler: 'ddim' as const,
+  eta: 0,
+  guidanceScale: 4,
+  cfgChannels: 'all' as const,
+  traceIndex: 0,
+};
 const once = async () => {
   const run = new SamplingRun(model, params);
   try {
@@ -56,14 +80,24 @@ const once = async () => {
     let k = 0;
     while (!run.done) await run.step(++k % gridEvery === 0 || run.stepsTaken === steps - 1);
     return await run.finish();
-  } finally { run.dispose(); }
+  } finally {
+    run.dispose();
+  }
 };
 await once(); // warm: weights packed, W^T cached
-spent.net = 0; spent.decode = 0;
+spent.net = 0;
+spent.decode = 0;
 const n0 = tf.memory().numTensors;
-const c0 = cpu(); const w0 = performance.now();
+const c0 = cpu();
+const w0 = performance.now();
 const out = await once();
-const total = cpu() - c0; const wall = performance.now() - w0;
-console.log(`${path}: 16 samples x ${steps} DDIM steps, CFG 4, grid decoded every ${gridEvery} step(s): cpu ${total.toFixed(0)} ms (network ${spent.net.toFixed(0)}, decoder ${spent.decode.toFixed(0)}, rest ${(total - spent.net - spent.decode).toFixed(0)}), wall ${wall.toFixed(0)} ms; tensors ${n0} -> ${tf.memory().numTensors}`);
-let s = 0; for (const x of out.images) s += x; console.log('checksum', (s / out.images.length).toFixed(6));
-dit.dispose(); vae.dispose();
+const total = cpu() - c0;
+const wall = performance.now() - w0;
+console.log(
+  `${path}: 16 samples x ${steps} DDIM steps, CFG 4, grid decoded every ${gridEvery} step(s): cpu ${total.toFixed(0)} ms (network ${spent.net.toFixed(0)}, decoder ${spent.decode.toFixed(0)}, rest ${(total - spent.net - spent.decode).toFixed(0)}), wall ${wall.toFixed(0)} ms; tensors ${n0} -> ${tf.memory().numTensors}`,
+);
+let s = 0;
+for (const x of out.images) s += x;
+console.log('checksum', (s / out.images.length).toFixed(6));
+dit.dispose();
+vae.dispose();

@@ -1,7 +1,12 @@
 /** Timing for the Node benches (scripts/bench.ts and its sections): median, min and CPU per rep. */
 
 /** Wall seconds per rep (median, min) and the process's CPU seconds per rep (all its threads). */
-export interface Timing { medianS: number; minS: number; cpuS: number; reps: number }
+export interface Timing {
+  medianS: number;
+  minS: number;
+  cpuS: number;
+  reps: number;
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { tf } from '../../lib/tf';
 import { loadMnistSplit } from '../../lib/data/node';
 import { firstPerClass, subset } from '../../lib/data/mnist';
@@ -43,7 +43,7 @@ if (!TRAINER_PRESETS.includes(preset)) throw new Error(`--preset must be one of 
 const steps = Number(a.steps);
 const every = Number(a.every);
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const vae = new TinyVAE(VAE_V1);
 const { tensors } = readWeightsDir('public/models/vae-v1', parameterShapes(VAE_V1));
 vae.loadStateDict(tensors);
@@ -72,7 +72,16 @@ async function sample(weights: 'raw' | 'ema'): Promise<{ images: Float32Array; a
 
 let cpu = 0;
 let last: Float32Array | null = null;
-console.log(JSON.stringify({ preset, batch: settings.batchSize, lr: settings.lr, guidance: settings.guidanceScale, sampleSteps: settings.sampleSteps, parameters: session.parameters }));
+console.log(
+  JSON.stringify({
+    preset,
+    batch: settings.batchSize,
+    lr: settings.lr,
+    guidance: settings.guidanceScale,
+    sampleSteps: settings.sampleSteps,
+    parameters: session.parameters,
+  }),
+);
 for (let s = 1; s <= steps; s++) {
   const c0 = process.cpuUsage();
   const log = session.trainStep();
@@ -82,7 +91,9 @@ for (let s = 1; s <= steps; s++) {
     const raw = await sample('raw');
     const ema = await sample('ema');
     last = raw.images;
-    console.log(JSON.stringify({ step: s, trainCpuSeconds: +cpu.toFixed(1), loss: +log.loss.toFixed(4), rawAccuracy: raw.accuracy, emaAccuracy: ema.accuracy }));
+    console.log(
+      JSON.stringify({ step: s, trainCpuSeconds: +cpu.toFixed(1), loss: +log.loss.toFixed(4), rawAccuracy: raw.accuracy, emaAccuracy: ema.accuracy }),
+    );
   }
 }
 if (a.png && last) writeSamples(a.png, Int32Array.from(labels), last, 10);

@@ -8,7 +8,7 @@
  * step (after two warm-up steps), and the VAE's encoding cost per digit. CPU time is what a step
  * costs on one free core; wall time includes whatever else the machine is doing.
  */
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { loadMnistSplit } from '../../lib/data/node';
 import { subset } from '../../lib/data/mnist';
 import { encodeDigitSet } from '../../lib/train/latent-data';
@@ -20,7 +20,7 @@ import { VAE_V1, parameterShapes } from '../../lib/vae/config';
 import { readWeightsDir } from '../../lib/weights/node';
 import { tf } from '../../lib/tf';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const steps = Number(process.argv[2] ?? 15);
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 
@@ -31,11 +31,16 @@ tf.dispose(Object.values(tensors));
 const scale = JSON.parse((await import('node:fs')).readFileSync('public/models/vae-v1/model.json', 'utf8')).userDefinedMetadata.scaleFactor as number;
 
 const { trainSet } = loadMnistSplit();
-const set = subset(trainSet, Array.from({ length: 500 }, (_, i) => (i * 17) % trainSet.count));
+const set = subset(
+  trainSet,
+  Array.from({ length: 500 }, (_, i) => (i * 17) % trainSet.count),
+);
 let c0 = process.cpuUsage();
 let t0 = performance.now();
 const data = await encodeDigitSet(vae, set, scale);
-const results: Record<string, unknown>[] = [{ what: 'VAE encode', digits: set.count, cpuMsPerDigit: cpuMs(process.cpuUsage(c0)) / set.count, wallMsPerDigit: (performance.now() - t0) / set.count }];
+const results: Record<string, unknown>[] = [
+  { what: 'VAE encode', digits: set.count, cpuMsPerDigit: cpuMs(process.cpuUsage(c0)) / set.count, wallMsPerDigit: (performance.now() - t0) / set.count },
+];
 
 for (const preset of TRAINER_PRESETS) {
   for (const batchSize of [32, 64] as TrainerBatch[]) {
@@ -46,7 +51,14 @@ for (const preset of TRAINER_PRESETS) {
       c0 = process.cpuUsage();
       t0 = performance.now();
       for (let i = 0; i < steps; i++) s.trainStep();
-      results.push({ preset, batchSize, parameters: s.parameters, tokens: s.tokens, cpuMsPerStep: Math.round(cpuMs(process.cpuUsage(c0)) / steps), wallMsPerStep: Math.round((performance.now() - t0) / steps) });
+      results.push({
+        preset,
+        batchSize,
+        parameters: s.parameters,
+        tokens: s.tokens,
+        cpuMsPerStep: Math.round(cpuMs(process.cpuUsage(c0)) / steps),
+        wallMsPerStep: Math.round((performance.now() - t0) / steps),
+      });
     } finally {
       s.dispose();
     }

@@ -10,19 +10,35 @@ import type { Command } from './types';
 
 // dit-facts.md (paper Table 4): Gflops, params (M).
 const PAPER: Record<string, [number, number]> = {
-  'DiT-S/8': [0.36, 33], 'DiT-S/4': [1.41, 33], 'DiT-S/2': [6.06, 33], 'DiT-B/8': [1.42, 131], 'DiT-B/4': [5.56, 130],
-  'DiT-B/2': [23.01, 130], 'DiT-L/8': [5.01, 459], 'DiT-L/4': [19.7, 458], 'DiT-L/2': [80.71, 458],
-  'DiT-XL/8': [7.39, 676], 'DiT-XL/4': [29.05, 675], 'DiT-XL/2': [118.64, 675],
+  'DiT-S/8': [0.36, 33],
+  'DiT-S/4': [1.41, 33],
+  'DiT-S/2': [6.06, 33],
+  'DiT-B/8': [1.42, 131],
+  'DiT-B/4': [5.56, 130],
+  'DiT-B/2': [23.01, 130],
+  'DiT-L/8': [5.01, 459],
+  'DiT-L/4': [19.7, 458],
+  'DiT-L/2': [80.71, 458],
+  'DiT-XL/8': [7.39, 676],
+  'DiT-XL/4': [29.05, 675],
+  'DiT-XL/2': [118.64, 675],
 };
 const PAPER_CONDITIONING: Record<Conditioning, [number, number]> = {
-  'in-context': [119.37, 449], 'cross-attention': [137.62, 598], adaLN: [118.56, 600], 'adaLN-Zero': [118.64, 675],
+  'in-context': [119.37, 449],
+  'cross-attention': [137.62, 598],
+  adaLN: [118.56, 600],
+  'adaLN-Zero': [118.64, 675],
 };
 
 function report(c: DiTConfig, preset: string | null) {
   const f = countFlops(c);
   return {
-    preset, gflops: f.total / 1e9, params: params(c), paramsWithPosEmbed: params(c, { includeFrozen: true }),
-    tokens: (c.inputSize / c.patchSize) ** 2, config: c,
+    preset,
+    gflops: f.total / 1e9,
+    params: params(c),
+    paramsWithPosEmbed: params(c, { includeFrozen: true }),
+    tokens: (c.inputSize / c.patchSize) ** 2,
+    config: c,
     breakdown: { patchEmbed: f.patchEmbed, timestepEmbed: f.timestepEmbed, blocks: f.blocks, finalLayer: f.finalLayer, perBlock: f.perBlock },
   };
 }
@@ -32,8 +48,16 @@ function paperTable() {
   const row = (name: string, c: DiTConfig, [g, p]: [number, number]) => {
     const gf = countFlops(c).total / 1e9;
     const pm = params(c) / 1e6;
-    return { model: name, conditioning: c.conditioning, gflops: round(gf), paperGflops: g, gflopsErrorPct: round((gf / g - 1) * 100),
-      paramsM: round(pm), paperParamsM: p, paramsErrorPct: round((pm / p - 1) * 100) };
+    return {
+      model: name,
+      conditioning: c.conditioning,
+      gflops: round(gf),
+      paperGflops: g,
+      gflopsErrorPct: round((gf / g - 1) * 100),
+      paramsM: round(pm),
+      paperParamsM: p,
+      paramsErrorPct: round((pm / p - 1) * 100),
+    };
   };
   const rows = [
     ...PAPER_MODELS.map((n) => row(n, getPreset(n), PAPER[n])),
@@ -49,17 +73,25 @@ function configFromOptions(o: ParsedArgs['options']): DiTConfig {
   const ls = o['learn-sigma'] ?? 'true';
   if (!['true', 'false', true].includes(ls)) throw new UsageError('--learn-sigma must be true or false');
   return {
-    inputSize: intOption(o, 'input'), inChannels: intOption(o, 'channels'), patchSize: intOption(o, 'patch'),
-    hiddenSize: intOption(o, 'hidden'), depth: intOption(o, 'depth'), numHeads: intOption(o, 'heads'),
-    mlpRatio: intOption(o, 'mlp-ratio', 4), numClasses: intOption(o, 'classes', 1000), learnSigma: ls !== 'false',
-    classDropoutProb: 0.1, conditioning: kind,
+    inputSize: intOption(o, 'input'),
+    inChannels: intOption(o, 'channels'),
+    patchSize: intOption(o, 'patch'),
+    hiddenSize: intOption(o, 'hidden'),
+    depth: intOption(o, 'depth'),
+    numHeads: intOption(o, 'heads'),
+    mlpRatio: intOption(o, 'mlp-ratio', 4),
+    numClasses: intOption(o, 'classes', 1000),
+    learnSigma: ls !== 'false',
+    classDropoutProb: 0.1,
+    conditioning: kind,
   };
 }
 
 export const flopsCommand: Command = {
   name: 'flops',
   summary: 'Gflops per image (multiply-accumulates, as the paper counts) and parameters of a DiT',
-  usage: 'flops <preset> [--conditioning KIND]\n  flops --input I --channels C --patch p --hidden D --depth N --heads H [--conditioning KIND] [--classes K] [--mlp-ratio r] [--learn-sigma true|false]\n  flops --paper   (all twelve paper models and the four XL/2 blocks vs paper Table 4)',
+  usage:
+    'flops <preset> [--conditioning KIND]\n  flops --input I --channels C --patch p --hidden D --depth N --heads H [--conditioning KIND] [--classes K] [--mlp-ratio r] [--learn-sigma true|false]\n  flops --paper   (all twelve paper models and the four XL/2 blocks vs paper Table 4)',
   run(args) {
     const { positional, options } = args;
     if (options.paper) {

@@ -9,12 +9,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { loadInspector } from '../../lib/inspect/loaders';
 import { decodeDigits, indicesOfClass, writePadded32 } from '../../lib/data/mnist';
 import { summarize } from '../../lib/inspect/attention';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
 const model = process.argv[2] ?? 'models/dit-default-v1';
 const env = {
@@ -32,7 +32,8 @@ const set = decodeDigits(readFileSync(path.join(publicDir, 'data', 'mnist-test-s
 const TIMES = [50, 250, 500, 750, 1000];
 const SEED = 1;
 
-const dirName = (di: number, dj: number) => (di === 0 && dj === 0 ? 'self' : di === 0 ? (dj > 0 ? `right ${dj}` : `left ${-dj}`) : dj === 0 ? (di > 0 ? `below ${di}` : `above ${-di}`) : `(${di}, ${dj})`);
+const dirName = (di: number, dj: number) =>
+  di === 0 && dj === 0 ? 'self' : di === 0 ? (dj > 0 ? `right ${dj}` : `left ${-dj}`) : dj === 0 ? (di > 0 ? `below ${di}` : `above ${-di}`) : `(${di}, ${dj})`;
 
 let L = 0;
 let H = 0;
@@ -48,7 +49,12 @@ for (let d = 0; d < 10; d++) {
     L = r.depth;
     H = r.heads;
     const s = summarize(r.attn, r);
-    const a = acc.get(t) ?? { entropy: new Array(L * H).fill(0), distance: new Array(L * H).fill(0), offsets: Array.from({ length: L * H }, (): string[] => []), share: new Array(L * H).fill(0) };
+    const a = acc.get(t) ?? {
+      entropy: new Array(L * H).fill(0),
+      distance: new Array(L * H).fill(0),
+      offsets: Array.from({ length: L * H }, (): string[] => []),
+      share: new Array(L * H).fill(0),
+    };
     s.forEach((h, k) => {
       a.entropy[k] += h.entropy / 10;
       a.distance[k] += h.distance / 10;

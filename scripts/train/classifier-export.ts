@@ -9,10 +9,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { loadMnistSplit } from '../../lib/data/node';
 import { paddedBatch, DEFAULT_SPLIT, type DigitSet } from '../../lib/data/mnist';
-import { DigitClassifier, CLASSIFIER_V1, classifierShapes, countClassifierParameters, classifierFlopsPerImage, classifyImages, type ClassifierConfig } from '../../lib/metrics/classifier';
+import {
+  DigitClassifier,
+  CLASSIFIER_V1,
+  classifierShapes,
+  countClassifierParameters,
+  classifierFlopsPerImage,
+  classifyImages,
+  type ClassifierConfig,
+} from '../../lib/metrics/classifier';
 import { gaussianStats, frechetDistance } from '../../lib/metrics/frechet';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, parameterShapes as vaeShapes, type VAEConfig } from '../../lib/vae/config';
@@ -28,9 +36,10 @@ const out = typeof args.out === 'string' ? args.out : 'public/models/classifier-
 const vaeDir = typeof args.vae === 'string' ? args.vae : 'public/models/vae-v1';
 const quantArg = typeof args.quantization === 'string' ? args.quantization : 'auto';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const { trainSet, testSet } = loadMnistSplit();
-const recipe = existsSync(join(dir, 'recipe.json')) ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8'))
+const recipe = existsSync(join(dir, 'recipe.json'))
+  ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8'))
   : { config: CLASSIFIER_V1, optimizer: { name: 'AdamW' }, ema: null };
 const config: ClassifierConfig = recipe.config ?? CLASSIFIER_V1;
 const { meta, tensors } = checkpointWeights(join(dir, 'train.ckpt'), 'ema');
@@ -39,7 +48,11 @@ model.loadStateDict(tensors);
 tf.dispose(Object.values(tensors));
 
 const S = config.imageSize;
-const images = (set: DigitSet) => (start: number, end: number) => paddedBatch(set, Int32Array.from({ length: end - start }, (_, k) => start + k));
+const images = (set: DigitSet) => (start: number, end: number) =>
+  paddedBatch(
+    set,
+    Int32Array.from({ length: end - start }, (_, k) => start + k),
+  );
 const accuracy = (pred: Int32Array, set: DigitSet) => pred.reduce((n, p, i) => n + (p === set.labels[i] ? 1 : 0), 0) / set.count;
 
 // ---- float32 vs float16 weights: ship float16 when the test predictions and FLD do not change ----------
@@ -69,8 +82,14 @@ const trainOut = classifyImages(shippedModel, images(trainSet), trainSet.count);
 const testAccuracy = accuracy(testOut.predicted, testSet);
 const trainAccuracy = accuracy(trainOut.predicted, trainSet);
 const perClass = Array.from({ length: 10 }, (_, y) => {
-  let n = 0, hit = 0;
-  testSet.labels.forEach((l, i) => { if (l === y) { n++; if (testOut.predicted[i] === y) hit++; } });
+  let n = 0,
+    hit = 0;
+  testSet.labels.forEach((l, i) => {
+    if (l === y) {
+      n++;
+      if (testOut.predicted[i] === y) hit++;
+    }
+  });
   return hit / n;
 });
 const F = config.featureSize;
@@ -87,10 +106,11 @@ const vw = readWeightsDir(vaeDir, vaeShapes(vaeConfig));
 const vae = new TinyVAE(vaeConfig);
 vae.loadStateDict(vw.tensors);
 tf.dispose(Object.values(vw.tensors));
-const recon = (start: number, end: number) => tf.tidy(() => {
-  const x = tf.tensor4d(images(testSet)(start, end), [end - start, S, S, 1]);
-  return tf.clipByValue(vae.decode(vae.encode(x).mean), -1, 1).dataSync() as Float32Array;
-});
+const recon = (start: number, end: number) =>
+  tf.tidy(() => {
+    const x = tf.tensor4d(images(testSet)(start, end), [end - start, S, S, 1]);
+    return tf.clipByValue(vae.decode(vae.encode(x).mean), -1, 1).dataSync() as Float32Array;
+  });
 const reconOut = classifyImages(shippedModel, recon, testSet.count);
 const fldReconVsTrain = frechetDistance(gaussianStats(reconOut.features, testSet.count, F), trainStats);
 const reconAccuracy = accuracy(reconOut.predicted, testSet);
@@ -101,7 +121,7 @@ const fld = {
   vaeReconTestVsTrain: fldReconVsTrain,
   features: `penultimate layer: SiLU(fc1), ${F} values per image`,
   reference: 'train split, 9,001 digits; test split 999 digits; VAE reconstructions decode the posterior mean, clipped to [-1, 1]',
-  note: 'Frechet LeNet Distance (FLD) on this project\'s classifier, not FID: values are not comparable with FID numbers.',
+  note: "Frechet LeNet Distance (FLD) on this project's classifier, not FID: values are not comparable with FID numbers.",
 };
 
 const wm = await writeWeightsDir(out, shippedModel.params, { quantization, metadata: { kind: 'digit-classifier', config } });
@@ -110,7 +130,8 @@ const manifest: ModelManifest = {
   name: 'classifier-v1',
   kind: 'classifier',
   version: 1,
-  description: 'Small CNN digit classifier for evaluation: its logits give conditional accuracy, its penultimate features the Frechet LeNet Distance (FLD). Input (N, 32, 32, 1) in [-1, 1].',
+  description:
+    'Small CNN digit classifier for evaluation: its logits give conditional accuracy, its penultimate features the Frechet LeNet Distance (FLD). Input (N, 32, 32, 1) in [-1, 1].',
   config: { ...config },
   parameters: countClassifierParameters(config),
   flops: { forward: classifierFlopsPerImage(config) },
@@ -153,7 +174,13 @@ if (problems.length) throw new Error(`manifest.json is invalid: ${problems.join(
 writeJson(join(out, 'manifest.json'), manifest);
 
 // The VAE's own report carries the same floors.
-const vaeUpdated = { ...vaeShip, metrics: { ...vaeShip.metrics, fld: { vaeReconTestVsTrain: fldReconVsTrain, testVsTrain: fldTestVsTrain, classifier: 'models/classifier-v1', vaeReconTestAccuracy: reconAccuracy } } };
+const vaeUpdated = {
+  ...vaeShip,
+  metrics: {
+    ...vaeShip.metrics,
+    fld: { vaeReconTestVsTrain: fldReconVsTrain, testVsTrain: fldTestVsTrain, classifier: 'models/classifier-v1', vaeReconTestAccuracy: reconAccuracy },
+  },
+};
 const vp = manifestProblems(vaeUpdated);
 if (vp.length) throw new Error(`updated VAE manifest.json is invalid: ${vp.join('; ')}`);
 writeJson(vaeManifestFile, vaeUpdated);

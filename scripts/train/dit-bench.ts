@@ -6,7 +6,7 @@
  * on a machine shared with other jobs the CPU time is what the run itself costs). The first (warm-up)
  * step is excluded.
  */
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { tf } from '../../lib/tf';
 import { getPreset, type Conditioning } from '../../lib/dit/config';
 import { DiT } from '../../lib/dit/model';
@@ -18,14 +18,17 @@ import { parseArgs } from '../cli/args';
 import { DataParallelDiTTrainer } from '../../lib/train/data-parallel';
 
 const a = parseArgs(process.argv.slice(2)).options;
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const presets = String(a.preset ?? 'DiT-mini-B/2').split(',');
 const batch = Number(a.batch ?? 128);
 const steps = Number(a.steps ?? 6);
 const count = 512;
 const threads = Number(a.threads ?? 1);
 const data: LatentDataset = {
-  count, size: 8, channels: 4, labels: Int32Array.from({ length: count }, (_, i) => i % 10),
+  count,
+  size: 8,
+  channels: 4,
+  labels: Int32Array.from({ length: count }, (_, i) => i % 10),
   mean: Float32Array.from({ length: count * 256 }, () => Math.random() - 0.5),
   std: new Float32Array(count * 256).fill(0.1),
 };
@@ -44,7 +47,20 @@ for (const p of presets) {
   const s = (performance.now() - t0) / 1000 / steps;
   const cu = process.cpuUsage(c0);
   const cpu = (cu.user + cu.system) / 1e6 / steps;
-  console.log(JSON.stringify({ preset: p, conditioning: config.conditioning, batch, threads, secondsPerStep: +s.toFixed(3), cpuSecondsPerStep: +cpu.toFixed(3), stepsPerCpuHour: Math.round(3600 / cpu), params: params(config), gflops: gflops(config), loss: tr.lossLog.at(-1)?.loss }));
+  console.log(
+    JSON.stringify({
+      preset: p,
+      conditioning: config.conditioning,
+      batch,
+      threads,
+      secondsPerStep: +s.toFixed(3),
+      cpuSecondsPerStep: +cpu.toFixed(3),
+      stepsPerCpuHour: Math.round(3600 / cpu),
+      params: params(config),
+      gflops: gflops(config),
+      loss: tr.lossLog.at(-1)?.loss,
+    }),
+  );
   tr.dispose();
   model.dispose();
   if (tf.memory().numTensors > 50) console.error('tensors left', tf.memory().numTensors);

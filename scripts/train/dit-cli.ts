@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { countFlops } from '../../lib/dit/flops';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import type { Command } from '../cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from '../cli/args';
 import { expandDiTRecipes, type DiTRecipe } from '../../lib/train/dit-recipes';
@@ -24,7 +24,8 @@ import { trainDiT, type TrainRunResult } from '../../lib/train/dit-run';
 import { loadShippedVAE, trainLatents } from '../../lib/train/dit-latents';
 import { isAuxModel, runAuxTrain, trainAuxModels } from './models-cli';
 
-export const DIT_TRAIN_USAGE = 'train all [--jobs 1|2] [--stop-at ISO-TIME] [--no-ship] [--root DIR] [--steps N [--select-n N] [--eval-n N]]\ntrain vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
+export const DIT_TRAIN_USAGE =
+  'train all [--jobs 1|2] [--stop-at ISO-TIME] [--no-ship] [--root DIR] [--steps N [--select-n N] [--eval-n N]]\ntrain vae|classifier [--steps N] [--batch N] [--seed N] [--fresh] [--no-ship]\ntrain <default|cond-...|conditioning|scale-...|scaling|dit-all> [--steps N] [--stop-at ISO-TIME] [--threads 1|2] [--jobs 1|2] [--no-ship | --ship [--select-n N]]';
 
 export function isDiTRecipeName(name: string): boolean {
   try {
@@ -37,7 +38,7 @@ export function isDiTRecipeName(name: string): boolean {
 
 /** Trains one recipe in this process, then ships it if it finished. */
 async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, unknown>> {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const o = args.options;
   const v = loadShippedVAE();
   let data;
@@ -51,17 +52,30 @@ async function trainOne(r: DiTRecipe, args: ParsedArgs): Promise<Record<string, 
   const threads = intOption(o, 'threads', 1);
   if (threads !== 1 && threads !== 2) throw new UsageError('--threads is 1 or 2');
   const res: TrainRunResult = await trainDiT(r, data, { until: o.steps === undefined ? undefined : intOption(o, 'steps'), stopAt, threads });
-  const out: Record<string, unknown> = { recipe: r.name, step: res.meta.step, of: r.steps, finished: res.finished, wallSeconds: res.meta.wallSeconds, lastLoss: res.meta.lossLog.at(-1) };
+  const out: Record<string, unknown> = {
+    recipe: r.name,
+    step: res.meta.step,
+    of: r.steps,
+    finished: res.finished,
+    wallSeconds: res.meta.wallSeconds,
+    lastLoss: res.meta.lossLog.at(-1),
+  };
   if ((res.finished && !o['no-ship']) || o.ship) {
     const { shipDiT } = await import('../../lib/train/dit-ship');
-    out.shipped = await shipDiT(r, { threads, selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n'), evalN: o['eval-n'] === undefined ? undefined : intOption(o, 'eval-n') });
+    out.shipped = await shipDiT(r, {
+      threads,
+      selectN: o['select-n'] === undefined ? undefined : intOption(o, 'select-n'),
+      evalN: o['eval-n'] === undefined ? undefined : intOption(o, 'eval-n'),
+    });
   }
   return out;
 }
 
 /** Runs recipes as child processes, `jobs` at a time, longest first (wasm is single-threaded in Node: one core each). */
 async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): Promise<unknown[]> {
-  const passOn = Object.entries(args.options).filter(([k]) => k !== 'jobs').flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+  const passOn = Object.entries(args.options)
+    .filter(([k]) => k !== 'jobs')
+    .flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
   const queue = longestFirst(recipes);
   const results: unknown[] = [];
   const worker = async () => {
@@ -70,9 +84,15 @@ async function trainMany(recipes: DiTRecipe[], args: ParsedArgs, jobs: number): 
       const code = await new Promise<number>((resolve) => {
         const p = spawn(process.execPath, [...process.execArgv, process.argv[1], 'train', name, ...passOn], { stdio: ['ignore', 'pipe', 'inherit'] });
         let text = '';
-        p.stdout.on('data', (d) => { text += d; });
+        p.stdout.on('data', (d) => {
+          text += d;
+        });
         p.on('close', (c) => {
-          try { results.push(JSON.parse(text)); } catch { results.push({ recipe: name, output: text.trim() }); }
+          try {
+            results.push(JSON.parse(text));
+          } catch {
+            results.push({ recipe: name, output: text.trim() });
+          }
           resolve(c ?? 1);
         });
       });

@@ -57,7 +57,12 @@ export interface AuxRoots {
 export async function trainAuxModels(options: { fresh?: boolean; ship?: boolean; steps?: number } & AuxRoots): Promise<unknown[]> {
   const ckpt = (name: AuxModel) => join(options.checkpointRoot ?? 'checkpoints', `${name}-v1`);
   const out = (name: AuxModel) => join(options.modelsRoot ?? 'public/models', `${name}-v1`);
-  const pass = (name: AuxModel) => ['--dir', ckpt(name), ...(options.steps === undefined ? [] : ['--steps', String(options.steps)]), ...(options.fresh ? ['--fresh'] : [])];
+  const pass = (name: AuxModel) => [
+    '--dir',
+    ckpt(name),
+    ...(options.steps === undefined ? [] : ['--steps', String(options.steps)]),
+    ...(options.fresh ? ['--fresh'] : []),
+  ];
   await Promise.all([runAsync('scripts/train/vae.ts', pass('vae')), runAsync('scripts/train/classifier.ts', pass('classifier'))]);
   if (options.ship === false) return [{ trained: 'vae' }, { trained: 'classifier' }];
   const shipped: unknown[] = [];

@@ -8,7 +8,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { loadMnistSplit } from '../../lib/data/node';
 import { paddedBatch, DEFAULT_SPLIT, type DigitSet } from '../../lib/data/mnist';
 import { TinyVAE, klPerElement, samplePosterior } from '../../lib/vae/model';
@@ -26,10 +26,12 @@ const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/vae-v1';
 const out = typeof args.out === 'string' ? args.out : 'public/models/vae-v1';
 const quantArg = typeof args.quantization === 'string' ? args.quantization : 'auto';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const { trainSet, testSet } = loadMnistSplit();
 // recipe.json is written by scripts/train/vae.ts when the run ends; a partial run can be exported for a look.
-const recipe = existsSync(join(dir, 'recipe.json')) ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8')) : { config: VAE_V1, optimizer: { name: 'AdamW' }, ema: null };
+const recipe = existsSync(join(dir, 'recipe.json'))
+  ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8'))
+  : { config: VAE_V1, optimizer: { name: 'AdamW' }, ema: null };
 const config: VAEConfig = recipe.config ?? VAE_V1;
 const { meta, tensors } = checkpointWeights(join(dir, 'train.ckpt'), 'ema');
 const vae = new TinyVAE(config);
@@ -44,7 +46,9 @@ const BATCH = 250;
 /** Test-split reconstruction error (outputs clipped to [-1, 1]) with the posterior mean and with one sample, and KL. */
 function evaluate(model: TinyVAE, set: DigitSet, seed: number) {
   const rng = new TrainRng(seed);
-  let seMean = 0, seSample = 0, kl = 0;
+  let seMean = 0,
+    seSample = 0,
+    kl = 0;
   const recon = new Float32Array(set.count * S * S);
   for (let s = 0; s < set.count; s += BATCH) {
     const idx = Int32Array.from({ length: Math.min(BATCH, set.count - s) }, (_, k) => s + k);
@@ -55,10 +59,16 @@ function evaluate(model: TinyVAE, set: DigitSet, seed: number) {
       const post = model.encode(x);
       const rm = tf.clipByValue(model.decode(post.mean), -1, 1);
       const rs = tf.clipByValue(model.decode(samplePosterior(post, tf.tensor4d(eps, [n, L, L, Z]))), -1, 1);
-      return [tf.sum(tf.square(tf.sub(x, rm))).dataSync()[0], tf.sum(tf.square(tf.sub(x, rs))).dataSync()[0],
-        tf.sum(klPerElement(post)).dataSync()[0], rm.dataSync() as Float32Array];
+      return [
+        tf.sum(tf.square(tf.sub(x, rm))).dataSync()[0],
+        tf.sum(tf.square(tf.sub(x, rs))).dataSync()[0],
+        tf.sum(klPerElement(post)).dataSync()[0],
+        rm.dataSync() as Float32Array,
+      ];
     });
-    seMean += a; seSample += b; kl += c;
+    seMean += a;
+    seSample += b;
+    kl += c;
     recon.set(r, s * S * S);
   }
   const mse = seMean / (set.count * S * S);
@@ -108,7 +118,10 @@ const bytes = wm.shardByteLengths.reduce((a, b) => a + b, 0) + statSync(join(out
 
 // ---- pictures: 32 test digits, originals above their reconstructions --------------------------------
 const show = 32;
-const orig = paddedBatch(testSet, Int32Array.from({ length: show }, (_, k) => k * 31 % testSet.count));
+const orig = paddedBatch(
+  testSet,
+  Int32Array.from({ length: show }, (_, k) => (k * 31) % testSet.count),
+);
 const rec = new Float32Array(show * S * S);
 for (let k = 0; k < show; k++) rec.set(shipped.recon.subarray(((k * 31) % testSet.count) * S * S, (((k * 31) % testSet.count) + 1) * S * S), k * S * S);
 const grid = new Float32Array(show * 2 * S * S);
@@ -123,7 +136,8 @@ const manifest: ModelManifest = {
   name: 'vae-v1',
   kind: 'vae',
   version: 1,
-  description: 'Tiny KL-regularised VAE: 32x32x1 digits in [-1, 1] -> 8x8x4 latents -> 32x32x1. The DiT works on z = scaleFactor * mean_or_sample(E(x)); pictures are D(z / scaleFactor).',
+  description:
+    'Tiny KL-regularised VAE: 32x32x1 digits in [-1, 1] -> 8x8x4 latents -> 32x32x1. The DiT works on z = scaleFactor * mean_or_sample(E(x)); pictures are D(z / scaleFactor).',
   config: { ...config },
   parameters: countParameters(config),
   flops: { encoder: flops.encoder, decoder: flops.decoder },
@@ -167,7 +181,8 @@ const manifest: ModelManifest = {
     shape: [L, L, Z],
     layout: 'NHWC (N, 8, 8, 4)',
     scaleFactor,
-    scaleFactorSource: '1 / std of posterior samples z = mean + exp(logvar/2) eps over all 9,001 train digits (one eps each, seed 20221219), all elements pooled',
+    scaleFactorSource:
+      '1 / std of posterior samples z = mean + exp(logvar/2) eps over all 9,001 train digits (one eps each, seed 20221219), all elements pooled',
     rawMean: all.mean,
     rawStd: all.std,
     stdOfPosteriorMeans: means.std,

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useNodeBackend } from '../../lib/node-backend';
+import { setNodeBackend } from '../../lib/node-backend';
 import { loadMnistSplit } from '../../lib/data/node';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, countParameters } from '../../lib/vae/config';
@@ -22,7 +22,7 @@ const lr = num('lr', 2e-3);
 const seed = num('seed', 0);
 const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/vae-v1';
 
-await useNodeBackend('wasm');
+await setNodeBackend('wasm');
 const { trainSet } = loadMnistSplit();
 const vae = new TinyVAE(VAE_V1, seed);
 const options = { seed, batchSize: batch, totalSteps: steps, lr: warmupCosine(lr, 50, steps, lr * 0.05), ema: { decay: 0.995 }, maxGradNorm: 1 };
@@ -30,9 +30,25 @@ const trainer = new Trainer(vaeTask(vae, trainSet), options);
 process.stderr.write(`VAE ${countParameters(VAE_V1)} parameters, ${trainSet.count} training digits, batch ${batch}, ${steps} steps, seed ${seed}\n`);
 const done = await runWithCheckpoints(trainer, { dir, label: 'vae', fresh: args.fresh === true });
 // The recipe, for the export script's manifest.
-writeFileSync(join(dir, 'recipe.json'), JSON.stringify({ config: VAE_V1, seed, batchSize: batch, totalSteps: steps,
-  optimizer: { name: 'AdamW', lr, schedule: 'linear warm-up 50 steps, cosine to 5%', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 },
-  ema: { decay: 0.995, warmup: '(1+t)/(10+t)' }, data: 'train split (lib/data DEFAULT_SPLIT)', step: trainer.step, wallSeconds: trainer.wallSeconds, done }, null, 2));
+writeFileSync(
+  join(dir, 'recipe.json'),
+  JSON.stringify(
+    {
+      config: VAE_V1,
+      seed,
+      batchSize: batch,
+      totalSteps: steps,
+      optimizer: { name: 'AdamW', lr, schedule: 'linear warm-up 50 steps, cosine to 5%', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 },
+      ema: { decay: 0.995, warmup: '(1+t)/(10+t)' },
+      data: 'train split (lib/data DEFAULT_SPLIT)',
+      step: trainer.step,
+      wallSeconds: trainer.wallSeconds,
+      done,
+    },
+    null,
+    2,
+  ),
+);
 process.stderr.write(`vae: ${done ? 'finished' : 'stopped'} at step ${trainer.step}, ${trainer.wallSeconds.toFixed(0)} s\n`);
 trainer.dispose();
 vae.dispose();

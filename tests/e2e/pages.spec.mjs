@@ -12,10 +12,18 @@ async function basics(page, viewport) {
   const report = await page.evaluate(() => {
     const unlabelled = [...document.querySelectorAll('input, select, textarea, button')]
       .filter((el) => el.type !== 'hidden')
-      .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+      .filter(
+        (el) =>
+          !(el.labels && el.labels.length > 0) &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby') &&
+          !(el.tagName === 'BUTTON' && el.textContent.trim()),
+      )
       .map((el) => el.outerHTML.slice(0, 120));
     const noAlt = [...document.querySelectorAll('img')].filter((img) => !img.hasAttribute('alt')).map((img) => img.src);
-    const canvasNoName = [...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label') && c.getAttribute('aria-hidden') !== 'true').length;
+    const canvasNoName = [...document.querySelectorAll('canvas')].filter(
+      (c) => !c.getAttribute('aria-label') && c.getAttribute('aria-hidden') !== 'true',
+    ).length;
     return {
       h1: document.querySelectorAll('h1').length,
       main: document.querySelectorAll('main').length,
@@ -49,7 +57,10 @@ describe('pages', () => {
       const links = await s.page.locator('.chapter-card a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual(links.sort(), chapters.map((c) => `/chapters/${c}/`).sort());
       const summaries = await s.page.locator('.chapter-card p').allInnerTexts();
-      assert.ok(summaries.every((t) => t.length > 20), 'every chapter has a one-line summary');
+      assert.ok(
+        summaries.every((t) => t.length > 20),
+        'every chapter has a one-line summary',
+      );
       s.assertClean();
     } finally {
       await s.close();

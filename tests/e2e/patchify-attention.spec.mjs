@@ -32,7 +32,9 @@ async function openPage(options) {
  * the header is hidden for the capture only.
  */
 async function shot(page, selector, name) {
-  await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.site-header { visibility: hidden; }' });
+  await page
+    .locator(selector)
+    .screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.site-header { visibility: hidden; }' });
 }
 
 async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {
@@ -48,11 +50,14 @@ async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {
 
 /** Sets a range input the way a drag does (native setter + input event). */
 async function setRange(page, testId, value) {
-  await page.evaluate(({ testId, value }) => {
-    const input = document.querySelector(`[data-testid="${testId}"]`);
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, { testId, value });
+  await page.evaluate(
+    ({ testId, value }) => {
+      const input = document.querySelector(`[data-testid="${testId}"]`);
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    { testId, value },
+  );
 }
 
 async function canvasBytes(page, testId) {
@@ -64,7 +69,13 @@ async function canvasBytes(page, testId) {
 
 /** Fill colours of the 64 cells of one latent channel map. */
 async function channelFills(page, ch) {
-  return page.evaluate((ch) => Array.from(document.querySelectorAll(`[data-testid="pe-channel-${ch}"] > rect`)).slice(0, 64).map((r) => r.getAttribute('fill')), ch);
+  return page.evaluate(
+    (ch) =>
+      Array.from(document.querySelectorAll(`[data-testid="pe-channel-${ch}"] > rect`))
+        .slice(0, 64)
+        .map((r) => r.getAttribute('fill')),
+    ch,
+  );
 }
 
 const vectorText = (page) => page.locator('[data-testid="pe-vector"]').innerText();
@@ -82,12 +93,19 @@ describe('patchify explorer (chapter 05)', () => {
       assert.equal(await s.page.locator(`${PE} [data-testid="pe-row-2"]`).getAttribute('aria-current'), 'true');
       assert.equal(await s.page.locator(`${PE} [data-testid="pe-position"] rect`).count(), 16 + 1);
       await s.page.waitForTimeout(300);
-      assert.deepEqual(requested.filter((u) => /\/models\/|\.wasm$/.test(u)), [], 'no weights or wasm before the widget nears the viewport');
+      assert.deepEqual(
+        requested.filter((u) => /\/models\/|\.wasm$/.test(u)),
+        [],
+        'no weights or wasm before the widget nears the viewport',
+      );
 
       await s.page.locator(PE).scrollIntoViewIfNeeded();
       await waitFor(s.page, PE, isReady);
       assert.equal(await s.page.locator(PE).getAttribute('data-backend'), 'wasm');
-      assert.ok(requested.some((u) => u.includes('/models/vae-v1/')), 'the VAE weights loaded');
+      assert.ok(
+        requested.some((u) => u.includes('/models/vae-v1/')),
+        'the VAE weights loaded',
+      );
       assert.match(await s.page.locator(`${PE} [data-testid="pe-encoded"]`).innerText(), /encoded in \d+ ms/);
       const fills0 = await channelFills(s.page, 0);
       assert.ok(new Set(fills0).size > 10, `the latent channel shows varied values (${new Set(fills0).size} colours)`);
@@ -96,7 +114,10 @@ describe('patchify explorer (chapter 05)', () => {
       // Choosing a token (hover a latent cell) changes the listed numbers and the outlined row.
       const v5 = await vectorText(s.page);
       assert.equal((v5.match(/c\d/g) ?? []).length, 4, 'four channel groups');
-      await s.page.locator('[data-testid="pe-channel-1"] > rect').nth(2 * 8 + 4).hover(); // row 2, column 4: token 6 for p = 2
+      await s.page
+        .locator('[data-testid="pe-channel-1"] > rect')
+        .nth(2 * 8 + 4)
+        .hover(); // row 2, column 4: token 6 for p = 2
       assert.equal(await s.page.locator(PE).getAttribute('data-token'), '6');
       assert.notEqual(await vectorText(s.page), v5, 'another token lists other numbers');
       // Keyboard: arrow keys on the latent move the token.
@@ -110,12 +131,24 @@ describe('patchify explorer (chapter 05)', () => {
       const posBefore = await s.page.locator('[data-testid="pe-position"]').innerHTML();
       await s.page.locator('[data-testid="pe-p-1"]').check({ force: true });
       assert.equal(await s.page.locator(PE).getAttribute('data-p'), '1');
-      assert.deepEqual(await s.page.evaluate(() => { const c = document.querySelector('[data-testid="pe-matrix"]'); return [c.width, c.height]; }), [4, 64]);
+      assert.deepEqual(
+        await s.page.evaluate(() => {
+          const c = document.querySelector('[data-testid="pe-matrix"]');
+          return [c.width, c.height];
+        }),
+        [4, 64],
+      );
       assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 4);
       assert.equal(await s.page.locator('[data-testid="pe-token"]').getAttribute('max'), '63');
       assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), posBefore, 'the position map redraws for the 8x8 grid');
       await s.page.locator('[data-testid="pe-p-4"]').check({ force: true });
-      assert.deepEqual(await s.page.evaluate(() => { const c = document.querySelector('[data-testid="pe-matrix"]'); return [c.width, c.height]; }), [64, 4]);
+      assert.deepEqual(
+        await s.page.evaluate(() => {
+          const c = document.querySelector('[data-testid="pe-matrix"]');
+          return [c.width, c.height];
+        }),
+        [64, 4],
+      );
       assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 64);
       assert.equal(await s.page.locator(`${PE} [data-testid="pe-row-4"]`).getAttribute('aria-current'), 'true');
       await s.page.locator('[data-testid="pe-p-2"]').check({ force: true });
@@ -153,7 +186,7 @@ describe('patchify explorer (chapter 05)', () => {
       await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex !== i, lastIndex);
       await setRange(s.page, 'pe-sample', 20);
       await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex === i, lastIndex);
-      assert.deepEqual(await channelFills(s.page, 2), burst, 'after the burst the latent is the last digit\'s');
+      assert.deepEqual(await channelFills(s.page, 2), burst, "after the burst the latent is the last digit's");
       const box = await s.page.locator(PE).boundingBox();
       assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

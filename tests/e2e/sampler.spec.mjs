@@ -54,11 +54,14 @@ async function attr(page, selector, name) {
 
 /** Sets a range input the way a drag does (native setter + input event). */
 async function setRange(page, testId, value) {
-  await page.evaluate(({ testId, value }) => {
-    const input = document.querySelector(`[data-testid="${testId}"]`);
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, { testId, value });
+  await page.evaluate(
+    ({ testId, value }) => {
+      const input = document.querySelector(`[data-testid="${testId}"]`);
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    { testId, value },
+  );
 }
 
 /** The grid canvas's RGBA bytes. */
@@ -84,15 +87,25 @@ describe('model in the browser', () => {
       await s.goto(url({ backend: 'wasm' }));
       await s.page.waitForTimeout(500);
       const early = [...requested];
-      assert.deepEqual(early.filter((n) => /\.wasm$|\/models\/|worker/.test(n)), [], 'nothing of the model loads before the widget nears the viewport');
+      assert.deepEqual(
+        early.filter((n) => /\.wasm$|\/models\/|worker/.test(n)),
+        [],
+        'nothing of the model loads before the widget nears the viewport',
+      );
 
       await s.page.locator(RS).scrollIntoViewIfNeeded();
       await waitFor(s.page, RS, isDone);
       assert.equal(await attr(s.page, RS, 'backend'), 'wasm');
       assert.match(await s.page.locator(`${RS} [data-testid="backend-line"]`).innerText(), /WebAssembly.*forced by \?backend=wasm/);
       const later = [...requested];
-      assert.ok(later.some((n) => n.endsWith('.wasm')), 'the wasm binary loaded');
-      assert.ok(later.some((n) => n.includes('/models/')), 'the weights loaded');
+      assert.ok(
+        later.some((n) => n.endsWith('.wasm')),
+        'the wasm binary loaded',
+      );
+      assert.ok(
+        later.some((n) => n.includes('/models/')),
+        'the weights loaded',
+      );
       // The worker's script (with TensorFlow.js) is fetched only now, not with the page.
       const lateJs = later.filter((n) => /\.js(\?|$)/.test(n) && !early.includes(n));
       assert.ok(lateJs.length > 0, 'the model worker script loads with the widget, not with the page');
@@ -102,7 +115,7 @@ describe('model in the browser', () => {
       assert.ok(grey.size > 8, `the grid shows pictures (${grey.size} grey levels)`);
       // Cells differ from each other (16 different seeds): compare the first two 32x32 cells.
       const width = 4 * 32 + 3;
-      const cell = (c) => Array.from({ length: 32 * 32 }, (_, k) => grid[4 * ((Math.floor(k / 32)) * width + c * 33 + (k % 32))]);
+      const cell = (c) => Array.from({ length: 32 * 32 }, (_, k) => grid[4 * (Math.floor(k / 32) * width + c * 33 + (k % 32))]);
       assert.notDeepEqual(cell(0), cell(1), 'two seeds give two different pictures');
 
       // Filmstrip: x_T and one frame per step, play and scrub once computed.
@@ -132,7 +145,11 @@ describe('model in the browser', () => {
       const timing = await s.page.locator('[data-testid="timing"]').innerText();
       writeArtifact('sampler-wasm.json', { firstPictureMs: first, sliderToFirstPictureMs: firstMs - t0, longTasks, timing });
       assert.ok(first < 300, `first picture ${first.toFixed(0)} ms after the request (goal < 300 ms)`);
-      assert.deepEqual(longTasks.filter((t) => t.duration > 50), [], 'no main-thread task over 50 ms while sampling');
+      assert.deepEqual(
+        longTasks.filter((t) => t.duration > 50),
+        [],
+        'no main-thread task over 50 ms while sampling',
+      );
       s.assertClean();
     } finally {
       await s.close();
@@ -187,8 +204,15 @@ describe('model in the browser', () => {
       await setRange(s.page, 'rs-steps', 10);
       await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r, r3);
       assert.equal(await attr(s.page, RS, 'backend'), 'wasm');
-      assert.ok(afterCrash.some((u) => u.endsWith('/model.json')), 'the new worker read the manifest');
-      assert.deepEqual(afterCrash.filter((u) => u.endsWith('.bin')), [], 'the shards came from the cache');
+      assert.ok(
+        afterCrash.some((u) => u.endsWith('/model.json')),
+        'the new worker read the manifest',
+      );
+      assert.deepEqual(
+        afterCrash.filter((u) => u.endsWith('.bin')),
+        [],
+        'the shards came from the cache',
+      );
       s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/crashed on request \(test hook\)/.test(p)));
       s.assertClean();
     } finally {
@@ -197,7 +221,10 @@ describe('model in the browser', () => {
   });
 
   test('missing or damaged weights: a clear message inside the widgets; the rest of the page works', async () => {
-    for (const [model, why] of [['models/missing-v1', /could not be loaded[\s\S]*404/], ['models/dit-broken-dev-v1', /could not be loaded[\s\S]*(damaged|bytes)/]]) {
+    for (const [model, why] of [
+      ['models/missing-v1', /could not be loaded[\s\S]*404/],
+      ['models/dit-broken-dev-v1', /could not be loaded[\s\S]*(damaged|bytes)/],
+    ]) {
       if (model.includes('dev') && SHIPPED && !existsSync(path.join(OUT_DIR, model))) continue;
       const s = await openPage({ allow: [/missing-v1/, /404/] });
       try {
@@ -219,7 +246,11 @@ describe('model in the browser', () => {
   });
 
   test('WebGPU absent: ?backend=webgpu falls back to WASM and says so', async () => {
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'), headless: true });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
+      headless: true,
+    });
     try {
       const page = await browser.newPage();
       const { baseURL } = await import('./harness.mjs');
@@ -266,7 +297,13 @@ describe('model in the browser', () => {
     const d = a.map((v, i) => Math.abs(v - b[i])).sort((x, y) => x - y);
     const mean = d.reduce((x, y) => x + y, 0) / d.length;
     const p99 = d[Math.floor(0.99 * (d.length - 1))];
-    writeArtifact('sampler-webgpu-vs-wasm.json', { meanAbsDiff: mean, p99AbsDiff: p99, maxAbsDiff: d.at(-1), wasm: results.wasmTiming, webgpu: results.webgpuTiming });
+    writeArtifact('sampler-webgpu-vs-wasm.json', {
+      meanAbsDiff: mean,
+      p99AbsDiff: p99,
+      maxAbsDiff: d.at(-1),
+      wasm: results.wasmTiming,
+      webgpu: results.webgpuTiming,
+    });
     // Tolerance, on the decoded pictures in [-1, 1]: both backends run the same float32 graph from the
     // same x_T, so only rounding differs. A pixel whose value sits on a steep part of the decoder can
     // still move, so the bound is on the bulk: mean |wasm - webgpu| < 0.01 (1.3 grey levels of 255)

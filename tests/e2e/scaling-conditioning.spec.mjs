@@ -25,10 +25,29 @@ const DEV_MODEL = existsSync(path.join(OUT_DIR, 'models', 'dit-dev-v1', 'model.j
 function entry({ recipe, preset, patch, depth = 6, hidden = 128, conditioning = 'adaLN-Zero', gflops, fld, acc, folder, steps = 1000 }) {
   const name = `dit-${recipe}-v1`;
   return {
-    name, folder: folder ?? `models/${name}`, kind: 'dit', recipe, purpose: `fixture ${recipe}`, preset,
+    name,
+    folder: folder ?? `models/${name}`,
+    kind: 'dit',
+    recipe,
+    purpose: `fixture ${recipe}`,
+    preset,
     config: { inputSize: 8, patchSize: patch, depth, hiddenSize: hidden, numHeads: hidden / 32, learnSigma: true, conditioning },
-    parameters: 1_000_000 + depth * hidden, gflops, steps, plannedSteps: steps, batchSize: 64, wallSeconds: 100,
-    scores: { fld, conditionalAccuracy: acc, n: 1000, floors: { testVsTrain: 6.51, vaeReconTestVsTrain: 7.01 }, weights: 'raw', sampler: 'ddim', samplingSteps: 50, cfgScale: 4 },
+    parameters: 1_000_000 + depth * hidden,
+    gflops,
+    steps,
+    plannedSteps: steps,
+    batchSize: 64,
+    wallSeconds: 100,
+    scores: {
+      fld,
+      conditionalAccuracy: acc,
+      n: 1000,
+      floors: { testVsTrain: 6.51, vaeReconTestVsTrain: 7.01 },
+      weights: 'raw',
+      sampler: 'ddim',
+      samplingSteps: 50,
+      cfgScale: 4,
+    },
     metrics: {},
     lossCurve: Array.from({ length: 40 }, (_, i) => ({ step: (i + 1) * 25, loss: 0.06 + (0.9 * fld) / 200 / (1 + i / 3) })),
     createdAt: '2026-11-29T06:00:00.000Z',
@@ -49,7 +68,16 @@ const GRID_FIXTURE = index([
 // Two of four conditioning variants, both served by the development model (random weights): the
 // same seeds and class through the same weights must give the same pictures in both columns.
 const COND_FIXTURE = index([
-  entry({ recipe: 'cond-in-context', preset: 'DiT-mini-B/2', patch: 2, conditioning: 'in-context', gflops: 0.0207, fld: 150, acc: 0.5, folder: 'models/dit-dev-v1' }),
+  entry({
+    recipe: 'cond-in-context',
+    preset: 'DiT-mini-B/2',
+    patch: 2,
+    conditioning: 'in-context',
+    gflops: 0.0207,
+    fld: 150,
+    acc: 0.5,
+    folder: 'models/dit-dev-v1',
+  }),
   entry({ recipe: 'cond-adaln-zero', preset: 'DiT-mini-B/2', patch: 2, gflops: 0.02004, fld: 90, acc: 0.8, folder: 'models/dit-dev-v1' }),
 ]);
 
@@ -73,7 +101,7 @@ async function settled(page, selector) {
 }
 
 describe('scaling chart (chapter 09)', () => {
-  test('with the real index: the paper\'s twelve models, keyboard readouts, the grid as shipped', async () => {
+  test("with the real index: the paper's twelve models, keyboard readouts, the grid as shipped", async () => {
     const s = await open();
     try {
       const { page } = s;
@@ -109,7 +137,10 @@ describe('scaling chart (chapter 09)', () => {
   });
 
   test('with five grid models (fixture index): plots them, draws the floors, computes rho = -0.9 (n = 5)', async () => {
-    for (const [viewport, colorScheme, name] of [[undefined, 'light', 'desktop'], [PHONE, 'dark', 'phone-dark']]) {
+    for (const [viewport, colorScheme, name] of [
+      [undefined, 'light', 'desktop'],
+      [PHONE, 'dark', 'phone-dark'],
+    ]) {
       const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
       try {
         const { page } = s;
@@ -128,7 +159,12 @@ describe('scaling chart (chapter 09)', () => {
         const overlaps = await page.locator('[data-testid="sc-ours"]').evaluate((svg) => {
           const boxes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => [t.textContent, t.getBoundingClientRect()]);
           const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
-          return boxes.flatMap(([ta, a], i) => boxes.slice(i + 1).filter(([, b]) => hit(a, b)).map(([tb]) => `${ta} / ${tb}`));
+          return boxes.flatMap(([ta, a], i) =>
+            boxes
+              .slice(i + 1)
+              .filter(([, b]) => hit(a, b))
+              .map(([tb]) => `${ta} / ${tb}`),
+          );
         });
         assert.deepEqual(overlaps, [], 'no two labels of our chart overlap');
         const status = await page.locator('[data-testid="sc-status"]').innerText();
@@ -158,12 +194,17 @@ describe('scaling chart (chapter 09)', () => {
             return { wide, lastIn: last.right <= box.right + 1 && last.left >= box.left, firstAtLeft: Math.abs(first.left - box.left) < 2 };
           });
           assert.deepEqual(reach, { wide: true, lastIn: true, firstAtLeft: true }, 'phone: the table scrolls to its last column with the first column sticky');
-          await wrap.evaluate((w) => { w.scrollLeft = 0; });
+          await wrap.evaluate((w) => {
+            w.scrollLeft = 0;
+          });
         }
         // Keyboard readout of our grid: End is the most expensive trained model.
         await page.locator('[data-testid="sc-ours"]').focus();
         await page.keyboard.press('End');
-        assert.match(await page.locator('[data-testid="sc-ours-readout"]').innerText(), /DiT-mini-L\/1: 241\.15 Mflops, .* FLD 40\.0, conditional accuracy 90\.0% \(1,000 samples, 1,000 training steps\)/);
+        assert.match(
+          await page.locator('[data-testid="sc-ours-readout"]').innerText(),
+          /DiT-mini-L\/1: 241\.15 Mflops, .* FLD 40\.0, conditional accuracy 90\.0% \(1,000 samples, 1,000 training steps\)/,
+        );
         // Hovering a point reads it out too.
         const box = await page.locator('[data-testid="sc-ours"] g[data-key="B/2"]').boundingBox();
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -182,11 +223,15 @@ describe('scaling chart (chapter 09)', () => {
     }
   });
 
-  test('a missing or corrupt index: a clear message, the paper\'s chart and the rest of the page still work', async () => {
+  test("a missing or corrupt index: a clear message, the paper's chart and the rest of the page still work", async () => {
     const cases = [
       [404, 'not here', /could not be fetched \(HTTP 404/],
       [200, '{"format": "dit-lab-models-index", "version": 1, "models": [', /not valid JSON/],
-      [200, JSON.stringify(index([{ ...GRID_FIXTURE.models[0], scores: { fld: 'low' } }])), /entry 1 of the models index \(dit-scale-s-p4-v1\) has malformed scores/],
+      [
+        200,
+        JSON.stringify(index([{ ...GRID_FIXTURE.models[0], scores: { fld: 'low' } }])),
+        /entry 1 of the models index \(dit-scale-s-p4-v1\) has malformed scores/,
+      ],
     ];
     for (const [status, body, why] of cases) {
       const s = await open({ allow: [INDEX] });
@@ -213,7 +258,7 @@ describe('scaling chart (chapter 09)', () => {
 });
 
 describe('conditioning comparison (chapter 06)', () => {
-  test('with the real index: the paper\'s four blocks, and our set as shipped', async () => {
+  test("with the real index: the paper's four blocks, and our set as shipped", async () => {
     const s = await open();
     try {
       const { page } = s;
@@ -238,7 +283,9 @@ describe('conditioning comparison (chapter 06)', () => {
         assert.equal(await page.evaluate(() => '__ditLabModel' in window), false);
       }
       if (shipped.length > 0) {
-        const h = await page.locator('[data-testid="cc-reroll"]').evaluate((b) => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 20]);
+        const h = await page
+          .locator('[data-testid="cc-reroll"]')
+          .evaluate((b) => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 20]);
         assert.ok(h[0] < 2 * h[1] + 2, `the "New noise" label stays on one line (${h[0]} px tall)`);
       }
       await screenshot(page, 'conditioning-compare-real-desktop', { clip: await page.locator(CC).boundingBox() });
@@ -248,50 +295,65 @@ describe('conditioning comparison (chapter 06)', () => {
     }
   });
 
-  test('with two variants (fixture index on the development model): scores, loss curves and live samples of the same seeds', { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' }, async () => {
-    for (const [viewport, colorScheme, name] of [[undefined, 'light', 'desktop'], [PHONE, 'dark', 'phone-dark']]) {
-      const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
-      try {
-        const { page } = s;
-        await withIndex(page, COND_FIXTURE);
-        await s.goto(`${CH6}?backend=wasm`);
-        await settled(page, CC);
-        assert.equal(await attr(page, CC, 'shipped'), '2');
-        assert.equal(await page.locator('[data-testid="cc-fld-in-context"]').innerText(), '150.0');
-        assert.equal(await page.locator('[data-testid="cc-fld-adaLN-Zero"]').innerText(), '90.0');
-        assert.match(await page.locator('[data-testid="cc-status"]').innerText(), /2 of 4 conditioning models trained\. Not yet: cross-attention, adaLN\. Train them with npm run cli -- train conditioning/);
-        assert.equal(await attr(page, '[data-testid="cc-loss"]', 'series'), '2');
-        assert.deepEqual(await page.locator('[data-testid="cc-ours-bars"] g[data-key]').evaluateAll((gs) => gs.map((g) => g.dataset.value)), ['150', '', '', '90']);
-        await page.locator(CC).scrollIntoViewIfNeeded();
-        await page.locator('[data-testid="cc-steps"]').selectOption('10');
-        await page.waitForFunction((sel) => document.querySelector(sel).dataset.samplesDone === '2', CC, { timeout: 240_000 });
-        const pixels = await page.evaluate(() =>
-          ['in-context', 'adaLN-Zero'].map((c) => {
-            const cv = document.querySelector(`[data-testid="cc-grid-${c}"]`);
-            return Array.from(cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data);
-          }),
-        );
-        // Every pixel of the four 32x32 cells is painted (the 1-pixel gaps stay transparent), and not in one flat
-        // grey: the development model's preview decoder is a blocky 4x upsampling, so few grey levels is expected.
-        const painted = pixels[0].filter((v, i) => i % 4 === 3 && v === 255).length;
-        assert.equal(painted, SAMPLES * 32 * 32, 'all four samples are drawn');
-        const distinct = new Set(pixels[0].filter((_, i) => i % 4 === 0)).size;
-        assert.ok(distinct >= 2, `the samples are pictures, not one flat grey (${distinct} grey levels)`);
-        assert.deepEqual(pixels[0], pixels[1], 'same weights, same seeds and class: the same pictures in both columns');
-        assert.equal(await page.locator(`${CC} figure[data-status="missing"]`).count(), 2);
-        assert.match(await page.locator(`${CC} [data-testid="backend-line"]`).innerText(), /WebAssembly/);
-        // The table may scroll inside its box on a phone; the widget itself never does.
-        const [frameScroll, frameClient] = await page.locator(CC).evaluate((e) => [e.scrollWidth, e.clientWidth]);
-        assert.ok(frameScroll <= frameClient, `the widget does not scroll sideways (${frameScroll} px in ${frameClient})`);
-        await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await page.locator(CC).boundingBox() });
-        s.assertClean();
-      } finally {
-        await s.close();
+  test(
+    'with two variants (fixture index on the development model): scores, loss curves and live samples of the same seeds',
+    { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' },
+    async () => {
+      for (const [viewport, colorScheme, name] of [
+        [undefined, 'light', 'desktop'],
+        [PHONE, 'dark', 'phone-dark'],
+      ]) {
+        const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
+        try {
+          const { page } = s;
+          await withIndex(page, COND_FIXTURE);
+          await s.goto(`${CH6}?backend=wasm`);
+          await settled(page, CC);
+          assert.equal(await attr(page, CC, 'shipped'), '2');
+          assert.equal(await page.locator('[data-testid="cc-fld-in-context"]').innerText(), '150.0');
+          assert.equal(await page.locator('[data-testid="cc-fld-adaLN-Zero"]').innerText(), '90.0');
+          assert.match(
+            await page.locator('[data-testid="cc-status"]').innerText(),
+            /2 of 4 conditioning models trained\. Not yet: cross-attention, adaLN\. Train them with npm run cli -- train conditioning/,
+          );
+          assert.equal(await attr(page, '[data-testid="cc-loss"]', 'series'), '2');
+          assert.deepEqual(await page.locator('[data-testid="cc-ours-bars"] g[data-key]').evaluateAll((gs) => gs.map((g) => g.dataset.value)), [
+            '150',
+            '',
+            '',
+            '90',
+          ]);
+          await page.locator(CC).scrollIntoViewIfNeeded();
+          await page.locator('[data-testid="cc-steps"]').selectOption('10');
+          await page.waitForFunction((sel) => document.querySelector(sel).dataset.samplesDone === '2', CC, { timeout: 240_000 });
+          const pixels = await page.evaluate(() =>
+            ['in-context', 'adaLN-Zero'].map((c) => {
+              const cv = document.querySelector(`[data-testid="cc-grid-${c}"]`);
+              return Array.from(cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data);
+            }),
+          );
+          // Every pixel of the four 32x32 cells is painted (the 1-pixel gaps stay transparent), and not in one flat
+          // grey: the development model's preview decoder is a blocky 4x upsampling, so few grey levels is expected.
+          const painted = pixels[0].filter((v, i) => i % 4 === 3 && v === 255).length;
+          assert.equal(painted, SAMPLES * 32 * 32, 'all four samples are drawn');
+          const distinct = new Set(pixels[0].filter((_, i) => i % 4 === 0)).size;
+          assert.ok(distinct >= 2, `the samples are pictures, not one flat grey (${distinct} grey levels)`);
+          assert.deepEqual(pixels[0], pixels[1], 'same weights, same seeds and class: the same pictures in both columns');
+          assert.equal(await page.locator(`${CC} figure[data-status="missing"]`).count(), 2);
+          assert.match(await page.locator(`${CC} [data-testid="backend-line"]`).innerText(), /WebAssembly/);
+          // The table may scroll inside its box on a phone; the widget itself never does.
+          const [frameScroll, frameClient] = await page.locator(CC).evaluate((e) => [e.scrollWidth, e.clientWidth]);
+          assert.ok(frameScroll <= frameClient, `the widget does not scroll sideways (${frameScroll} px in ${frameClient})`);
+          await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await page.locator(CC).boundingBox() });
+          s.assertClean();
+        } finally {
+          await s.close();
+        }
       }
-    }
-  });
+    },
+  );
 
-  test('a missing index: a clear message, the paper\'s numbers and the rest of the chapter still work', async () => {
+  test("a missing index: a clear message, the paper's numbers and the rest of the chapter still work", async () => {
     const s = await open({ allow: [INDEX] });
     try {
       const { page } = s;

@@ -68,7 +68,11 @@ describe('train in the browser', () => {
       await s.page.locator(W).scrollIntoViewIfNeeded();
       await waitAttr(s.page, 'data-backend', (v) => v === 'wasm', 120_000);
       assert.match(await s.page.locator(`${W} [data-testid="tib-backend"]`).innerText(), /WebAssembly.*forced by \?backend=wasm/);
-      assert.deepEqual(requested.filter((p) => /mnist-train|vae-v1/.test(p)), [], 'no digits and no VAE before Train');
+      assert.deepEqual(
+        requested.filter((p) => /mnist-train|vae-v1/.test(p)),
+        [],
+        'no digits and no VAE before Train',
+      );
 
       // The widget defaults to DiT-mini-B/4 (digits soonest per CPU minute); the test takes the fastest step.
       await s.page.locator(`${W} [data-testid="tib-preset"]`).selectOption('DiT-mini-S/4');
@@ -80,7 +84,10 @@ describe('train in the browser', () => {
       await s.page.locator(`${W} [data-testid="tib-train"]`).click();
       await waitAttr(s.page, 'data-step', (v) => Number(v) >= 1);
       const tFirstStep = Date.now() - t0;
-      assert.ok(requested.some((p) => p.endsWith('/data/mnist-train-sample.bin')), 'the digits load on Train');
+      assert.ok(
+        requested.some((p) => p.endsWith('/data/mnist-train-sample.bin')),
+        'the digits load on Train',
+      );
       assert.match(await s.page.locator(`${W} [data-testid="tib-data"]`).innerText(), /2,000 training digits \(200 of each class\)/);
       // Model and batch are locked while the model exists.
       assert.equal(await s.page.locator(`${W} [data-testid="tib-preset"]`).isDisabled(), true);
@@ -103,11 +110,16 @@ describe('train in the browser', () => {
       // Pause: the page shows it at once; the worker stops after the running step.
       const tPause = Date.now();
       await s.page.locator(`${W} [data-testid="tib-pause"]`).click();
-      const shownMs = await s.page.evaluate((sel) => new Promise((r) => {
-        const t = performance.now();
-        const check = () => (['pausing', 'paused'].includes(document.querySelector(sel).getAttribute('data-phase')) ? r(performance.now() - t) : requestAnimationFrame(check));
-        check();
-      }), W);
+      const shownMs = await s.page.evaluate(
+        (sel) =>
+          new Promise((r) => {
+            const t = performance.now();
+            const check = () =>
+              ['pausing', 'paused'].includes(document.querySelector(sel).getAttribute('data-phase')) ? r(performance.now() - t) : requestAnimationFrame(check);
+            check();
+          }),
+        W,
+      );
       await waitAttr(s.page, 'data-phase', (v) => v === 'paused', 60_000);
       const pauseMs = Date.now() - tPause;
       const stepAtPause = Number(await attr(s.page, 'data-step'));
@@ -119,7 +131,11 @@ describe('train in the browser', () => {
 
       // Resume, a few steps, pause again: same tensor count.
       await s.page.locator(`${W} [data-testid="tib-train"]`).click();
-      await s.page.waitForFunction(({ sel, n }) => Number(document.querySelector(sel).getAttribute('data-step')) >= n, { sel: W, n: stepAtPause + 3 }, { timeout: LONG });
+      await s.page.waitForFunction(
+        ({ sel, n }) => Number(document.querySelector(sel).getAttribute('data-step')) >= n,
+        { sel: W, n: stepAtPause + 3 },
+        { timeout: LONG },
+      );
       await s.page.locator(`${W} [data-testid="tib-pause"]`).click();
       await waitAttr(s.page, 'data-phase', (v) => v === 'paused', 60_000);
       const p2 = await h.stats();

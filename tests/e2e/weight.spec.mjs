@@ -19,7 +19,13 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const requests = new Map();
-    cdp.on('Network.responseReceived', (e) => requests.set(e.requestId, { url: e.response.url, type: e.type, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] }));
+    cdp.on('Network.responseReceived', (e) =>
+      requests.set(e.requestId, {
+        url: e.response.url,
+        type: e.type,
+        encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'],
+      }),
+    );
     cdp.on('Network.loadingFinished', (e) => {
       const r = requests.get(e.requestId);
       if (r) r.bytes = e.encodedDataLength;
@@ -34,7 +40,10 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     const scripts = done.filter(([, r]) => r.type === 'Script');
     const jsBytes = scripts.reduce((n, [, r]) => n + r.bytes, 0);
     assert.ok(scripts.length > 0, 'the page loads scripts');
-    assert.ok(scripts.every(([, r]) => r.encoding === 'gzip'), 'scripts arrive gzip-compressed');
+    assert.ok(
+      scripts.every(([, r]) => r.encoding === 'gzip'),
+      'scripts arrive gzip-compressed',
+    );
 
     let tfjs = false;
     for (const [id] of scripts) {

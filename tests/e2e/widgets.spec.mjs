@@ -27,7 +27,8 @@ async function readout(page) {
   return page.evaluate(() => {
     const v = (id) => Number(document.querySelector(`[data-testid="${id}"]`).dataset.value);
     const out = {};
-    for (const s of ['linear', 'scaled-linear', 'cosine']) out[s] = { beta: v(`nse-${s}-beta`), alphaBar: v(`nse-${s}-alpha-bar`), logSnr: v(`nse-${s}-log-snr`) };
+    for (const s of ['linear', 'scaled-linear', 'cosine'])
+      out[s] = { beta: v(`nse-${s}-beta`), alphaBar: v(`nse-${s}-alpha-bar`), logSnr: v(`nse-${s}-log-snr`) };
     return out;
   });
 }
@@ -73,7 +74,10 @@ describe('noise-schedule explorer', () => {
       closeTo(r1000.linear.logSnr, Math.log(LINEAR.alphaBar[999] / (1 - LINEAR.alphaBar[999])), 1e-6, 'linear log-SNR_1000');
       closeTo(r1000['scaled-linear'].beta, 0.012, 1e-9, 'scaled-linear beta_1000');
       closeTo(r1000.cosine.beta, 0.999, 1e-9, 'cosine beta_1000 (clipped)');
-      assert.ok(r1000.cosine.alphaBar < r1000.linear.alphaBar && r1000.linear.alphaBar < r1000['scaled-linear'].alphaBar, 'at t = T: cosine < linear < scaled-linear');
+      assert.ok(
+        r1000.cosine.alphaBar < r1000.linear.alphaBar && r1000.linear.alphaBar < r1000['scaled-linear'].alphaBar,
+        'at t = T: cosine < linear < scaled-linear',
+      );
 
       await page.keyboard.press('Home');
       const r1 = await readout(page);
@@ -191,7 +195,10 @@ describe('forward-diffusion widget', () => {
       assert.ok(differing(await canvasGrey(page, 'fd-xt'), x0, 6) === 0, 'x_1 looks like x_0');
       await setRangeAndReadNextFrame(page, '[data-testid="fd-t"]', 1000, () => 0);
       assert.ok(differing(await canvasGrey(page, 'fd-xt'), eps, 3) === 0, 'x_1000 looks like eps');
-      const [mean, std] = (await page.locator('[data-testid="fd-stats"]').innerText()).replace(/\u2212/g, '-').split(',').map(Number);
+      const [mean, std] = (await page.locator('[data-testid="fd-stats"]').innerText())
+        .replace(/\u2212/g, '-')
+        .split(',')
+        .map(Number);
       assert.ok(Math.abs(mean) < 0.1 && Math.abs(std - 1) < 0.1, `x_1000 has mean ~0 and std ~1 (got ${mean}, ${std})`);
       s.assertClean();
     } finally {
@@ -207,7 +214,12 @@ describe('forward-diffusion widget', () => {
       const read = () => {
         const c = document.querySelector('[data-testid="fd-xt"]');
         return {
-          pixels: Array.from(c.getContext('2d').getImageData(0, 0, 32, 32).data.filter((_, i) => i % 4 === 0)),
+          pixels: Array.from(
+            c
+              .getContext('2d')
+              .getImageData(0, 0, 32, 32)
+              .data.filter((_, i) => i % 4 === 0),
+          ),
           hist: document.querySelector('[data-testid="fd-hist-xt"]').getAttribute('d'),
         };
       };

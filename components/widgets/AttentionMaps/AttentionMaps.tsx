@@ -34,7 +34,12 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
   const heads = result?.heads ?? HEADS;
   const g = result?.gridSize ?? GRID;
   const tokens = g * g;
-  const err = s.call.status === 'error' && s.call.error ? describeError(s.call.error.kind, s.call.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const err =
+    s.call.status === 'error' && s.call.error
+      ? describeError(s.call.error.kind, s.call.error.message)
+      : s.backend.status === 'error'
+        ? describeError('backend', s.backend.message)
+        : null;
   const labelOptions: { value: LabelMode; label: string }[] = [
     { value: 'true', label: `its label (${settings.digitClass})` },
     { value: 'null', label: 'null class (unconditional)' },
@@ -58,7 +63,14 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
       aria-busy={s.call.status === 'loading' || s.call.status === 'running'}
     >
       <div className={controls.controls}>
-        <SelectControl label="Digit" value={String(settings.digitClass)} options={DIGIT_OPTIONS} onChange={(v) => s.update({ digitClass: Number(v), sample: 1 })} disabled={s.digits.status !== 'ready'} testId="am-digit" />
+        <SelectControl
+          label="Digit"
+          value={String(settings.digitClass)}
+          options={DIGIT_OPTIONS}
+          onChange={(v) => s.update({ digitClass: Number(v), sample: 1 })}
+          disabled={s.digits.status !== 'ready'}
+          testId="am-digit"
+        />
         <RangeControl
           label="Sample"
           value={settings.sample}
@@ -70,7 +82,13 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           disabled={s.digits.status !== 'ready'}
           testId="am-sample"
         />
-        <SelectControl<LabelMode> label="Class label y" value={settings.labelMode} options={labelOptions} onChange={(v) => s.update({ labelMode: v })} testId="am-label" />
+        <SelectControl<LabelMode>
+          label="Class label y"
+          value={settings.labelMode}
+          options={labelOptions}
+          onChange={(v) => s.update({ labelMode: v })}
+          testId="am-label"
+        />
         <div className={controls.seed}>
           <span className={controls.seedLabel}>Noise seed</span>
           <output data-testid="am-seed-value">{settings.seed}</output>
@@ -113,20 +131,36 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
 
       <div className={styles.top}>
         <div className={styles.pickerPane}>
-          <QueryPicker pixels={s.pixels} g={g} query={s.query} onQuery={(k) => s.update({ query: k })} onKey={gridKeys(s.query, g, (k) => s.update({ query: k }))} />
+          <QueryPicker
+            pixels={s.pixels}
+            g={g}
+            query={s.query}
+            onQuery={(k) => s.update({ query: k })}
+            onKey={gridKeys(s.query, g, (k) => s.update({ query: k }))}
+          />
           <p className={styles.pickerCaption}>
             Query token <strong data-testid="am-query">{s.query}</strong>: click a square
           </p>
           <div className={styles.pair}>
             <figure>
-              <DigitCanvas values={result?.xt ?? null} label={result ? `x_t at t = ${result.t + 1}, decoded` : 'x_t not computed yet'} className={styles.small} testId="am-xt" />
+              <DigitCanvas
+                values={result?.xt ?? null}
+                label={result ? `x_t at t = ${result.t + 1}, decoded` : 'x_t not computed yet'}
+                className={styles.small}
+                testId="am-xt"
+              />
               <figcaption>
                 <var>x</var>
                 <sub>t</sub> decoded
               </figcaption>
             </figure>
             <figure>
-              <DigitCanvas values={result?.x0 ?? null} label={result ? `the network's predicted x_0 at t = ${result.t + 1}, decoded` : 'no prediction yet'} className={styles.small} testId="am-x0" />
+              <DigitCanvas
+                values={result?.x0 ?? null}
+                label={result ? `the network's predicted x_0 at t = ${result.t + 1}, decoded` : 'no prediction yet'}
+                className={styles.small}
+                testId="am-x0"
+              />
               <figcaption>
                 predicted <var>x</var>
                 <sub>0</sub>
@@ -135,13 +169,25 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           </div>
         </div>
 
-        <div className={styles.overlays} role="table" aria-label={`Where query token ${s.query} reads from, in each block (columns) for the mean of the heads and each head (rows)`} data-testid="am-overlays">
+        <div
+          className={styles.overlays}
+          role="table"
+          aria-label={`Where query token ${s.query} reads from, in each block (columns) for the mean of the heads and each head (rows)`}
+          data-testid="am-overlays"
+        >
           <div role="row" className={styles.overlayRow}>
             <span role="columnheader" className={styles.rowHead} />
             {Array.from({ length: depth }, (_, l) => (
               <span role="columnheader" key={l} className={styles.colHead}>
                 block {l + 1}
-                {result && result.gates.length === depth && <span className={styles.gate} title="mean |gate| of the attention branch (adaLN-Zero): how much attention's output counts in this block at this t">gate {result.gates[l].toFixed(2)}</span>}
+                {result && result.gates.length === depth && (
+                  <span
+                    className={styles.gate}
+                    title="mean |gate| of the attention branch (adaLN-Zero): how much attention's output counts in this block at this t"
+                  >
+                    gate {result.gates[l].toFixed(2)}
+                  </span>
+                )}
               </span>
             ))}
           </div>
@@ -170,7 +216,8 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
 
       <section className={styles.allMaps} aria-label="All attention matrices">
         <h4 className={styles.allTitle}>
-          All {depth * heads} attention matrices: rows are queries, columns are keys; the query&apos;s row is outlined. Under each: mean entropy <var>H</var> (nats; uniform = 2.77) and mean attention distance <var>d</var> (uniform = {s.uniformDistance.toFixed(2)}).
+          All {depth * heads} attention matrices: rows are queries, columns are keys; the query&apos;s row is outlined. Under each: mean entropy <var>H</var>{' '}
+          (nats; uniform = 2.77) and mean attention distance <var>d</var> (uniform = {s.uniformDistance.toFixed(2)}).
         </h4>
         <div className={styles.matrices} style={{ gridTemplateColumns: `auto repeat(${depth}, minmax(0, 1fr))` }}>
           <span />
@@ -187,7 +234,13 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
               const sum = summaries?.[l * heads + h];
               return (
                 <figure key={`${h}-${l}`} className={styles.matrixFig}>
-                  <MatrixCell matrix={result ? attentionMatrix(result.attn, dims, l, h) : null} tokens={tokens} query={s.query} label={`block ${l + 1}, head ${h + 1}: the ${tokens} by ${tokens} attention matrix`} testId={`am-matrix-${l}-${h}`} />
+                  <MatrixCell
+                    matrix={result ? attentionMatrix(result.attn, dims, l, h) : null}
+                    tokens={tokens}
+                    query={s.query}
+                    label={`block ${l + 1}, head ${h + 1}: the ${tokens} by ${tokens} attention matrix`}
+                    testId={`am-matrix-${l}-${h}`}
+                  />
                   <figcaption>{sum ? `H ${sum.entropy.toFixed(2)} · d ${sum.distance.toFixed(2)}` : '\u00a0'}</figcaption>
                 </figure>
               );
@@ -199,7 +252,8 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
       {s.digits.status === 'error' && (
         <div className={controls.overlay} data-testid="am-digits-error">
           <div className={controls.error} role="alert">
-            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it.
+            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of
+            the page works without it.
           </div>
         </div>
       )}

@@ -17,7 +17,21 @@ export function heat(w: number): [number, number, number] {
 }
 
 /** One query's row (T weights) over the g x g token grid, on top of the digit; the query's square outlined. */
-export function OverlayCell({ pixels, row, g, query, label, testId }: { pixels: Float32Array | null; row: Float32Array | null; g: number; query: number; label: string; testId?: string }) {
+export function OverlayCell({
+  pixels,
+  row,
+  g,
+  query,
+  label,
+  testId,
+}: {
+  pixels: Float32Array | null;
+  row: Float32Array | null;
+  g: number;
+  query: number;
+  label: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -35,7 +49,8 @@ export function OverlayCell({ pixels, row, g, query, label, testId }: { pixels: 
         const d = (Math.min(1, Math.max(-1, pixels[y * 32 + x])) + 1) / 2; // the stroke lightens the colour
         const m = 0.5 * d;
         const o = 4 * (y * 32 + x);
-        const onEdge = Math.floor(y / cell) === qi && Math.floor(x / cell) === qj && (y % cell === 0 || x % cell === 0 || y % cell === cell - 1 || x % cell === cell - 1);
+        const onEdge =
+          Math.floor(y / cell) === qi && Math.floor(x / cell) === qj && (y % cell === 0 || x % cell === 0 || y % cell === cell - 1 || x % cell === cell - 1);
         if (onEdge) img.data.set([34, 211, 238, 255], o);
         else img.data.set([r * (1 - m) + 255 * m, gg * (1 - m) + 255 * m, b * (1 - m) + 255 * m, 255], o);
       }
@@ -46,7 +61,19 @@ export function OverlayCell({ pixels, row, g, query, label, testId }: { pixels: 
 }
 
 /** A T x T attention matrix (rows: queries, columns: keys), the query's row outlined. */
-export function MatrixCell({ matrix, tokens, query, label, testId }: { matrix: Float32Array | null; tokens: number; query: number; label: string; testId?: string }) {
+export function MatrixCell({
+  matrix,
+  tokens,
+  query,
+  label,
+  testId,
+}: {
+  matrix: Float32Array | null;
+  tokens: number;
+  query: number;
+  label: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -66,7 +93,19 @@ export function MatrixCell({ matrix, tokens, query, label, testId }: { matrix: F
 }
 
 /** The clean digit with its token grid: click a square (or use the arrow keys) to choose the query token. */
-export function QueryPicker({ pixels, g, query, onQuery, onKey }: { pixels: Float32Array | null; g: number; query: number; onQuery: (k: number) => void; onKey: (e: KeyboardEvent) => void }) {
+export function QueryPicker({
+  pixels,
+  g,
+  query,
+  onQuery,
+  onKey,
+}: {
+  pixels: Float32Array | null;
+  g: number;
+  query: number;
+  onQuery: (k: number) => void;
+  onKey: (e: KeyboardEvent) => void;
+}) {
   const cell = 32 / g;
   const qi = Math.floor(query / g);
   const qj = query % g;
@@ -101,7 +140,11 @@ const TICKS = [0, 1 / 16, 0.25, 0.5, 1];
 export function HeatLegend() {
   const stops = Array.from({ length: 21 }, (_, k) => k / 20);
   return (
-    <div className={styles.legend} role="img" aria-label="Colour scale: attention weight from 0 (black) to 1 (pale yellow), on a square-root scale; a uniform row holds 1/16 everywhere">
+    <div
+      className={styles.legend}
+      role="img"
+      aria-label="Colour scale: attention weight from 0 (black) to 1 (pale yellow), on a square-root scale; a uniform row holds 1/16 everywhere"
+    >
       <span>attention weight</span>
       <div className={styles.legendBar} style={{ background: `linear-gradient(to right, ${stops.map((s) => interpolateInferno(s)).join(', ')})` }}>
         {TICKS.map((t) => (

@@ -56,9 +56,7 @@ export function ConditioningCompare() {
   const floors = Object.values(CONDITIONINGS.map(ours).find((e) => e?.scores)?.scores?.floors ?? {});
   const evalN = CONDITIONINGS.map(ours).find((e) => e?.scores)?.scores?.n ?? null;
   const steps = [...new Set(s.shipped.map((c) => ours(c)!.steps))];
-  const lossSeries = s.shipped
-    .filter((c) => ours(c)!.lossCurve.length > 1)
-    .map((c) => ({ key: c, ...VARIANT_STYLE[c], points: ours(c)!.lossCurve }));
+  const lossSeries = s.shipped.filter((c) => ours(c)!.lossCurve.length > 1).map((c) => ({ key: c, ...VARIANT_STYLE[c], points: ours(c)!.lossCurve }));
   const done = s.shipped.filter((c) => s.runs[c]?.status === 'done').length;
   const backendError = s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
 
@@ -131,8 +129,12 @@ export function ConditioningCompare() {
         </div>
         {/* Outside the scrolling box: on a phone the note wraps to the widget instead of scrolling with the table. */}
         <p className={results.note}>
-          Paper: {PAPER_CITATION} and section 5 (256×256 ImageNet, no guidance). Ours: FLD (Fréchet LeNet distance, not FID) and conditional accuracy of each shipped model, as measured when it
-          was shipped{floors.length > 0 ? `; FLD floors ${floors.map((f) => f.toFixed(1)).join(' and ')} (real test digits and VAE reconstructions against the training digits)` : ''}.
+          Paper: {PAPER_CITATION} and section 5 (256×256 ImageNet, no guidance). Ours: FLD (Fréchet LeNet distance, not FID) and conditional accuracy of each
+          shipped model, as measured when it was shipped
+          {floors.length > 0
+            ? `; FLD floors ${floors.map((f) => f.toFixed(1)).join(' and ')} (real test digits and VAE reconstructions against the training digits)`
+            : ''}
+          .
         </p>
       </div>
 
@@ -187,9 +189,27 @@ export function ConditioningCompare() {
         {s.shipped.length > 0 ? (
           <>
             <div className={controls.controls}>
-              <SelectControl label="Digit" value={String(s.settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="cc-class" />
-              <SelectControl label="Guidance scale" value={String(s.settings.guidance)} options={GUIDANCE_OPTIONS} onChange={(v) => s.update({ guidance: Number(v) })} testId="cc-guidance" />
-              <SelectControl label="Sampler" value={String(s.settings.steps)} options={STEPS_OPTIONS} onChange={(v) => s.update({ steps: Number(v) })} testId="cc-steps" />
+              <SelectControl
+                label="Digit"
+                value={String(s.settings.label)}
+                options={CLASS_OPTIONS}
+                onChange={(v) => s.update({ label: Number(v) })}
+                testId="cc-class"
+              />
+              <SelectControl
+                label="Guidance scale"
+                value={String(s.settings.guidance)}
+                options={GUIDANCE_OPTIONS}
+                onChange={(v) => s.update({ guidance: Number(v) })}
+                testId="cc-guidance"
+              />
+              <SelectControl
+                label="Sampler"
+                value={String(s.settings.steps)}
+                options={STEPS_OPTIONS}
+                onChange={(v) => s.update({ steps: Number(v) })}
+                testId="cc-steps"
+              />
               <div className={styles.seed}>
                 <span className={styles.seedLabel}>Seed</span>
                 <output data-testid="cc-seed">{s.settings.seed}</output>
@@ -232,11 +252,15 @@ function SampleColumn({ conditioning, entry, run, label }: { conditioning: Condi
   const status = run?.status ?? 'waiting';
   const err = run?.error ? describeError(run.error.kind, run.error.message) : null;
   const word =
-    status === 'waiting' ? 'waiting for its turn'
-    : status === 'loading' ? 'loading weights…'
-    : status === 'sampling' ? `step ${run!.step} / ${run!.totalSteps}`
-    : status === 'done' ? `${run!.msPerStep?.toFixed(0) ?? '–'} ms per step`
-    : 'failed';
+    status === 'waiting'
+      ? 'waiting for its turn'
+      : status === 'loading'
+        ? 'loading weights…'
+        : status === 'sampling'
+          ? `step ${run!.step} / ${run!.totalSteps}`
+          : status === 'done'
+            ? `${run!.msPerStep?.toFixed(0) ?? '–'} ms per step`
+            : 'failed';
   return (
     <figure className={styles.sampleCol} data-conditioning={conditioning} data-status={status} data-model={entry.folder}>
       <PictureGrid

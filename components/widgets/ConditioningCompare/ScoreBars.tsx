@@ -21,10 +21,31 @@ export interface Bar {
  * One horizontal bar per variant on a shared linear axis from 0, the value printed at the bar's end,
  * and optional dashed reference lines (the FLD floors).
  */
-export function ScoreBars({ id, bars, refLines = [], axisLabel, description, format }: { id: string; bars: Bar[]; refLines?: { value: number; label: string }[]; axisLabel: string; description: string; format: (v: number) => string }) {
+export function ScoreBars({
+  id,
+  bars,
+  refLines = [],
+  axisLabel,
+  description,
+  format,
+}: {
+  id: string;
+  bars: Bar[];
+  refLines?: { value: number; label: string }[];
+  axisLabel: string;
+  description: string;
+  format: (v: number) => string;
+}) {
   const H = M.top + bars.length * ROW + M.bottom + 12;
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0), ...refLines.map((r) => r.value));
-  const x = useMemo(() => scaleLinear().domain([0, max * 1.08]).range([M.left, W - M.right]).nice(), [max]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, max * 1.08])
+        .range([M.left, W - M.right])
+        .nice(),
+    [max],
+  );
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className={results.svg} role="img" aria-label={description} data-testid={id}>
       <Axis scale={x} orient="bottom" transform={`translate(0,${M.top + bars.length * ROW})`} ticks={4} />

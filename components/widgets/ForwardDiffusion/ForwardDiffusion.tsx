@@ -43,7 +43,14 @@ export function ForwardDiffusion() {
           disabled={disabled}
           testId="fd-sample"
         />
-        <SelectControl<ScheduleName> label="Schedule" value={s.schedule} options={SCHEDULE_OPTIONS} onChange={s.setSchedule} disabled={disabled} testId="fd-schedule" />
+        <SelectControl<ScheduleName>
+          label="Schedule"
+          value={s.schedule}
+          options={SCHEDULE_OPTIONS}
+          onChange={s.setSchedule}
+          disabled={disabled}
+          testId="fd-schedule"
+        />
         <RangeControl
           label={
             <>
@@ -62,7 +69,11 @@ export function ForwardDiffusion() {
         />
       </div>
 
-      <div className={styles.equation} role="group" aria-label="x_t equals square root of alpha-bar times x_0 plus square root of one minus alpha-bar times epsilon">
+      <div
+        className={styles.equation}
+        role="group"
+        aria-label="x_t equals square root of alpha-bar times x_0 plus square root of one minus alpha-bar times epsilon"
+      >
         <figure className={styles.panel}>
           <DigitCanvas values={s.ready ? s.xt : null} label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`} className={styles.canvas} testId="fd-xt" />
           <figcaption>
@@ -76,7 +87,12 @@ export function ForwardDiffusion() {
         </span>
         <span className={styles.op}>·</span>
         <figure className={styles.panel}>
-          <DigitCanvas values={s.ready ? s.x0 : null} label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`} className={styles.canvas} testId="fd-x0" />
+          <DigitCanvas
+            values={s.ready ? s.x0 : null}
+            label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`}
+            className={styles.canvas}
+            testId="fd-x0"
+          />
           <figcaption>
             <var>x</var>
             <sub>0</sub>
@@ -139,9 +155,7 @@ export function ForwardDiffusion() {
               mean, std of <var>x</var>
               <sub>t</sub>
             </dt>
-            <dd data-testid="fd-stats">
-              {s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}
-            </dd>
+            <dd data-testid="fd-stats">{s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}</dd>
           </div>
           <div className={styles.seedRow}>
             <dt>noise seed</dt>
@@ -165,8 +179,8 @@ export function ForwardDiffusion() {
       {s.digits.status === 'error' && (
         <div className={controls.overlay} data-testid="fd-error">
           <div className={controls.error} role="alert">
-            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs{' '}
-            <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it. Reload the page to try again.
+            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of
+            the page works without it. Reload the page to try again.
           </div>
         </div>
       )}

@@ -12,16 +12,30 @@ const X_TICKS = [-4, -3, -2, -1, 0, 1, 2, 3, 4];
 
 /** Bars of x_t's values against the N(0, 1) density; x_0's values faded behind. */
 export function ValueHistogram({ xt, x0, show, label }: { xt: Histogram; x0: Histogram; show: boolean; label: string }) {
-  const x = useMemo(() => scaleLinear().domain([xt.lo, xt.hi]).range([M.left, W - M.right]), [xt.lo, xt.hi]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([xt.lo, xt.hi])
+        .range([M.left, W - M.right]),
+    [xt.lo, xt.hi],
+  );
   const peak = Math.max(0.5, ...xt.density);
   // A y-range that only grows in steps keeps the axis still while the slider moves a little.
   const yMax = Math.ceil(peak * 1.1 * 4) / 4;
-  const y = useMemo(() => scaleLinear().domain([0, yMax]).range([H - M.bottom, M.top]), [yMax]);
+  const y = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, yMax])
+        .range([H - M.bottom, M.top]),
+    [yMax],
+  );
   const normal = useMemo(() => {
     const xs = Array.from({ length: 161 }, (_, i) => xt.lo + ((xt.hi - xt.lo) * i) / 160);
-    return line<number>()
-      .x((v) => x(v))
-      .y((v) => y(normalPdf(v)))(xs) ?? '';
+    return (
+      line<number>()
+        .x((v) => x(v))
+        .y((v) => y(normalPdf(v)))(xs) ?? ''
+    );
   }, [x, y, xt.lo, xt.hi]);
   const bars = (h: Histogram) => {
     // One stepped outline per histogram: cheaper to repaint than 48 rects.

@@ -19,7 +19,12 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
   const root = useRef<HTMLDivElement>(null);
   const s = useGuidanceSweep(root, { model, initial });
   const { settings, run } = s;
-  const err = run.status === 'error' && run.error ? describeError(run.error.kind, run.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const err =
+    run.status === 'error' && run.error
+      ? describeError(run.error.kind, run.error.message)
+      : s.backend.status === 'error'
+        ? describeError('backend', s.backend.message)
+        : null;
   return (
     <div
       ref={root}
@@ -32,8 +37,22 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
       aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
-        <SelectControl label="Class" value={String(settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="gs-class" />
-        <RangeControl label="DDIM steps" value={settings.steps} min={STEPS_RANGE.min} max={STEPS_RANGE.max} onChange={(v) => s.update({ steps: v })} valueText={`${settings.steps} steps`} testId="gs-steps" />
+        <SelectControl
+          label="Class"
+          value={String(settings.label)}
+          options={CLASS_OPTIONS}
+          onChange={(v) => s.update({ label: Number(v) })}
+          testId="gs-class"
+        />
+        <RangeControl
+          label="DDIM steps"
+          value={settings.steps}
+          min={STEPS_RANGE.min}
+          max={STEPS_RANGE.max}
+          onChange={(v) => s.update({ steps: v })}
+          valueText={`${settings.steps} steps`}
+          testId="gs-steps"
+        />
         <div className={controls.seed}>
           <span className={controls.seedLabel}>Seeds</span>
           <output data-testid="gs-seed-value">
@@ -67,7 +86,8 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
         />
       </div>
       <p className={styles.caption}>
-        One column, one starting noise <var>x</var><sub>T</sub>; down a column only <var>s</var> changes (deterministic DDIM, <var>η</var> = 0).
+        One column, one starting noise <var>x</var>
+        <sub>T</sub>; down a column only <var>s</var> changes (deterministic DDIM, <var>η</var> = 0).
       </p>
       {err && <ErrorBox title={err.title} detail={err.detail} />}
     </div>

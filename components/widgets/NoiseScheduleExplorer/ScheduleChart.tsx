@@ -45,9 +45,19 @@ export function ScheduleChart({
   onPickT: (t: number) => void;
 }) {
   const [y0, y1] = yDomain;
-  const x = useMemo(() => scaleLinear().domain([1, numTimesteps]).range([M.left, W - M.right]), [numTimesteps]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([1, numTimesteps])
+        .range([M.left, W - M.right]),
+    [numTimesteps],
+  );
   const y = useMemo(
-    () => (yScaleType === 'log' ? scaleLog() : scaleLinear()).domain([y0, y1]).range([H - M.bottom, M.top]).clamp(true),
+    () =>
+      (yScaleType === 'log' ? scaleLog() : scaleLinear())
+        .domain([y0, y1])
+        .range([H - M.bottom, M.top])
+        .clamp(true),
     [yScaleType, y0, y1],
   );
   const yTicks = yScaleType === 'log' ? undefined : 4;
@@ -103,15 +113,7 @@ export function ScheduleChart({
         <line className={styles.rule} x1={xt} x2={xt} y1={M.top} y2={H - M.bottom} />
         {series.map((s) =>
           visible[s.name] ? (
-            <circle
-              key={s.name}
-              cx={xt}
-              cy={y(s.values[t - 1])}
-              r={3.5}
-              fill={SCHEDULE_STYLE[s.name].color}
-              stroke="var(--bg-soft)"
-              strokeWidth={1.5}
-            />
+            <circle key={s.name} cx={xt} cy={y(s.values[t - 1])} r={3.5} fill={SCHEDULE_STYLE[s.name].color} stroke="var(--bg-soft)" strokeWidth={1.5} />
           ) : null,
         )}
         <rect

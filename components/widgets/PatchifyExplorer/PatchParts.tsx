@@ -92,7 +92,13 @@ export function ChannelMap({
         Array.from({ length: g * g }, (_, k) => {
           const pos = tokenPosition(k, g);
           return (
-            <text key={k} x={(pos.j + 0.5) * p * CELL} y={(pos.i + 0.5) * p * CELL} className={`${styles.index} ${k === token ? styles.indexOn : ''}`} fontSize={p === 1 ? 8 : p === 2 ? 13 : 18}>
+            <text
+              key={k}
+              x={(pos.j + 0.5) * p * CELL}
+              y={(pos.i + 0.5) * p * CELL}
+              className={`${styles.index} ${k === token ? styles.indexOn : ''}`}
+              fontSize={p === 1 ? 8 : p === 2 ? 13 : 18}
+            >
               {k}
             </text>
           );
@@ -124,7 +130,19 @@ export function DigitPatch({ pixels, p, token, side, label }: { pixels: Float32A
 }
 
 /** The chosen token's p^2 C numbers in the code's order: channel by channel, each p x p block row by row. */
-export function TokenVector({ vector, p, channels, colour, token }: { vector: Float32Array | null; p: number; channels: number; colour: (v: number) => string; token: number }) {
+export function TokenVector({
+  vector,
+  p,
+  channels,
+  colour,
+  token,
+}: {
+  vector: Float32Array | null;
+  p: number;
+  channels: number;
+  colour: (v: number) => string;
+  token: number;
+}) {
   const n = p * p * channels;
   return (
     <ol className={styles.vector} data-testid="pe-vector" aria-label={`Token ${token}: its ${n} numbers in the order the code flattens them`} start={0}>
@@ -153,7 +171,21 @@ function formatFixed(v: number): string {
 }
 
 /** The whole sequence: T rows (tokens) of p^2 C numbers, the chosen token's row outlined. */
-export function TokenMatrix({ matrix, tokens, width, colour, token, onToken }: { matrix: Float32Array | null; tokens: number; width: number; colour: (v: number) => string; token: number; onToken: (k: number) => void }) {
+export function TokenMatrix({
+  matrix,
+  tokens,
+  width,
+  colour,
+  token,
+  onToken,
+}: {
+  matrix: Float32Array | null;
+  tokens: number;
+  width: number;
+  colour: (v: number) => string;
+  token: number;
+  onToken: (k: number) => void;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -199,7 +231,13 @@ export function PositionMap({ sim, g, token, onToken }: { sim: Float32Array; g: 
   const cell = 160 / g;
   const { i, j } = tokenPosition(token, g);
   return (
-    <svg viewBox="-1 -1 162 162" className={styles.posMap} data-testid="pe-position" role="img" aria-label={`Position-code similarity of token ${token} to the other ${g * g - 1} positions: from ${lo.toFixed(2)} to 1`}>
+    <svg
+      viewBox="-1 -1 162 162"
+      className={styles.posMap}
+      data-testid="pe-position"
+      role="img"
+      aria-label={`Position-code similarity of token ${token} to the other ${g * g - 1} positions: from ${lo.toFixed(2)} to 1`}
+    >
       {Array.from({ length: g * g }, (_, k) => {
         const pos = tokenPosition(k, g);
         return (

@@ -32,10 +32,18 @@ export function PatchifyExplorer() {
   const colour = useMemo(() => latentColour(s.maxAbs), [s.maxAbs]);
   const keys = gridKeys(s.token, s.g, s.setToken);
   const { i, j } = { i: Math.floor(s.token / s.g), j: s.token % s.g };
-  const err = s.call.status === 'error' && s.call.error ? describeError(s.call.error.kind, s.call.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const err =
+    s.call.status === 'error' && s.call.error
+      ? describeError(s.call.error.kind, s.call.error.message)
+      : s.backend.status === 'error'
+        ? describeError('backend', s.backend.message)
+        : null;
   const tokenLength = s.p * s.p * LATENT_CHANNELS;
   const channelValues = useMemo(
-    () => Array.from({ length: LATENT_CHANNELS }, (_, ch) => (s.latent ? Float32Array.from({ length: LATENT_SIDE * LATENT_SIDE }, (_, k) => s.latent![k * LATENT_CHANNELS + ch]) : null)),
+    () =>
+      Array.from({ length: LATENT_CHANNELS }, (_, ch) =>
+        s.latent ? Float32Array.from({ length: LATENT_SIDE * LATENT_SIDE }, (_, k) => s.latent![k * LATENT_CHANNELS + ch]) : null,
+      ),
     [s.latent],
   );
   const rows = s.p; // latent rows (and columns) per patch
@@ -56,7 +64,14 @@ export function PatchifyExplorer() {
       aria-busy={s.call.status === 'loading' || s.call.status === 'running'}
     >
       <div className={controls.controls}>
-        <SelectControl label="Digit" value={String(s.digitClass)} options={DIGIT_OPTIONS} onChange={(v) => s.setDigitClass(Number(v))} disabled={s.digits.status !== 'ready'} testId="pe-digit-class" />
+        <SelectControl
+          label="Digit"
+          value={String(s.digitClass)}
+          options={DIGIT_OPTIONS}
+          onChange={(v) => s.setDigitClass(Number(v))}
+          disabled={s.digits.status !== 'ready'}
+          testId="pe-digit-class"
+        />
         <RangeControl
           label="Sample"
           value={s.sample}
@@ -103,7 +118,8 @@ export function PatchifyExplorer() {
         )}
         {err && (
           <div className={controls.inlineError} role="alert" data-testid="widget-error">
-            <strong>{err.title}</strong> {err.detail}. The patch grid, the table and the position codes still work; only the digit&apos;s latent is missing. Change the digit to try again, or reload the page.
+            <strong>{err.title}</strong> {err.detail}. The patch grid, the table and the position codes still work; only the digit&apos;s latent is missing.
+            Change the digit to try again, or reload the page.
           </div>
         )}
         {s.call.result && (
@@ -115,7 +131,13 @@ export function PatchifyExplorer() {
 
       <div className={styles.pipeline}>
         <figure className={styles.digitFig}>
-          <DigitPatch pixels={s.pixels} p={s.p} token={s.token} side={LATENT_SIDE} label={`MNIST test digit ${s.digitClass}, with the ${4 * s.p}x${4 * s.p} pixels above token ${s.token} outlined`} />
+          <DigitPatch
+            pixels={s.pixels}
+            p={s.p}
+            token={s.token}
+            side={LATENT_SIDE}
+            label={`MNIST test digit ${s.digitClass}, with the ${4 * s.p}x${4 * s.p} pixels above token ${s.token} outlined`}
+          />
           <figcaption>
             digit <var>x</var>, 32×32
           </figcaption>
@@ -134,7 +156,16 @@ export function PatchifyExplorer() {
           >
             {channelValues.map((v, ch) => (
               <div key={ch} className={styles.channelBox}>
-                <ChannelMap values={v} side={LATENT_SIDE} p={s.p} token={s.token} colour={colour} onToken={s.setToken} channel={ch} showIndices={ch === 0 || s.p > 1} />
+                <ChannelMap
+                  values={v}
+                  side={LATENT_SIDE}
+                  p={s.p}
+                  token={s.token}
+                  colour={colour}
+                  onToken={s.setToken}
+                  channel={ch}
+                  showIndices={ch === 0 || s.p > 1}
+                />
                 <span className={styles.channelLabel}>channel {ch}</span>
               </div>
             ))}
@@ -148,7 +179,8 @@ export function PatchifyExplorer() {
       <div className={styles.tokenRow}>
         <figure className={styles.vectorFig}>
           <figcaption>
-            Token {s.token} = patch ({i}, {j}): latent rows {i * rows}–{(i + 1) * rows - 1}, columns {j * rows}–{(j + 1) * rows - 1}, all 4 channels, flattened to {tokenLength} numbers
+            Token {s.token} = patch ({i}, {j}): latent rows {i * rows}–{(i + 1) * rows - 1}, columns {j * rows}–{(j + 1) * rows - 1}, all 4 channels, flattened
+            to {tokenLength} numbers
           </figcaption>
           <TokenVector vector={s.vector} p={s.p} channels={LATENT_CHANNELS} colour={colour} token={s.token} />
         </figure>
@@ -206,7 +238,8 @@ export function PatchifyExplorer() {
             </tbody>
           </table>
           <p className={styles.note}>
-            Mflops: millions of multiply-adds per forward pass (lib/dit/flops.ts, counted as the paper counts Gflops). Every row holds the same 256 numbers: <var>T</var> × <var>p</var>²·4 = 256.
+            Mflops: millions of multiply-adds per forward pass (lib/dit/flops.ts, counted as the paper counts Gflops). Every row holds the same 256 numbers:{' '}
+            <var>T</var> × <var>p</var>²·4 = 256.
           </p>
         </div>
         <figure className={styles.posFig}>

@@ -44,7 +44,12 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
   const s = useReverseSampler(root, { model, initial });
   const { settings, run, film } = s;
   const strip = useMemo(() => stripValues(film.all.xt, film.all.x0), [film.frames, film.all]); // eslint-disable-line react-hooks/exhaustive-deps
-  const err = run.status === 'error' && run.error ? describeError(run.error.kind, run.error.message) : s.backend.status === 'error' ? describeError('backend', s.backend.message) : null;
+  const err =
+    run.status === 'error' && run.error
+      ? describeError(run.error.kind, run.error.message)
+      : s.backend.status === 'error'
+        ? describeError('backend', s.backend.message)
+        : null;
   const classWord = settings.label < 0 ? 'random digits' : `the digit ${settings.label}`;
 
   return (
@@ -64,9 +69,19 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
       aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
-        <SelectControl label="Class" value={String(settings.label)} options={CLASS_OPTIONS} onChange={(v) => s.update({ label: Number(v) })} testId="rs-class" />
+        <SelectControl
+          label="Class"
+          value={String(settings.label)}
+          options={CLASS_OPTIONS}
+          onChange={(v) => s.update({ label: Number(v) })}
+          testId="rs-class"
+        />
         <RangeControl
-          label={<>Guidance scale <var>s</var></>}
+          label={
+            <>
+              Guidance scale <var>s</var>
+            </>
+          }
           value={settings.guidance}
           min={0}
           max={10}
@@ -85,9 +100,19 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
           valueText={`${settings.steps} sampling steps`}
           testId="rs-steps"
         />
-        <SelectControl<SamplerName> label="Sampler" value={settings.sampler} options={SAMPLER_OPTIONS} onChange={(v) => s.update({ sampler: v })} testId="rs-sampler" />
+        <SelectControl<SamplerName>
+          label="Sampler"
+          value={settings.sampler}
+          options={SAMPLER_OPTIONS}
+          onChange={(v) => s.update({ sampler: v })}
+          testId="rs-sampler"
+        />
         <RangeControl
-          label={<>DDIM <var>η</var></>}
+          label={
+            <>
+              DDIM <var>η</var>
+            </>
+          }
           value={settings.eta}
           min={0}
           max={1}
@@ -125,22 +150,42 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
             testId="rs-grid"
           />
           <figcaption>
-            {run.status === 'done' ? 'Samples' : <>Predicted <var>x</var><sub>0</sub> so far</>} · click one to follow it
+            {run.status === 'done' ? (
+              'Samples'
+            ) : (
+              <>
+                Predicted <var>x</var>
+                <sub>0</sub> so far
+              </>
+            )}{' '}
+            · click one to follow it
           </figcaption>
         </figure>
 
         <div className={styles.filmPane}>
           <div className={styles.pair}>
             <figure>
-              <DigitCanvas values={film.xt} label={film.frame === 0 ? 'x_T: the starting noise, decoded' : `x after step ${film.frame} of ${film.frames - 1}, decoded`} className={styles.big} testId="rs-xt" />
+              <DigitCanvas
+                values={film.xt}
+                label={film.frame === 0 ? 'x_T: the starting noise, decoded' : `x after step ${film.frame} of ${film.frames - 1}, decoded`}
+                className={styles.big}
+                testId="rs-xt"
+              />
               <figcaption>
-                <var>x</var><sub>t</sub>
+                <var>x</var>
+                <sub>t</sub>
               </figcaption>
             </figure>
             <figure>
-              <DigitCanvas values={film.x0} label={film.x0 && film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'no prediction yet'} className={styles.big} testId="rs-x0" />
+              <DigitCanvas
+                values={film.x0}
+                label={film.x0 && film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'no prediction yet'}
+                className={styles.big}
+                testId="rs-x0"
+              />
               <figcaption>
-                predicted <var>x</var><sub>0</sub>
+                predicted <var>x</var>
+                <sub>0</sub>
               </figcaption>
             </figure>
           </div>
@@ -161,8 +206,27 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
               min={0}
               max={Math.max(0, film.frames - 1)}
               onChange={s.scrub}
-              valueText={film.t === null ? 'no steps yet' : film.frame === 0 ? 'x_T, before the first step' : `step ${film.frame} of ${film.frames - 1}, network called at t = ${film.t + 1}`}
-              display={film.t === null ? '–' : film.frame === 0 ? <><var>x</var><sub>T</sub></> : <>{film.frame} / {film.frames - 1} · <var>t</var> = {film.t + 1}</>}
+              valueText={
+                film.t === null
+                  ? 'no steps yet'
+                  : film.frame === 0
+                    ? 'x_T, before the first step'
+                    : `step ${film.frame} of ${film.frames - 1}, network called at t = ${film.t + 1}`
+              }
+              display={
+                film.t === null ? (
+                  '–'
+                ) : film.frame === 0 ? (
+                  <>
+                    <var>x</var>
+                    <sub>T</sub>
+                  </>
+                ) : (
+                  <>
+                    {film.frame} / {film.frames - 1} · <var>t</var> = {film.t + 1}
+                  </>
+                )
+              }
               disabled={film.frames < 2}
               className={styles.scrub}
               testId="rs-scrub"

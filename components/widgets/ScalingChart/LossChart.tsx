@@ -22,14 +22,37 @@ export interface LossSeries {
 export function LossChart({ id, series, description }: { id: string; series: LossSeries[]; description: string }) {
   const all = series.flatMap((s) => s.points);
   const s1 = Math.max(1, ...all.map((p) => p.step));
-  const [lo, hi] = extent(all.filter((p) => p.loss > 0), (p) => p.loss) as [number | undefined, number | undefined];
+  const [lo, hi] = extent(
+    all.filter((p) => p.loss > 0),
+    (p) => p.loss,
+  ) as [number | undefined, number | undefined];
   const yLo = lo ?? 0.01;
   const yHi = hi ?? 1;
-  const x = useMemo(() => scaleLinear().domain([0, s1]).range([M.left, W - M.right]).nice(), [s1]);
-  const y = useMemo(() => scaleLog().domain([yLo * 0.9, yHi * 1.1]).range([H - M.bottom, M.top]), [yLo, yHi]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, s1])
+        .range([M.left, W - M.right])
+        .nice(),
+    [s1],
+  );
+  const y = useMemo(
+    () =>
+      scaleLog()
+        .domain([yLo * 0.9, yHi * 1.1])
+        .range([H - M.bottom, M.top]),
+    [yLo, yHi],
+  );
   const yTicks = useMemo(() => y.ticks(4).filter((v) => /^[125]/.test(v.toExponential())), [y]);
   const paths = useMemo(
-    () => series.map((s) => ({ ...s, d: line<{ step: number; loss: number }>().x((p) => x(p.step)).y((p) => y(Math.max(p.loss, yLo * 0.9)))(s.points) ?? '' })),
+    () =>
+      series.map((s) => ({
+        ...s,
+        d:
+          line<{ step: number; loss: number }>()
+            .x((p) => x(p.step))
+            .y((p) => y(Math.max(p.loss, yLo * 0.9)))(s.points) ?? '',
+      })),
     [series, x, y, yLo],
   );
   return (
@@ -47,7 +70,9 @@ export function LossChart({ id, series, description }: { id: string; series: Los
       ))}
       {paths.map((p) => {
         const last = p.points.at(-1);
-        return p.shape && last ? <Mark key={`end-${p.key}`} shape={p.shape} x={x(last.step)} y={y(Math.max(last.loss, yLo * 0.9))} r={3} color={p.color} /> : null;
+        return p.shape && last ? (
+          <Mark key={`end-${p.key}`} shape={p.shape} x={x(last.step)} y={y(Math.max(last.loss, yLo * 0.9))} r={3} color={p.color} />
+        ) : null;
       })}
     </svg>
   );

@@ -28,13 +28,21 @@ const fmtRho = (r: RankCorrelation) => minus(r.rho.toFixed(2));
 const fmtParams = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}K`);
 const fmtPct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-function joinLines<T extends { key: string; size: string; patch: number }>(items: T[], connect: Connect, sizes: readonly string[], patches: readonly number[]): ScatterLine[] {
+function joinLines<T extends { key: string; size: string; patch: number }>(
+  items: T[],
+  connect: Connect,
+  sizes: readonly string[],
+  patches: readonly number[],
+): ScatterLine[] {
   if (connect === 'none') return [];
   if (connect === 'size') {
     return sizes.map((s) => ({
       key: `size-${s}`,
       color: SIZE_COLOR[s],
-      keys: [...patches].sort((a, b) => b - a).map((p) => items.find((i) => i.size === s && i.patch === p)?.key).filter((k): k is string => !!k),
+      keys: [...patches]
+        .sort((a, b) => b - a)
+        .map((p) => items.find((i) => i.size === s && i.patch === p)?.key)
+        .filter((k): k is string => !!k),
     }));
   }
   return patches.map((p) => ({
@@ -91,7 +99,16 @@ export function ScalingChart() {
   const { grid } = s;
 
   const paperPoints: (ScatterPoint & { size: string; patch: number })[] = useMemo(
-    () => PAPER_SCALING.map((r) => ({ key: r.model, x: r.gflops, y: r.fid, color: SIZE_COLOR[r.size], shape: patchShape(r.patch, PAPER_PATCHES), size: r.size, patch: r.patch })),
+    () =>
+      PAPER_SCALING.map((r) => ({
+        key: r.model,
+        x: r.gflops,
+        y: r.fid,
+        color: SIZE_COLOR[r.size],
+        shape: patchShape(r.patch, PAPER_PATCHES),
+        size: r.size,
+        patch: r.patch,
+      })),
     [],
   );
   const paperLines = useMemo(() => joinLines(paperPoints, s.connect, PAPER_SIZES, PAPER_PATCHES), [paperPoints, s.connect]);
@@ -99,18 +116,37 @@ export function ScalingChart() {
 
   const ourPoints: (ScatterPoint & { size: string; patch: number })[] = useMemo(
     () =>
-      grid.scored.map((c) => ({ key: c.label, x: c.mflops, y: c.entry!.scores!.fld, color: SIZE_COLOR[c.size], shape: patchShape(c.patch, GRID_PATCHES), size: c.size, patch: c.patch })),
+      grid.scored.map((c) => ({
+        key: c.label,
+        x: c.mflops,
+        y: c.entry!.scores!.fld,
+        color: SIZE_COLOR[c.size],
+        shape: patchShape(c.patch, GRID_PATCHES),
+        size: c.size,
+        patch: c.patch,
+      })),
     [grid],
   );
   const ourLines = useMemo(() => joinLines(ourPoints, s.connect, GRID_SIZES, GRID_PATCHES), [ourPoints, s.connect]);
-  const floors = Object.entries(grid.floors).map(([k, v]) => ({ y: v, name: FLOOR_LABELS[k] ?? k, label: `FLD floor (${FLOOR_LABELS[k] ?? k}) ${v.toFixed(1)}` }));
+  const floors = Object.entries(grid.floors).map(([k, v]) => ({
+    y: v,
+    name: FLOOR_LABELS[k] ?? k,
+    label: `FLD floor (${FLOOR_LABELS[k] ?? k}) ${v.toFixed(1)}`,
+  }));
   const yMax = Math.max(10, ...ourPoints.map((p) => p.y), ...floors.map((f) => f.y)) * 1.1;
   const ourCell = grid.cells.find((c) => c.label === s.oursSelected && c.entry?.scores);
   const trained = grid.cells.filter((c) => c.entry).length;
   const missing = grid.cells.filter((c) => !c.entry);
   const lossSeries = grid.cells
     .filter((c) => c.entry && c.entry.lossCurve.length > 1)
-    .map((c) => ({ key: c.label, color: SIZE_COLOR[c.size], dash: patchDash(c.patch, GRID_PATCHES), shape: patchShape(c.patch, GRID_PATCHES), points: c.entry!.lossCurve, cell: c }));
+    .map((c) => ({
+      key: c.label,
+      color: SIZE_COLOR[c.size],
+      dash: patchDash(c.patch, GRID_PATCHES),
+      shape: patchShape(c.patch, GRID_PATCHES),
+      points: c.entry!.lossCurve,
+      cell: c,
+    }));
 
   return (
     <div
@@ -181,14 +217,22 @@ export function ScalingChart() {
           <p className={styles.readout} aria-live="polite" data-testid="sc-ours-readout">
             {ourCell ? (
               <>
-                <strong>DiT-mini-{ourCell.label}</strong>: {ourCell.mflops.toFixed(2)} Mflops, {fmtParams(ourCell.parameters)} parameters, FLD {ourCell.entry!.scores!.fld.toFixed(1)}, conditional accuracy{' '}
-                {fmtPct(ourCell.entry!.scores!.conditionalAccuracy)} ({ourCell.entry!.scores!.n.toLocaleString('en')} samples, {ourCell.entry!.steps.toLocaleString('en')} training steps)
+                <strong>DiT-mini-{ourCell.label}</strong>: {ourCell.mflops.toFixed(2)} Mflops, {fmtParams(ourCell.parameters)} parameters, FLD{' '}
+                {ourCell.entry!.scores!.fld.toFixed(1)}, conditional accuracy {fmtPct(ourCell.entry!.scores!.conditionalAccuracy)} (
+                {ourCell.entry!.scores!.n.toLocaleString('en')} samples, {ourCell.entry!.steps.toLocaleString('en')} training steps)
               </>
             ) : ourPoints.length > 0 ? (
               'Point at a model (or focus the chart and use the arrow keys).'
             ) : null}
           </p>
-          <GridStatus state={s.index.status} problem={s.index.status === 'error' ? s.index.problem : null} trained={trained} missing={missing} correlation={grid.correlation} scored={grid.scored.length} />
+          <GridStatus
+            state={s.index.status}
+            problem={s.index.status === 'error' ? s.index.problem : null}
+            trained={trained}
+            missing={missing}
+            correlation={grid.correlation}
+            scored={grid.scored.length}
+          />
         </figure>
       </div>
 
@@ -245,7 +289,8 @@ export function ScalingChart() {
             ))}
           </ul>
           <figcaption className={results.note}>
-            Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model. Colour by size, dash and end mark by patch size, as in the charts above.
+            Loss of the hybrid objective as logged in training (a noisy per-batch value), same axes for every model. Colour by size, dash and end mark by patch
+            size, as in the charts above.
           </figcaption>
         </figure>
       )}
@@ -316,7 +361,8 @@ function GridStatus({
       <p className={results.note} data-testid="sc-rho">
         {correlation ? (
           <>
-            Spearman rank correlation of Mflops and FLD over the trained models: <strong>ρ = {fmtRho(correlation)}</strong> (n = {correlation.n}); −1 would mean every step up in compute lowered FLD.
+            Spearman rank correlation of Mflops and FLD over the trained models: <strong>ρ = {fmtRho(correlation)}</strong> (n = {correlation.n}); −1 would mean
+            every step up in compute lowered FLD.
           </>
         ) : (
           <>The rank correlation of Mflops and FLD needs at least 3 trained models with scores (now {scored}).</>

@@ -84,8 +84,21 @@ export function ScatterPlot({
 }) {
   const [x0, x1] = xDomain;
   const [y0, y1] = yDomain;
-  const x = useMemo(() => scaleLog().domain([x0, x1]).range([M.left, W - M.right]), [x0, x1]);
-  const y = useMemo(() => scaleLinear().domain([y0, y1]).range([H - M.bottom, M.top]).nice(), [y0, y1]);
+  const x = useMemo(
+    () =>
+      scaleLog()
+        .domain([x0, x1])
+        .range([M.left, W - M.right]),
+    [x0, x1],
+  );
+  const y = useMemo(
+    () =>
+      scaleLinear()
+        .domain([y0, y1])
+        .range([H - M.bottom, M.top])
+        .nice(),
+    [y0, y1],
+  );
   const xTicks = useMemo(() => logTicks(x0, x1), [x0, x1]);
   const order = useMemo(() => [...points].sort((a, b) => a.x - b.x || a.y - b.y), [points]);
   const byKey = useMemo(() => new Map(points.map((p) => [p.key, p])), [points]);
@@ -93,7 +106,10 @@ export function ScatterPlot({
     () =>
       lines.map((l) => ({
         ...l,
-        d: line<ScatterPoint>().x((p) => x(p.x)).y((p) => y(p.y))(l.keys.map((k) => byKey.get(k)).filter((p): p is ScatterPoint => !!p)) ?? '',
+        d:
+          line<ScatterPoint>()
+            .x((p) => x(p.x))
+            .y((p) => y(p.y))(l.keys.map((k) => byKey.get(k)).filter((p): p is ScatterPoint => !!p)) ?? '',
       })),
     [lines, byKey, x, y],
   );
@@ -171,7 +187,15 @@ export function ScatterPlot({
           <div className={styles.emptyPlot}>{empty}</div>
         </foreignObject>
       ) : null}
-      <rect className={styles.hit} x={M.left} y={M.top} width={W - M.left - M.right} height={H - M.top - M.bottom} onPointerMove={hover} onPointerDown={hover} />
+      <rect
+        className={styles.hit}
+        x={M.left}
+        y={M.top}
+        width={W - M.left - M.right}
+        height={H - M.top - M.bottom}
+        onPointerMove={hover}
+        onPointerDown={hover}
+      />
     </svg>
   );
 }

@@ -39,7 +39,21 @@ export function patchDash(patch: number, patches: readonly number[]): string | u
   return i === 0 ? undefined : i === 1 ? '6 3' : '1.5 2.5';
 }
 
-export function Mark({ shape, x, y, r = 4.5, color, selected = false }: { shape: MarkShape; x: number; y: number; r?: number; color: string; selected?: boolean }) {
+export function Mark({
+  shape,
+  x,
+  y,
+  r = 4.5,
+  color,
+  selected = false,
+}: {
+  shape: MarkShape;
+  x: number;
+  y: number;
+  r?: number;
+  color: string;
+  selected?: boolean;
+}) {
   const common = { fill: color, stroke: selected ? 'var(--fg)' : 'var(--bg-soft)', strokeWidth: selected ? 2 : 1 };
   const R = selected ? r * 1.35 : r;
   if (shape === 'circle') return <circle cx={x} cy={y} r={R} {...common} />;

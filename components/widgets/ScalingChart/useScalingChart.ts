@@ -14,7 +14,14 @@ export type Connect = 'size' | 'patch' | 'none';
 export function useScalingChart() {
   const index = useModelsIndex();
   const grid = useMemo(() => summariseGrid(index.status === 'ready' ? index.index : null), [index]);
-  const paperCorrelation = useMemo(() => spearman(PAPER_SCALING.map((r) => r.gflops), PAPER_SCALING.map((r) => r.fid)), []);
+  const paperCorrelation = useMemo(
+    () =>
+      spearman(
+        PAPER_SCALING.map((r) => r.gflops),
+        PAPER_SCALING.map((r) => r.fid),
+      ),
+    [],
+  );
   const [connect, setConnect] = useState<Connect>('size');
   const [paperSelected, setPaperSelected] = useState<string | null>('XL/2');
   const [oursSelected, setOursSelected] = useState<string | null>(null);

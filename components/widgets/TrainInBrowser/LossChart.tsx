@@ -39,9 +39,26 @@ export function LossChart({ history, version, step }: { history: LossHistory; ve
     // version changes whenever the (mutable) history grows
   }, [history, version]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const x = useMemo(() => scaleLinear().domain([0, data.xMax]).range([M.left, W - M.right]).nice(), [data.xMax]);
-  const y = useMemo(() => scaleLinear().domain([0, data.yMax]).range([H - M.bottom, M.top]).nice(), [data.yMax]);
-  const path = (pts: { step: number; value: number }[]) => line<{ step: number; value: number }>().x((p) => x(p.step)).y((p) => y(Math.min(p.value, data.yMax * 1.2)))(pts) ?? '';
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, data.xMax])
+        .range([M.left, W - M.right])
+        .nice(),
+    [data.xMax],
+  );
+  const y = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, data.yMax])
+        .range([H - M.bottom, M.top])
+        .nice(),
+    [data.yMax],
+  );
+  const path = (pts: { step: number; value: number }[]) =>
+    line<{ step: number; value: number }>()
+      .x((p) => x(p.step))
+      .y((p) => y(Math.min(p.value, data.yMax * 1.2)))(pts) ?? '';
   const summary =
     data.last === null
       ? 'Training loss: no steps yet.'
@@ -76,10 +93,12 @@ export function LossChart({ history, version, step }: { history: LossHistory; ve
       </svg>
       <figcaption className={styles.legend}>
         <span>
-          <i className={styles.swatchLoss} /> loss <var>L</var><sub>hybrid</sub> (smoothed)
+          <i className={styles.swatchLoss} /> loss <var>L</var>
+          <sub>hybrid</sub> (smoothed)
         </span>
         <span>
-          <i className={styles.swatchMse} /> its noise MSE <var>L</var><sub>simple</sub>
+          <i className={styles.swatchMse} /> its noise MSE <var>L</var>
+          <sub>simple</sub>
         </span>
         <span>
           <i className={styles.swatchRaw} /> single steps

@@ -37,7 +37,10 @@ function kb(n: number): string {
 function PhaseLine({ s }: { s: TrainInBrowserState }) {
   const p = s.dataProgress;
   if (p) {
-    const what = p.stage === 'download' ? `Downloading the training digits: ${kb(p.done)}${p.total > 0 ? ` of ${kb(p.total)}` : ''}` : `Encoding digits with the VAE: ${p.done} of ${p.total}`;
+    const what =
+      p.stage === 'download'
+        ? `Downloading the training digits: ${kb(p.done)}${p.total > 0 ? ` of ${kb(p.total)}` : ''}`
+        : `Encoding digits with the VAE: ${p.done} of ${p.total}`;
     return (
       <div className={controls.progress} data-testid="tib-data-progress">
         <progress max={p.total || 1} value={p.done} aria-label={what} />
@@ -72,7 +75,10 @@ export function TrainInBrowser() {
   const busy = s.phase === 'loading-data' || s.phase === 'encoding' || s.phase === 'building';
   const training = s.phase === 'training' || busy;
   const canTrain = s.backend.status === 'ready' && (s.phase === 'idle' || s.phase === 'paused');
-  const lrIndex = Math.max(0, LR_CHOICES.findIndex((v) => Math.abs(v - settings.lr) < 1e-12));
+  const lrIndex = Math.max(
+    0,
+    LR_CHOICES.findIndex((v) => Math.abs(v - settings.lr) < 1e-12),
+  );
   const latest = s.grids[0] ?? null;
   const older = s.grids.slice(1, HISTORY_ROWS + 1);
   const olderValues = (() => {
@@ -123,12 +129,24 @@ export function TrainInBrowser() {
           display={lrText(settings.lr)}
           testId="tib-lr"
         />
-        <SelectControl<SampleWeights> label="Samples from" value={settings.sampleWeights} options={WEIGHT_OPTIONS} onChange={(v) => s.update({ sampleWeights: v })} testId="tib-weights" />
+        <SelectControl<SampleWeights>
+          label="Samples from"
+          value={settings.sampleWeights}
+          options={WEIGHT_OPTIONS}
+          onChange={(v) => s.update({ sampleWeights: v })}
+          testId="tib-weights"
+        />
       </div>
 
       <div className={styles.buttons}>
         {training || s.phase === 'pausing' ? (
-          <button type="button" className={`${controls.button} ${styles.primary}`} onClick={s.pause} disabled={s.phase === 'pausing' || busy} data-testid="tib-pause">
+          <button
+            type="button"
+            className={`${controls.button} ${styles.primary}`}
+            onClick={s.pause}
+            disabled={s.phase === 'pausing' || busy}
+            data-testid="tib-pause"
+          >
             Pause
           </button>
         ) : (
@@ -136,10 +154,22 @@ export function TrainInBrowser() {
             {s.phase === 'paused' ? 'Resume' : 'Train'}
           </button>
         )}
-        <button type="button" className={controls.button} onClick={s.reset} disabled={!(s.phase === 'paused' || s.phase === 'training')} data-testid="tib-reset">
+        <button
+          type="button"
+          className={controls.button}
+          onClick={s.reset}
+          disabled={!(s.phase === 'paused' || s.phase === 'training')}
+          data-testid="tib-reset"
+        >
           Reset
         </button>
-        <button type="button" className={controls.button} onClick={s.sampleNow} disabled={!(s.phase === 'paused' || s.phase === 'training')} data-testid="tib-sample">
+        <button
+          type="button"
+          className={controls.button}
+          onClick={s.sampleNow}
+          disabled={!(s.phase === 'paused' || s.phase === 'training')}
+          data-testid="tib-sample"
+        >
           Sample now
         </button>
         {s.locked && <span className={styles.hint}>Model and batch size are fixed for this model: Reset to change them.</span>}
@@ -162,7 +192,11 @@ export function TrainInBrowser() {
 
       <div className={controls.status}>
         {s.backend.status === 'ready' ? (
-          <p className={controls.muted} data-testid="tib-backend" title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}>
+          <p
+            className={controls.muted}
+            data-testid="tib-backend"
+            title={s.backend.fallbacks.length ? `Tried first: ${s.backend.fallbacks.join('; ')}` : undefined}
+          >
             Training on <strong>{BACKEND_NAMES[s.backend.backend] ?? s.backend.backend}</strong>: <Reason text={s.backend.reason} />
             {s.backend.fallbacks.length > 0 ? ' (the faster choice failed to start)' : ''}.
           </p>
@@ -173,9 +207,8 @@ export function TrainInBrowser() {
         {s.data && (
           <p className={controls.muted} data-testid="tib-data">
             {s.data.digits.toLocaleString('en')} training digits (
-            {s.data.perClass.every((c) => c === s.data!.perClass[0]) ? `${s.data.perClass[0]} of each class` : `${s.data.perClass.join(' / ')} of 0 to 9`}), {kb(s.data.bytes)}, encoded to 8×8×4 latents by
-            the VAE in{' '}
-            {(s.data.encodeMs / 1000).toFixed(1)} s.
+            {s.data.perClass.every((c) => c === s.data!.perClass[0]) ? `${s.data.perClass[0]} of each class` : `${s.data.perClass.join(' / ')} of 0 to 9`}),{' '}
+            {kb(s.data.bytes)}, encoded to 8×8×4 latents by the VAE in {(s.data.encodeMs / 1000).toFixed(1)} s.
           </p>
         )}
         {/* Holds the data line's place, so pressing Train does not push the chart down. */}
@@ -209,7 +242,8 @@ export function TrainInBrowser() {
             <figcaption>
               {latest ? (
                 <>
-                  0–9 at step {latest.step} ({latest.weights === 'ema' ? 'EMA' : 'raw'} weights, {settings.sampleSteps} DDIM steps, guidance {settings.guidanceScale})
+                  0–9 at step {latest.step} ({latest.weights === 'ema' ? 'EMA' : 'raw'} weights, {settings.sampleSteps} DDIM steps, guidance{' '}
+                  {settings.guidanceScale})
                 </>
               ) : (
                 <>Digits 0–9 appear here every {settings.sampleEvery} steps.</>
@@ -218,7 +252,15 @@ export function TrainInBrowser() {
           </figure>
           <figure className={styles.older}>
             <div className={styles.olderRows}>
-              <PictureGrid values={olderValues} count={HISTORY_ROWS * 10} cols={10} gap={2} label={`Earlier samples, steps ${older.map((g) => g.step).join(', ') || 'none yet'}`} className={styles.olderGrid} testId="tib-history" />
+              <PictureGrid
+                values={olderValues}
+                count={HISTORY_ROWS * 10}
+                cols={10}
+                gap={2}
+                label={`Earlier samples, steps ${older.map((g) => g.step).join(', ') || 'none yet'}`}
+                className={styles.olderGrid}
+                testId="tib-history"
+              />
               <ol className={styles.olderSteps} aria-hidden="true">
                 {Array.from({ length: HISTORY_ROWS }, (_, i) => (
                   <li key={i}>{older[i] ? older[i].step : ''}</li>
@@ -233,7 +275,6 @@ export function TrainInBrowser() {
       <p className={styles.note}>
         Training runs in a background thread and keeps going if you switch tabs (a browser may slow down a hidden tab after a while); Pause frees the CPU.
       </p>
-
     </div>
   );
 }

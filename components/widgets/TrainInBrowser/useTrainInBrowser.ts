@@ -115,7 +115,11 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
   const onMessage = useCallback((m: TrainerResponse) => {
     switch (m.type) {
       case 'ready':
-        setS((p) => ({ ...p, backend: { status: 'ready', backend: m.backend, reason: m.reason, fallbacks: m.fallbacks }, phase: p.phase === 'starting' ? 'idle' : p.phase }));
+        setS((p) => ({
+          ...p,
+          backend: { status: 'ready', backend: m.backend, reason: m.reason, fallbacks: m.fallbacks },
+          phase: p.phase === 'starting' ? 'idle' : p.phase,
+        }));
         return;
       case 'phase':
         setS((p) => ({

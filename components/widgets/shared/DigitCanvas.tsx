@@ -14,7 +14,13 @@ type DigitCanvasName = { label: string; decorative?: never } | { decorative: tru
  * Drawn in a layout effect, so a change is on screen in the same frame as the state change.
  * values = null draws nothing (the loading skeleton keeps the same size).
  */
-export function DigitCanvas({ values, label, decorative, className, testId }: { values: Float32Array | null; className?: string; testId?: string } & DigitCanvasName) {
+export function DigitCanvas({
+  values,
+  label,
+  decorative,
+  className,
+  testId,
+}: { values: Float32Array | null; className?: string; testId?: string } & DigitCanvasName) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');

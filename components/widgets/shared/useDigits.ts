@@ -5,10 +5,7 @@ import { decodeDigits, type DigitSet } from '@/lib/data/mnist';
 /** 240 MNIST test digits (24 per class), built by scripts/build-assets.ts from the mnist package. */
 export const DIGITS_URL = '/data/mnist-test-sample.bin';
 
-export type DigitsState =
-  | { status: 'loading' }
-  | { status: 'ready'; digits: DigitSet }
-  | { status: 'error'; message: string };
+export type DigitsState = { status: 'loading' } | { status: 'ready'; digits: DigitSet } | { status: 'error'; message: string };
 
 // One request per page, shared by every widget that shows digits.
 let pending: Promise<DigitSet> | null = null;

@@ -23,10 +23,10 @@ interface DitLabHooks {
 
 export function getModelClient(): ModelClient {
   if (!client) {
-    const c = new ModelClient(
-      () => new Worker(new URL('../../../lib/worker/model.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-model' }),
-      { backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` },
-    );
+    const c = new ModelClient(() => new Worker(new URL('../../../lib/worker/model.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-model' }), {
+      backend: parseBackendOverride(window.location.search),
+      baseUrl: `${window.location.origin}/`,
+    });
     client = c;
     if (!TEST_HOOKS) return c;
     const hooks: DitLabHooks = {
@@ -65,12 +65,15 @@ export function useNearViewport(ref: RefObject<Element | null>, margin = '400px'
       setNear(true);
       return;
     }
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        setNear(true);
-        io.disconnect();
-      }
-    }, { rootMargin: margin });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setNear(true);
+          io.disconnect();
+        }
+      },
+      { rootMargin: margin },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [ref, margin, near]);

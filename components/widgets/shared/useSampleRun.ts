@@ -35,8 +35,19 @@ export interface RunState {
 }
 
 const INITIAL: RunState = {
-  status: 'off', loaded: 0, total: 0, step: 0, totalSteps: 0, grid: null, labels: null,
-  msPerStep: null, totalMs: null, firstPictureMs: null, doneMs: null, error: null, requestId: 0,
+  status: 'off',
+  loaded: 0,
+  total: 0,
+  step: 0,
+  totalSteps: 0,
+  grid: null,
+  labels: null,
+  msPerStep: null,
+  totalMs: null,
+  firstPictureMs: null,
+  doneMs: null,
+  error: null,
+  requestId: 0,
 };
 
 /**
@@ -85,7 +96,17 @@ export function useSampleRun(params: SampleParams | null, onStep?: (msg: StepMes
         case 'done': {
           const doneMs = performance.now() - sent;
           const msg = r.msg;
-          setState((s) => ({ ...s, status: 'done', doneMs, step: s.totalSteps, grid: msg.images, labels: msg.labels, msPerStep: msg.msPerStep, totalMs: msg.totalMs, requestId: req.id }));
+          setState((s) => ({
+            ...s,
+            status: 'done',
+            doneMs,
+            step: s.totalSteps,
+            grid: msg.images,
+            labels: msg.labels,
+            msPerStep: msg.msPerStep,
+            totalMs: msg.totalMs,
+            requestId: req.id,
+          }));
           return;
         }
         case 'error':

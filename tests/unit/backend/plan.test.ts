@@ -21,7 +21,11 @@ describe('backend choice', () => {
   });
 
   it('uses hardware WebGL when WebGPU is software-only, and says why', () => {
-    const p: BackendProbe = { webgpu: { available: true, software: true }, webgl: { available: true, software: false, renderer: 'ANGLE (NVIDIA)' }, wasm: { available: true } };
+    const p: BackendProbe = {
+      webgpu: { available: true, software: true },
+      webgl: { available: true, software: false, renderer: 'ANGLE (NVIDIA)' },
+      wasm: { available: true },
+    };
     const plan = planBackends(p);
     expect(plan.order).toEqual(['webgl', 'wasm', 'cpu']);
     expect(plan.reason).toMatch(/software adapter/);

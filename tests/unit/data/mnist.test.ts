@@ -50,12 +50,17 @@ describe('mnist data', () => {
     const x = paddedBatch(all, [0, 1]);
     expect(x.length).toBe(2 * 1024);
     expect(x[0]).toBe(-1); // padding
-    let min = Infinity, max = -Infinity;
-    for (const v of x) { min = Math.min(min, v); max = Math.max(max, v); }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of x) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     expect(min).toBe(-1);
     expect(max).toBeGreaterThan(0.9);
     // Pixel (r, c) of the digit lands at (r + 2, c + 2).
-    const r = 14, c = 14;
+    const r = 14,
+      c = 14;
     expect(x[(r + 2) * 32 + (c + 2)]).toBeCloseTo((all.pixels[r * 28 + c] / 255) * 2 - 1, 6);
   });
 

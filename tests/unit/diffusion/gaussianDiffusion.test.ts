@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion } from '@/lib/diffusion/gaussianDiffusion';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
@@ -21,7 +21,7 @@ const at = (k: number) => ts[Math.floor(k / per)];
 
 let d: GaussianDiffusion;
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   d = GaussianDiffusion.fromBetas(betas);
 });
 
@@ -34,10 +34,22 @@ describe('forward process', () => {
     const b = arr(d.qSample(zero, ts, eps));
     const x0v = arr(x0);
     const ev = arr(eps);
-    expectClose(a, x0v.map((v, k) => Math.sqrt(abar[at(k)]) * v), 1e-6);
-    expectClose(b, ev.map((v, k) => Math.sqrt(1 - abar[at(k)]) * v), 1e-6);
+    expectClose(
+      a,
+      x0v.map((v, k) => Math.sqrt(abar[at(k)]) * v),
+      1e-6,
+    );
+    expectClose(
+      b,
+      ev.map((v, k) => Math.sqrt(1 - abar[at(k)]) * v),
+      1e-6,
+    );
     const full = arr(d.qSample(x0, ts, eps));
-    expectClose(full, x0v.map((v, k) => Math.sqrt(abar[at(k)]) * v + Math.sqrt(1 - abar[at(k)]) * ev[k]), 1e-6);
+    expectClose(
+      full,
+      x0v.map((v, k) => Math.sqrt(abar[at(k)]) * v + Math.sqrt(1 - abar[at(k)]) * ev[k]),
+      1e-6,
+    );
     tf.dispose([x0, eps, zero]);
   });
 
@@ -224,7 +236,11 @@ describe('reverse process', () => {
     const withNoise = arr(d.ddimSample(out, xt, ts, z, { eta: 1 }).sample);
     const noNoise = arr(d.ddimSample(out, xt, ts, zero, { eta: 1 }).sample);
     const zv = arr(z);
-    expectClose(withNoise, noNoise.map((m, k) => m + Math.sqrt(postVar(at(k))) * zv[k]), 1e-5);
+    expectClose(
+      withNoise,
+      noNoise.map((m, k) => m + Math.sqrt(postVar(at(k))) * zv[k]),
+      1e-5,
+    );
     tf.dispose([xt, out, z, zero]);
   });
 

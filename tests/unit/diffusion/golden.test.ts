@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { randn } from '@/lib/random';
 import { betaSchedule, type ScheduleName } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn, type ModelVarType } from '@/lib/diffusion/gaussianDiffusion';
@@ -67,7 +67,7 @@ function fakeModel(learned: boolean): DiffusionModelFn {
 }
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   inp = {};
   for (const [k, v] of Object.entries(processG.inputs as Record<string, number[]>)) {
     inp[k] = tf.tensor4d(v, k === 'modelOutput' ? [shape[0], shape[1], shape[2], 2 * shape[3]] : shape);

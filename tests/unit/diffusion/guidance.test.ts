@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
 import { classifierFreeGuidance } from '@/lib/diffusion/guidance';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
@@ -35,7 +35,7 @@ function run(model: DiffusionModelFn, x: tf.Tensor4D, t: number[], y: number[]):
 }
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 describe('classifier-free guidance', () => {
@@ -59,7 +59,7 @@ describe('classifier-free guidance', () => {
     x.dispose();
   });
 
-  it("cfg: eps = eps_u + s (eps_c - eps_u) on all eps channels, or on the first 3 only (official), v from the conditional half", () => {
+  it('cfg: eps = eps_u + s (eps_c - eps_u) on all eps channels, or on the first 3 only (official), v from the conditional half', () => {
     const x = randTensor(shape, 2);
     const cond = run(fake, x, t, y);
     const uncond = run(fake, x, t, nullY);
@@ -80,7 +80,11 @@ describe('classifier-free guidance', () => {
     const g = run(classifierFreeGuidance(plain, { scale: 2, mode: 'all', numClasses: NUM_CLASSES }), x, t, y);
     const c = run(plain, x, t, y);
     const u = run(plain, x, t, nullY);
-    expectClose(g, c.map((v, k) => u[k] + 2 * (v - u[k])), 1e-5);
+    expectClose(
+      g,
+      c.map((v, k) => u[k] + 2 * (v - u[k])),
+      1e-5,
+    );
     x.dispose();
   });
 

@@ -9,7 +9,10 @@ export type Shape4 = [number, number, number, number];
 
 export function randTensor(shape: Shape4, seed: number, scale = 1): tf.Tensor4D {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor4d(randn(n, seed).map((v) => v * scale), shape);
+  return tf.tensor4d(
+    randn(n, seed).map((v) => v * scale),
+    shape,
+  );
 }
 
 export function arr(t: tf.Tensor): number[] {
@@ -49,7 +52,12 @@ export function disposeAll(x: unknown): void {
  * A network function and its training betas as the sampling road's model (lib/sample/run.ts), with
  * latents as their own pictures (decode is the identity), for tests of the loop itself.
  */
-export function fnSamplerModel(fn: DiffusionModelFn, betas: Float64Array, shape: Shape4, opts: { numClasses?: number; learnSigma?: boolean } = {}): SamplerModel {
+export function fnSamplerModel(
+  fn: DiffusionModelFn,
+  betas: Float64Array,
+  shape: Shape4,
+  opts: { numClasses?: number; learnSigma?: boolean } = {},
+): SamplerModel {
   if (shape[1] !== shape[2]) throw new Error('square latents only');
   return {
     forward: fn,

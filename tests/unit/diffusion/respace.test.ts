@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
 import { createDiffusion, respace, respacedBetas, spacedDiffusion, spaceTimesteps } from '@/lib/diffusion/respace';
@@ -10,7 +10,7 @@ const betas = betaSchedule('linear', 1000);
 const range = (n: number, step = 1) => Array.from({ length: n }, (_, k) => k * step);
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 describe('respacing', () => {

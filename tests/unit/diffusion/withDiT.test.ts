@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import type { DiTConfig } from '@/lib/dit/config';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
@@ -15,13 +15,22 @@ import { betaSchedule } from '@/lib/diffusion/schedules';
 import { arr, randTensor } from './helpers';
 
 const config: DiTConfig = {
-  inputSize: 4, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 1, numHeads: 2, mlpRatio: 2,
-  numClasses: 3, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN',
+  inputSize: 4,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 1,
+  numHeads: 2,
+  mlpRatio: 2,
+  numClasses: 3,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN',
 };
 let dit: DiT;
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   dit = new DiT(config, 1);
 });
 afterAll(() => dit.dispose());
@@ -33,10 +42,7 @@ describe('diffusion with the DiT network', () => {
     const x0 = randTensor([2, 4, 4, 4], 1, 0.5);
     const noise = randTensor([2, 4, 4, 4], 2);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(
-      () => tf.mean(d.trainingLosses(model, x0, [0, 700], [1, 2], noise).loss) as tf.Scalar,
-      dit.trainableVariables,
-    );
+    const { value, grads } = tf.variableGrads(() => tf.mean(d.trainingLosses(model, x0, [0, 700], [1, 2], noise).loss) as tf.Scalar, dit.trainableVariables);
     expect(Number.isFinite(arr(value)[0])).toBe(true);
     const names = Object.keys(grads);
     expect(names.length).toBe(dit.trainableVariables.length);
@@ -51,7 +57,13 @@ describe('diffusion with the DiT network', () => {
     const model: DiffusionModelFn = (x, t, y) => dit.forward(x, t, y);
     const road = fnSamplerModel(model, betaSchedule('linear', 1000), [2, 4, 4, 4], { numClasses: 3 });
     const { sample } = await sampleLatents(road, {
-      sampler: 'ddim', steps: 4, eta: 0, labels: [0, 2], seeds: [1, 2], guidanceScale: 3, cfgChannels: 'first3',
+      sampler: 'ddim',
+      steps: 4,
+      eta: 0,
+      labels: [0, 2],
+      seeds: [1, 2],
+      guidanceScale: 3,
+      cfgChannels: 'first3',
     });
     expect(sample.shape).toEqual([2, 4, 4, 4]);
     expect(arr(sample).every(Number.isFinite)).toBe(true);

@@ -4,14 +4,25 @@ import { countFlops, gflops, params } from '@/lib/dit/flops';
 
 // dit-facts.md, "FID-50K vs Gflops" (paper Table 4): Gflops and parameters (M).
 const PAPER_TABLE: Record<string, [number, number]> = {
-  'DiT-S/8': [0.36, 33], 'DiT-S/4': [1.41, 33], 'DiT-S/2': [6.06, 33],
-  'DiT-B/8': [1.42, 131], 'DiT-B/4': [5.56, 130], 'DiT-B/2': [23.01, 130],
-  'DiT-L/8': [5.01, 459], 'DiT-L/4': [19.7, 458], 'DiT-L/2': [80.71, 458],
-  'DiT-XL/8': [7.39, 676], 'DiT-XL/4': [29.05, 675], 'DiT-XL/2': [118.64, 675],
+  'DiT-S/8': [0.36, 33],
+  'DiT-S/4': [1.41, 33],
+  'DiT-S/2': [6.06, 33],
+  'DiT-B/8': [1.42, 131],
+  'DiT-B/4': [5.56, 130],
+  'DiT-B/2': [23.01, 130],
+  'DiT-L/8': [5.01, 459],
+  'DiT-L/4': [19.7, 458],
+  'DiT-L/2': [80.71, 458],
+  'DiT-XL/8': [7.39, 676],
+  'DiT-XL/4': [29.05, 675],
+  'DiT-XL/2': [118.64, 675],
 };
 // dit-facts.md, "Conditioning blocks" (DiT-XL/2).
 const CONDITIONING_TABLE: Record<string, [number, number]> = {
-  'in-context': [119.37, 449], 'cross-attention': [137.62, 598], adaLN: [118.56, 600], 'adaLN-Zero': [118.64, 675],
+  'in-context': [119.37, 449],
+  'cross-attention': [137.62, 598],
+  adaLN: [118.56, 600],
+  'adaLN-Zero': [118.64, 675],
 };
 
 describe('flops and parameter counting', () => {

@@ -4,14 +4,25 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { linear, linearPretransposed, inferenceAttentionKernel } from '@/lib/dit/layers';
 import { CONDITIONINGS, getPreset, DEFAULT_MINI, type DiTConfig } from '@/lib/dit/config';
 import { fixedValues, amplitudeFor } from './fixed-weights';
 
-const TINY: DiTConfig = { inputSize: 8, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 2, numHeads: 4, mlpRatio: 4,
-  numClasses: 10, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero' };
+const TINY: DiTConfig = {
+  inputSize: 8,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 2,
+  numHeads: 4,
+  mlpRatio: 4,
+  numClasses: 10,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
+};
 
 function inputs(n = 4, seed = 1) {
   return {
@@ -24,7 +35,8 @@ function inputs(n = 4, seed = 1) {
 /** Fixed non-zero weights (salt varies them), so no branch is silenced by adaLN-Zero's zero init. */
 function setFixed(m: DiT, salt = ''): void {
   const sd: Record<string, tf.Tensor> = {};
-  for (const [k, v] of Object.entries(m.stateDict())) sd[k] = k === 'pos_embed' ? v : tf.tensor(fixedValues(k + salt, v.shape, amplitudeFor(k, v.shape)), v.shape);
+  for (const [k, v] of Object.entries(m.stateDict()))
+    sd[k] = k === 'pos_embed' ? v : tf.tensor(fixedValues(k + salt, v.shape, amplitudeFor(k, v.shape)), v.shape);
   m.loadStateDict(sd);
   for (const [k, t] of Object.entries(sd)) if (k !== 'pos_embed') t.dispose();
 }
@@ -33,7 +45,9 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-beforeAll(async () => { await useNodeBackend('wasm'); });
+beforeAll(async () => {
+  await setNodeBackend('wasm');
+});
 
 describe('DiT.infer', () => {
   it('linearPretransposed(x, W^T, b) equals linear(x, W, b)', () => {
@@ -87,12 +101,17 @@ describe('DiT.infer', () => {
     }
   });
 
-  it('holds one block\'s intermediates at a time: its peak memory is well below forward\'s for a deep model', async () => {
+  it("holds one block's intermediates at a time: its peak memory is well below forward's for a deep model", async () => {
     const m = new DiT({ ...TINY, depth: 8, patchSize: 1 });
     setFixed(m);
     const { x, t, y } = inputs();
     m.infer(x, t, y).dispose(); // make the W^T cache first: it stays, and is not what is compared
-    const peak = async (f: () => tf.Tensor) => (await tf.profile(() => { f().dispose(); })).peakBytes;
+    const peak = async (f: () => tf.Tensor) =>
+      (
+        await tf.profile(() => {
+          f().dispose();
+        })
+      ).peakBytes;
     const inferPeak = await peak(() => m.infer(x, t, y));
     const forwardPeak = await peak(() => m.forward(x, t, y));
     // forward keeps all 8 blocks' intermediates until its tidy ends; infer frees each block's.

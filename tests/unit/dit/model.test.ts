@@ -1,14 +1,25 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { CONDITIONINGS, getPreset, DEFAULT_MINI, type DiTConfig, type Conditioning } from '@/lib/dit/config';
 import { params } from '@/lib/dit/flops';
 import { get2dSinCosPosEmbed } from '@/lib/dit/embeddings';
 import { fixedValues, amplitudeFor } from './fixed-weights';
 
-const TINY: DiTConfig = { inputSize: 8, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 2, numHeads: 4, mlpRatio: 4,
-  numClasses: 10, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero' };
+const TINY: DiTConfig = {
+  inputSize: 8,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 2,
+  numHeads: 4,
+  mlpRatio: 4,
+  numClasses: 10,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
+};
 
 function inputs(n = 3, seed = 1) {
   return {
@@ -29,7 +40,9 @@ function fixedModel(conditioning: Conditioning): DiT {
   return m;
 }
 
-beforeAll(async () => { await useNodeBackend('wasm'); });
+beforeAll(async () => {
+  await setNodeBackend('wasm');
+});
 
 describe('DiT model', () => {
   it('has PyTorch names and shapes and the counted number of parameters, for every conditioning', () => {
@@ -56,8 +69,14 @@ describe('DiT model', () => {
     const sd = m.stateDict();
     const stats = (name: string) => {
       const d = sd[name].dataSync();
-      let s = 0, s2 = 0, mx = 0;
-      for (const v of d) { s += v; s2 += v * v; mx = Math.max(mx, Math.abs(v)); }
+      let s = 0,
+        s2 = 0,
+        mx = 0;
+      for (const v of d) {
+        s += v;
+        s2 += v * v;
+        mx = Math.max(mx, Math.abs(v));
+      }
       return { mean: s / d.length, std: Math.sqrt(s2 / d.length - (s / d.length) ** 2), max: mx };
     };
     // Xavier-uniform: U(-b, b), b = sqrt(6 / (fan_in + fan_out)), std b / sqrt(3).
@@ -71,9 +90,18 @@ describe('DiT model', () => {
     for (const k of ['y_embedder.embedding_table.weight', 't_embedder.mlp.0.weight', 't_embedder.mlp.2.weight']) {
       expect(Math.abs(stats(k).std / 0.02 - 1)).toBeLessThan(0.1);
     }
-    for (const k of ['blocks.0.attn.qkv.bias', 'blocks.5.mlp.fc2.bias', 't_embedder.mlp.0.bias', 'x_embedder.proj.bias',
-      'blocks.0.adaLN_modulation.1.weight', 'blocks.5.adaLN_modulation.1.bias', 'final_layer.adaLN_modulation.1.weight',
-      'final_layer.linear.weight', 'final_layer.linear.bias']) expect(stats(k).max, k).toBe(0);
+    for (const k of [
+      'blocks.0.attn.qkv.bias',
+      'blocks.5.mlp.fc2.bias',
+      't_embedder.mlp.0.bias',
+      'x_embedder.proj.bias',
+      'blocks.0.adaLN_modulation.1.weight',
+      'blocks.5.adaLN_modulation.1.bias',
+      'final_layer.adaLN_modulation.1.weight',
+      'final_layer.linear.weight',
+      'final_layer.linear.bias',
+    ])
+      expect(stats(k).max, k).toBe(0);
     expect(Array.from(sd.pos_embed.dataSync())).toEqual(Array.from(get2dSinCosPosEmbed(128, 4)));
     expect(sd.pos_embed.trainable).toBe(false);
     const again = new DiT(getPreset(DEFAULT_MINI), 3);
@@ -82,7 +110,12 @@ describe('DiT model', () => {
     expect(Array.from(other.stateDict()['blocks.2.mlp.fc1.weight'].dataSync())).not.toEqual(Array.from(sd['blocks.2.mlp.fc1.weight'].dataSync()));
     // Only adaLN-Zero zero-initialises the modulation.
     const ada = new DiT({ ...getPreset(DEFAULT_MINI), conditioning: 'adaLN' }, 3);
-    expect(ada.stateDict()['blocks.0.adaLN_modulation.1.weight'].dataSync().some((v) => v !== 0)).toBe(true);
+    expect(
+      ada
+        .stateDict()
+        ['blocks.0.adaLN_modulation.1.weight'].dataSync()
+        .some((v) => v !== 0),
+    ).toBe(true);
     [m, again, other, ada].forEach((x) => x.dispose());
   });
 
@@ -102,32 +135,34 @@ describe('DiT model', () => {
     const r = f.forwardWithTrace(x, t, y);
     expect(Array.from(r.trace.blocks[0].out.dataSync())).not.toEqual(Array.from(r.trace.tokens.dataSync()));
     tf.dispose([x, t, y, out, trace as never, r as never]);
-    m.dispose(); f.dispose();
+    m.dispose();
+    f.dispose();
   });
 
   it('gives NHWC outputs and traces of the documented shapes for every conditioning and p = 1, 2, 4', () => {
     const { x, t, y } = inputs(2);
-    for (const conditioning of CONDITIONINGS) for (const p of [1, 2, 4]) {
-      const m = new DiT({ ...TINY, conditioning, patchSize: p, learnSigma: p !== 4 });
-      const T = (8 / p) ** 2;
-      const Tb = conditioning === 'in-context' ? T + 2 : T;
-      const { out, trace } = m.forwardWithTrace(x, t, y);
-      expect(out.shape).toEqual([2, 8, 8, p !== 4 ? 8 : 4]);
-      expect(trace.patches.shape).toEqual([2, T, 4 * p * p]);
-      expect(trace.tokens.shape).toEqual([2, T, 32]);
-      expect(trace.c.shape).toEqual([2, 32]);
-      expect(trace.final.shape).toEqual([2, T, 32]);
-      expect(trace.blocks[1].attn.shape).toEqual([2, 4, Tb, Tb]);
-      expect(trace.blocks[1].out.shape).toEqual([2, Tb, 32]);
-      const sums = tf.sum(trace.blocks[0].attn, -1).dataSync();
-      expect(sums.every((s) => Math.abs(s - 1) < 1e-5)).toBe(true);
-      if (conditioning === 'cross-attention') expect(trace.blocks[0].crossAttn!.shape).toEqual([2, 4, T, 2]);
-      if (conditioning === 'adaLN-Zero') expect(trace.blocks[0].gateMsa!.shape).toEqual([2, 32]);
-      if (conditioning === 'adaLN') expect(trace.blocks[0].gateMsa).toBeUndefined();
-      if (conditioning.startsWith('adaLN')) expect(trace.finalScale!.shape).toEqual([2, 32]);
-      tf.dispose([out, trace as never]);
-      m.dispose();
-    }
+    for (const conditioning of CONDITIONINGS)
+      for (const p of [1, 2, 4]) {
+        const m = new DiT({ ...TINY, conditioning, patchSize: p, learnSigma: p !== 4 });
+        const T = (8 / p) ** 2;
+        const Tb = conditioning === 'in-context' ? T + 2 : T;
+        const { out, trace } = m.forwardWithTrace(x, t, y);
+        expect(out.shape).toEqual([2, 8, 8, p !== 4 ? 8 : 4]);
+        expect(trace.patches.shape).toEqual([2, T, 4 * p * p]);
+        expect(trace.tokens.shape).toEqual([2, T, 32]);
+        expect(trace.c.shape).toEqual([2, 32]);
+        expect(trace.final.shape).toEqual([2, T, 32]);
+        expect(trace.blocks[1].attn.shape).toEqual([2, 4, Tb, Tb]);
+        expect(trace.blocks[1].out.shape).toEqual([2, Tb, 32]);
+        const sums = tf.sum(trace.blocks[0].attn, -1).dataSync();
+        expect(sums.every((s) => Math.abs(s - 1) < 1e-5)).toBe(true);
+        if (conditioning === 'cross-attention') expect(trace.blocks[0].crossAttn!.shape).toEqual([2, 4, T, 2]);
+        if (conditioning === 'adaLN-Zero') expect(trace.blocks[0].gateMsa!.shape).toEqual([2, 32]);
+        if (conditioning === 'adaLN') expect(trace.blocks[0].gateMsa).toBeUndefined();
+        if (conditioning.startsWith('adaLN')) expect(trace.finalScale!.shape).toEqual([2, 32]);
+        tf.dispose([out, trace as never]);
+        m.dispose();
+      }
     tf.dispose([x, t, y]);
   });
 
@@ -161,11 +196,20 @@ describe('DiT model', () => {
       const r = tf.randomNormal([2, 8, 8, 8], 0, 1, 'float32', 10);
       const loss = () => tf.tidy(() => tf.sum(tf.mul(m.forward(x, t, y), r))) as tf.Scalar;
       const sd = m.stateDict();
-      const names = ['x_embedder.proj.weight', 't_embedder.mlp.0.weight', 'y_embedder.embedding_table.weight', 'blocks.0.attn.qkv.weight',
-        'blocks.1.mlp.fc1.bias', 'final_layer.linear.weight',
+      const names = [
+        'x_embedder.proj.weight',
+        't_embedder.mlp.0.weight',
+        'y_embedder.embedding_table.weight',
+        'blocks.0.attn.qkv.weight',
+        'blocks.1.mlp.fc1.bias',
+        'final_layer.linear.weight',
         ...(conditioning.startsWith('adaLN') ? ['blocks.0.adaLN_modulation.1.weight'] : []),
-        ...(conditioning === 'cross-attention' ? ['blocks.1.cross_attn.kv.weight'] : [])];
-      const { grads, value } = tf.variableGrads(loss, names.map((k) => sd[k]));
+        ...(conditioning === 'cross-attention' ? ['blocks.1.cross_attn.kv.weight'] : []),
+      ];
+      const { grads, value } = tf.variableGrads(
+        loss,
+        names.map((k) => sd[k]),
+      );
       for (const [j, k] of names.entries()) {
         const v = sd[k];
         const g = grads[v.name].dataSync();
@@ -177,7 +221,15 @@ describe('DiT model', () => {
         const i1 = k.startsWith('y_embedder') ? 3 * 32 + 5 : (j * 7919) % g.length;
         for (const i of [i0, i1]) {
           const eps = 1e-2;
-          const at = (d: number) => { const f = flat.slice(); f[i] += d; v.assign(tf.tensor(f, v.shape)); const l = loss(); const s = l.dataSync()[0]; l.dispose(); return s; };
+          const at = (d: number) => {
+            const f = flat.slice();
+            f[i] += d;
+            v.assign(tf.tensor(f, v.shape));
+            const l = loss();
+            const s = l.dataSync()[0];
+            l.dispose();
+            return s;
+          };
           const fd = (at(eps) - at(-eps)) / (2 * eps);
           v.assign(tf.tensor(flat, v.shape));
           expect(Math.abs(fd - g[i]), `${conditioning} ${k}[${i}]: fd ${fd} vs grad ${g[i]}`).toBeLessThan(2e-2 * Math.abs(g[i]) + 2e-3);

@@ -5,12 +5,15 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { CONDITIONINGS, type DiTConfig } from '@/lib/dit/config';
 import { fixedValues, amplitudeFor } from './fixed-weights';
 
-interface Arr { shape: number[]; data: number[] }
+interface Arr {
+  shape: number[];
+  data: number[];
+}
 interface Golden {
   config: DiTConfig;
   stateDictShapes: Record<string, number[]>;
@@ -44,7 +47,9 @@ export function loadFixedModel(g: Golden): DiT {
 }
 
 describe('parity with the PyTorch reference', () => {
-  beforeAll(async () => { await useNodeBackend('wasm'); });
+  beforeAll(async () => {
+    await setNodeBackend('wasm');
+  });
 
   for (const kind of CONDITIONINGS) {
     it(`${kind}: output, traces and gradients match PyTorch within ${TOL}`, () => {
@@ -75,7 +80,7 @@ describe('parity with the PyTorch reference', () => {
           const ourKeys = Object.keys(trace.blocks[i]).filter((k) => k !== 'out' && trace.blocks[i][k as 'attn']);
           expect(Object.keys(rec).sort()).toEqual(ourKeys.sort());
           for (const [k, a] of Object.entries(rec)) {
-            const ours = trace.blocks[i][k as keyof typeof trace.blocks[number]] as tf.Tensor;
+            const ours = trace.blocks[i][k as keyof (typeof trace.blocks)[number]] as tf.Tensor;
             expect(ours.shape, `block ${i} ${k}`).toEqual(a.shape);
             expect(maxErr(ours.dataSync(), a.data), `block ${i} ${k}`).toBeLessThan(TOL);
           }

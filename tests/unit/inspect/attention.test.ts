@@ -9,7 +9,7 @@ function synthetic(): Float32Array {
   for (let h = 0; h < d.heads; h++) {
     for (let q = 0; q < d.tokens; q++) {
       for (let k = 0; k < d.tokens; k++) a[((0 * d.heads + h) * d.tokens + q) * d.tokens + k] = 1 / 16;
-      const key = Math.floor(q / 4) * 4 + ((q % 4) + h + 1) % 4;
+      const key = Math.floor(q / 4) * 4 + (((q % 4) + h + 1) % 4);
       a[((1 * d.heads + h) * d.tokens + q) * d.tokens + key] = 1;
     }
   }
@@ -37,7 +37,13 @@ describe('attention maps: reading rows', () => {
 
   it('mean attention distance: 0 on itself; uniform rows give 2.41 for a corner and 1.59 for token 5 (chapter 8)', () => {
     const uniform = new Float32Array(16).fill(1 / 16);
-    expect(meanDistance(Float32Array.from({ length: 16 }, (_, k) => (k === 5 ? 1 : 0)), 5, 4)).toBe(0);
+    expect(
+      meanDistance(
+        Float32Array.from({ length: 16 }, (_, k) => (k === 5 ? 1 : 0)),
+        5,
+        4,
+      ),
+    ).toBe(0);
     expect(meanDistance(uniform, 0, 4)).toBeCloseTo(2.41, 2);
     expect(meanDistance(uniform, 5, 4)).toBeCloseTo(1.59, 2);
     expect(uniformDistance(4)).toBeGreaterThan(1.59);

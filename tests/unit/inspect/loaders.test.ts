@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { DiT } from '@/lib/dit/model';
@@ -13,7 +13,7 @@ import { transferables, type WorkerResponse } from '@/lib/worker/protocol';
 import { tinyConfig, tinyLoadedModel } from '../runtime/helpers';
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 const digit = Float32Array.from({ length: 32 * 32 }, (_, k) => (Math.abs((k % 32) - 16) < 4 && Math.floor(k / 32) > 6 && Math.floor(k / 32) < 26 ? 1 : -1));
@@ -22,7 +22,8 @@ function parts() {
   const net = new DiT(tinyConfig(), 2);
   tf.tidy(() => {
     const sd = net.stateDict();
-    for (const name of Object.keys(sd)) if (name.includes('adaLN_modulation')) sd[name].assign(tf.randomNormal(sd[name].shape, 0, 0.05, 'float32', name.length));
+    for (const name of Object.keys(sd))
+      if (name.includes('adaLN_modulation')) sd[name].assign(tf.randomNormal(sd[name].shape, 0, 0.05, 'float32', name.length));
   });
   return { net, vae: new TinyVAE(VAE_V1, 1), scaleFactor: 0.8, betas: betaSchedule('linear', 1000) };
 }

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { patchify } from '@/lib/dit/embeddings';
 import { featureAt, patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, channelMap } from '@/lib/inspect/patchify';
 import { gflops } from '@/lib/dit/flops';
 import { PRESETS } from '@/lib/dit/config';
 
 beforeAll(async () => {
-  await useNodeBackend('cpu');
+  await setNodeBackend('cpu');
 });
 
 const I = 8;
@@ -55,7 +55,11 @@ describe('patchify explorer: token indices and patch vectors', () => {
 
   it('patchify: the token table counts T = (8/p)^2 tokens of p^2 C numbers, with Gflops from lib/dit/flops', () => {
     const rows = tokenTable();
-    expect(rows.map((r) => [r.p, r.tokens, r.tokenLength])).toEqual([[1, 64, 4], [2, 16, 16], [4, 4, 64]]);
+    expect(rows.map((r) => [r.p, r.tokens, r.tokenLength])).toEqual([
+      [1, 64, 4],
+      [2, 16, 16],
+      [4, 4, 64],
+    ]);
     for (const r of rows) {
       expect(r.tokens * r.tokenLength).toBe(256); // patchify only regroups the 8x8x4 numbers
       expect(r.gflops.B).toBe(gflops(PRESETS[`DiT-mini-B/${r.p}`]));
@@ -69,7 +73,11 @@ describe('patchify explorer: token indices and patch vectors', () => {
 
 describe('patchify explorer: position similarity', () => {
   it('pos-embed-2d: the similarity of two codes matches the closed form sum_k cos(dj w_k) + cos(di w_k), over D/2', () => {
-    for (const [D, g] of [[128, 4], [64, 8], [192, 2]] as const) {
+    for (const [D, g] of [
+      [128, 4],
+      [64, 8],
+      [192, 2],
+    ] as const) {
       const half = D / 4; // frequencies per axis
       const omega = Array.from({ length: half }, (_, k) => Math.pow(10000, -k / half));
       for (const token of [0, g + 1, g * g - 1]) {

@@ -7,7 +7,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { loadInspector } from '@/lib/inspect/loaders';
 import type { LoadedInspector } from '@/lib/load/loaded';
 import { decodeDigits, indicesOfClass, writePadded32 } from '@/lib/data/mnist';
@@ -32,7 +32,7 @@ describe.runIf(SHIPPED)('the shipped model attends as chapter 8 says', () => {
   const at = new Map<number, { s: HeadSummary[]; gates: Float32Array }[]>();
 
   beforeAll(async () => {
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
     const env = {
       fetch: async (url: string) => {
         try {

@@ -1,17 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { TinyVAE } from '@/lib/vae/model';
 import { VAE_V1 } from '@/lib/vae/config';
 import { saveWeights } from '@/lib/weights';
 import { makeVaeDecoder } from '@/lib/load/decoder';
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 describe('runtime decoder', () => {
-  it('vae-scale: decodes DiT latents z as D(z / scaleFactor) with the folder\'s weights, and frees them', async () => {
+  it("vae-scale: decodes DiT latents z as D(z / scaleFactor) with the folder's weights, and frees them", async () => {
     const vae = new TinyVAE(VAE_V1, 5);
     const { manifest, shards } = await saveWeights(vae.params, { metadata: { kind: 'VAE', config: VAE_V1 } });
     const before = tf.memory().numTensors;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT } from '@/lib/dit/weights';
 import { saveWeights } from '@/lib/weights';
@@ -10,7 +10,7 @@ import { RuntimeError } from '@/lib/load/loaded';
 import { blockDecoder, tinyConfig } from '../runtime/helpers';
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 type Files = Map<string, Uint8Array | string>;
@@ -44,7 +44,9 @@ function env(files: Files) {
       fetched.push(path);
       const body = files.get(path);
       if (body === undefined) return new Response('not found', { status: 404 });
-      return new Response(typeof body === 'string' ? body : body.slice(), { headers: { 'content-length': String(typeof body === 'string' ? body.length : body.length) } });
+      return new Response(typeof body === 'string' ? body : body.slice(), {
+        headers: { 'content-length': String(typeof body === 'string' ? body.length : body.length) },
+      });
     },
     cache,
     makeDecoder: (manifest, shards) => {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DigitClassifier, CLASSIFIER_V1, classifierShapes, classifyImages, countClassifierParameters, classifierFlopsPerImage } from '@/lib/metrics/classifier';
 import { randomShift, classifierTask } from '@/lib/metrics/task';
 import { TrainRng } from '@/lib/train/rng';
@@ -9,7 +9,7 @@ import type { DigitSet } from '@/lib/data/mnist';
 
 describe('evaluation classifier', () => {
   beforeAll(async () => {
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
   });
 
   it('has PyTorch-style weights, 128 penultimate features and 10 logits, without leaking', () => {
@@ -35,7 +35,8 @@ describe('evaluation classifier', () => {
     for (let k = 0; k < 20; k++) {
       const out = randomShift(img, rng, 2);
       const at = out.indexOf(1);
-      const r = Math.floor(at / 32), c = at % 32;
+      const r = Math.floor(at / 32),
+        c = at % 32;
       expect(Math.abs(r - 16)).toBeLessThanOrEqual(2);
       expect(Math.abs(c - 16)).toBeLessThanOrEqual(2);
       expect(out.filter((v) => v === -1).length).toBe(1023);
@@ -49,7 +50,7 @@ describe('evaluation classifier', () => {
     const labels = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       labels[i] = i % 2;
-      for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = (c < 14) === (i % 2 === 0) ? 255 : 0;
+      for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = c < 14 === (i % 2 === 0) ? 255 : 0;
     }
     const data: DigitSet = { count: n, labels, pixels };
     const m = new DigitClassifier(CLASSIFIER_V1, 2);

@@ -145,8 +145,15 @@ describe('gaussianStats and conditional accuracy', () => {
 describe('mcnemarExact (paired test for the quantisation check)', () => {
   // Expected values from exact binomial sums in Python (math.comb), independent of this code.
   const cases: [number, number, number][] = [
-    [0, 0, 1], [1, 0, 1], [5, 0, 0.0625], [6, 0, 0.03125], [3, 1, 0.625], [8, 2, 0.109375],
-    [12, 3, 0.03515625], [40, 60, 0.05688793364098079], [500, 450, 0.11183864514157879],
+    [0, 0, 1],
+    [1, 0, 1],
+    [5, 0, 0.0625],
+    [6, 0, 0.03125],
+    [3, 1, 0.625],
+    [8, 2, 0.109375],
+    [12, 3, 0.03515625],
+    [40, 60, 0.05688793364098079],
+    [500, 450, 0.11183864514157879],
   ];
   it.each(cases)('b=%i c=%i gives p=%f', (b, c, p) => {
     expect(mcnemarExact(b, c)).toBeCloseTo(p, 12);

@@ -2,26 +2,50 @@ import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  buildModelsIndex, conditioningSet, downsampleCurve, gridCell, isDevFolder, LOSS_CURVE_POINTS, parseModelsIndex, scalingGrid, summariseManifest,
+  buildModelsIndex,
+  conditioningSet,
+  downsampleCurve,
+  gridCell,
+  isDevFolder,
+  LOSS_CURVE_POINTS,
+  parseModelsIndex,
+  scalingGrid,
+  summariseManifest,
 } from '@/lib/models/modelsIndex';
 import { countFlops } from '@/lib/dit/flops';
 import { getPreset, type Conditioning } from '@/lib/dit/config';
 
 /** A DiT manifest with the fields the shipping script writes (lib/train/dit-manifest.ts). */
-function ditManifest(recipe: string, preset: string, over: { conditioning?: Conditioning; fld?: number; acc?: number; steps?: number; gflops?: number | null } = {}) {
+function ditManifest(
+  recipe: string,
+  preset: string,
+  over: { conditioning?: Conditioning; fld?: number; acc?: number; steps?: number; gflops?: number | null } = {},
+) {
   const steps = over.steps ?? 1000;
   const config = { ...getPreset(preset), ...(over.conditioning ? { conditioning: over.conditioning } : {}) };
   const m: Record<string, unknown> = {
-    name: `dit-${recipe}-v1`, kind: 'dit', version: 1, recipe, preset, description: `${recipe} test model`, config,
-    parameters: 123456, flops: { forward: 2e7 },
+    name: `dit-${recipe}-v1`,
+    kind: 'dit',
+    version: 1,
+    recipe,
+    preset,
+    description: `${recipe} test model`,
+    config,
+    parameters: 123456,
+    flops: { forward: 2e7 },
     training: {
-      steps, plannedSteps: steps, batchSize: 64, seed: 0, wallSeconds: 1200,
+      steps,
+      plannedSteps: steps,
+      batchSize: 64,
+      seed: 0,
+      wallSeconds: 1200,
       lossCurve: Array.from({ length: 200 }, (_, i) => ({ step: Math.round(((i + 1) * steps) / 200), loss: 1 / (i + 1), mse: 0.5 })),
     },
     weights: { shipped: 'raw' },
     evaluation: { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4 },
     metrics: {
-      raw: { fld: 1, conditionalAccuracy: 0.1, n: 125 }, ema: { fld: 2, conditionalAccuracy: 0.2, n: 125 },
+      raw: { fld: 1, conditionalAccuracy: 0.1, n: 125 },
+      ema: { fld: 2, conditionalAccuracy: 0.2, n: 125 },
       shipped: { fld: over.fld ?? 50, conditionalAccuracy: over.acc ?? 0.9, n: 1000 },
       floors: { testVsTrain: 6.5, vaeReconTestVsTrain: 7.0, floorSamples: 999 },
     },
@@ -46,10 +70,25 @@ describe('models index', () => {
   test('summariseManifest: a DiT entry with config, Gflops, scores, floors and a short loss curve', () => {
     const e = summariseManifest('dit-scale-b-p2-v1', ditManifest('scale-b-p2', 'DiT-mini-B/2', { fld: 42.5, acc: 0.8 }));
     expect(e).toMatchObject({
-      name: 'dit-scale-b-p2-v1', folder: 'models/dit-scale-b-p2-v1', kind: 'dit', recipe: 'scale-b-p2', preset: 'DiT-mini-B/2',
+      name: 'dit-scale-b-p2-v1',
+      folder: 'models/dit-scale-b-p2-v1',
+      kind: 'dit',
+      recipe: 'scale-b-p2',
+      preset: 'DiT-mini-B/2',
       config: { patchSize: 2, depth: 6, hiddenSize: 128, numHeads: 4, conditioning: 'adaLN-Zero', inputSize: 8, learnSigma: true },
-      parameters: 123456, steps: 1000, batchSize: 64,
-      scores: { fld: 42.5, conditionalAccuracy: 0.8, n: 1000, floors: { testVsTrain: 6.5, vaeReconTestVsTrain: 7.0 }, weights: 'raw', sampler: 'ddim', samplingSteps: 50, cfgScale: 4 },
+      parameters: 123456,
+      steps: 1000,
+      batchSize: 64,
+      scores: {
+        fld: 42.5,
+        conditionalAccuracy: 0.8,
+        n: 1000,
+        floors: { testVsTrain: 6.5, vaeReconTestVsTrain: 7.0 },
+        weights: 'raw',
+        sampler: 'ddim',
+        samplingSteps: 50,
+        cfgScale: 4,
+      },
     });
     expect(e.gflops).toBeCloseTo(0.020037632, 9); // the chapter's 20.04 Mflops for mini-B/2
     expect(e.lossCurve).toHaveLength(LOSS_CURVE_POINTS);
@@ -105,7 +144,10 @@ describe('models index', () => {
       { folder: 'dit-cond-adaln-v1', manifest: ditManifest('cond-adaln', 'DiT-mini-B/2', { conditioning: 'adaLN' }) },
     ]);
     const grid = scalingGrid(idx);
-    expect(grid.map((g) => [g.size, g.patch, g.entry.name])).toEqual([['S', 4, 'dit-scale-s-p4-v2'], ['L', 1, 'dit-scale-l-p1-v1']]);
+    expect(grid.map((g) => [g.size, g.patch, g.entry.name])).toEqual([
+      ['S', 4, 'dit-scale-s-p4-v2'],
+      ['L', 1, 'dit-scale-l-p1-v1'],
+    ]);
     expect(grid[0].entry.scores?.fld).toBe(80);
     const cond = conditioningSet(idx);
     expect(Object.keys(cond)).toEqual(['adaLN']);
@@ -117,11 +159,15 @@ describe('models index', () => {
 
   test('every shipped folder in public/models summarises (or is a development folder)', () => {
     const root = path.resolve('public/models');
-    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-    const idx = buildModelsIndex(folders.map((folder) => {
-      const f = path.join(root, folder, 'manifest.json');
-      return { folder, manifest: existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null };
-    }));
+    const folders = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    const idx = buildModelsIndex(
+      folders.map((folder) => {
+        const f = path.join(root, folder, 'manifest.json');
+        return { folder, manifest: existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null };
+      }),
+    );
     // A folder being shipped has its weights before its manifest.json (written last): not in the index yet.
     expect(idx.skipped.filter((s) => s.reason !== 'development folder' && s.reason !== 'no manifest.json')).toEqual([]);
     expect(idx.models.length).toBe(folders.filter((f) => !isDevFolder(f) && existsSync(path.join(root, f, 'manifest.json'))).length);

@@ -28,8 +28,18 @@ describe('spearman rank correlation', () => {
     const x = [0.97, 3.45, 14.86, 5.51, 20.04, 82.56];
     const y = [300, 210, 150, 220, 160, 90];
     const a = spearman(x, y)!;
-    expect(spearman(x.map(Math.log), y.map((v) => v ** 3))!.rho).toBeCloseTo(a.rho, 12);
-    expect(spearman(x, y.map((v) => -v))!.rho).toBeCloseTo(-a.rho, 12);
+    expect(
+      spearman(
+        x.map(Math.log),
+        y.map((v) => v ** 3),
+      )!.rho,
+    ).toBeCloseTo(a.rho, 12);
+    expect(
+      spearman(
+        x,
+        y.map((v) => -v),
+      )!.rho,
+    ).toBeCloseTo(-a.rho, 12);
     expect(spearman(x, x)!.rho).toBe(1);
   });
 
@@ -41,7 +51,10 @@ describe('spearman rank correlation', () => {
   });
 
   test('paper Table 4: FID falls as Gflops grow (rank correlation of the twelve models)', () => {
-    const r = spearman(PAPER_SCALING.map((m) => m.gflops), PAPER_SCALING.map((m) => m.fid))!;
+    const r = spearman(
+      PAPER_SCALING.map((m) => m.gflops),
+      PAPER_SCALING.map((m) => m.fid),
+    )!;
     expect(r.n).toBe(12);
     // No ties, so rho = 1 - 6 sum d^2 / (12 * 143); sum d^2 = 548 gives -131/143 (numpy corrcoef of the ranks agrees).
     expect(r.rho).toBeCloseTo(-131 / 143, 12);

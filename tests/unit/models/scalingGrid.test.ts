@@ -5,11 +5,35 @@ import { MODELS_INDEX_FORMAT, type ModelIndexEntry, type ModelsIndex } from '@/l
 function entry(recipe: string, gflops: number, fld: number): ModelIndexEntry {
   const [, s, p] = /^scale-(\w)-p(\d)$/.exec(recipe)!;
   return {
-    name: `dit-${recipe}-v1`, folder: `models/dit-${recipe}-v1`, kind: 'dit', recipe, purpose: '', preset: `DiT-mini-${s.toUpperCase()}/${p}`,
+    name: `dit-${recipe}-v1`,
+    folder: `models/dit-${recipe}-v1`,
+    kind: 'dit',
+    recipe,
+    purpose: '',
+    preset: `DiT-mini-${s.toUpperCase()}/${p}`,
     config: { inputSize: 8, patchSize: Number(p), depth: 4, hiddenSize: 64, numHeads: 2, learnSigma: true, conditioning: 'adaLN-Zero' },
-    parameters: 1000, gflops, steps: 1000, plannedSteps: 1000, batchSize: 64, wallSeconds: 1,
-    scores: { fld, conditionalAccuracy: 0.5, n: 1000, floors: { testVsTrain: 6.5, vaeReconTestVsTrain: 7 }, weights: 'raw', sampler: 'ddim', samplingSteps: 50, cfgScale: 4 },
-    metrics: {}, lossCurve: [{ step: 1, loss: 1 }, { step: 1000, loss: 0.1 }], createdAt: null,
+    parameters: 1000,
+    gflops,
+    steps: 1000,
+    plannedSteps: 1000,
+    batchSize: 64,
+    wallSeconds: 1,
+    scores: {
+      fld,
+      conditionalAccuracy: 0.5,
+      n: 1000,
+      floors: { testVsTrain: 6.5, vaeReconTestVsTrain: 7 },
+      weights: 'raw',
+      sampler: 'ddim',
+      samplingSteps: 50,
+      cfgScale: 4,
+    },
+    metrics: {},
+    lossCurve: [
+      { step: 1, loss: 1 },
+      { step: 1000, loss: 0.1 },
+    ],
+    createdAt: null,
   };
 }
 const index = (models: ModelIndexEntry[]): ModelsIndex => ({ format: MODELS_INDEX_FORMAT, version: 1, models, skipped: [] });
@@ -30,7 +54,9 @@ describe('scaling grid summary', () => {
 
   test('Spearman over the shipped cells, worked by hand', () => {
     // Mflops 1, 2, 3, 4 with FLD 40, 30, 35, 10: FLD ranks 4, 2, 3, 1; d = -3, 0, 0, 3; rho = 1 - 6 * 18 / 60 = -0.8
-    const g = summariseGrid(index([entry('scale-s-p4', 0.001, 40), entry('scale-s-p2', 0.002, 30), entry('scale-b-p4', 0.003, 35), entry('scale-l-p1', 0.004, 10)]));
+    const g = summariseGrid(
+      index([entry('scale-s-p4', 0.001, 40), entry('scale-s-p2', 0.002, 30), entry('scale-b-p4', 0.003, 35), entry('scale-l-p1', 0.004, 10)]),
+    );
     expect(g.scored.map((c) => c.label)).toEqual(['S/4', 'S/2', 'B/4', 'L/1']);
     expect(g.correlation?.n).toBe(4);
     expect(g.correlation?.rho).toBeCloseTo(-0.8, 12);

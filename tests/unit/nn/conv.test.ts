@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { conv2d, patchConv2d, convTranspose2d, spaceToDepth, depthToSpace } from '@/lib/nn/conv';
 
 type T = tf.Tensor;
@@ -12,7 +12,7 @@ const refPatch = (x: T, w: T, b: T) => tf.add(tf.conv2d(x as tf.Tensor4D, tf.tra
 
 describe('trainable convolutions (lib/nn/conv)', () => {
   beforeAll(async () => {
-    await useNodeBackend('cpu');
+    await setNodeBackend('cpu');
   });
 
   for (const k of [1, 3, 5]) {
@@ -52,11 +52,16 @@ describe('trainable convolutions (lib/nn/conv)', () => {
     const bv = b.arraySync() as number[];
     const yv = y.arraySync() as number[][][][];
     let worst = 0;
-    for (let n = 0; n < 2; n++) for (let h = 0; h < 3; h++) for (let ww = 0; ww < 4; ww++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let o = 0; o < 5; o++) {
-      let s = bv[o];
-      for (let c = 0; c < 3; c++) s += xv[n][h][ww][c] * wv[c][o][i][j];
-      worst = Math.max(worst, Math.abs(s - yv[n][2 * h + i][2 * ww + j][o]));
-    }
+    for (let n = 0; n < 2; n++)
+      for (let h = 0; h < 3; h++)
+        for (let ww = 0; ww < 4; ww++)
+          for (let i = 0; i < 2; i++)
+            for (let j = 0; j < 2; j++)
+              for (let o = 0; o < 5; o++) {
+                let s = bv[o];
+                for (let c = 0; c < 3; c++) s += xv[n][h][ww][c] * wv[c][o][i][j];
+                worst = Math.max(worst, Math.abs(s - yv[n][2 * h + i][2 * ww + j][o]));
+              }
     expect(worst).toBeLessThan(1e-5);
     // And it is the adjoint of the patch convolution: <convT(x), y> = <x, patchConv(y)> without biases.
     const z = tf.randomNormal([2, 6, 8, 5], 0, 1, 'float32', 12);
@@ -73,18 +78,24 @@ describe('trainable convolutions (lib/nn/conv)', () => {
   });
 
   it('conv2d trains on wasm (no Conv2DBackpropFilter there) and agrees with the cpu backend', async () => {
-    const make = () => ({ x: tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 21), w: tf.randomNormal([4, 3, 3, 3], 0, 1, 'float32', 22), b: tf.randomNormal([4], 0, 1, 'float32', 23) });
+    const make = () => ({
+      x: tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 21),
+      w: tf.randomNormal([4, 3, 3, 3], 0, 1, 'float32', 22),
+      b: tf.randomNormal([4], 0, 1, 'float32', 23),
+    });
     const run = () => {
       const { x, w, b } = make();
-      return tf.grads((x: T, w: T, b: T) => tf.sum(tf.square(conv2d(x, w, b))))([x, w, b]).map((g) => Array.from(g.dataSync()));
+      return tf
+        .grads((x: T, w: T, b: T) => tf.sum(tf.square(conv2d(x, w, b))))([x, w, b])
+        .map((g) => Array.from(g.dataSync()));
     };
     const onCpu = run();
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
     try {
       const onWasm = run();
       onWasm.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i][j], 2)));
     } finally {
-      await useNodeBackend('cpu');
+      await setNodeBackend('cpu');
     }
   });
 });

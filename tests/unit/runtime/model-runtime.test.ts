@@ -1,18 +1,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
 import { RuntimeError, type LoadedModel } from '@/lib/load/loaded';
 import { transferables, type SampleParams, type WorkerResponse } from '@/lib/worker/protocol';
 import { tinyLoadedModel } from './helpers';
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 const params: SampleParams = {
-  channel: 'a', model: 'models/test-v1', labels: [1, 2, -1, 4], seeds: [1, 2, 3, 4], steps: 8, sampler: 'ddim', eta: 0,
-  guidanceScale: 2, cfgChannels: 'all', traceIndex: 0, previewEveryMs: 0,
+  channel: 'a',
+  model: 'models/test-v1',
+  labels: [1, 2, -1, 4],
+  seeds: [1, 2, 3, 4],
+  steps: 8,
+  sampler: 'ddim',
+  eta: 0,
+  guidanceScale: 2,
+  cfgChannels: 'all',
+  traceIndex: 0,
+  previewEveryMs: 0,
 };
 
 function harness(opts: { loadModel?: RuntimeEnv['loadModel'] } = {}) {
@@ -21,14 +30,16 @@ function harness(opts: { loadModel?: RuntimeEnv['loadModel'] } = {}) {
   const models: LoadedModel[] = [];
   const env: RuntimeEnv = {
     initBackend: async () => ({ backend: 'wasm', reason: 'test', fallbacks: [] }),
-    loadModel: opts.loadModel ?? (async (_m, _b, onProgress) => {
-      loads++;
-      onProgress(50, 100, 'a.bin');
-      onProgress(100, 100, 'a.bin');
-      const m = tinyLoadedModel();
-      models.push(m);
-      return m;
-    }),
+    loadModel:
+      opts.loadModel ??
+      (async (_m, _b, onProgress) => {
+        loads++;
+        onProgress(50, 100, 'a.bin');
+        onProgress(100, 100, 'a.bin');
+        const m = tinyLoadedModel();
+        models.push(m);
+        return m;
+      }),
     post: (msg) => {
       transferables(msg); // must not throw on any reply
       posted.push(msg);
@@ -172,7 +183,13 @@ describe('model worker handler', () => {
         const rec = { name, disposed: 0 };
         made.push(rec);
         models.push(m);
-        return { ...m, dispose: () => { rec.disposed++; m.dispose(); } };
+        return {
+          ...m,
+          dispose: () => {
+            rec.disposed++;
+            m.dispose();
+          },
+        };
       },
     });
     const baseline = tf.memory().numTensors;
@@ -182,7 +199,10 @@ describe('model worker handler', () => {
     await h.rt.idle();
     expect(h.of(1).at(-1)?.type).toBe('done'); // its model was not pulled from under it
     expect(h.of(2).at(-1)?.type).toBe('done');
-    expect(made.map((m) => [m.name, m.disposed])).toEqual([['models/test-v1', 1], ['models/other-v1', 0]]);
+    expect(made.map((m) => [m.name, m.disposed])).toEqual([
+      ['models/test-v1', 1],
+      ['models/other-v1', 0],
+    ]);
     models[1].dispose();
     expect(tf.memory().numTensors).toBe(baseline);
   });

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { loadMnistSplit } from '@/lib/data/node';
 import { subset, type DigitSet } from '@/lib/data/mnist';
 import { TrainerRuntime, type TrainerEnv } from '@/lib/runtime/trainer-runtime';
@@ -19,11 +19,16 @@ import { fileFetch, SITE } from './trainer-helpers';
 let digits: DigitSet;
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   const { trainSet } = loadMnistSplit();
   // 12 digits of each class.
   const idx: number[] = [];
-  for (let c = 0; c < 10; c++) idx.push(...Array.from(trainSet.labels.keys()).filter((i) => trainSet.labels[i] === c).slice(0, 12));
+  for (let c = 0; c < 10; c++)
+    idx.push(
+      ...Array.from(trainSet.labels.keys())
+        .filter((i) => trainSet.labels[i] === c)
+        .slice(0, 12),
+    );
   digits = subset(trainSet, idx);
 });
 
@@ -44,7 +49,8 @@ function makeEnv(over: Partial<TrainerEnv> = {}) {
   return { env, msgs };
 }
 
-const of = <T extends TrainerResponse['type']>(msgs: TrainerResponse[], type: T) => msgs.filter((m): m is Extract<TrainerResponse, { type: T }> => m.type === type);
+const of = <T extends TrainerResponse['type']>(msgs: TrainerResponse[], type: T) =>
+  msgs.filter((m): m is Extract<TrainerResponse, { type: T }> => m.type === type);
 const lastStep = (msgs: TrainerResponse[]) => Math.max(0, ...of(msgs, 'steps').flatMap((m) => m.records.map((r) => r.step)));
 
 async function until(cond: () => boolean, what: string, ms = 120_000): Promise<void> {
@@ -110,7 +116,9 @@ describe('TrainerRuntime', () => {
     await rt.handle({ type: 'pause', id: 5 });
     const p2 = of(msgs, 'paused')[1];
     expect(p2.numTensors).toBe(p1.numTensors);
-    const resumed = of(msgs, 'steps').flatMap((m) => m.records).filter((r) => r.step > stepAtPause);
+    const resumed = of(msgs, 'steps')
+      .flatMap((m) => m.records)
+      .filter((r) => r.step > stepAtPause);
     expect(resumed[0].step).toBe(stepAtPause + 1);
     expect(resumed[0].lr).toBe(5e-4); // the slider's new peak applies to the running model
 
@@ -140,7 +148,8 @@ describe('TrainerRuntime', () => {
   it('a missing digit file is a data error, and a later Train retries', async () => {
     let fail = true;
     const { env, msgs } = makeEnv({
-      loadDigits: async (base, onProgress) => (fail ? loadTrainerDigits(base, async () => new Response('no', { status: 404 }), onProgress) : { set: digits, bytes: 1 }),
+      loadDigits: async (base, onProgress) =>
+        fail ? loadTrainerDigits(base, async () => new Response('no', { status: 404 }), onProgress) : { set: digits, bytes: 1 },
     });
     rt = new TrainerRuntime(env);
     await rt.handle({ type: 'init', id: 1, backend: null, baseUrl: SITE });

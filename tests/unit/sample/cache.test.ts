@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT } from '@/lib/dit/weights';
 import type { DiTConfig } from '@/lib/dit/config';
@@ -22,8 +22,17 @@ import { SampleCache, sampleCacheDir, weightsHash } from '@/lib/sample/cache';
 import type { LoadedVAE } from '@/lib/train/dit-latents';
 
 const config: DiTConfig = {
-  inputSize: 8, inChannels: 4, patchSize: 4, hiddenSize: 16, depth: 1, numHeads: 2, mlpRatio: 2,
-  numClasses: 10, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero',
+  inputSize: 8,
+  inChannels: 4,
+  patchSize: 4,
+  hiddenSize: 16,
+  depth: 1,
+  numHeads: 2,
+  mlpRatio: 2,
+  numClasses: 10,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
 };
 const vaeConfig = { ...VAE_V1, channels: [4, 8, 8] as [number, number, number] };
 /** 3 chunks, the last short. */
@@ -47,7 +56,7 @@ let vae: LoadedVAE;
 let fresh: Float32Array;
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   root = mkdtempSync(join(tmpdir(), 'sample-cache-'));
   model = tinyDiT(1);
   vae = { vae: new TinyVAE(vaeConfig, 2), scaleFactor: 0.5, dir: 'test-vae', hash: 'test-vae-hash' };
@@ -131,10 +140,14 @@ describe('sampling chunk cache', () => {
   it('an interrupted run leaves its finished chunks; the rerun draws only the rest and matches an uninterrupted run', async () => {
     const dir = join(root, 'interrupted');
     let done = 0;
-    await expect(sampleImages(model, vae, spec, {
-      cache: new SampleCache(dir),
-      onChunk: () => { if (++done === 1) throw new Error('killed'); },
-    })).rejects.toThrow('killed');
+    await expect(
+      sampleImages(model, vae, spec, {
+        cache: new SampleCache(dir),
+        onChunk: () => {
+          if (++done === 1) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
     expect(cacheFiles(dir)).toHaveLength(1);
     const calls = chunkCalls(model);
     try {
@@ -148,10 +161,12 @@ describe('sampling chunk cache', () => {
     }
   });
 
-  it('a truncated or corrupted chunk file is drawn again and rewritten; a dead process\'s .tmp file is removed', async () => {
+  it("a truncated or corrupted chunk file is drawn again and rewritten; a dead process's .tmp file is removed", async () => {
     const dir = join(root, 'corrupt');
     await sampleImages(model, vae, spec, { cache: new SampleCache(dir) });
-    const files = cacheFiles(dir).map((f) => join(dir, f)).sort();
+    const files = cacheFiles(dir)
+      .map((f) => join(dir, f))
+      .sort();
     const sizes = files.map((f) => readFileSync(f).byteLength);
     truncateSync(files[0], sizes[0] - 100);
     const b = readFileSync(files[1]);
@@ -180,7 +195,9 @@ describe('sampling chunk cache', () => {
       other.dispose();
     }
     const variants: SampleSpec[] = [
-      { ...spec, seed: spec.seed + 1 }, { ...spec, cfgScale: 1.5 }, { ...spec, steps: 3 },
+      { ...spec, seed: spec.seed + 1 },
+      { ...spec, cfgScale: 1.5 },
+      { ...spec, steps: 3 },
       { ...spec, labels: spec.labels.map((y) => (y + 1) % 10) },
     ];
     for (const v of variants) {
@@ -241,7 +258,8 @@ describe('sampling chunk cache', () => {
     // The cache folder is a file: listing it for stale temporaries fails, the constructor does not.
     const itself = new SampleCache(blocker);
     expect(await sampleImages(model, vae, spec, { cache: itself, chunkFilter: (k) => k === 2 })).toEqual(
-      Float32Array.from(fresh, (v, i) => (i >= 2 * CHUNK * 1024 ? v : 0)));
+      Float32Array.from(fresh, (v, i) => (i >= 2 * CHUNK * 1024 ? v : 0)),
+    );
     expect(itself.stats.failed).toBe(1);
     // A full disk (ENOSPC): the temporary file is /dev/full. write says no, leaves neither the
     // temporary nor the chunk file, and sampling through it still succeeds.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { randn } from '@/lib/random';
 import { perSampleNoise } from '@/lib/sample/run';
 import { betaSchedule } from '@/lib/diffusion/schedules';
@@ -22,8 +22,14 @@ const x0Values = Float32Array.from({ length: size }, (_, k) => Math.sin(k + 1) *
 const oracle: DiffusionModelFn = (x, t) =>
   tf.tidy(() => {
     const ts = Array.from(t.dataSync());
-    const a = tf.tensor4d(ts.map((i) => Math.sqrt(abar[i])), [ts.length, 1, 1, 1]);
-    const b = tf.tensor4d(ts.map((i) => Math.sqrt(1 - abar[i])), [ts.length, 1, 1, 1]);
+    const a = tf.tensor4d(
+      ts.map((i) => Math.sqrt(abar[i])),
+      [ts.length, 1, 1, 1],
+    );
+    const b = tf.tensor4d(
+      ts.map((i) => Math.sqrt(1 - abar[i])),
+      [ts.length, 1, 1, 1],
+    );
     const x0 = tf.tensor4d(x0Values, shape);
     const eps = tf.div(tf.sub(x, tf.mul(a, x0)), b);
     return tf.concat([eps, tf.zerosLike(eps)], 3) as tf.Tensor4D;
@@ -38,13 +44,20 @@ const fake: DiffusionModelFn = (x, t, y) =>
   });
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 const model = (fn: DiffusionModelFn): SamplerModel => fnSamplerModel(fn, betas, shape);
 /** The spec's defaults for these tests: DDPM over all steps, no guidance, seeds 0 and 1. */
 const spec = (o: Partial<SamplingSpec>): SamplingSpec => ({
-  labels: [0, 1], seeds: [0, 1], steps: 1000, sampler: 'ddpm', eta: 0, guidanceScale: 1, cfgChannels: 'all', ...o,
+  labels: [0, 1],
+  seeds: [0, 1],
+  steps: 1000,
+  sampler: 'ddpm',
+  eta: 0,
+  guidanceScale: 1,
+  cfgChannels: 'all',
+  ...o,
 });
 /** x_T given outright (one draw of every value), then the seeds' streams for the step noise. */
 const givenXT = (xT: Float32Array, seeds: number[]) => {
@@ -56,12 +69,15 @@ const givenXT = (xT: Float32Array, seeds: number[]) => {
 describe('sampling road: the loop', () => {
   for (const sampler of ['ddpm', 'ddim'] as const) {
     it(`${sampler}-step: an oracle model for one known x_0 recovers x_0 (25 respaced steps)`, async () => {
-      const { sample, stepsRun, cancelled } = await sampleLatents(model(oracle), spec({
-        sampler,
-        eta: sampler === 'ddim' ? 0.5 : 0,
-        steps: 25,
-        seeds: [7, 8],
-      }));
+      const { sample, stepsRun, cancelled } = await sampleLatents(
+        model(oracle),
+        spec({
+          sampler,
+          eta: sampler === 'ddim' ? 0.5 : 0,
+          steps: 25,
+          seeds: [7, 8],
+        }),
+      );
       expect(stepsRun).toBe(25);
       expect(cancelled).toBe(false);
       expectClose(arr(sample), x0Values, 2e-3);
@@ -123,10 +139,16 @@ describe('sampling road: the loop', () => {
       return fake(x, t, y);
     };
     const a = await sampleLatents(model(spy), spec({ steps: 2, labels: [1, 2], guidanceScale: 4, cfgChannels: 'first3' }));
-    expect(batches).toEqual([[1, 2, 10, 10], [1, 2, 10, 10]]);
+    expect(batches).toEqual([
+      [1, 2, 10, 10],
+      [1, 2, 10, 10],
+    ]);
     batches.length = 0;
     const b = await sampleLatents(model(spy), spec({ steps: 2, labels: [1, 2] }));
-    expect(batches).toEqual([[1, 2], [1, 2]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     tf.dispose([a.sample, b.sample]);
   });
 

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { classifierFreeGuidance } from '@/lib/diffusion/guidance';
 import { guidedNet, randomLabel, SamplingRun, type SamplingSpec } from '@/lib/sample/run';
 import { tinySamplerModel } from '../runtime/helpers';
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 const base: SamplingSpec = { labels: [3, 7], seeds: [11, 12], steps: 6, sampler: 'ddim', eta: 0, guidanceScale: 1, cfgChannels: 'all', traceIndex: 0 };

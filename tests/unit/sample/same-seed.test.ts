@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
 import { loadDiTModel } from '@/lib/load/model-loader';
 import { makeVaeDecoder } from '@/lib/load/decoder';
@@ -21,7 +21,7 @@ import { fileFetch, SITE } from '../runtime/trainer-helpers';
 const STEPS = 20;
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 /** The worker's handler on this process, loading folders from public/ as the site serves them. */
@@ -49,7 +49,24 @@ async function workerImages(): Promise<{ images: Float32Array; labels: Int32Arra
 describe('sampling road: same seed, same picture', () => {
   it('CLI `sample --class 3 --seed 5 --n 16` equals the reverse sampler widget at class 3, seed 5', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'same-seed-')), 'threes.json');
-    const args = ['--import', 'tsx', 'scripts/cli.ts', 'sample', '--model', 'dit-default-v1', '--class', '3', '--seed', '5', '--n', String(GRID_SAMPLES), '--steps', String(STEPS), '--out', out];
+    const args = [
+      '--import',
+      'tsx',
+      'scripts/cli.ts',
+      'sample',
+      '--model',
+      'dit-default-v1',
+      '--class',
+      '3',
+      '--seed',
+      '5',
+      '--n',
+      String(GRID_SAMPLES),
+      '--steps',
+      String(STEPS),
+      '--out',
+      out,
+    ];
     execFileSync(process.execPath, args, { stdio: 'pipe' });
     const cli = JSON.parse(readFileSync(out, 'utf8')) as { labels: number[]; images: number[][] };
     const worker = await workerImages();

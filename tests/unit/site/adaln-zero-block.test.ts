@@ -66,7 +66,7 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
     }
   });
 
-  test('adaln-zero: both drawings label every step in the chapter\'s notation', () => {
+  test("adaln-zero: both drawings label every step in the chapter's notation", () => {
     const labels = [
       'tokens x',
       'T × D (16 × 128)',
@@ -97,7 +97,13 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
     }
     expect(visibleText(svgs[0]!)).toContain('multi-head self-attention');
     // The shapes and symbols are the chapter's own.
-    for (const s of ['$T = 16$', '$D = 128$', 'DiT-mini-B/2', 't_{\\mathrm{emb}} + y_{\\mathrm{emb}}', '(\\beta_1, \\gamma_1, \\alpha_1, \\beta_2, \\gamma_2, \\alpha_2) = W\\,\\mathrm{SiLU}(c) + b']) {
+    for (const s of [
+      '$T = 16$',
+      '$D = 128$',
+      'DiT-mini-B/2',
+      't_{\\mathrm{emb}} + y_{\\mathrm{emb}}',
+      '(\\beta_1, \\gamma_1, \\alpha_1, \\beta_2, \\gamma_2, \\alpha_2) = W\\,\\mathrm{SiLU}(c) + b',
+    ]) {
       expect(CHAPTER, s).toContain(s);
     }
   });
@@ -147,7 +153,18 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
   });
 
   test('the description says the block in words, zero initialisation included', () => {
-    for (const s of ['SiLU', 'from D to 6D', 'start at zero', 'β1 (shift), γ1 (scale), α1 (gate)', 'β2, γ2, α2', 'multi-head self-attention', 'pointwise feedforward MLP', 'residual connection', 'x′ = x', '16 × 128 in DiT-mini-B/2']) {
+    for (const s of [
+      'SiLU',
+      'from D to 6D',
+      'start at zero',
+      'β1 (shift), γ1 (scale), α1 (gate)',
+      'β2, γ2, α2',
+      'multi-head self-attention',
+      'pointwise feedforward MLP',
+      'residual connection',
+      'x′ = x',
+      '16 × 128 in DiT-mini-B/2',
+    ]) {
       expect(ADALN_DESC).toContain(s);
     }
   });

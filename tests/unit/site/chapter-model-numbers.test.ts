@@ -18,7 +18,12 @@ function tableRows(): string[][] {
   const rows: string[][] = [];
   for (const l of lines.slice(first + 2)) {
     if (!l.startsWith('|')) break;
-    rows.push(l.split('|').slice(1, -1).map((c) => c.replace(/\*/g, '').trim()));
+    rows.push(
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.replace(/\*/g, '').trim()),
+    );
   }
   return rows;
 }

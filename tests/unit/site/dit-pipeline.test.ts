@@ -6,7 +6,10 @@ import { DitPipeline, PIPELINE_DESC, PIPELINE_TITLE } from '@/components/mdx/Dit
 /** The visible text of an SVG's markup, tags dropped, entities of the characters we use decoded. */
 function visibleText(svg: string): string {
   const body = svg.replace(/<title[\s\S]*?<\/title>|<desc[\s\S]*?<\/desc>/g, '');
-  return body.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  return body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }
 
 describe('DitPipeline (chapter 1 figure)', () => {
@@ -27,7 +30,7 @@ describe('DitPipeline (chapter 1 figure)', () => {
     expect(new Set(allIds).size).toBe(allIds.length);
   });
 
-  test('both drawings show every stage of the pipeline with this book\'s shapes and the paper\'s', () => {
+  test("both drawings show every stage of the pipeline with this book's shapes and the paper's", () => {
     const stages = [
       'VAE encoder',
       'VAE decoder',
@@ -59,7 +62,17 @@ describe('DitPipeline (chapter 1 figure)', () => {
   });
 
   test('the description says the pipeline in words, with the same shapes', () => {
-    for (const s of ['VAE encoder', 'patchify (p = 2)', 'T = 16 tokens', 'adaLN-Zero', 'layer norm and linear', 'unpatchify', 'covariance Σ', 'VAE decoder', '28 in DiT-XL']) {
+    for (const s of [
+      'VAE encoder',
+      'patchify (p = 2)',
+      'T = 16 tokens',
+      'adaLN-Zero',
+      'layer norm and linear',
+      'unpatchify',
+      'covariance Σ',
+      'VAE decoder',
+      '28 in DiT-XL',
+    ]) {
       expect(PIPELINE_DESC).toContain(s);
     }
   });

@@ -124,14 +124,33 @@ describe('PatchGrid (chapter 5 figure)', () => {
       // Drawn as a row, token 0 first.
       for (let k = 1; k < xs.length; k++) expect(xs[k]).toBeGreaterThan(xs[k - 1]);
       const text = visibleText(svg);
-      for (const s of ['sequence of T = 16 tokens', 'each token: 2·2·4 = 16 numbers,', 'listed channel by channel', '× 4 channels', 'each patch: 2×2 positions × 4 channels = 16 numbers', 'patchify', 'p = 2', 'i = 3', 'j = 3']) {
+      for (const s of [
+        'sequence of T = 16 tokens',
+        'each token: 2·2·4 = 16 numbers,',
+        'listed channel by channel',
+        '× 4 channels',
+        'each patch: 2×2 positions × 4 channels = 16 numbers',
+        'patchify',
+        'p = 2',
+        'i = 3',
+        'j = 3',
+      ]) {
         expect(text, s).toContain(s);
       }
     }
   });
 
   test('the description says the figure in words', () => {
-    for (const s of ['8×8 positions with 4 channels', 'patch size p = 2', '4×4 grid of patches', 'row by row from 0 to 15', 'patch (i, j) is token 4i + j', 'token 6, patch (i, j) = (1, 2), latent rows 2 and 3, columns 4 and 5', 'T = 16 tokens', '2·2·4 = 16 numbers']) {
+    for (const s of [
+      '8×8 positions with 4 channels',
+      'patch size p = 2',
+      '4×4 grid of patches',
+      'row by row from 0 to 15',
+      'patch (i, j) is token 4i + j',
+      'token 6, patch (i, j) = (1, 2), latent rows 2 and 3, columns 4 and 5',
+      'T = 16 tokens',
+      '2·2·4 = 16 numbers',
+    ]) {
       expect(PATCH_DESC).toContain(s);
     }
   });

@@ -19,9 +19,11 @@ import { warmupConstant as cliWarmupConstant } from '@/lib/train/dit-run';
 describe('browser recipe', () => {
   it('the defaults are valid and every offered choice passes the check', () => {
     expect(trainerSettingsProblems(DEFAULT_TRAINER_SETTINGS)).toEqual([]);
-    for (const preset of TRAINER_PRESETS) for (const batchSize of BATCH_CHOICES) for (const lr of LR_CHOICES) {
-      expect(trainerSettingsProblems({ ...DEFAULT_TRAINER_SETTINGS, preset, batchSize, lr })).toEqual([]);
-    }
+    for (const preset of TRAINER_PRESETS)
+      for (const batchSize of BATCH_CHOICES)
+        for (const lr of LR_CHOICES) {
+          expect(trainerSettingsProblems({ ...DEFAULT_TRAINER_SETTINGS, preset, batchSize, lr })).toEqual([]);
+        }
   });
 
   it('rejects what a page must not send, naming each problem', () => {

@@ -4,22 +4,37 @@
  * resume in a single-thread trainer (same format, same data order and draws).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { getDiTRecipe } from '@/lib/train/dit-recipes';
 import { makeTrainer, makeTrainerThreads } from '@/lib/train/dit-run';
 import type { DiTConfig } from '@/lib/dit/config';
 
 const config: DiTConfig = {
-  inputSize: 4, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 2, numHeads: 2, mlpRatio: 2,
-  numClasses: 3, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero',
+  inputSize: 4,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 2,
+  numHeads: 2,
+  mlpRatio: 2,
+  numClasses: 3,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
 };
 const recipe = { ...getDiTRecipe('default'), config, batchSize: 9, steps: 6, warmupSteps: 2, lr: 3e-3 };
 const count = 30;
-const data = { count, size: 4, channels: 4, labels: Int32Array.from({ length: count }, (_, i) => i % 3),
-  mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(0.37 * i)), std: new Float32Array(count * 64).fill(0.1) };
+const data = {
+  count,
+  size: 4,
+  channels: 4,
+  labels: Int32Array.from({ length: count }, (_, i) => i % 3),
+  mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(0.37 * i)),
+  std: new Float32Array(count * 64).fill(0.1),
+};
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 describe('data-parallel DiT trainer', () => {

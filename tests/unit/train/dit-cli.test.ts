@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT } from '@/lib/dit/weights';
 import { CONDITIONINGS, type DiTConfig } from '@/lib/dit/config';
@@ -23,7 +23,7 @@ import { countFlops } from '@/lib/dit/flops';
 
 let dir: string;
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   dir = mkdtempSync(join(tmpdir(), 'dit-cli-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,8 +119,17 @@ describe('sample outputs', () => {
 
 describe('loading DiT weights', () => {
   const config: DiTConfig = {
-    inputSize: 4, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 1, numHeads: 2, mlpRatio: 2,
-    numClasses: 3, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero',
+    inputSize: 4,
+    inChannels: 4,
+    patchSize: 2,
+    hiddenSize: 32,
+    depth: 1,
+    numHeads: 2,
+    mlpRatio: 2,
+    numClasses: 3,
+    learnSigma: true,
+    classDropoutProb: 0.1,
+    conditioning: 'adaLN-Zero',
   };
 
   it('a saved folder loads by path with the same weights; a truncated shard fails with a clear message', async () => {
@@ -146,8 +155,14 @@ describe('loading DiT weights', () => {
   it('a checkpoint holds the raw and the EMA weights, which differ after training', () => {
     const r = { ...getDiTRecipe('default'), config, batchSize: 4, steps: 3, warmupSteps: 1 };
     const count = 8;
-    const data = { count, size: 4, channels: 4, labels: Int32Array.from({ length: count }, (_, i) => i % 3),
-      mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(i)), std: new Float32Array(count * 64).fill(0.1) };
+    const data = {
+      count,
+      size: 4,
+      channels: 4,
+      labels: Int32Array.from({ length: count }, (_, i) => i % 3),
+      mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(i)),
+      std: new Float32Array(count * 64).fill(0.1),
+    };
     const { model, trainer } = makeTrainer(r, data);
     for (let i = 0; i < 3; i++) trainer.trainStep();
     const ck = decodeCheckpoint<{ step: number }>(trainer.checkpoint());

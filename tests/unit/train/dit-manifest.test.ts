@@ -16,12 +16,38 @@ const shipped = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => /^dit-.+-v\d+
 function valid(): Record<string, unknown> {
   const m = { n: 1000, fld: 1.5, conditionalAccuracy: 0.9 };
   return {
-    name: 'dit-x-v1', kind: 'dit', version: 1, description: 'test', recipe: 'x', preset: 'DiT-mini-B/2',
-    config: getPreset('DiT-mini-B/2'), parameters: 1, flops: { forward: 2 }, gflops: 1e-9,
+    name: 'dit-x-v1',
+    kind: 'dit',
+    version: 1,
+    description: 'test',
+    recipe: 'x',
+    preset: 'DiT-mini-B/2',
+    config: getPreset('DiT-mini-B/2'),
+    parameters: 1,
+    flops: { forward: 2 },
+    gflops: 1e-9,
     data: { source: 'mnist', split: 'train', splitSpec: { testFraction: 0.1, seed: 1 }, trainCount: 9, testCount: 1, preprocessing: 'p' },
     latents: { vae: 'v', vaeHash: 'h', scaleFactor: 1, mode: 'posterior', shape: [8, 8, 4] },
-    training: { steps: 2, plannedSteps: 4, batchSize: 1, seed: 0, wallSeconds: 1, backend: 'wasm', optimizer: { name: 'AdamW' }, ema: { decay: 0.9 },
-      lossCurve: [{ step: 1, loss: 1 }, { step: 2, loss: 0.5 }], lr: 1, warmupSteps: 0, schedule: 's', labelDropout: 0.1, loss: 'l', machine: 'm' },
+    training: {
+      steps: 2,
+      plannedSteps: 4,
+      batchSize: 1,
+      seed: 0,
+      wallSeconds: 1,
+      backend: 'wasm',
+      optimizer: { name: 'AdamW' },
+      ema: { decay: 0.9 },
+      lossCurve: [
+        { step: 1, loss: 1 },
+        { step: 2, loss: 0.5 },
+      ],
+      lr: 1,
+      warmupSteps: 0,
+      schedule: 's',
+      labelDropout: 0.1,
+      loss: 'l',
+      machine: 'm',
+    },
     commit: '0123456789abcdef0123456789abcdef01234567',
     weights: { file: 'model.json', quantization: 'float16', bytes: 10, evaluated: 'ema', shipped: 'ema', why: 'w' },
     evaluation: { n: 1000, sampler: 'ddim', steps: 50, cfgScale: 4, eta: 0, seed: 0, labels: 'balanced', classifier: 'c', fldReference: 'r' },
@@ -36,7 +62,10 @@ describe('DiT manifest schema', () => {
     const bad = valid();
     (bad.metrics as { shipped: { conditionalAccuracy: number } }).shipped.conditionalAccuracy = 97;
     bad.commit = 'unknown';
-    (bad.training as { lossCurve: unknown }).lossCurve = [{ step: 2, loss: 1 }, { step: 1, loss: 1 }];
+    (bad.training as { lossCurve: unknown }).lossCurve = [
+      { step: 2, loss: 1 },
+      { step: 1, loss: 1 },
+    ];
     (bad.latents as { vaeHash?: string }).vaeHash = undefined;
     (bad.config as { patchSize: number }).patchSize = 3;
     const p = manifestProblems(bad);

@@ -28,7 +28,7 @@ describe('quantizationVerdict', () => {
     expect(v.pValue).toBeCloseTo(0.03125, 12);
     expect(v.measurable).toBe(true);
   });
-  it('only a cost counts: B/1\'s uint8 with 3 more draws right of 250 (p = 0.25) and a lower FLD is not measurable', () => {
+  it("only a cost counts: B/1's uint8 with 3 more draws right of 250 (p = 0.25) and a lower FLD is not measurable", () => {
     const { labels, ref, q } = verdicts(250, 0, 3);
     const v = quantizationVerdict(labels, { predicted: ref, fld: 100 }, { predicted: q, fld: 97 });
     expect(v).toMatchObject({ measurable: false, onlyRef: 0, onlyQuantized: 3 });

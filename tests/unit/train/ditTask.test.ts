@@ -3,9 +3,9 @@
  * checkpoint + resume reproduces an uninterrupted run exactly (weights, EMA, AdamW moments), the
  * recipe's random draws all come from the training RNG, and nothing leaks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import type { DiTConfig } from '@/lib/dit/config';
 import { createDiffusion } from '@/lib/diffusion/respace';
@@ -14,8 +14,17 @@ import { Trainer, type TrainOptions } from '@/lib/train/loop';
 import { TrainRng } from '@/lib/train/rng';
 
 const config: DiTConfig = {
-  inputSize: 4, inChannels: 4, patchSize: 2, hiddenSize: 32, depth: 2, numHeads: 2, mlpRatio: 2,
-  numClasses: 3, learnSigma: true, classDropoutProb: 0.1, conditioning: 'adaLN-Zero',
+  inputSize: 4,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 2,
+  numHeads: 2,
+  mlpRatio: 2,
+  numClasses: 3,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
 };
 
 /** 48 latents: one fixed pattern per class plus a little posterior noise. */
@@ -41,7 +50,7 @@ function snapshot(tr: Trainer<unknown>): Record<string, Float32Array> {
 }
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
 });
 
 describe('DiT training task', () => {
@@ -53,10 +62,11 @@ describe('DiT training task', () => {
     const tr = new Trainer(task, opts(120));
     // A fixed evaluation batch: the same latents, timesteps, dropout and noise before and after.
     const evalBatch = task.makeBatch(Int32Array.from({ length: 48 }, (_, i) => i));
-    const evalLoss = () => tf.tidy(() => {
-      const r = task.loss(evalBatch, new TrainRng(99));
-      return [r.loss.dataSync()[0], r.metrics!.mse.dataSync()[0]];
-    });
+    const evalLoss = () =>
+      tf.tidy(() => {
+        const r = task.loss(evalBatch, new TrainRng(99));
+        return [r.loss.dataSync()[0], r.metrics!.mse.dataSync()[0]];
+      });
     const [before, mseBefore] = evalLoss();
     // adaLN-Zero starts as the identity with a zero output layer: eps_theta = 0, so mse = E[eps^2] ~ 1.
     expect(mseBefore).toBeGreaterThan(0.8);
@@ -80,12 +90,14 @@ describe('DiT training task', () => {
       if (split === null) {
         for (let i = 0; i < 8; i++) t1.trainStep();
         const s = snapshot(t1);
-        t1.dispose(); m1.dispose();
+        t1.dispose();
+        m1.dispose();
         return s;
       }
       for (let i = 0; i < split; i++) t1.trainStep();
       const bytes = t1.checkpoint();
-      t1.dispose(); m1.dispose();
+      t1.dispose();
+      m1.dispose();
       // A fresh process would start from a differently seeded model: the checkpoint must overwrite it all.
       const m2 = new DiT(config, 7);
       const t2 = new Trainer(createDiTTask(m2, createDiffusion({}), data), opts(8));
@@ -93,7 +105,8 @@ describe('DiT training task', () => {
       expect(t2.step).toBe(split);
       for (let i = split; i < 8; i++) t2.trainStep();
       const s = snapshot(t2);
-      t2.dispose(); m2.dispose();
+      t2.dispose();
+      m2.dispose();
       return s;
     };
     const a = run(null);
@@ -148,7 +161,7 @@ describe('micro-batches', () => {
     return { losses, snap, leaked };
   };
 
-  it('slices of 16 = 5 + 5 + 5 + 1 give the whole batch\'s steps (weights, EMA, moments) and leak nothing', () => {
+  it("slices of 16 = 5 + 5 + 5 + 1 give the whole batch's steps (weights, EMA, moments) and leak nothing", () => {
     const whole = run(undefined);
     const sliced = run(5);
     expect(sliced.leaked).toBe(0);

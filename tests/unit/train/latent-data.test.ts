@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { loadMnistSplit } from '@/lib/data/node';
 import { paddedBatch, subset } from '@/lib/data/mnist';
 import { classCounts, encodeDigitSet } from '@/lib/train/latent-data';
@@ -14,7 +14,7 @@ import { fileFetch, SITE } from '../runtime/trainer-helpers';
 let v: LoadedTrainerVae;
 
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  await setNodeBackend('wasm');
   v = await loadTrainerVae(SITE, { fetch: fileFetch, cache: null });
 });
 
@@ -22,7 +22,10 @@ afterAll(() => v?.vae.dispose());
 
 describe('encodeDigitSet', () => {
   const { trainSet } = loadMnistSplit();
-  const set = subset(trainSet, Array.from({ length: 23 }, (_, i) => i * 389));
+  const set = subset(
+    trainSet,
+    Array.from({ length: 23 }, (_, i) => i * 389),
+  );
 
   it('vae-scale: scaled posterior mean and std equal the encoder times the scale factor', async () => {
     const d = await encodeDigitSet(v.vae, set, v.scaleFactor, { batch: 10 });
@@ -31,7 +34,15 @@ describe('encodeDigitSet', () => {
     expect(d.channels).toBe(4);
     expect(Array.from(d.labels)).toEqual(Array.from(set.labels));
     const [mean, std] = tf.tidy(() => {
-      const p = v.vae.encode(tf.tensor4d(paddedBatch(set, Int32Array.from({ length: 23 }, (_, i) => i)), [23, 32, 32, 1]));
+      const p = v.vae.encode(
+        tf.tensor4d(
+          paddedBatch(
+            set,
+            Int32Array.from({ length: 23 }, (_, i) => i),
+          ),
+          [23, 32, 32, 1],
+        ),
+      );
       return [tf.mul(p.mean, v.scaleFactor).dataSync(), tf.mul(tf.exp(tf.mul(p.logvar, 0.5)), v.scaleFactor).dataSync()];
     });
     let worst = 0;
@@ -49,7 +60,13 @@ describe('encodeDigitSet', () => {
     const progress: number[] = [];
     let yields = 0;
     const before = tf.memory().numTensors;
-    await encodeDigitSet(v.vae, set, v.scaleFactor, { batch: 10, onProgress: (done) => progress.push(done), between: async () => { yields++; } });
+    await encodeDigitSet(v.vae, set, v.scaleFactor, {
+      batch: 10,
+      onProgress: (done) => progress.push(done),
+      between: async () => {
+        yields++;
+      },
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(progress).toEqual([10, 20, 23]);
     expect(yields).toBe(2);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { Trainer, warmupCosine, downsampleLog, type TrainTask, type TrainOptions } from '@/lib/train/loop';
 import { TrainRng } from '@/lib/train/rng';
 import { decodeCheckpoint } from '@/lib/train/checkpoint';
@@ -15,22 +15,33 @@ import { linear } from '@/lib/dit/layers';
  * per-step noise from the loop's RNG. y = A x + noise, fitted by one hidden layer.
  */
 function tinyTask(initSeed: number): TrainTask<{ x: Float32Array; y: Float32Array }> & { dispose(): void } {
-  const n = 64, inF = 6, hid = 16, outF = 3;
+  const n = 64,
+    inF = 6,
+    hid = 16,
+    outF = 3;
   const r = new TrainRng(99);
   const X = r.normalArray(n * inF);
   const Y = new Float32Array(n * outF);
-  for (let i = 0; i < n; i++) for (let o = 0; o < outF; o++) {
-    let s = 0;
-    for (let k = 0; k < inF; k++) s += Math.sin(o + 2 * k) * X[i * inF + k];
-    Y[i * outF + o] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let o = 0; o < outF; o++) {
+      let s = 0;
+      for (let k = 0; k < inF; k++) s += Math.sin(o + 2 * k) * X[i * inF + k];
+      Y[i * outF + o] = s;
+    }
   const mk = (shape: number[], s: number) => tf.variable(tf.randomNormal(shape, 0, 0.3, 'float32', s));
-  const params = { 'fc1.weight': mk([hid, inF], initSeed), 'fc1.bias': mk([hid], initSeed + 1), 'fc2.weight': mk([outF, hid], initSeed + 2), 'fc2.bias': mk([outF], initSeed + 3) };
+  const params = {
+    'fc1.weight': mk([hid, inF], initSeed),
+    'fc1.bias': mk([hid], initSeed + 1),
+    'fc2.weight': mk([outF, hid], initSeed + 2),
+    'fc2.bias': mk([outF], initSeed + 3),
+  };
   return {
     params,
     datasetSize: n,
-    makeBatch: (idx) => ({ x: Float32Array.from({ length: idx.length * inF }, (_, j) => X[idx[Math.floor(j / inF)] * inF + (j % inF)]),
-      y: Float32Array.from({ length: idx.length * outF }, (_, j) => Y[idx[Math.floor(j / outF)] * outF + (j % outF)]) }),
+    makeBatch: (idx) => ({
+      x: Float32Array.from({ length: idx.length * inF }, (_, j) => X[idx[Math.floor(j / inF)] * inF + (j % inF)]),
+      y: Float32Array.from({ length: idx.length * outF }, (_, j) => Y[idx[Math.floor(j / outF)] * outF + (j % outF)]),
+    }),
     loss: (b, rng) => {
       const m = b.y.length / outF;
       const x = tf.add(tf.tensor2d(b.x, [m, inF]), tf.mul(0.01, tf.tensor2d(rng.normalArray(m * inF), [m, inF])));
@@ -43,7 +54,15 @@ function tinyTask(initSeed: number): TrainTask<{ x: Float32Array; y: Float32Arra
   };
 }
 
-const OPTS: TrainOptions = { seed: 5, batchSize: 12, totalSteps: 12, lr: warmupCosine(1e-2, 3, 12), ema: { decay: 0.9 }, maxGradNorm: 10, adam: { weightDecay: 0.01 } };
+const OPTS: TrainOptions = {
+  seed: 5,
+  batchSize: 12,
+  totalSteps: 12,
+  lr: warmupCosine(1e-2, 3, 12),
+  ema: { decay: 0.9 },
+  maxGradNorm: 10,
+  adam: { weightDecay: 0.01 },
+};
 
 function snapshot(tr: Trainer<unknown>): Record<string, number[]> {
   const out: Record<string, number[]> = {};
@@ -56,7 +75,7 @@ function snapshot(tr: Trainer<unknown>): Record<string, number[]> {
 
 describe('training loop', () => {
   beforeAll(async () => {
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
   });
 
   it('lowers the loss of a tiny model in a few seconds', () => {
@@ -84,7 +103,12 @@ describe('training loop', () => {
     const b = tinyTask(1);
     const first = new Trainer(b, OPTS);
     let saved: Uint8Array | null = null;
-    await first.run({ until: 5, onCheckpoint: (bytes) => { saved = bytes; } });
+    await first.run({
+      until: 5,
+      onCheckpoint: (bytes) => {
+        saved = bytes;
+      },
+    });
     expect(first.step).toBe(5);
     first.dispose();
     b.dispose();
@@ -97,7 +121,10 @@ describe('training loop', () => {
     await resumed.run();
     expect(snapshot(resumed)).toEqual(want);
     expect(resumed.lossLog.map((l) => ({ ...l }))).toEqual(wantLog);
-    full.dispose(); a.dispose(); resumed.dispose(); c.dispose();
+    full.dispose();
+    a.dispose();
+    resumed.dispose();
+    c.dispose();
   });
 
   it('the Node driver resumes from its checkpoint file after an interruption', async () => {
@@ -113,7 +140,11 @@ describe('training loop', () => {
       // Interrupt after 7 steps: the driver saves on stop.
       let steps = 0;
       const origStep = tr1.trainStep.bind(tr1);
-      tr1.trainStep = () => { steps++; if (steps === 7) process.emit('SIGINT'); return origStep(); };
+      tr1.trainStep = () => {
+        steps++;
+        if (steps === 7) process.emit('SIGINT');
+        return origStep();
+      };
       const done1 = await runWithCheckpoints(tr1, { dir, label: 'test' });
       expect(done1).toBe(false);
       expect(tr1.step).toBe(7);
@@ -122,7 +153,10 @@ describe('training loop', () => {
       const done2 = await runWithCheckpoints(tr2, { dir, label: 'test' });
       expect(done2).toBe(true);
       expect(snapshot(tr2)).toEqual(want);
-      const lines = readFileSync(join(dir, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(join(dir, 'steps.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.map((l) => l.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(decodeCheckpoint<{ step: number }>(new Uint8Array(readFileSync(join(dir, 'train.ckpt')))).meta.step).toBe(12);
       for (const x of [full, tr1, tr2]) x.dispose();
@@ -139,7 +173,9 @@ describe('training loop', () => {
     const bytes = tr.checkpoint();
     const other = new Trainer(t, { ...OPTS, seed: 6 });
     expect(() => other.restore(bytes)).toThrow(/seed 5/);
-    tr.dispose(); other.dispose(); t.dispose();
+    tr.dispose();
+    other.dispose();
+    t.dispose();
   });
 
   it('warmupCosine and downsampleLog', () => {

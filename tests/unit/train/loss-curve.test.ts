@@ -20,9 +20,17 @@ describe('loss curve', () => {
   });
 
   it('binned: short series pass through, long ones become at most maxBins means', () => {
-    expect(binned([1, 2, 3], [4, 5, 6], 10)).toEqual([{ step: 1, value: 4 }, { step: 2, value: 5 }, { step: 3, value: 6 }]);
+    expect(binned([1, 2, 3], [4, 5, 6], 10)).toEqual([
+      { step: 1, value: 4 },
+      { step: 2, value: 5 },
+      { step: 3, value: 6 },
+    ]);
     const steps = Array.from({ length: 1000 }, (_, i) => i + 1);
-    const b = binned(steps, steps.map((s) => 2 * s), 100);
+    const b = binned(
+      steps,
+      steps.map((s) => 2 * s),
+      100,
+    );
     expect(b).toHaveLength(100);
     expect(b[0]).toEqual({ step: 5.5, value: 11 });
     expect(b[99].step).toBeCloseTo(995.5, 10);

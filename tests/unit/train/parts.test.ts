@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { EpochSampler } from '@/lib/train/sampler';
 import { TrainRng } from '@/lib/train/rng';
 import { uniformTimesteps, dropLabelsForCfg, CFG_DROPOUT_PROB } from '@/lib/train/diffusion-helpers';
@@ -103,12 +103,21 @@ describe('ProgressBar', () => {
 });
 
 describe('checkpoint file', () => {
-  const ck = { meta: { step: 3, note: 'x' }, tensors: [{ name: 'a', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, { name: 'b', shape: [1], data: Float32Array.from([-7]) }] };
+  const ck = {
+    meta: { step: 3, note: 'x' },
+    tensors: [
+      { name: 'a', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+      { name: 'b', shape: [1], data: Float32Array.from([-7]) },
+    ],
+  };
 
   it('round-trips meta and tensors', () => {
     const back = decodeCheckpoint<typeof ck.meta>(encodeCheckpoint(ck));
     expect(back.meta).toEqual(ck.meta);
-    expect(back.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([['a', [2, 3], [1, 2, 3, 4, 5, 6]], ['b', [1], [-7]]]);
+    expect(back.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual([
+      ['a', [2, 3], [1, 2, 3, 4, 5, 6]],
+      ['b', [1], [-7]],
+    ]);
   });
 
   it('rejects a truncated file with a clear message', () => {
@@ -121,7 +130,7 @@ describe('checkpoint file', () => {
 
 describe('AdamW and EMA', () => {
   beforeAll(async () => {
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
   });
 
   it('AdamW: the first step moves each weight by lr against the gradient sign, plus decoupled decay', () => {

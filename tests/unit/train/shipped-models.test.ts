@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { manifestProblems } from '@/lib/train/manifest';
 import { loadWeights, type WeightsManifestFile } from '@/lib/weights';
 import { parameterShapes, type VAEConfig } from '@/lib/vae/config';
@@ -44,7 +44,7 @@ for (const name of Object.keys(shapesFor)) {
   const dir = join(MODELS, name);
   describe.runIf(existsSync(join(dir, 'manifest.json')))(`shipped ${name}`, () => {
     beforeAll(async () => {
-      await useNodeBackend('wasm');
+      await setNodeBackend('wasm');
     });
 
     it('manifest.json validates against the schema', () => {
@@ -73,7 +73,11 @@ for (const name of Object.keys(shapesFor)) {
       model.loadStateDict(tensors);
       tf.dispose(Object.values(tensors));
       const { testSet } = loadMnistSplit();
-      const batch = (start: number, end: number) => paddedBatch(testSet, Int32Array.from({ length: end - start }, (_, k) => start + k));
+      const batch = (start: number, end: number) =>
+        paddedBatch(
+          testSet,
+          Int32Array.from({ length: end - start }, (_, k) => start + k),
+        );
       const { predicted } = classifyImages(model, batch, testSet.count);
       const correct = predicted.reduce((n, p, i) => n + (p === testSet.labels[i] ? 1 : 0), 0);
       model.dispose();
@@ -96,8 +100,9 @@ describe('weight budget', () => {
       for (const f of readdirSync(d)) {
         const p = join(d, f);
         // Test fixtures written next to the models (public/models/*-dev-v*/, gitignored) are not shipped.
-        if (statSync(p).isDirectory()) { if (!/-dev-v\d+$/.test(f)) walk(p); }
-        else if (f.endsWith('.bin')) total += statSync(p).size;
+        if (statSync(p).isDirectory()) {
+          if (!/-dev-v\d+$/.test(f)) walk(p);
+        } else if (f.endsWith('.bin')) total += statSync(p).size;
       }
     };
     walk(MODELS);

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { TinyVAE, klPerElement, samplePosterior, vaeLoss } from '@/lib/vae/model';
 import { VAE_V1, parameterShapes, countParameters, flopsPerImage, type VAEConfig } from '@/lib/vae/config';
 import { encodeLatents, decodeLatents, MomentAccumulator } from '@/lib/vae/latents';
@@ -13,7 +13,7 @@ const TINY: VAEConfig = { ...VAE_V1, channels: [4, 8, 8] };
 
 describe('tiny VAE', () => {
   beforeAll(async () => {
-    await useNodeBackend('wasm');
+    await setNodeBackend('wasm');
   });
 
   it('names its weights like a PyTorch state_dict, with PyTorch shapes', () => {
@@ -72,7 +72,10 @@ describe('tiny VAE', () => {
 
   it('vae-loss: training a tiny VAE on 32 digits lowers the loss within seconds', async () => {
     const { trainSet } = loadMnistSplit();
-    const data = subset(trainSet, Int32Array.from({ length: 32 }, (_, i) => i));
+    const data = subset(
+      trainSet,
+      Int32Array.from({ length: 32 }, (_, i) => i),
+    );
     const vae = new TinyVAE({ ...VAE_V1, channels: [2, 4, 4] }, 5);
     const tr = new Trainer(vaeTask(vae, data), { seed: 1, batchSize: 8, totalSteps: 16, lr: 1e-2 });
     await tr.run();

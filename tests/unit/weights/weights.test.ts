@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@/lib/tf';
-import { useNodeBackend } from '@/lib/node-backend';
+import { setNodeBackend } from '@/lib/node-backend';
 import { saveWeights, loadWeights, toFloat16Bits } from '@/lib/weights';
 import { writeWeightsDir, readWeightsDir } from '@/lib/weights/node';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT, loadDiT } from '@/lib/dit/weights';
 import { getPreset } from '@/lib/dit/config';
 
-beforeAll(async () => { await useNodeBackend('wasm'); });
+beforeAll(async () => {
+  await setNodeBackend('wasm');
+});
 
 function sample() {
   return {
@@ -57,7 +59,8 @@ describe('weights IO (tfjs weights manifest)', () => {
       expect(bytes).toBe((15 + 4 + 44) * (q === 'float16' ? 2 : 1) + 3 * 4); // int32 is never quantised
       const back = loadWeights(manifest, shards);
       for (const k of ['a.weight', 'b.bias', 'c.table'] as const) {
-        const a = t[k].dataSync(); const b = back[k].dataSync();
+        const a = t[k].dataSync();
+        const b = back[k].dataSync();
         const spec = manifest.weightsManifest[0].weights.find((w) => w.name === k)!;
         for (let i = 0; i < a.length; i++) {
           const bound = q === 'float16' ? Math.abs(a[i]) * 2 ** -11 + 2 ** -25 : spec.quantization!.scale! / 2 + 1e-7;
@@ -78,7 +81,11 @@ describe('weights IO (tfjs weights manifest)', () => {
     const expected = { ...shapes(t), 'a.weight': [5, 3], 'd.missing': [2] } as Record<string, number[]>;
     delete expected['c.table'];
     let msg = '';
-    try { loadWeights(manifest, shards, expected); } catch (e) { msg = (e as Error).message; }
+    try {
+      loadWeights(manifest, shards, expected);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
     expect(msg).toMatch(/'a.weight' has shape \(3, 5\), expected \(5, 3\)/);
     expect(msg).toMatch(/missing 'd.missing' \(2\)/);
     expect(msg).toMatch(/unexpected 'c.table'/);

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { replyReader } from '@/components/widgets/shared/replies';
 import type { WorkerResponse } from '@/lib/worker/protocol';
 
-const step = (s: number, ms: number): WorkerResponse => ({ type: 'step', id: 1, step: s, totalSteps: 3, t: 999, ms, xt: new Float32Array(0), x0: new Float32Array(0), grid: new Float32Array(0) });
+const step = (s: number, ms: number): WorkerResponse => ({
+  type: 'step',
+  id: 1,
+  step: s,
+  totalSteps: 3,
+  t: 999,
+  ms,
+  xt: new Float32Array(0),
+  x0: new Float32Array(0),
+  grid: new Float32Array(0),
+});
 
 describe('model worker replies, read once for every widget', () => {
   it('keeps the mean step time (x_T at step -1 costs no network call), and names every other reply', () => {

@@ -25,8 +25,18 @@ class FakeWorker implements WorkerLike {
 }
 
 const sample = {
-  type: 'sample' as const, channel: 'c', model: 'models/x-v1', labels: [1], seeds: [1], steps: 10, sampler: 'ddim' as const,
-  eta: 0, guidanceScale: 1, cfgChannels: 'all' as const, traceIndex: 0, previewEveryMs: 100,
+  type: 'sample' as const,
+  channel: 'c',
+  model: 'models/x-v1',
+  labels: [1],
+  seeds: [1],
+  steps: 10,
+  sampler: 'ddim' as const,
+  eta: 0,
+  guidanceScale: 1,
+  cfgChannels: 'all' as const,
+  traceIndex: 0,
+  previewEveryMs: 100,
 };
 
 describe('model worker client', () => {

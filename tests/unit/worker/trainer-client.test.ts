@@ -23,10 +23,17 @@ describe('trainer worker client', () => {
   it('numbers requests, streams every message, resolves call() with its own answer only', async () => {
     const w = new FakeWorker();
     const seen: string[] = [];
-    const c = new TrainerClient(() => w, (m) => seen.push(m.type), () => undefined);
+    const c = new TrainerClient(
+      () => w,
+      (m) => seen.push(m.type),
+      () => undefined,
+    );
     const trainId = c.send({ type: 'train', settings: {} as never });
     const stats = c.call({ type: 'stats' });
-    expect(w.received.map((r) => [r.type, r.id])).toEqual([['train', trainId], ['stats', trainId + 1]]);
+    expect(w.received.map((r) => [r.type, r.id])).toEqual([
+      ['train', trainId],
+      ['stats', trainId + 1],
+    ]);
     // A stream message with the stats request's id does not answer it; the stats reply does.
     w.reply({ type: 'phase', id: trainId + 1, phase: 'training', step: 3 });
     w.reply({ type: 'stats', id: trainId + 1, numTensors: 7, numBytes: 70, backend: 'wasm', step: 3, phase: 'training' });
@@ -41,7 +48,11 @@ describe('trainer worker client', () => {
   it('reports a crash with the worker error message', () => {
     const w = new FakeWorker();
     const crashes: string[] = [];
-    new TrainerClient(() => w, () => undefined, (why) => crashes.push(why));
+    new TrainerClient(
+      () => w,
+      () => undefined,
+      (why) => crashes.push(why),
+    );
     w.onerror?.({ message: '' } as ErrorEvent);
     w.onerror?.({ message: 'boom' } as ErrorEvent);
     expect(crashes).toEqual(['the trainer worker stopped', 'boom']);
