@@ -58,12 +58,12 @@ write('mnist-train.bin', trainSet);
   console.log('public/tfjs-wasm/: tfjs-backend-wasm binaries copied');
 }
 
-// The models index (lib/models/modelsIndex.ts): one summary per shipped model folder, from its
+// The models index (lib/models/models-index.ts): one summary per shipped model folder, from its
 // manifest.json, for the results widgets (ScalingChart, ConditioningCompare). Generated, not
 // committed (gitignored), so it always matches the folders this build ships.
 {
   const { existsSync, readdirSync, readFileSync } = await import('node:fs');
-  const { buildModelsIndex } = await import('../lib/models/modelsIndex');
+  const { buildModelsIndex } = await import('../lib/models/models-index');
   const root = new URL('../public/models/', import.meta.url);
   const folders = readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory())

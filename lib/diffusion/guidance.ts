@@ -6,7 +6,7 @@
  * (C, or 2C with learned variance).
  */
 import { tf } from '../tf';
-import type { DiffusionModelFn } from './gaussianDiffusion';
+import type { DiffusionModelFn } from './gaussian-diffusion';
 
 /**
  * Which output channels are guided:

@@ -7,7 +7,7 @@
  * timestepMap). Mirrors the official respace.py (from OpenAI's IDDPM) and create_diffusion.
  */
 import { betaSchedule, DEFAULT_NUM_TIMESTEPS, diffusionConstants, type ScheduleName } from './schedules';
-import { GaussianDiffusion, type ModelVarType } from './gaussianDiffusion';
+import { GaussianDiffusion, type ModelVarType } from './gaussian-diffusion';
 
 /** A step count K, per-section counts [K1, K2, ...], a string "K1,K2" or "ddimK" (official formats). */
 export type SectionCounts = number | number[] | string;

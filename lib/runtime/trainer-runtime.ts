@@ -12,7 +12,7 @@
 import type { tf } from '../tf';
 import type { BackendName } from '../backend/plan';
 import type { BackendInfo } from '../worker/protocol';
-import type { LatentDataset } from '../train/ditTask';
+import type { LatentDataset } from '../train/dit-task';
 import type { DigitSet } from '../data/mnist';
 import { decodeLatents } from '../vae/latents';
 import { encodeDigitSet, classCounts } from '../train/latent-data';

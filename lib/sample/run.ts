@@ -16,7 +16,7 @@
  */
 import { tf } from '../tf';
 import { gaussianRng, mulberry32 } from '../random';
-import type { DiffusionModelFn, GaussianDiffusion } from '../diffusion/gaussianDiffusion';
+import type { DiffusionModelFn, GaussianDiffusion } from '../diffusion/gaussian-diffusion';
 import { classifierFreeGuidance, isUnguided, type CfgMode } from '../diffusion/guidance';
 import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '../diffusion/respace';
 

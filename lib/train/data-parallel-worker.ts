@@ -7,7 +7,7 @@ import { tf } from '../tf';
 import { setNodeBackend } from '../node-backend';
 import { DiT } from '../dit/model';
 import { createDiffusion } from '../diffusion/respace';
-import { ditLossOnDraws } from './ditTask';
+import { ditLossOnDraws } from './dit-task';
 import type { WorkerInit } from './data-parallel';
 
 const init = (workerData as { init: WorkerInit }).init;

@@ -18,9 +18,9 @@ import { Worker } from 'node:worker_threads';
 import { tf } from '../tf';
 import type { DiT } from '../dit/model';
 import type { DiTConfig } from '../dit/config';
-import type { GaussianDiffusion } from '../diffusion/gaussianDiffusion';
+import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion';
 import { Trainer, type StepLog, type TrainOptions } from './loop';
-import { ditLossOnDraws, drawDiTStep, sliceDraws, type DiTBatch, type DiTTask } from './ditTask';
+import { ditLossOnDraws, drawDiTStep, sliceDraws, type DiTBatch, type DiTTask } from './dit-task';
 
 /** ctrl slots: job sequence (main -> worker), done sequence (worker -> main), half size, error flag. */
 const JOB = 0;

@@ -16,7 +16,7 @@ import { DEFAULT_VAE, repoPath, vaeScaleFactor } from '../sample/folder';
 import { loadMnistSplit } from '../data/node';
 import { paddedBatch, DEFAULT_SPLIT } from '../data/mnist';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
-import type { LatentDataset } from './ditTask';
+import type { LatentDataset } from './dit-task';
 
 export const VAE_DIR = repoPath(DEFAULT_VAE);
 export const LATENT_CACHE_DIR = join(process.env.DIT_CHECKPOINT_ROOT ?? 'checkpoints', 'dit-latents');

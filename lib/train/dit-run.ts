@@ -2,13 +2,13 @@
  * Runs one DiT recipe (dit-recipes.ts) on the cached VAE latents with the generic loop, resumably:
  * the whole training state goes to checkpoints/dit-<name>/latest.ckpt every few minutes and on
  * SIGINT/SIGTERM, and a rerun continues from it (bit-identical to an uninterrupted run, see
- * tests/unit/train/ditTask.test.ts).
+ * tests/unit/train/dit-task.test.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../tf';
 import { DiT } from '../dit/model';
-import { ditTrainingParts, type DiTBatch, type DiTTrainingSetup, type LatentDataset } from './ditTask';
+import { ditTrainingParts, type DiTBatch, type DiTTrainingSetup, type LatentDataset } from './dit-task';
 import { Trainer, type TrainerMeta } from './loop';
 import { decodeCheckpoint } from './checkpoint';
 import { runWithCheckpoints, checkpointPath as nodeCheckpointPath } from './node';

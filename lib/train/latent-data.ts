@@ -2,7 +2,7 @@
  * From digits to the DiT's training data, in the browser or in Node: pad each 28x28 digit to 32x32 in
  * [-1, 1] (lib/data/mnist), run the VAE encoder once, and keep per digit the posterior mean and
  * standard deviation, both times the latent scale factor (Eq. vae-scale). The training task
- * (ditTask.ts) then draws a fresh z = mean + std * eps every time a digit is used, as DiT's train.py
+ * (dit-task.ts) then draws a fresh z = mean + std * eps every time a digit is used, as DiT's train.py
  * samples the posterior at every step; caching mean and std gives the same distribution without
  * running the encoder at every step. This is what lib/train/dit-latents.ts does for the command
  * line, written against plain typed arrays so that the trainer worker can use it.
@@ -12,7 +12,7 @@
 import { tf } from '../tf';
 import type { TinyVAE } from '../vae/model';
 import { NUM_CLASSES, PADDED_SIZE, paddedBatch, type DigitSet } from '../data/mnist';
-import type { LatentDataset } from './ditTask';
+import type { LatentDataset } from './dit-task';
 
 export interface EncodeOptions {
   /** Digits per encoder call (bounds the memory of one call). */

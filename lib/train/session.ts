@@ -1,7 +1,7 @@
 /**
  * One model being trained in the browser: a DiT, its diffusion, the DiT training task and the one
  * training loop (lib/train: Trainer, AdamW, EMA), exactly as the command-line recipes build them
- * (lib/train/ditTask.ts ditTrainingParts), plus a sample grid drawn from the current weights.
+ * (lib/train/dit-task.ts ditTrainingParts), plus a sample grid drawn from the current weights.
  *
  * The trainer worker (trainer-runtime.ts) calls step() in a loop and sample() every few hundred
  * steps; dispose() frees every tensor the session made (the test checks the count).
@@ -12,7 +12,7 @@ import { tf } from '../tf';
 import { DiT } from '../dit/model';
 import { numPatches } from '../dit/config';
 import { betaSchedule } from '../diffusion/schedules';
-import { ditTrainingParts, type DiTBatch, type LatentDataset } from './ditTask';
+import { ditTrainingParts, type DiTBatch, type LatentDataset } from './dit-task';
 import { Trainer, type StepLog } from './loop';
 import { trainerConfig, type SampleWeights, type TrainerSettings } from './browser-recipe';
 import { SamplingRun, type SamplerModel } from '../sample/run';

@@ -3,7 +3,7 @@
  * the request that asked, and restarts the worker on the next request after it crashed.
  *
  * No tfjs here: the page's bundle stays free of TensorFlow.js, which only the worker imports. The
- * worker is made by a factory (components/widgets/useModelWorker.ts writes the `new Worker(new URL(...))`
+ * worker is made by a factory (components/widgets/use-model-worker.ts writes the `new Worker(new URL(...))`
  * that the bundler needs to see), so this class runs in Node tests with a fake worker too.
  */
 import type { BackendName } from '../backend/plan';

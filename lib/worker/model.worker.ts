@@ -4,7 +4,7 @@
  * lib/runtime/model-runtime.ts, the plumbing shared with the trainer's worker is scope.ts.
  *
  * Built by Next as a module worker from `new Worker(new URL('.../model.worker.ts', import.meta.url),
- * { type: 'module' })` in components/widgets/shared/useModelWorker.ts.
+ * { type: 'module' })` in components/widgets/shared/use-model-worker.ts.
  */
 import { ModelRuntime } from '../runtime/model-runtime';
 import { loadDiTModel } from '../load/model-loader';

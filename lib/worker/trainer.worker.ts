@@ -5,7 +5,7 @@
  * plumbing shared with the model worker is scope.ts.
  *
  * Built by Next as a module worker from `new Worker(new URL('.../trainer.worker.ts', import.meta.url),
- * { type: 'module' })` in components/widgets/TrainInBrowser/useTrainInBrowser.ts.
+ * { type: 'module' })` in components/widgets/TrainInBrowser/use-train-in-browser.ts.
  */
 import { loadTrainerDigits, loadTrainerVae } from '../load/trainer-loaders';
 import { TrainerRuntime } from '../runtime/trainer-runtime';

@@ -11,7 +11,7 @@ import { tf } from '../../lib/tf';
 import { getPreset, type Conditioning } from '../../lib/dit/config';
 import { DiT } from '../../lib/dit/model';
 import { createDiffusion } from '../../lib/diffusion/respace';
-import { createDiTTask, type LatentDataset } from '../../lib/train/ditTask';
+import { createDiTTask, type LatentDataset } from '../../lib/train/dit-task';
 import { Trainer } from '../../lib/train/loop';
 import { gflops, params } from '../../lib/dit/flops';
 import { parseArgs } from '../cli/args';

@@ -21,7 +21,7 @@ const REAL_INDEX = JSON.parse(readFileSync(path.join(OUT_DIR, 'models', 'index.j
 const SAMPLES = 4;
 const DEV_MODEL = existsSync(path.join(OUT_DIR, 'models', 'dit-dev-v1', 'model.json'));
 
-/** An index entry as lib/models/modelsIndex.ts writes it. */
+/** An index entry as lib/models/models-index.ts writes it. */
 function entry({ recipe, preset, patch, depth = 6, hidden = 128, conditioning = 'adaLN-Zero', gflops, fld, acc, folder, steps = 1000 }) {
   const name = `dit-${recipe}-v1`;
   return {

@@ -4,11 +4,11 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
-import { describeError } from '../shared/useModelWorker';
+import { describeError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
-import { useAttentionMaps, type AttentionSettings, type LabelMode } from './useAttentionMaps';
+import { useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
 import styles from './AttentionMaps.module.css';
 
 const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));

@@ -6,7 +6,7 @@ import { formatDisplay } from '@/components/widgets/shared/format';
 import { SCHEDULES } from '@/components/widgets/shared/schedules';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { ValueHistogram } from './Histogram';
-import { HIST_RANGE, useForwardDiffusion } from './useForwardDiffusion';
+import { HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
 import styles from './ForwardDiffusion.module.css';
 
 const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { area, line, scaleLinear } from 'd3';
 import { Axis } from '@/components/charts/Axis';
-import { normalPdf, type Histogram } from './forwardDiffusion';
+import { normalPdf, type Histogram } from './forward-diffusion';
 import styles from './ForwardDiffusion.module.css';
 
 const W = 360;

@@ -2,11 +2,11 @@
 import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { describeError } from '../shared/useModelWorker';
+import { describeError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
-import { STEPS_RANGE } from '../ReverseSampler/useReverseSampler';
-import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './useGuidanceSweep';
+import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
+import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
 import styles from './GuidanceSweep.module.css';
 
 const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];

@@ -4,11 +4,11 @@ import { extent } from 'd3';
 import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { formatDisplay, formatValue } from '@/components/widgets/shared/format';
-import { SCHEDULE_STYLE } from '@/components/widgets/shared/seriesStyle';
-import { useHydrated } from '@/components/widgets/shared/useHydrated';
+import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
+import { useHydrated } from '@/components/widgets/shared/use-hydrated';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { ScheduleChart, type ChartSeries } from './ScheduleChart';
-import { SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './useNoiseScheduleExplorer';
+import { SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './use-noise-schedule-explorer';
 import styles from './NoiseScheduleExplorer.module.css';
 
 const BETA_AXES = [

@@ -3,7 +3,7 @@ import { useMemo, type PointerEvent, type ReactNode } from 'react';
 import { line, scaleLinear, scaleLog } from 'd3';
 import type { ScheduleName } from '@/lib/diffusion/schedules';
 import { Axis } from '@/components/charts/Axis';
-import { SCHEDULE_STYLE } from '@/components/widgets/shared/seriesStyle';
+import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
 import styles from './NoiseScheduleExplorer.module.css';
 
 // viewBox units; the SVG scales to its column, so the chart keeps its aspect ratio (no layout shift).

@@ -3,10 +3,10 @@ import { useMemo, useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
-import { describeError } from '../shared/useModelWorker';
+import { describeError } from '../shared/use-model-worker';
 import { BackendLine } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
-import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './usePatchifyExplorer';
+import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
 import styles from './PatchifyExplorer.module.css';
 
 const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));

@@ -4,10 +4,10 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
-import { describeError } from '../shared/useModelWorker';
+import { describeError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
-import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './useReverseSampler';
+import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
 import styles from './ReverseSampler.module.css';
 
 const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];

@@ -2,14 +2,14 @@
 import { useMemo } from 'react';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { SelectControl } from '@/components/widgets/shared/RangeControl';
-import { PAPER_CITATION, PAPER_SCALING } from '@/lib/models/paperResults';
-import { GRID_TOTAL, type GridCell } from '@/lib/models/scalingGrid';
-import { GRID_PATCHES, GRID_SIZES } from '@/lib/models/modelsIndex';
-import type { RankCorrelation } from '@/lib/models/rankCorrelation';
+import { PAPER_CITATION, PAPER_SCALING } from '@/lib/models/paper-results';
+import { GRID_TOTAL, type GridCell } from '@/lib/models/scaling-grid';
+import { GRID_PATCHES, GRID_SIZES } from '@/lib/models/models-index';
+import type { RankCorrelation } from '@/lib/models/rank-correlation';
 import { LossChart } from './LossChart';
 import { LineSwatch, MarkSwatch, SIZE_COLOR, patchDash, patchShape } from './marks';
 import { ScatterPlot, type ScatterLine, type ScatterPoint } from './ScatterPlot';
-import { useScalingChart, type Connect } from './useScalingChart';
+import { useScalingChart, type Connect } from './use-scaling-chart';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
 

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { line, scaleLinear } from 'd3';
 import { Axis } from '@/components/charts/Axis';
 import { binned, smoothed } from '@/lib/train/loss-curve';
-import type { LossHistory } from './useTrainInBrowser';
+import type { LossHistory } from './use-train-in-browser';
 import styles from './TrainInBrowser.module.css';
 
 // viewBox units: the SVG scales with its column and keeps its aspect ratio (no layout shift).

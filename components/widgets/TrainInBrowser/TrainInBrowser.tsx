@@ -6,7 +6,7 @@ import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
 import { Reason } from '@/components/widgets/shared/StatusParts';
 import { BATCH_CHOICES, LR_CHOICES, TRAINER_PRESETS, type SampleWeights, type TrainerPreset } from '@/lib/train/browser-recipe';
 import { LossChart } from './LossChart';
-import { HISTORY_ROWS, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './useTrainInBrowser';
+import { HISTORY_ROWS, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './use-train-in-browser';
 import styles from './TrainInBrowser.module.css';
 
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };

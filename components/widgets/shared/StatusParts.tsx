@@ -1,7 +1,7 @@
 'use client';
 import controls from '@/components/widgets/shared/controls.module.css';
-import type { BackendState } from './useModelWorker';
-import type { RunState } from './useSampleRun';
+import type { BackendState } from './use-model-worker';
+import type { RunState } from './use-sample-run';
 
 const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 

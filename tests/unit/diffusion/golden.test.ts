@@ -10,7 +10,7 @@ import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { randn } from '@/lib/random';
 import { betaSchedule, type ScheduleName } from '@/lib/diffusion/schedules';
-import { GaussianDiffusion, type DiffusionModelFn, type ModelVarType } from '@/lib/diffusion/gaussianDiffusion';
+import { GaussianDiffusion, type DiffusionModelFn, type ModelVarType } from '@/lib/diffusion/gaussian-diffusion';
 import { classifierFreeGuidance, type CfgMode } from '@/lib/diffusion/guidance';
 import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '@/lib/diffusion/respace';
 import type { SamplerName } from '@/lib/sample/run';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
-import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { classifierFreeGuidance } from '@/lib/diffusion/guidance';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
 

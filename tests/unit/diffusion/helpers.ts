@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { tf } from '@/lib/tf';
 import { gaussianRng, randn } from '@/lib/random';
-import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type LatentStep, type NoiseSource, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
 
 export type Shape4 = [number, number, number, number];

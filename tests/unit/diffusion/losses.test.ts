@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { approxStandardNormalCdf, discretizedGaussianLogLikelihood, normalKl, stopGradient } from '@/lib/diffusion/losses';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { createDiffusion, respace, respacedBetas, spacedDiffusion, spaceTimesteps } from '@/lib/diffusion/respace';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
 

@@ -4,7 +4,7 @@ import { setNodeBackend } from '@/lib/node-backend';
 import { randn } from '@/lib/random';
 import { perSampleNoise } from '@/lib/sample/run';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type LatentStep, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
 import { arr, expectClose, fnSamplerModel, sampleLatents, type Shape4 } from '../diffusion/helpers';
 

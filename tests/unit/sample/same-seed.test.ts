@@ -15,7 +15,7 @@ import { ModelRuntime, type RuntimeEnv } from '@/lib/runtime/model-runtime';
 import { loadDiTModel } from '@/lib/load/model-loader';
 import { makeVaeDecoder } from '@/lib/load/decoder';
 import type { WorkerResponse } from '@/lib/worker/protocol';
-import { DEFAULT_SETTINGS, GRID_SAMPLES, sampleParams } from '@/components/widgets/ReverseSampler/useReverseSampler';
+import { DEFAULT_SETTINGS, GRID_SAMPLES, sampleParams } from '@/components/widgets/ReverseSampler/use-reverse-sampler';
 import { fileFetch, SITE } from '../runtime/trainer-helpers';
 
 const STEPS = 20;

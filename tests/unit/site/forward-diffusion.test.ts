@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { randn } from '@/lib/random';
 import { scheduleConstants } from '@/lib/diffusion/schedules';
-import { histogram, meanStd, nextSeed, normalPdf, qSampleInto, toRgba } from '@/components/widgets/ForwardDiffusion/forwardDiffusion';
+import { histogram, meanStd, nextSeed, normalPdf, qSampleInto, toRgba } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
 import { formatValue } from '@/components/widgets/shared/format';
 
 describe('forward-diffusion widget arithmetic', () => {

@@ -11,7 +11,7 @@ import {
   parseModelsIndex,
   scalingGrid,
   summariseManifest,
-} from '@/lib/models/modelsIndex';
+} from '@/lib/models/models-index';
 import { countFlops } from '@/lib/dit/flops';
 import { getPreset, type Conditioning } from '@/lib/dit/config';
 

@@ -5,7 +5,7 @@
  * sentence the widget shows; the widget still draws what does not depend on it (the paper's data).
  */
 import { useEffect, useState } from 'react';
-import { MODELS_INDEX_URL, parseModelsIndex, type ModelsIndex } from '@/lib/models/modelsIndex';
+import { MODELS_INDEX_URL, parseModelsIndex, type ModelsIndex } from '@/lib/models/models-index';
 
 export type ModelsIndexState = { status: 'loading' } | { status: 'ready'; index: ModelsIndex } | { status: 'error'; problem: string };
 

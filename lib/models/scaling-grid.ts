@@ -6,8 +6,8 @@
  */
 import { getPreset } from '../dit/config';
 import { countFlops, params } from '../dit/flops';
-import { GRID_PATCHES, GRID_SIZES, scalingGrid, type GridSize, type ModelIndexEntry, type ModelsIndex } from './modelsIndex';
-import { spearman, type RankCorrelation } from './rankCorrelation';
+import { GRID_PATCHES, GRID_SIZES, scalingGrid, type GridSize, type ModelIndexEntry, type ModelsIndex } from './models-index';
+import { spearman, type RankCorrelation } from './rank-correlation';
 
 export interface GridCell {
   /** 'S/4' ... 'L/1'. */

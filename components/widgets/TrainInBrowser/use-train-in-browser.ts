@@ -13,7 +13,7 @@ import type { DataInfo, TrainerPhase, TrainerResponse } from '@/lib/worker/train
 import { TrainerClient, type TrainerRequestBody } from '@/lib/worker/trainer-client';
 import { TEST_HOOKS } from '@/lib/test-hooks';
 import { DEFAULT_TRAINER_SETTINGS, needsReset, type TrainerSettings } from '@/lib/train/browser-recipe';
-import { useNearViewport } from '../shared/useModelWorker';
+import { useNearViewport } from '../shared/use-model-worker';
 
 /** Per-step numbers, appended as they arrive. */
 export class LossHistory {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
-import { GaussianDiffusion } from '@/lib/diffusion/gaussianDiffusion';
+import { GaussianDiffusion } from '@/lib/diffusion/gaussian-diffusion';
 import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
 
 // The closed forms below are written from the paper's equations (dit-facts.md) with alpha_bar built

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RequestBody } from '@/lib/worker/model-client';
 import type { WorkerResponse } from '@/lib/worker/protocol';
-import { getModelClient } from './useModelWorker';
+import { getModelClient } from './use-model-worker';
 import { replyReader } from './replies';
 
 export type CallStatus = 'off' | 'loading' | 'running' | 'ready' | 'error';

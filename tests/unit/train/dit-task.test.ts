@@ -9,7 +9,7 @@ import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import type { DiTConfig } from '@/lib/dit/config';
 import { createDiffusion } from '@/lib/diffusion/respace';
-import { createDiTTask, type LatentDataset } from '@/lib/train/ditTask';
+import { createDiTTask, type LatentDataset } from '@/lib/train/dit-task';
 import { Trainer, type TrainOptions } from '@/lib/train/loop';
 import { TrainRng } from '@/lib/train/rng';
 

@@ -4,10 +4,10 @@
  * derived from it (lib/models), the reader's line choice and the selected point of each plot.
  */
 import { useMemo, useState } from 'react';
-import { spearman } from '@/lib/models/rankCorrelation';
-import { PAPER_SCALING } from '@/lib/models/paperResults';
-import { summariseGrid } from '@/lib/models/scalingGrid';
-import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
+import { spearman } from '@/lib/models/rank-correlation';
+import { PAPER_SCALING } from '@/lib/models/paper-results';
+import { summariseGrid } from '@/lib/models/scaling-grid';
+import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
 
 export type Connect = 'size' | 'patch' | 'none';
 

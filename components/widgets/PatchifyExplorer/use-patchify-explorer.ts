@@ -9,9 +9,9 @@ import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
-import { useDigits } from '@/components/widgets/shared/useDigits';
-import { useModelBackend, useNearViewport } from '../shared/useModelWorker';
-import { useWorkerCall } from '../shared/useWorkerCall';
+import { useDigits } from '@/components/widgets/shared/use-digits';
+import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
+import { useWorkerCall } from '../shared/use-worker-call';
 
 /** The latent of the project's VAE: 8x8 positions, 4 channels (architecture.md). */
 export const LATENT_SIDE = 8;

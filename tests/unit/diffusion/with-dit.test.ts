@@ -8,7 +8,7 @@ import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import type { DiTConfig } from '@/lib/dit/config';
-import type { DiffusionModelFn } from '@/lib/diffusion/gaussianDiffusion';
+import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { createDiffusion } from '@/lib/diffusion/respace';
 import { sampleLatents, fnSamplerModel } from './helpers';
 import { betaSchedule } from '@/lib/diffusion/schedules';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { summariseGrid, GRID_TOTAL } from '@/lib/models/scalingGrid';
-import { MODELS_INDEX_FORMAT, type ModelIndexEntry, type ModelsIndex } from '@/lib/models/modelsIndex';
+import { summariseGrid, GRID_TOTAL } from '@/lib/models/scaling-grid';
+import { MODELS_INDEX_FORMAT, type ModelIndexEntry, type ModelsIndex } from '@/lib/models/models-index';
 
 function entry(recipe: string, gflops: number, fld: number): ModelIndexEntry {
   const [, s, p] = /^scale-(\w)-p(\d)$/.exec(recipe)!;

@@ -4,8 +4,8 @@ import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { randn } from '@/lib/random';
 import { DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules } from '@/components/widgets/shared/schedules';
-import { useDigits } from '@/components/widgets/shared/useDigits';
-import { histogram, meanStd, nextSeed, qSampleInto } from './forwardDiffusion';
+import { useDigits } from '@/components/widgets/shared/use-digits';
+import { histogram, meanStd, nextSeed, qSampleInto } from './forward-diffusion';
 
 export const INITIAL_SEED = 1;
 export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;

@@ -16,7 +16,7 @@ import type { DiTConfig } from '../dit/config';
 import { createDiffusion } from '../diffusion/respace';
 import { warmupConstant } from './browser-recipe';
 import { FROZEN_PARAMETERS } from '../dit/params';
-import type { GaussianDiffusion } from '../diffusion/gaussianDiffusion';
+import type { GaussianDiffusion } from '../diffusion/gaussian-diffusion';
 import type { LossResult, TrainOptions, TrainTask } from './loop';
 import type { TrainRng } from './rng';
 import { dropLabelsForCfg, uniformTimesteps } from './diffusion-helpers';

@@ -8,12 +8,12 @@
  */
 import { useEffect, useId, useMemo, useState, type RefObject } from 'react';
 import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
-import { conditioningSet, type ModelIndexEntry } from '@/lib/models/modelsIndex';
+import { conditioningSet, type ModelIndexEntry } from '@/lib/models/models-index';
 import type { PendingRequest } from '@/lib/worker/model-client';
 import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
-import { useModelsIndex } from '@/components/widgets/shared/useModelsIndex';
-import { getModelClient, useModelBackend, useNearViewport } from '../shared/useModelWorker';
+import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
+import { getModelClient, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { replyReader } from '../shared/replies';
 
 /** Samples per variant (a 2 x 2 grid): same class, seeds seed*4 .. seed*4+3 for every variant. */

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { getModelClient } from './useModelWorker';
+import { getModelClient } from './use-model-worker';
 import { replyReader, type StepMessage } from './replies';
 
 export type { StepMessage };

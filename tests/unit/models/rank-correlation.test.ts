@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { averageRanks, spearman } from '@/lib/models/rankCorrelation';
-import { PAPER_SCALING } from '@/lib/models/paperResults';
+import { averageRanks, spearman } from '@/lib/models/rank-correlation';
+import { PAPER_SCALING } from '@/lib/models/paper-results';
 
 describe('spearman rank correlation', () => {
   test('average ranks: ties share the mean of the ranks they span', () => {

@@ -9,9 +9,9 @@ import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
-import { useDigits } from '@/components/widgets/shared/useDigits';
-import { resolveModel, useModelBackend, useNearViewport } from '../shared/useModelWorker';
-import { useWorkerCall } from '../shared/useWorkerCall';
+import { useDigits } from '@/components/widgets/shared/use-digits';
+import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
+import { useWorkerCall } from '../shared/use-worker-call';
 
 export type LabelMode = 'true' | 'null';
 

@@ -6,8 +6,8 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/worker/protocol';
 import { batchSeeds } from '@/lib/sample/run';
-import { resolveModel, useModelBackend, useNearViewport } from '../shared/useModelWorker';
-import { useSampleRun, type StepMessage } from '../shared/useSampleRun';
+import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
+import { useSampleRun, type StepMessage } from '../shared/use-sample-run';
 
 export const GRID_SAMPLES = 16;
 export const STEPS_RANGE = { min: 10, max: 250 } as const;
