@@ -9,7 +9,7 @@ import path from 'node:path';
 import { decodeDigits, indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { scheduleConstants } from '@/lib/diffusion/schedules';
 import { randn } from '@/lib/random';
-import { qSampleInto } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { qSampleInto } from '@/lib/diffusion/schedules';
 import { encodeGreyPng, pngDataUri, toGrey } from './png';
 
 /** Timesteps shown; 0 is the clean digit x_0. */

@@ -147,3 +147,14 @@ export function diffusionConstants(betas: Float64Array): DiffusionConstants {
 export function scheduleConstants(name: ScheduleName, numTimesteps = DEFAULT_NUM_TIMESTEPS): DiffusionConstants {
   return diffusionConstants(betaSchedule(name, numTimesteps));
 }
+
+/**
+ * Eq. q-sample: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, written into out.
+ * Plain arrays, no tfjs (a 32x32 digit is about a thousand multiply-adds); the coefficients are this
+ * file's sqrtAlphasCumprod and sqrtOneMinusAlphasCumprod.
+ */
+export function qSampleInto(out: Float32Array, x0: Float32Array, eps: Float32Array, sqrtAlphaBar: number, sqrtOneMinusAlphaBar: number): Float32Array {
+  if (x0.length !== eps.length || out.length !== x0.length) throw new Error('qSampleInto: x0, eps and out must have the same length');
+  for (let i = 0; i < x0.length; i++) out[i] = sqrtAlphaBar * x0[i] + sqrtOneMinusAlphaBar * eps[i];
+  return out;
+}

@@ -3,16 +3,6 @@
  * tfjs): one 32x32 digit is about a thousand multiply-adds, far less than a frame's budget.
  */
 
-/**
- * Eq. q-sample: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, written into out.
- * The coefficients come from lib/diffusion/schedules.ts (sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod).
- */
-export function qSampleInto(out: Float32Array, x0: Float32Array, eps: Float32Array, sqrtAlphaBar: number, sqrtOneMinusAlphaBar: number): Float32Array {
-  if (x0.length !== eps.length || out.length !== x0.length) throw new Error('qSampleInto: x0, eps and out must have the same length');
-  for (let i = 0; i < x0.length; i++) out[i] = sqrtAlphaBar * x0[i] + sqrtOneMinusAlphaBar * eps[i];
-  return out;
-}
-
 export interface Histogram {
   lo: number;
   hi: number;
@@ -50,18 +40,6 @@ export function meanStd(values: ArrayLike<number>): { mean: number; std: number 
 /** The standard normal density. */
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-}
-
-/** Greyscale pixels for a canvas: [-1, 1] -> [0, 255], values outside clipped (as image viewers do). */
-export function toRgba(values: Float32Array, out: Uint8ClampedArray): Uint8ClampedArray {
-  for (let i = 0; i < values.length; i++) {
-    const g = Math.round(((Math.min(1, Math.max(-1, values[i])) + 1) / 2) * 255);
-    out[4 * i] = g;
-    out[4 * i + 1] = g;
-    out[4 * i + 2] = g;
-    out[4 * i + 3] = 255;
-  }
-  return out;
 }
 
 /** The next noise seed after `seed` (a fixed sequence, so a reload shows the same noise). */

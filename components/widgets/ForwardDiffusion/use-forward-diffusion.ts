@@ -5,7 +5,8 @@ import { randn } from '@/lib/random';
 import { DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules } from '@/components/widgets/shared/schedules';
 import { useDigits } from '@/components/widgets/shared/use-digits';
-import { histogram, meanStd, nextSeed, qSampleInto } from './forward-diffusion';
+import { histogram, meanStd, nextSeed } from './forward-diffusion';
+import { qSampleInto } from '@/lib/diffusion/schedules';
 
 export const INITIAL_SEED = 1;
 export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;

@@ -1,7 +1,7 @@
 'use client';
 import { useLayoutEffect, useRef } from 'react';
 import { PADDED_SIZE } from '@/lib/data/mnist';
-import { toRgba } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { toRgba } from './pixels';
 
 /**
  * A label for a picture that stands alone (role img), or decorative for one under an overlay that

@@ -1,6 +1,6 @@
 'use client';
 import { useLayoutEffect, useRef } from 'react';
-import { toRgba } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { toRgba } from './pixels';
 
 /**
  * N square pictures (row-major float32 in [-1, 1], size x size each) on one canvas, `cols` per row,

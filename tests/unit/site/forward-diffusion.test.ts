@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { randn } from '@/lib/random';
 import { scheduleConstants } from '@/lib/diffusion/schedules';
-import { histogram, meanStd, nextSeed, normalPdf, qSampleInto, toRgba } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { histogram, meanStd, nextSeed, normalPdf } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { qSampleInto } from '@/lib/diffusion/schedules';
+import { toRgba } from '@/components/widgets/shared/pixels';
 import { formatValue } from '@/components/widgets/shared/format';
 
 describe('forward-diffusion widget arithmetic', () => {
