@@ -1,6 +1,6 @@
 /**
  * Node-only: choose a tfjs backend for scripts and tests. 'wasm' (SIMD, one thread in Node) is the
- * fast one on this CPU; 'cpu' is pure JS and about 20x slower (architecture.md).
+ * fast one on this CPU; 'cpu' is pure JS and about 20x slower (ARCHITECTURE.md, "Backends").
  */
 import { tf } from './tf';
 // The union package's Node bundle registers every gradient with tfjs-core (the core's Node bundle

@@ -1,5 +1,5 @@
 /**
- * Which tfjs backend a widget runs on, and why (architecture.md, "Backends"). Measured on a 2-core
+ * Which tfjs backend a widget runs on, and why (ARCHITECTURE.md, "Backends"). Measured on a 2-core
  * machine without a GPU: WebGPU and WebGL run on SwiftShader, a software rasteriser, and are slower
  * than WASM with SIMD (512x512 matmul: WebGPU 412 ms, WebGL 72 ms, WASM 14 ms, CPU 228 ms). So a GPU
  * backend is chosen only on a hardware adapter; otherwise WASM, then the pure-JS CPU backend.

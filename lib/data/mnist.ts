@@ -1,7 +1,7 @@
 /**
  * MNIST digits as the project uses them: a compact binary container, a deterministic stratified
  * train/test split, and the 28x28 -> 32x32, [0, 1] -> [-1, 1] preprocessing of the pipeline
- * (architecture.md). Pure functions over typed arrays: the same code runs in Node and in the browser.
+ * (ARCHITECTURE.md). Pure functions over typed arrays: the same code runs in Node and in the browser.
  */
 import { mulberry32, shuffleInPlace } from '../random';
 

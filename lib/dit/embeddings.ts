@@ -77,7 +77,7 @@ export function timestepEmbedding(t: Tensor, dim = 256, maxPeriod = 10000): Tens
 /**
  * y_emb = table[y], the row of the label (the null class is row numClasses).
  * Looked up by one-hot matmul: (N) int labels -> (N, D) rows of table (K, D). The gradient of
- * tf.gather needs UnsortedSegmentSum, which the wasm backend lacks (architecture.md).
+ * tf.gather needs UnsortedSegmentSum, which the wasm backend lacks (ARCHITECTURE.md).
  */
 export function embedLabels(y: Tensor, table: Tensor): Tensor {
   const oneHot = tf.cast(tf.oneHot(tf.cast(y, 'int32'), table.shape[0]), 'float32'); // (N, K)

@@ -13,7 +13,7 @@ type Tensor = tf.Tensor;
 // Linear and batched matmul with untransposed gradients
 // ---------------------------------------------------------------------------------------------
 // tfjs-wasm multiplies untransposed matrices about 10x faster than with either input transposed, and
-// the stock matMul gradient uses the transposed forms (architecture.md). These gradients transpose
+// the stock matMul gradient uses the transposed forms (ARCHITECTURE.md). These gradients transpose
 // the (small or once-used) operand explicitly and then multiply untransposed.
 
 type GradArgs = Array<Tensor | tf.GradSaveFunc>;

@@ -1,6 +1,7 @@
 /**
- * The paper's results that the results widgets plot beside ours, copied from
- * /work/shared/reference/dit-facts.md (the project's one source of paper numbers).
+ * The paper's results that the results widgets plot beside ours, from its Table 4 and figures (the
+ * numbers the chapters quote; tests/unit/models/rank-correlation.test.ts recomputes the paper's
+ * rank correlation of Gflops and FID from them).
  *
  * W. Peebles, S. Xie, "Scalable Diffusion Models with Transformers", ICCV 2023, arXiv:2212.09748.
  */

@@ -1,6 +1,6 @@
 /**
  * Spearman's rank correlation, for "does more compute give a lower FLD?" over the shipped scaling grid
- * (issue 4 asks for the rank correlation between FLOPs and FLD, whatever it turns out to be).
+ * (chapter 9 reports it beside the paper's, whatever it turns out to be).
  *
  * rho is Pearson's correlation of the ranks; tied values share the mean of the ranks they span (the
  * usual convention, e.g. scipy.stats.spearmanr). With no ties it equals 1 - 6 sum d^2 / (n (n^2 - 1)).

@@ -1,6 +1,6 @@
 /**
  * Trainable convolutions that work on every tfjs backend, wasm included. tfjs-wasm has no
- * Conv2DBackpropFilter kernel (architecture.md), so tf.conv2d cannot be trained there. These layers
+ * Conv2DBackpropFilter kernel (ARCHITECTURE.md), so tf.conv2d cannot be trained there. These layers
  * keep PyTorch's weight names and shapes and get their weight gradients another way:
  *
  *   conv2d            k x k, stride 1, 'same' padding (PyTorch Conv2d(k, padding=k//2)). The forward

@@ -5,7 +5,7 @@
  *
  * Learning rate: the paper's 1e-4 (constant, no warm-up) barely trains a 2M-parameter model in a few
  * thousand steps; a PyTorch run of this very design reached 97 % accuracy after 4,000 steps at 1e-3
- * with a 500-step linear warm-up (issue 4), so every recipe uses that, constant after the warm-up
+ * with a 500-step linear warm-up, so every recipe uses that, constant after the warm-up
  * (a constant rate also lets a later session extend a run without changing its schedule).
  * Budgets were sized from measured seconds per step (scripts/train/dit-bench.ts; README).
  */

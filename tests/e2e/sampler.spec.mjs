@@ -1,5 +1,5 @@
 /**
- * The model in the browser (issue 5): the worker runtime, backend choice and the two sampling widgets
+ * The model in the browser: the worker runtime, backend choice and the two sampling widgets
  * on chapter 07, driven in Chromium on WASM, and once on WebGPU (SwiftShader).
  *
  * The widgets load the shipped model (public/models/dit-default-v1) when the build has it, otherwise
@@ -156,8 +156,6 @@ describe('model in the browser', () => {
     }
   });
 
-  // KNOWN REGRESSION (2026-11-29 08:43 UTC, reproduced twice on a quiet machine): a wait in this test
-  // times out at 240 s. Skipped so the rest lands; issue 5 stays open until it passes again.
   test('30 rapid slider changes: the picture matches the last setting; tensors back to baseline; a crashed worker restarts', async () => {
     const s = await openPage();
     try {

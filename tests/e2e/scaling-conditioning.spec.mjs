@@ -1,5 +1,5 @@
 /**
- * The results widgets (issue 6): <ScalingChart /> on chapter 09 and <ConditioningCompare /> on
+ * The results widgets: <ScalingChart /> on chapter 09 and <ConditioningCompare /> on
  * chapter 06. They plot the paper's numbers and whatever the models index (public/models/index.json,
  * written by the build) says is shipped. These tests check the page with the real index, then feed
  * fixture indexes through page.route (never through out/, so the built site never holds fake data):

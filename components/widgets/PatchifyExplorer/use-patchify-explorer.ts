@@ -13,7 +13,7 @@ import { useDigits } from '@/components/widgets/shared/use-digits';
 import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
 
-/** The latent of the project's VAE: 8x8 positions, 4 channels (architecture.md). */
+/** The latent of the project's VAE: 8x8 positions, 4 channels (lib/vae/config.ts). */
 export const LATENT_SIDE = 8;
 export const LATENT_CHANNELS = 4;
 /** Position codes are shown for DiT-mini-B's width, the shipped model's. */

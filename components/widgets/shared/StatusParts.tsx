@@ -5,7 +5,7 @@ import type { RunState } from './use-sample-run';
 
 const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
-/** Which backend runs and why (architecture.md: the page says which backend runs and why). */
+/** Which backend runs and why (ARCHITECTURE.md, "Backends": the page says which backend runs and why). */
 export function BackendLine({ backend }: { backend: BackendState }) {
   if (backend.status === 'off') return <p className={controls.muted}>The model starts when this figure scrolls into view.</p>;
   if (backend.status === 'starting') return <p className={controls.muted}>Starting TensorFlow.js…</p>;
