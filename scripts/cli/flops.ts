@@ -3,32 +3,11 @@
  * [--conditioning KIND] [--classes K] [--mlp-ratio r] [--learn-sigma true|false]`, or `flops --paper`:
  * forward Gflops per image (multiply-accumulates, VAE excluded) and parameters, as one JSON object.
  */
-import { CONDITIONINGS, PAPER_MODELS, getPreset, type Conditioning, type DiTConfig } from '../../lib/dit/config';
+import { CONDITIONINGS, getPreset, type Conditioning, type DiTConfig } from '../../lib/dit/config';
+import { PAPER_CONDITIONING, PAPER_SCALING } from '../../lib/models/paper-results';
 import { countFlops, params } from '../../lib/dit/flops';
 import { type ParsedArgs, UsageError, checkKnown, intOption } from './args';
 import type { Command } from './types';
-
-// dit-facts.md (paper Table 4): Gflops, params (M).
-const PAPER: Record<string, [number, number]> = {
-  'DiT-S/8': [0.36, 33],
-  'DiT-S/4': [1.41, 33],
-  'DiT-S/2': [6.06, 33],
-  'DiT-B/8': [1.42, 131],
-  'DiT-B/4': [5.56, 130],
-  'DiT-B/2': [23.01, 130],
-  'DiT-L/8': [5.01, 459],
-  'DiT-L/4': [19.7, 458],
-  'DiT-L/2': [80.71, 458],
-  'DiT-XL/8': [7.39, 676],
-  'DiT-XL/4': [29.05, 675],
-  'DiT-XL/2': [118.64, 675],
-};
-const PAPER_CONDITIONING: Record<Conditioning, [number, number]> = {
-  'in-context': [119.37, 449],
-  'cross-attention': [137.62, 598],
-  adaLN: [118.56, 600],
-  'adaLN-Zero': [118.64, 675],
-};
 
 function report(c: DiTConfig, preset: string | null) {
   const f = countFlops(c);
@@ -60,11 +39,16 @@ function paperTable() {
     };
   };
   const rows = [
-    ...PAPER_MODELS.map((n) => row(n, getPreset(n), PAPER[n])),
-    ...CONDITIONINGS.map((k) => row('DiT-XL/2', { ...getPreset('DiT-XL/2'), conditioning: k }, PAPER_CONDITIONING[k])),
+    ...PAPER_SCALING.map((r) => row(`DiT-${r.model}`, getPreset(`DiT-${r.model}`), [r.gflops, r.paramsM])),
+    ...PAPER_CONDITIONING.map((r) => row('DiT-XL/2', { ...getPreset('DiT-XL/2'), conditioning: r.conditioning }, [r.gflops, r.paramsM])),
   ];
   const maxAbs = (k: 'gflopsErrorPct' | 'paramsErrorPct') => Math.max(...rows.map((r) => Math.abs(r[k])));
-  return { source: 'paper Table 4 (dit-facts.md)', rows, maxGflopsErrorPct: maxAbs('gflopsErrorPct'), maxParamsErrorPct: maxAbs('paramsErrorPct') };
+  return {
+    source: 'paper Table 4 (lib/models/paper-results.ts)',
+    rows,
+    maxGflopsErrorPct: maxAbs('gflopsErrorPct'),
+    maxParamsErrorPct: maxAbs('paramsErrorPct'),
+  };
 }
 
 function configFromOptions(o: ParsedArgs['options']): DiTConfig {

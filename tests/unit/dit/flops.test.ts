@@ -1,29 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { PRESETS, PAPER_MODELS, DEFAULT_MINI, getPreset, validateConfig, CONDITIONINGS, type DiTConfig } from '@/lib/dit/config';
 import { countFlops, gflops, params } from '@/lib/dit/flops';
-
-// dit-facts.md, "FID-50K vs Gflops" (paper Table 4): Gflops and parameters (M).
-const PAPER_TABLE: Record<string, [number, number]> = {
-  'DiT-S/8': [0.36, 33],
-  'DiT-S/4': [1.41, 33],
-  'DiT-S/2': [6.06, 33],
-  'DiT-B/8': [1.42, 131],
-  'DiT-B/4': [5.56, 130],
-  'DiT-B/2': [23.01, 130],
-  'DiT-L/8': [5.01, 459],
-  'DiT-L/4': [19.7, 458],
-  'DiT-L/2': [80.71, 458],
-  'DiT-XL/8': [7.39, 676],
-  'DiT-XL/4': [29.05, 675],
-  'DiT-XL/2': [118.64, 675],
-};
-// dit-facts.md, "Conditioning blocks" (DiT-XL/2).
-const CONDITIONING_TABLE: Record<string, [number, number]> = {
-  'in-context': [119.37, 449],
-  'cross-attention': [137.62, 598],
-  adaLN: [118.56, 600],
-  'adaLN-Zero': [118.64, 675],
-};
+import { PAPER_CONDITIONING, PAPER_SCALING } from '@/lib/models/paper-results';
 
 describe('flops and parameter counting', () => {
   it('has the twelve paper models and a mini family', () => {
@@ -34,17 +12,21 @@ describe('flops and parameter counting', () => {
     for (const c of Object.values(PRESETS)) expect(() => validateConfig(c)).not.toThrow();
   });
 
-  for (const [name, [g, pm]] of Object.entries(PAPER_TABLE)) {
-    it(`reproduces paper Table 4 for ${name} within 1%`, () => {
-      const c = getPreset(name);
+  it('the paper table lists the twelve models of the presets', () => {
+    expect(PAPER_SCALING.map((r) => `DiT-${r.model}`).sort()).toEqual([...PAPER_MODELS].sort());
+  });
+
+  for (const { model, gflops: g, paramsM: pm } of PAPER_SCALING) {
+    it(`reproduces paper Table 4 for DiT-${model} within 1%`, () => {
+      const c = getPreset(`DiT-${model}`);
       expect(Math.abs(gflops(c) / g - 1)).toBeLessThan(0.01);
       expect(Math.abs(params(c) / 1e6 / pm - 1)).toBeLessThan(0.01);
     });
   }
 
-  for (const [kind, [g, pm]] of Object.entries(CONDITIONING_TABLE)) {
+  for (const { conditioning: kind, gflops: g, paramsM: pm } of PAPER_CONDITIONING) {
     it(`reproduces the ${kind} block of DiT-XL/2 within 1%`, () => {
-      const c: DiTConfig = { ...getPreset('DiT-XL/2'), conditioning: kind as DiTConfig['conditioning'] };
+      const c: DiTConfig = { ...getPreset('DiT-XL/2'), conditioning: kind };
       expect(Math.abs(gflops(c) / g - 1)).toBeLessThan(0.01);
       expect(Math.abs(params(c) / 1e6 / pm - 1)).toBeLessThan(0.01);
     });
