@@ -6,3 +6,18 @@
  * `npm start` builds leaves the hooks out.
  */
 export const TEST_HOOKS = process.env.NEXT_PUBLIC_DIT_LAB_TEST_HOOKS === '1';
+
+/** window.__ditLabModel: the page's model worker, for the end-to-end tests. */
+export interface ModelHooks {
+  stats(): Promise<{ numTensors: number; numBytes: number; backend: string }>;
+  crash(): void;
+  restarts(): number;
+  /** The last finished samples (floats in [-1, 1]) and the backend that made them. */
+  lastImages(): { images: number[]; backend: string } | null;
+}
+
+/** window.__ditLabTrainer: the in-browser trainer, for the end-to-end tests. */
+export interface TrainerHooks {
+  stats(): Promise<{ numTensors: number; numBytes: number; backend: string; step: number; phase: string }>;
+  state(): { phase: string; step: number; tensors: { baseline: number | null; paused: number | null; reset: number | null }; losses: number[]; grids: number[] };
+}

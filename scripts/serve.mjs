@@ -1,6 +1,6 @@
 /**
  * A small static file server for the exported site (out/), with gzip, so a local run measures what a
- * CDN would send. `npm start` builds and then runs this file; tests/e2e/run.mjs imports startServer().
+ * CDN would send. `npm start` builds and then runs this file; tests/e2e/run.ts imports startServer().
  *
  *   node scripts/serve.mjs            serves out/ on http://localhost:3000 (PORT and HOST env change it)
  */

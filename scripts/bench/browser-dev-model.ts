@@ -7,7 +7,7 @@
  *                                    small random values so the output depends on x, t and y
  *   public/models/preview-dev-v1/    a latent-preview decoder (lib/load/decoder.ts)
  *   public/models/dit-broken-dev-v1/ dit-dev-v1 with its last shard cut short: the widgets' "weights
- *                                    corrupt" path (tests/e2e/sampler.spec.mjs)
+ *                                    corrupt" path (tests/e2e/sampler.spec.ts)
  *
  * Timing (scripts/bench/browser.ts) is the same as for trained weights of the same size.
  */

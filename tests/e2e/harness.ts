@@ -1,14 +1,14 @@
 /**
- * Shared pieces of the e2e specs: the server and browser (started once by run.mjs), pages that record
+ * Shared pieces of the e2e specs: the server and browser (started once by run.ts), pages that record
  * console errors and failed requests, screenshots, and pixel comparisons.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type PageScreenshotOptions, type Response } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { startServer } from '../../scripts/serve.mjs';
+import { startServer, type Server } from '../../scripts/serve.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT_DIR = path.join(repo, 'out');
@@ -28,10 +28,21 @@ export const CHROMIUM_ARGS = [
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+/** The two widths every page is looked at. */
+export const VIEWPORTS: [string, { width: number; height: number }][] = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+];
 
-let suite = null;
+interface Suite {
+  server: Server;
+  browser: Browser;
+  baseURL: string;
+}
 
-export async function startSuite() {
+let suite: Suite | null = null;
+
+export async function startSuite(): Promise<Suite> {
   const server = await startServer({ root: OUT_DIR, port: 0 });
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM_PATH or apt-get install chromium)`);
@@ -41,34 +52,67 @@ export async function startSuite() {
   return suite;
 }
 
-export async function stopSuite() {
+export async function stopSuite(): Promise<void> {
   if (!suite) return;
   await suite.browser.close();
   await suite.server.close();
   suite = null;
 }
 
-export function baseURL() {
-  if (!suite) throw new Error('run the specs through tests/e2e/run.mjs');
-  return suite.baseURL;
+function current(): Suite {
+  if (!suite) throw new Error('run the specs through tests/e2e/run.ts');
+  return suite;
+}
+
+export function baseURL(): string {
+  return current().baseURL;
 }
 
 /** Chapter slugs that were built (out/chapters/<slug>/index.html). */
-export function builtChapters() {
+export function builtChapters(): string[] {
   const dir = path.join(OUT_DIR, 'chapters');
   return readdirSync(dir).filter((slug) => existsSync(path.join(dir, slug, 'index.html')));
+}
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  /** RegExps of URLs or messages a test breaks on purpose. */
+  allow?: RegExp[];
+  reducedMotion?: 'reduce' | 'no-preference';
+  /** Default action and navigation timeout, for a machine whose cores are busy (Playwright's default otherwise). */
+  timeout?: number;
+}
+
+export interface OpenPage {
+  page: Page;
+  context: BrowserContext;
+  problems: string[];
+  goto(pathname: string): Promise<Response | null>;
+  assertClean(): void;
+  close(): Promise<void>;
 }
 
 /**
  * A fresh browser context and page that record console errors, page errors, failed requests and
  * HTTP errors. `allow` lists RegExps of URLs/messages a test breaks on purpose.
  */
-export async function openPage({ viewport = DESKTOP, colorScheme = 'light', allow = [], reducedMotion = 'reduce' } = {}) {
-  if (!suite) throw new Error('run the specs through tests/e2e/run.mjs');
-  const context = await suite.browser.newContext({ viewport, colorScheme, reducedMotion, deviceScaleFactor: 1 });
+export async function openPage({
+  viewport = DESKTOP,
+  colorScheme = 'light',
+  allow = [],
+  reducedMotion = 'reduce',
+  timeout,
+}: PageOptions = {}): Promise<OpenPage> {
+  const { browser, baseURL } = current();
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion, deviceScaleFactor: 1 });
   const page = await context.newPage();
-  const problems = [];
-  const allowed = (text) => allow.some((re) => re.test(text));
+  if (timeout) {
+    page.setDefaultTimeout(timeout);
+    page.setDefaultNavigationTimeout(timeout);
+  }
+  const problems: string[] = [];
+  const allowed = (text: string) => allow.some((re) => re.test(text));
   page.on('console', (msg) => {
     const where = msg.location()?.url ?? '';
     if (msg.type() === 'error' && !allowed(`${msg.text()} ${where}`)) problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
@@ -88,10 +132,7 @@ export async function openPage({ viewport = DESKTOP, colorScheme = 'light', allo
     page,
     context,
     problems,
-    async goto(pathname) {
-      const response = await page.goto(new URL(pathname, suite.baseURL).href, { waitUntil: 'load' });
-      return response;
-    },
+    goto: (pathname) => page.goto(new URL(pathname, baseURL).href, { waitUntil: 'load' }),
     /** Fails with the list of unexpected console errors and failed requests. */
     assertClean() {
       assert.deepEqual(problems, [], `unexpected errors on the page:\n${problems.join('\n')}`);
@@ -102,20 +143,26 @@ export async function openPage({ viewport = DESKTOP, colorScheme = 'light', allo
   };
 }
 
-export async function screenshot(page, name, options = {}) {
+export async function screenshot(page: Page, name: string, options: PageScreenshotOptions = {}): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, ...options });
   return file;
 }
 
 /** Decoded RGBA pixels of an element's screenshot. */
-export async function elementPixels(locator) {
+export interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export async function elementPixels(locator: Locator): Promise<Pixels> {
   const png = PNG.sync.read(await locator.screenshot({ animations: 'disabled' }));
   return { width: png.width, height: png.height, data: png.data };
 }
 
 /** How many pixels differ (any channel by more than `tolerance`) between two same-size captures. */
-export function changedPixels(a, b, tolerance = 8) {
+export function changedPixels(a: Pixels, b: Pixels, tolerance = 8): number {
   assert.equal(a.width, b.width, 'captures differ in width (the widget changed size)');
   assert.equal(a.height, b.height, 'captures differ in height (the widget changed size)');
   let changed = 0;
@@ -132,7 +179,7 @@ export function changedPixels(a, b, tolerance = 8) {
 }
 
 /** Writes a JSON artifact (page weight, timings) to artifacts/. */
-export function writeArtifact(name, value) {
+export function writeArtifact(name: string, value: unknown): void {
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(path.join(ARTIFACTS, name), `${JSON.stringify(value, null, 2)}\n`);
 }
@@ -140,18 +187,112 @@ export function writeArtifact(name, value) {
 /**
  * Sets a range input's value the way a user's drag does (native setter + input event), then resolves
  * on the next animation frame with what `read` returns then: proves a repaint within one frame.
+ * `read` runs in the page, so it may use only what it finds there.
  */
-export async function setRangeAndReadNextFrame(page, selector, value, read) {
+export async function setRangeAndReadNextFrame<R>(page: Page, selector: string, value: number, read: () => R): Promise<R> {
   return page.evaluate(
     ({ selector, value, readSource }) => {
-      const input = document.querySelector(selector);
+      const input = document.querySelector<HTMLInputElement>(selector);
       if (!input) throw new Error(`no ${selector}`);
-      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-      setter.call(input, String(value));
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(value));
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      const reader = new Function(`return (${readSource})`)();
-      return new Promise((resolve) => requestAnimationFrame(() => resolve(reader())));
+      const reader = new Function(`return (${readSource})`)() as () => R;
+      return new Promise<R>((resolve) => requestAnimationFrame(() => resolve(reader())));
     },
     { selector, value, readSource: read.toString() },
   );
+}
+
+/** Sets the range input with this data-testid the way a drag does (native setter + input event). */
+export async function setRange(page: Page, testId: string, value: number): Promise<void> {
+  await page.evaluate(
+    ({ testId, value }) => {
+      const input = document.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`);
+      if (!input) throw new Error(`no range input ${testId}`);
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(value));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    { testId, value },
+  );
+}
+
+/** Sets the range input to each value in turn within one task, as fast as a frantic drag could. */
+export async function burstRange(page: Page, testId: string, values: number[]): Promise<void> {
+  await page.evaluate(
+    ({ testId, values }) => {
+      const input = document.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`);
+      if (!input) throw new Error(`no range input ${testId}`);
+      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      for (const v of values) {
+        set.call(input, String(v));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    },
+    { testId, values },
+  );
+}
+
+/** [width, height] of the canvas with this data-testid. */
+export function canvasSize(page: Page, testId: string): Promise<[number, number]> {
+  return page.evaluate((id) => {
+    const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`);
+    if (!c) throw new Error(`no canvas ${id}`);
+    return [c.width, c.height] as [number, number];
+  }, testId);
+}
+
+/** The element's box, failing when it is not rendered. */
+export async function boxOf(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`${locator} is not rendered`);
+  return box;
+}
+
+/**
+ * Waits until `predicate(element, arg)` holds for the element `selector` finds. The predicate runs in
+ * the page (it is sent as source), so it may use only its arguments.
+ */
+export async function waitFor<A = undefined>(
+  page: Page,
+  selector: string,
+  predicate: (el: HTMLElement, arg: A) => boolean,
+  arg?: A,
+  timeout = 240_000,
+): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, src, arg }) => {
+      const el = document.querySelector(selector);
+      return el !== null && (new Function('el', 'arg', `return (${src})(el, arg)`)(el, arg) as boolean);
+    },
+    { selector, src: predicate.toString(), arg },
+    { timeout, polling: 50 },
+  );
+}
+
+/** The element's data-NAME attribute. */
+export function attr(page: Page, selector: string, name: string): Promise<string | null> {
+  return page.locator(selector).getAttribute(`data-${name}`);
+}
+
+/** The RGBA bytes of the canvas with this data-testid. */
+export function canvasRgba(page: Page, testId: string): Promise<number[]> {
+  return page.evaluate((id) => {
+    const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`);
+    if (!c) throw new Error(`no canvas ${id}`);
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+  }, testId);
+}
+
+/** The grey level (red channel, 0..255) of each pixel of the canvas with this data-testid. */
+export async function canvasGrey(page: Page, testId: string): Promise<number[]> {
+  const d = await canvasRgba(page, testId);
+  return Array.from({ length: d.length / 4 }, (_, i) => d[4 * i]);
+}
+
+/** The sticky site header would be painted across an element captured past the viewport: hidden for the capture only. */
+export const HIDE_HEADER = '.site-header { visibility: hidden; }';
+
+/** A screenshot of the whole element, even where it is taller than the viewport. */
+export async function shotElement(page: Page, selector: string, name: string): Promise<void> {
+  await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: HIDE_HEADER });
 }

@@ -3,21 +3,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { builtChapters, DESKTOP, openPage, OUT_DIR, PHONE } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import { builtChapters, DESKTOP, openPage, OUT_DIR, PHONE, VIEWPORTS } from './harness';
 
 const chapters = builtChapters();
 
 /** Checks that hold on every page: one h1, labelled controls, alt text, no sideways scrolling. */
-async function basics(page, viewport) {
+async function basics(page: Page, viewport: { width: number; height: number }) {
   const report = await page.evaluate(() => {
-    const unlabelled = [...document.querySelectorAll('input, select, textarea, button')]
+    const unlabelled = [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
       .filter((el) => el.type !== 'hidden')
       .filter(
         (el) =>
           !(el.labels && el.labels.length > 0) &&
           !el.getAttribute('aria-label') &&
           !el.getAttribute('aria-labelledby') &&
-          !(el.tagName === 'BUTTON' && el.textContent.trim()),
+          !(el.tagName === 'BUTTON' && el.textContent?.trim()),
       )
       .map((el) => el.outerHTML.slice(0, 120));
     const noAlt = [...document.querySelectorAll('img')].filter((img) => !img.hasAttribute('alt')).map((img) => img.src);
@@ -31,7 +32,7 @@ async function basics(page, viewport) {
       unlabelled,
       noAlt,
       canvasNoName,
-      scrollWidth: document.scrollingElement.scrollWidth,
+      scrollWidth: document.scrollingElement!.scrollWidth,
       title: document.title,
     };
   });
@@ -50,7 +51,7 @@ describe('pages', () => {
     const s = await openPage();
     try {
       const res = await s.goto('/');
-      assert.equal(res.status(), 200);
+      assert.equal(res?.status(), 200);
       await basics(s.page, DESKTOP);
       const cards = s.page.locator('.chapter-card');
       assert.equal(await cards.count(), 11);
@@ -70,7 +71,7 @@ describe('pages', () => {
   test('about page renders', async () => {
     const s = await openPage();
     try {
-      assert.equal((await s.goto('/about/')).status(), 200);
+      assert.equal((await s.goto('/about/'))?.status(), 200);
       await basics(s.page, DESKTOP);
       s.assertClean();
     } finally {
@@ -82,7 +83,7 @@ describe('pages', () => {
     const s = await openPage({ allow: [/\/no-such-page\/$/, /404/] });
     try {
       const res = await s.goto('/no-such-page/');
-      assert.equal(res.status(), 404);
+      assert.equal(res?.status(), 404);
       assert.match(await s.page.locator('h1').innerText(), /Page not found/);
       assert.equal(await s.page.locator('main a[href="/#chapters"]').count(), 1, 'links back to the chapters');
     } finally {
@@ -91,25 +92,22 @@ describe('pages', () => {
   });
 
   for (const slug of chapters) {
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ]) {
+    for (const [device, viewport] of VIEWPORTS) {
       test(`chapter ${slug} renders on ${device}: KaTeX without errors, outline, navigation`, async () => {
         const s = await openPage({ viewport });
         try {
           const res = await s.goto(`/chapters/${slug}/`);
-          assert.equal(res.status(), 200);
+          assert.equal(res?.status(), 200);
           await basics(s.page, viewport);
           const info = await s.page.evaluate(() => ({
             katex: document.querySelectorAll('.katex').length,
             katexErrors: [...document.querySelectorAll('.katex-error')].map((e) => e.getAttribute('title') ?? e.textContent),
             h2: document.querySelectorAll('article h2').length,
             eqNumbers: [...document.querySelectorAll('.eq .eq-num')].map((a) => a.textContent),
-            eqrefs: [...document.querySelectorAll('a.eqref')].map((a) => ({ text: a.textContent, href: a.getAttribute('href') })),
+            eqrefs: [...document.querySelectorAll('a.eqref')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') ?? '' })),
             headingIds: [...document.querySelectorAll('article h2, article h3')].map((h) => h.id),
-            outline: [...document.querySelectorAll('nav[aria-label="On this page"] a, nav[aria-label="On this page (compact)"] a')].map((a) =>
-              a.getAttribute('href'),
+            outline: [...document.querySelectorAll('nav[aria-label="On this page"] a, nav[aria-label="On this page (compact)"] a')].map(
+              (a) => a.getAttribute('href') ?? '',
             ),
             currentToc: document.querySelectorAll('a[aria-current="page"]').length,
             pager: document.querySelectorAll('.pager a').length,
@@ -135,9 +133,9 @@ describe('pages', () => {
   }
 
   test('every link between chapters reaches a built page and, with #anchor, an element with that id', () => {
-    const html = (slug) => readFileSync(path.join(OUT_DIR, 'chapters', slug, 'index.html'), 'utf8');
+    const html = (slug: string) => readFileSync(path.join(OUT_DIR, 'chapters', slug, 'index.html'), 'utf8');
     const ids = new Map(chapters.map((slug) => [slug, new Set([...html(slug).matchAll(/ id="([^"]+)"/g)].map((m) => m[1]))]));
-    const broken = [];
+    const broken: string[] = [];
     let checked = 0;
     for (const slug of chapters) {
       for (const [, target, targetHash, localHash] of html(slug).matchAll(/href="(?:\/chapters\/([^/"#]+)\/(?:#([^"]*))?|#([^"]+))"/g)) {
@@ -147,7 +145,7 @@ describe('pages', () => {
           broken.push(`${slug} -> /chapters/${page}/ (no page)`);
           continue;
         }
-        if (hash && !ids.get(page).has(decodeURIComponent(hash))) broken.push(`${slug} -> ${page}#${hash}`);
+        if (hash && !ids.get(page)?.has(decodeURIComponent(hash))) broken.push(`${slug} -> ${page}#${hash}`);
         checked++;
       }
     }
@@ -161,7 +159,7 @@ describe('pages', () => {
     try {
       for (const path of ['/', '/about/', ...chapters.map((c) => `/chapters/${c}/`)]) {
         await s.goto(path);
-        const width = await s.page.evaluate(() => document.scrollingElement.scrollWidth);
+        const width = await s.page.evaluate(() => document.scrollingElement!.scrollWidth);
         assert.ok(width <= narrow.width, `${path} is ${width}px wide at 360px`);
       }
       s.assertClean();
@@ -200,7 +198,7 @@ describe('pages', () => {
         return { text: el?.textContent, top: el?.getBoundingClientRect().top };
       });
       assert.equal(skip.text, 'Skip to content');
-      assert.ok(skip.top >= 0, 'the skip link shows when focused');
+      assert.ok((skip.top ?? -1) >= 0, 'the skip link shows when focused');
 
       const wanted = new Set(['nse-t', 'nse-beta-axis', 'fd-digit', 'fd-sample', 'fd-schedule', 'fd-t', 'fd-reroll']);
       const seen = new Map();

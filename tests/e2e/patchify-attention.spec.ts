@@ -9,7 +9,20 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { OUT_DIR, PHONE, SCREENSHOTS, openPage as openHarnessPage } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import {
+  boxOf,
+  burstRange,
+  canvasRgba,
+  canvasSize,
+  OUT_DIR,
+  PHONE,
+  openPage as openHarnessPage,
+  setRange,
+  shotElement,
+  waitFor as waitForEl,
+  type PageOptions,
+} from './harness';
 
 const PATCHIFY = '/chapters/patchify/';
 const INSIDE = '/chapters/inside-the-model/';
@@ -19,56 +32,19 @@ const TIMEOUT = 180_000;
 const BROKEN = existsSync(path.join(OUT_DIR, 'models', 'dit-broken-dev-v1', 'model.json'));
 
 /** A harness page with navigation and action timeouts for a heavily loaded 2-core machine. */
-async function openPage(options) {
-  const s = await openHarnessPage(options);
-  s.page.setDefaultTimeout(120_000);
-  s.page.setDefaultNavigationTimeout(120_000);
-  return s;
-}
+const openPage = (options: PageOptions = {}) => openHarnessPage({ timeout: 120_000, ...options });
 
-/**
- * The whole widget, even where it is taller than the viewport. Chromium captures such an element past
- * the viewport with the page's sticky header painted where the viewport's top was, across the widget;
- * the header is hidden for the capture only.
- */
-async function shot(page, selector, name) {
-  await page
-    .locator(selector)
-    .screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.site-header { visibility: hidden; }' });
-}
+/** The whole widget, even where it is taller than the viewport. */
+const shot = shotElement;
 
-async function waitFor(page, selector, predicate, arg, timeout = TIMEOUT) {
-  await page.waitForFunction(
-    ({ selector, src, arg }) => {
-      const el = document.querySelector(selector);
-      return el && new Function('el', 'arg', `return (${src})(el, arg)`)(el, arg);
-    },
-    { selector, src: predicate.toString(), arg },
-    { timeout, polling: 50 },
-  );
-}
+/** waitFor with this file's bound. */
+const waitFor = <A>(page: Page, selector: string, predicate: (el: HTMLElement, arg: A) => boolean, arg?: A, timeout = TIMEOUT) =>
+  waitForEl(page, selector, predicate, arg, timeout);
 
-/** Sets a range input the way a drag does (native setter + input event). */
-async function setRange(page, testId, value) {
-  await page.evaluate(
-    ({ testId, value }) => {
-      const input = document.querySelector(`[data-testid="${testId}"]`);
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    { testId, value },
-  );
-}
-
-async function canvasBytes(page, testId) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-  }, testId);
-}
+const canvasBytes = canvasRgba;
 
 /** Fill colours of the 64 cells of one latent channel map. */
-async function channelFills(page, ch) {
+async function channelFills(page: Page, ch: number) {
   return page.evaluate(
     (ch) =>
       Array.from(document.querySelectorAll(`[data-testid="pe-channel-${ch}"] > rect`))
@@ -78,14 +54,14 @@ async function channelFills(page, ch) {
   );
 }
 
-const vectorText = (page) => page.locator('[data-testid="pe-vector"]').innerText();
-const isReady = (el) => el.dataset.status === 'ready' && el.dataset.current === 'true';
+const vectorText = (page: Page) => page.locator('[data-testid="pe-vector"]').innerText();
+const isReady = (el: HTMLElement) => el.dataset.status === 'ready' && el.dataset.current === 'true';
 
 describe('patchify explorer (chapter 05)', () => {
   test('model-free parts render at once; the latent arrives when the widget nears the viewport; every control changes the picture', async () => {
     const s = await openPage();
     try {
-      const requested = [];
+      const requested: string[] = [];
       s.context.on('request', (r) => requested.push(r.url()));
       await s.goto(`${PATCHIFY}?backend=wasm`);
       await s.page.waitForSelector(`${PE} [data-testid="pe-table"]`);
@@ -131,25 +107,13 @@ describe('patchify explorer (chapter 05)', () => {
       const posBefore = await s.page.locator('[data-testid="pe-position"]').innerHTML();
       await s.page.locator('[data-testid="pe-p-1"]').check({ force: true });
       assert.equal(await s.page.locator(PE).getAttribute('data-p'), '1');
-      assert.deepEqual(
-        await s.page.evaluate(() => {
-          const c = document.querySelector('[data-testid="pe-matrix"]');
-          return [c.width, c.height];
-        }),
-        [4, 64],
-      );
-      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 4);
+      assert.deepEqual(await canvasSize(s.page, 'pe-matrix'), [4, 64]);
+      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g)?.length, 4);
       assert.equal(await s.page.locator('[data-testid="pe-token"]').getAttribute('max'), '63');
       assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), posBefore, 'the position map redraws for the 8x8 grid');
       await s.page.locator('[data-testid="pe-p-4"]').check({ force: true });
-      assert.deepEqual(
-        await s.page.evaluate(() => {
-          const c = document.querySelector('[data-testid="pe-matrix"]');
-          return [c.width, c.height];
-        }),
-        [64, 4],
-      );
-      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g).length, 64);
+      assert.deepEqual(await canvasSize(s.page, 'pe-matrix'), [64, 4]);
+      assert.equal((await vectorText(s.page)).match(/[−-]?\d\.\d\d/g)?.length, 64);
       assert.equal(await s.page.locator(`${PE} [data-testid="pe-row-4"]`).getAttribute('aria-current'), 'true');
       await s.page.locator('[data-testid="pe-p-2"]').check({ force: true });
 
@@ -170,14 +134,11 @@ describe('patchify explorer (chapter 05)', () => {
       await s.goto(`${PATCHIFY}?backend=wasm`);
       await s.page.locator(PE).scrollIntoViewIfNeeded();
       await waitFor(s.page, PE, isReady);
-      await s.page.evaluate(() => {
-        const input = document.querySelector('[data-testid="pe-sample"]');
-        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-        for (let k = 1; k <= 20; k++) {
-          set.call(input, String(k));
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-      });
+      await burstRange(
+        s.page,
+        'pe-sample',
+        Array.from({ length: 20 }, (_, k) => k + 1),
+      );
       await waitFor(s.page, PE, isReady);
       const burst = await channelFills(s.page, 2);
       const lastIndex = await s.page.locator(PE).getAttribute('data-digit-index');
@@ -187,7 +148,7 @@ describe('patchify explorer (chapter 05)', () => {
       await setRange(s.page, 'pe-sample', 20);
       await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex === i, lastIndex);
       assert.deepEqual(await channelFills(s.page, 2), burst, "after the burst the latent is the last digit's");
-      const box = await s.page.locator(PE).boundingBox();
+      const box = await boxOf(s.page.locator(PE));
       assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
@@ -199,7 +160,7 @@ describe('patchify explorer (chapter 05)', () => {
   });
 
   test('missing or damaged VAE weights: a message inside the widget; grid, table and position codes keep working', async () => {
-    const cases = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
+    const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
     if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
     for (const [vae, why] of cases) {
       const s = await openPage({ allow: [/missing-v1/, /404/] });
@@ -257,14 +218,11 @@ describe('attention maps (chapter 08)', () => {
       const baseline = (await s.page.evaluate(() => window.__ditLabModel.stats())).numTensors;
       // 30 rapid t changes ending at 900: the maps shown are those of t = 900.
       r = Number(await s.page.locator(AM).getAttribute('data-request'));
-      await s.page.evaluate(() => {
-        const input = document.querySelector('[data-testid="am-t"]');
-        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-        for (let k = 0; k < 30; k++) {
-          set.call(input, String(30 * k + 30)); // 30 ... 900
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-      });
+      await burstRange(
+        s.page,
+        'am-t',
+        Array.from({ length: 30 }, (_, k) => 30 * k + 30), // 30 ... 900
+      );
       await waitFor(s.page, AM, (el, r) => Number(el.dataset.request) > r && el.dataset.status === 'ready' && el.dataset.current === 'true', r);
       assert.equal(await s.page.locator(AM).getAttribute('data-t'), '900');
       const afterBurst = await canvasBytes(s.page, 'am-matrix-1-0');
@@ -289,7 +247,7 @@ describe('attention maps (chapter 08)', () => {
       await s.goto(`${INSIDE}?backend=wasm`);
       await s.page.locator(AM).scrollIntoViewIfNeeded();
       await waitFor(s.page, AM, isReady);
-      const box = await s.page.locator(AM).boundingBox();
+      const box = await boxOf(s.page.locator(AM));
       assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
@@ -301,7 +259,7 @@ describe('attention maps (chapter 08)', () => {
   });
 
   test('missing or damaged DiT weights: a message inside the widget; the page works', async () => {
-    const cases = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
+    const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
     if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
     for (const [model, why] of cases) {
       const s = await openPage({ allow: [/missing-v1/, /404/] });

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, OUT_DIR, openPage, screenshot, writeArtifact } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import { attr, burstRange, canvasRgba, CHROMIUM_ARGS, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
 
 const SHIPPED = existsSync(path.join(OUT_DIR, 'models', 'dit-default-v1', 'model.json'));
 const MODEL = SHIPPED ? null : 'models/dit-dev-v1';
@@ -20,13 +21,13 @@ const GS = '[data-widget="guidance-sweep"]';
 /** Sampling on a loaded 2-core machine is slow; these bound a whole run, not the speed goals. */
 const RUN_TIMEOUT = 240_000;
 
-function url(params = {}) {
+function url(params: Record<string, string> = {}) {
   const q = new URLSearchParams({ ...(MODEL ? { model: MODEL } : {}), ...params });
   return `${CHAPTER}?${q}`;
 }
 
 /** Records long tasks (> 50 ms) on the main thread from the first script on. */
-async function observeLongTasks(page) {
+async function observeLongTasks(page: Page) {
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
@@ -35,44 +36,16 @@ async function observeLongTasks(page) {
   });
 }
 
-async function waitFor(page, selector, predicate, arg, timeout = RUN_TIMEOUT) {
-  await page.waitForFunction(
-    ({ selector, src, arg }) => {
-      const el = document.querySelector(selector);
-      return el && new Function('el', 'arg', `return (${src})(el, arg)`)(el, arg);
-    },
-    { selector, src: predicate.toString(), arg },
-    { timeout, polling: 50 },
-  );
-}
+const isDone = (el: HTMLElement, minRequest?: number) => el.dataset.status === 'done' && Number(el.dataset.request) >= (minRequest ?? 0);
 
-const isDone = (el, minRequest) => el.dataset.status === 'done' && Number(el.dataset.request) >= (minRequest ?? 0);
-
-async function attr(page, selector, name) {
-  return page.locator(selector).getAttribute(`data-${name}`);
-}
-
-/** Sets a range input the way a drag does (native setter + input event). */
-async function setRange(page, testId, value) {
-  await page.evaluate(
-    ({ testId, value }) => {
-      const input = document.querySelector(`[data-testid="${testId}"]`);
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, String(value));
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    { testId, value },
-  );
-}
+/** waitFor with the bound of a whole sampling run. */
+const waitFor = <A>(page: Page, selector: string, predicate: (el: HTMLElement, arg: A) => boolean, arg?: A, timeout = RUN_TIMEOUT) =>
+  waitForEl(page, selector, predicate, arg, timeout);
 
 /** The grid canvas's RGBA bytes. */
-async function gridPixels(page, testId = 'rs-grid') {
-  return page.evaluate((testId) => {
-    const c = document.querySelector(`[data-testid="${testId}"]`);
-    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-  }, testId);
-}
+const gridPixels = (page: Page, testId = 'rs-grid') => canvasRgba(page, testId);
 
-async function stats(page) {
+async function stats(page: Page) {
   return page.evaluate(() => window.__ditLabModel.stats());
 }
 
@@ -82,7 +55,7 @@ describe('model in the browser', () => {
     try {
       await observeLongTasks(s.page);
       // Worker requests do not show in the page's resource timing; the context sees them all.
-      const requested = [];
+      const requested: string[] = [];
       s.context.on('request', (r) => requested.push(r.url()));
       await s.goto(url({ backend: 'wasm' }));
       await s.page.waitForTimeout(500);
@@ -115,13 +88,13 @@ describe('model in the browser', () => {
       assert.ok(grey.size > 8, `the grid shows pictures (${grey.size} grey levels)`);
       // Cells differ from each other (16 different seeds): compare the first two 32x32 cells.
       const width = 4 * 32 + 3;
-      const cell = (c) => Array.from({ length: 32 * 32 }, (_, k) => grid[4 * (Math.floor(k / 32) * width + c * 33 + (k % 32))]);
+      const cell = (c: number) => Array.from({ length: 32 * 32 }, (_, k) => grid[4 * (Math.floor(k / 32) * width + c * 33 + (k % 32))]);
       assert.notDeepEqual(cell(0), cell(1), 'two seeds give two different pictures');
 
       // Filmstrip: x_T and one frame per step, play and scrub once computed.
       const steps = Number(await attr(s.page, RS, 'total-steps'));
       assert.equal(await s.page.locator('[data-testid="rs-scrub"]').getAttribute('max'), String(steps));
-      const xtAt = async () => s.page.evaluate(() => document.querySelector('[data-testid="rs-xt"]').toDataURL());
+      const xtAt = async () => s.page.evaluate(() => document.querySelector<HTMLCanvasElement>('[data-testid="rs-xt"]')!.toDataURL());
       const last = await xtAt();
       await setRange(s.page, 'rs-scrub', 0);
       await s.page.waitForTimeout(50);
@@ -130,7 +103,7 @@ describe('model in the browser', () => {
       await s.page.locator('[data-testid="rs-play"]').click();
       await s.page.waitForTimeout(400);
       assert.notEqual(Number(await s.page.locator('[data-testid="rs-scrub"]').inputValue()), 0, 'play advances the frame');
-      await screenshot(s.page, 'sampler-07-wasm', { clip: await s.page.locator(RS).boundingBox() });
+      await screenshot(s.page, 'sampler-07-wasm', { clip: (await s.page.locator(RS).boundingBox()) ?? undefined });
 
       // A slider change: first picture within 300 ms, no main-thread task over 50 ms while sampling.
       await s.page.evaluate(() => (window.__longTasks = []));
@@ -170,14 +143,11 @@ describe('model in the browser', () => {
       const baseline = (await stats(s.page)).numTensors;
 
       const before = Number(await attr(s.page, RS, 'request'));
-      await s.page.evaluate(() => {
-        const input = document.querySelector('[data-testid="rs-steps"]');
-        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-        for (let k = 0; k < 30; k++) {
-          set.call(input, String(40 - k)); // ... ending at 11
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-      });
+      await burstRange(
+        s.page,
+        'rs-steps',
+        Array.from({ length: 30 }, (_, k) => 40 - k), // ... ending at 11
+      );
       await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r && el.dataset.totalSteps === '11', before);
       const afterBurst = await gridPixels(s.page);
       await waitFor(s.page, GS, (el) => el.dataset.status === 'off' || el.dataset.status === 'done' || el.dataset.status === 'error');
@@ -194,7 +164,7 @@ describe('model in the browser', () => {
 
       // Crash the worker: the next request starts a new one and samples again, with the weights
       // from the browser's Cache API storage (no shard is downloaded again).
-      const afterCrash = [];
+      const afterCrash: string[] = [];
       s.context.on('request', (r) => afterCrash.push(r.url()));
       await s.page.evaluate(() => window.__ditLabModel.crash());
       await s.page.waitForFunction(() => window.__ditLabModel.restarts() === 1, null, { timeout: 10_000 });
@@ -219,10 +189,11 @@ describe('model in the browser', () => {
   });
 
   test('missing or damaged weights: a clear message inside the widgets; the rest of the page works', async () => {
-    for (const [model, why] of [
+    const cases: [string, RegExp][] = [
       ['models/missing-v1', /could not be loaded[\s\S]*404/],
       ['models/dit-broken-dev-v1', /could not be loaded[\s\S]*(damaged|bytes)/],
-    ]) {
+    ];
+    for (const [model, why] of cases) {
       if (model.includes('dev') && SHIPPED && !existsSync(path.join(OUT_DIR, model))) continue;
       const s = await openPage({ allow: [/missing-v1/, /404/] });
       try {
@@ -235,7 +206,7 @@ describe('model in the browser', () => {
         assert.ok((await s.page.locator('.katex').count()) > 10);
         await s.page.locator(GS).scrollIntoViewIfNeeded();
         await waitFor(s.page, GS, (el) => el.dataset.status === 'error', undefined, 60_000);
-        await screenshot(s.page, `sampler-error-${model.split('/')[1]}`, { clip: await s.page.locator(GS).boundingBox() });
+        await screenshot(s.page, `sampler-error-${model.split('/')[1]}`, { clip: (await s.page.locator(GS).boundingBox()) ?? undefined });
         s.assertClean();
       } finally {
         await s.close();
@@ -251,7 +222,7 @@ describe('model in the browser', () => {
     });
     try {
       const page = await browser.newPage();
-      const { baseURL } = await import('./harness.mjs');
+      const { baseURL } = await import('./harness');
       await page.goto(new URL(url({ backend: 'webgpu' }), baseURL()).href);
       await page.locator(RS).scrollIntoViewIfNeeded();
       await setRange(page, 'rs-steps', 10);
@@ -267,7 +238,8 @@ describe('model in the browser', () => {
 
   // SwiftShader's WebGPU takes tens of seconds per step here: E2E_SKIP_WEBGPU=1 skips this one test.
   test('WebGPU (SwiftShader) samples match WASM for the same seed', { skip: process.env.E2E_SKIP_WEBGPU === '1' }, async () => {
-    const results = {};
+    const images: Record<string, number[]> = {};
+    const timing: Record<string, string> = {};
     for (const backend of ['wasm', 'webgpu']) {
       const s = await openPage();
       try {
@@ -280,17 +252,18 @@ describe('model in the browser', () => {
         await waitFor(s.page, RS, (el) => el.dataset.status === 'done' && el.dataset.totalSteps === '10', undefined, 540_000);
         assert.equal(await attr(s.page, RS, 'backend'), backend);
         const last = await s.page.evaluate(() => window.__ditLabModel.lastImages());
+        assert.ok(last, 'the page has finished samples');
         assert.equal(last.backend, backend);
-        results[backend] = last.images;
-        results[`${backend}Timing`] = await s.page.locator('[data-testid="timing"]').innerText();
-        if (backend === 'webgpu') await screenshot(s.page, 'sampler-07-webgpu', { clip: await s.page.locator(RS).boundingBox() });
+        images[backend] = last.images;
+        timing[backend] = await s.page.locator('[data-testid="timing"]').innerText();
+        if (backend === 'webgpu') await screenshot(s.page, 'sampler-07-webgpu', { clip: (await s.page.locator(RS).boundingBox()) ?? undefined });
         s.assertClean();
       } finally {
         await s.close();
       }
     }
-    const a = results.wasm;
-    const b = results.webgpu;
+    const a = images.wasm;
+    const b = images.webgpu;
     assert.equal(a.length, 16 * 32 * 32);
     const d = a.map((v, i) => Math.abs(v - b[i])).sort((x, y) => x - y);
     const mean = d.reduce((x, y) => x + y, 0) / d.length;
@@ -299,8 +272,8 @@ describe('model in the browser', () => {
       meanAbsDiff: mean,
       p99AbsDiff: p99,
       maxAbsDiff: d.at(-1),
-      wasm: results.wasmTiming,
-      webgpu: results.webgpuTiming,
+      wasm: timing.wasm,
+      webgpu: timing.webgpu,
     });
     // Tolerance, on the decoded pictures in [-1, 1]: both backends run the same float32 graph from the
     // same x_T, so only rounding differs. A pixel whose value sits on a steep part of the decoder can

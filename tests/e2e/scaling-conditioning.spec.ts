@@ -10,19 +10,39 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { OUT_DIR, PHONE, openPage, screenshot } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import { attr, boxOf, OUT_DIR, PHONE, openPage, screenshot, waitFor, type PageOptions } from './harness';
 
 const CH9 = '/chapters/scaling/';
 const CH6 = '/chapters/the-dit-block/';
 const SC = '[data-widget="scaling-chart"]';
 const CC = '[data-widget="conditioning-compare"]';
 const INDEX = /\/models\/index\.json(\?.*)?$/;
-const REAL_INDEX = JSON.parse(readFileSync(path.join(OUT_DIR, 'models', 'index.json'), 'utf8'));
+/** Desktop in light mode and a phone in dark mode: viewport (the harness's default when undefined), scheme, screenshot suffix. */
+const VIEWS: [PageOptions['viewport'], 'light' | 'dark', string][] = [
+  [undefined, 'light', 'desktop'],
+  [PHONE, 'dark', 'phone-dark'],
+];
+const REAL_INDEX = JSON.parse(readFileSync(path.join(OUT_DIR, 'models', 'index.json'), 'utf8')) as { models: { recipe: string | null; name: string }[] };
 const SAMPLES = 4;
 const DEV_MODEL = existsSync(path.join(OUT_DIR, 'models', 'dit-dev-v1', 'model.json'));
 
 /** An index entry as lib/models/models-index.ts writes it. */
-function entry({ recipe, preset, patch, depth = 6, hidden = 128, conditioning = 'adaLN-Zero', gflops, fld, acc, folder, steps = 1000 }) {
+interface EntryFixture {
+  recipe: string;
+  preset: string;
+  patch: number;
+  depth?: number;
+  hidden?: number;
+  conditioning?: string;
+  gflops: number;
+  fld: number;
+  acc: number;
+  folder?: string;
+  steps?: number;
+}
+
+function entry({ recipe, preset, patch, depth = 6, hidden = 128, conditioning = 'adaLN-Zero', gflops, fld, acc, folder, steps = 1000 }: EntryFixture) {
   const name = `dit-${recipe}-v1`;
   return {
     name,
@@ -53,7 +73,7 @@ function entry({ recipe, preset, patch, depth = 6, hidden = 128, conditioning = 
     createdAt: '2026-11-29T06:00:00.000Z',
   };
 }
-const index = (models) => ({ format: 'dit-lab-models-index', version: 1, models, skipped: [] });
+const index = (models: ReturnType<typeof entry>[]) => ({ format: 'dit-lab-models-index', version: 1, models, skipped: [] });
 
 // Five of nine grid cells. Mflops ranks 1..5; FLD ranks 5, 3, 4, 2, 1: d = -4, -1, -1, 2, 4,
 // sum d^2 = 38, rho = 1 - 6 * 38 / (5 * 24) = -0.9 (by hand).
@@ -82,22 +102,14 @@ const COND_FIXTURE = index([
 ]);
 
 /** openPage with timeouts for a machine whose cores are busy training. */
-async function open(options) {
-  const s = await openPage(options);
-  s.page.setDefaultTimeout(120_000);
-  return s;
-}
+const open = (options: PageOptions = {}) => openPage({ timeout: 120_000, ...options });
 
-async function withIndex(page, body, status = 200) {
+async function withIndex(page: Page, body: unknown, status = 200) {
   await page.route(INDEX, (route) => route.fulfill({ status, contentType: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) }));
 }
 
-async function attr(page, selector, name) {
-  return page.locator(selector).getAttribute(`data-${name}`);
-}
-
-async function settled(page, selector) {
-  await page.waitForFunction((sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.index), selector, { timeout: 120_000 });
+async function settled(page: Page, selector: string) {
+  await waitFor(page, selector, (el) => ['ready', 'error'].includes(el.dataset.index ?? ''), undefined, 120_000);
 }
 
 describe('scaling chart (chapter 09)', () => {
@@ -129,7 +141,7 @@ describe('scaling chart (chapter 09)', () => {
       assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr').count(), 9);
       assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 9 - shipped.length);
       await page.locator(SC).scrollIntoViewIfNeeded();
-      await screenshot(page, 'scaling-chart-real-desktop', { clip: await page.locator(SC).boundingBox() });
+      await screenshot(page, 'scaling-chart-real-desktop', { clip: await boxOf(page.locator(SC)) });
       s.assertClean();
     } finally {
       await s.close();
@@ -137,10 +149,7 @@ describe('scaling chart (chapter 09)', () => {
   });
 
   test('with five grid models (fixture index): plots them, draws the floors, computes rho = -0.9 (n = 5)', async () => {
-    for (const [viewport, colorScheme, name] of [
-      [undefined, 'light', 'desktop'],
-      [PHONE, 'dark', 'phone-dark'],
-    ]) {
+    for (const [viewport, colorScheme, name] of VIEWS) {
       const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
       try {
         const { page } = s;
@@ -157,8 +166,10 @@ describe('scaling chart (chapter 09)', () => {
         // The floors are named in the legend, not in the plot, where they sat on the x axis over each other.
         assert.equal(await page.locator('[data-testid="sc-floors"]').innerText(), 'FLD floors: 6.5 (test digits), 7.0 (VAE reconstructions)');
         const overlaps = await page.locator('[data-testid="sc-ours"]').evaluate((svg) => {
-          const boxes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => [t.textContent, t.getBoundingClientRect()]);
-          const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+          const boxes = [...svg.querySelectorAll('text')]
+            .filter((t) => t.textContent.trim())
+            .map((t) => [t.textContent, t.getBoundingClientRect()] as [string, DOMRect]);
+          const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
           return boxes.flatMap(([ta, a], i) =>
             boxes
               .slice(i + 1)
@@ -172,7 +183,8 @@ describe('scaling chart (chapter 09)', () => {
         assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 4);
         assert.equal(await attr(page, '[data-testid="sc-loss"]', 'series'), '5');
         // Models of one size differ by dash (patch size) in the loss chart, and the legend says which is which.
-        const dash = (key) => page.locator(`[data-testid="sc-loss"] path[data-key="${key}"]`).evaluate((e) => e.getAttribute('stroke-dasharray') ?? 'solid');
+        const dash = (key: string) =>
+          page.locator(`[data-testid="sc-loss"] path[data-key="${key}"]`).evaluate((e) => e.getAttribute('stroke-dasharray') ?? 'solid');
         const [s4, s2, b4, b2] = [await dash('S/4'), await dash('S/2'), await dash('B/4'), await dash('B/2')];
         assert.notEqual(s4, s2, 'S/4 and S/2 are drawn differently');
         assert.notEqual(b4, b2, 'B/4 and B/2 are drawn differently');
@@ -190,7 +202,7 @@ describe('scaling chart (chapter 09)', () => {
             const box = w.getBoundingClientRect();
             const ths = w.querySelectorAll('thead th');
             const last = ths[ths.length - 1].getBoundingClientRect();
-            const first = w.querySelector('tbody th').getBoundingClientRect();
+            const first = w.querySelector('tbody th')!.getBoundingClientRect();
             return { wide, lastIn: last.right <= box.right + 1 && last.left >= box.left, firstAtLeft: Math.abs(first.left - box.left) < 2 };
           });
           assert.deepEqual(reach, { wide: true, lastIn: true, firstAtLeft: true }, 'phone: the table scrolls to its last column with the first column sticky');
@@ -207,15 +219,16 @@ describe('scaling chart (chapter 09)', () => {
         );
         // Hovering a point reads it out too.
         const box = await page.locator('[data-testid="sc-ours"] g[data-key="B/2"]').boundingBox();
+        assert.ok(box, 'the point is drawn');
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await page.waitForFunction(() => /DiT-mini-B\/2/.test(document.querySelector('[data-testid="sc-ours-readout"]').textContent));
+        await waitFor(page, '[data-testid="sc-ours-readout"]', (el) => /DiT-mini-B\/2/.test(el.textContent ?? ''));
         // Lines follow the reader's choice: by size (3 paths with >= 2 points) then by patch.
         await page.locator('[data-testid="sc-connect"]').selectOption('patch');
         assert.equal(await page.locator('[data-testid="sc-ours"] path[stroke-dasharray="3 3"]').count(), 3, 'one line per patch size');
         await page.locator('[data-testid="sc-connect"]').selectOption('none');
         assert.equal(await page.locator('[data-testid="sc-ours"] path[stroke-dasharray="3 3"]').count(), 0);
         await page.locator(SC).scrollIntoViewIfNeeded();
-        await screenshot(page, `scaling-chart-fixture-${name}`, { clip: await page.locator(SC).boundingBox() });
+        await screenshot(page, `scaling-chart-fixture-${name}`, { clip: await boxOf(page.locator(SC)) });
         s.assertClean();
       } finally {
         await s.close();
@@ -224,12 +237,12 @@ describe('scaling chart (chapter 09)', () => {
   });
 
   test("a missing or corrupt index: a clear message, the paper's chart and the rest of the page still work", async () => {
-    const cases = [
+    const cases: [number, string, RegExp][] = [
       [404, 'not here', /could not be fetched \(HTTP 404/],
       [200, '{"format": "dit-lab-models-index", "version": 1, "models": [', /not valid JSON/],
       [
         200,
-        JSON.stringify(index([{ ...GRID_FIXTURE.models[0], scores: { fld: 'low' } }])),
+        JSON.stringify(index([{ ...GRID_FIXTURE.models[0], scores: { fld: 'low' } } as unknown as ReturnType<typeof entry>])), // malformed on purpose
         /entry 1 of the models index \(dit-scale-s-p4-v1\) has malformed scores/,
       ],
     ];
@@ -248,7 +261,7 @@ describe('scaling chart (chapter 09)', () => {
         await page.locator('[data-testid="sc-paper"]').focus();
         await page.keyboard.press('End');
         assert.match(await page.locator('[data-testid="sc-paper-readout"]').innerText(), /XL\/2/);
-        if (status === 404) await screenshot(page, 'scaling-chart-missing-index', { clip: await page.locator(SC).boundingBox() });
+        if (status === 404) await screenshot(page, 'scaling-chart-missing-index', { clip: await boxOf(page.locator(SC)) });
         s.assertClean();
       } finally {
         await s.close();
@@ -273,7 +286,7 @@ describe('conditioning comparison (chapter 06)', () => {
       assert.match(await page.locator('[data-testid="cc-status"]').innerText(), new RegExp(`${shipped.length} of 4 conditioning models trained`));
       if (shipped.length < 4) assert.match(await page.locator('[data-testid="cc-status"]').innerText(), /npm run cli -- train conditioning/);
       assert.equal(await page.locator(`${CC} figure[data-status="missing"]`).count(), 4 - shipped.length);
-      const [scrollW, clientW] = await page.locator('[data-testid="cc-table"]').evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+      const [scrollW, clientW] = await page.locator('[data-testid="cc-table"]').evaluate((t) => [t.parentElement!.scrollWidth, t.parentElement!.clientWidth]);
       assert.ok(scrollW <= clientW, `the table fits the widget at desktop width without scrolling (${scrollW} px in ${clientW})`);
       await page.locator(CC).scrollIntoViewIfNeeded();
       if (shipped.length === 0) {
@@ -288,7 +301,7 @@ describe('conditioning comparison (chapter 06)', () => {
           .evaluate((b) => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b).lineHeight) || 20]);
         assert.ok(h[0] < 2 * h[1] + 2, `the "New noise" label stays on one line (${h[0]} px tall)`);
       }
-      await screenshot(page, 'conditioning-compare-real-desktop', { clip: await page.locator(CC).boundingBox() });
+      await screenshot(page, 'conditioning-compare-real-desktop', { clip: await boxOf(page.locator(CC)) });
       s.assertClean();
     } finally {
       await s.close();
@@ -299,10 +312,7 @@ describe('conditioning comparison (chapter 06)', () => {
     'with two variants (fixture index on the development model): scores, loss curves and live samples of the same seeds',
     { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' },
     async () => {
-      for (const [viewport, colorScheme, name] of [
-        [undefined, 'light', 'desktop'],
-        [PHONE, 'dark', 'phone-dark'],
-      ]) {
+      for (const [viewport, colorScheme, name] of VIEWS) {
         const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
         try {
           const { page } = s;
@@ -325,11 +335,11 @@ describe('conditioning comparison (chapter 06)', () => {
           ]);
           await page.locator(CC).scrollIntoViewIfNeeded();
           await page.locator('[data-testid="cc-steps"]').selectOption('10');
-          await page.waitForFunction((sel) => document.querySelector(sel).dataset.samplesDone === '2', CC, { timeout: 240_000 });
+          await waitFor(page, CC, (el) => el.dataset.samplesDone === '2', undefined, 240_000);
           const pixels = await page.evaluate(() =>
             ['in-context', 'adaLN-Zero'].map((c) => {
-              const cv = document.querySelector(`[data-testid="cc-grid-${c}"]`);
-              return Array.from(cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data);
+              const cv = document.querySelector<HTMLCanvasElement>(`[data-testid="cc-grid-${c}"]`)!;
+              return Array.from(cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data);
             }),
           );
           // Every pixel of the four 32x32 cells is painted (the 1-pixel gaps stay transparent), and not in one flat
@@ -344,7 +354,7 @@ describe('conditioning comparison (chapter 06)', () => {
           // The table may scroll inside its box on a phone; the widget itself never does.
           const [frameScroll, frameClient] = await page.locator(CC).evaluate((e) => [e.scrollWidth, e.clientWidth]);
           assert.ok(frameScroll <= frameClient, `the widget does not scroll sideways (${frameScroll} px in ${frameClient})`);
-          await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await page.locator(CC).boundingBox() });
+          await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await boxOf(page.locator(CC)) });
           s.assertClean();
         } finally {
           await s.close();

@@ -4,16 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DESKTOP, openPage, PHONE, screenshot } from './harness.mjs';
+import { openPage, screenshot, VIEWPORTS } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 
 describe('screenshots', () => {
-  for (const [device, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ]) {
-    for (const colorScheme of ['light', 'dark']) {
+  for (const [device, viewport] of VIEWPORTS) {
+    for (const colorScheme of ['light', 'dark'] as const) {
       test(`home and chapter 02, ${device}, ${colorScheme}`, async () => {
         const s = await openPage({ viewport, colorScheme });
         try {

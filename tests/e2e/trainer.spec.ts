@@ -13,18 +13,20 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { baseURL, openPage, screenshot, writeArtifact, DESKTOP, PHONE } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import { baseURL, boxOf, HIDE_HEADER, openPage, screenshot, writeArtifact, DESKTOP, PHONE } from './harness';
 
 const CHAPTER = '/chapters/train-your-own/';
 const W = '[data-widget="train-in-browser"]';
 /** A loaded 2-core machine: these bound a whole run, not the speed the chapter quotes. */
 const LONG = 480_000;
 
-async function attr(page, name) {
+async function attr(page: Page, name: string) {
   return page.locator(W).getAttribute(name);
 }
 
-async function waitAttr(page, name, predicate, timeout = LONG) {
+/** Waits until predicate(value of the widget's attribute `name`) holds; the predicate runs in the page. */
+async function waitAttr(page: Page, name: string, predicate: (v: string) => boolean, timeout = LONG) {
   await page.waitForFunction(
     ({ sel, name, src }) => {
       const el = document.querySelector(sel);
@@ -37,32 +39,29 @@ async function waitAttr(page, name, predicate, timeout = LONG) {
 }
 
 /** page.goto with room for a machine busy with training jobs (the harness's goto waits 30 s). */
-async function open(page, path) {
+async function open(page: Page, path: string) {
   await page.goto(new URL(path, baseURL()).href, { waitUntil: 'load', timeout: 180_000 });
 }
 
-/** The sticky site header would be painted across a widget captured past the viewport: hidden for the capture only. */
-const HIDE_HEADER = '.site-header { visibility: hidden; }';
-
 /** The widget's box in page coordinates, for a full-page screenshot clip (boundingBox is viewport-relative). */
-async function widgetClip(page) {
-  const b = await page.locator(W).boundingBox();
+async function widgetClip(page: Page) {
+  const b = await boxOf(page.locator(W));
   const { x, y } = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
   return { x: b.x + x, y: b.y + y, width: b.width, height: b.height };
 }
 
-const hooks = (page) => ({
+const hooks = (page: Page) => ({
   stats: () => page.evaluate(() => window.__ditLabTrainer.stats()),
   state: () => page.evaluate(() => window.__ditLabTrainer.state()),
 });
 
-const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
 
 describe('train in the browser', () => {
   test('Train on wasm: loss falls, Pause stops, tensors stable, Reset frees the model, no console errors', { timeout: 900_000 }, async () => {
     const s = await openPage({ viewport: DESKTOP });
     try {
-      const requested = [];
+      const requested: string[] = [];
       s.page.on('request', (r) => requested.push(new URL(r.url()).pathname));
       await open(s.page, `${CHAPTER}?backend=wasm`);
       await s.page.locator(W).scrollIntoViewIfNeeded();
@@ -97,7 +96,7 @@ describe('train in the browser', () => {
       await waitAttr(s.page, 'data-step', (v) => Number(v) >= 60);
       const trainMs = Date.now() - tTrain;
       const st = await h.state();
-      assert.ok(st.tensors.baseline > 0, 'the worker reported its tensor count after the data loaded');
+      assert.ok((st.tensors.baseline ?? 0) > 0, 'the worker reported its tensor count after the data loaded');
       const losses = st.losses.slice(0, 60);
       assert.equal(losses.length, 60);
       assert.ok(losses.every(Number.isFinite), 'every reported loss is finite');
@@ -115,7 +114,9 @@ describe('train in the browser', () => {
           new Promise((r) => {
             const t = performance.now();
             const check = () =>
-              ['pausing', 'paused'].includes(document.querySelector(sel).getAttribute('data-phase')) ? r(performance.now() - t) : requestAnimationFrame(check);
+              ['pausing', 'paused'].includes(document.querySelector(sel)!.getAttribute('data-phase') ?? '')
+                ? r(performance.now() - t)
+                : requestAnimationFrame(check);
             check();
           }),
         W,
@@ -132,7 +133,7 @@ describe('train in the browser', () => {
       // Resume, a few steps, pause again: same tensor count.
       await s.page.locator(`${W} [data-testid="tib-train"]`).click();
       await s.page.waitForFunction(
-        ({ sel, n }) => Number(document.querySelector(sel).getAttribute('data-step')) >= n,
+        ({ sel, n }) => Number(document.querySelector(sel)!.getAttribute('data-step')) >= n,
         { sel: W, n: stepAtPause + 3 },
         { timeout: LONG },
       );
@@ -146,8 +147,8 @@ describe('train in the browser', () => {
       // A sample grid from the current weights, on demand.
       await s.page.locator(`${W} [data-testid="tib-sample"]`).click();
       await waitAttr(s.page, 'data-grids', (v) => Number(v) >= 1);
-      const lit = await s.page.locator(`${W} [data-testid="tib-samples"]`).evaluate((c) => {
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const lit = await s.page.locator(`${W} [data-testid="tib-samples"]`).evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) n++;
         return n;
@@ -199,7 +200,7 @@ describe('train in the browser', () => {
       assert.match(await err.innerText(), /training digits could not be loaded.*404/s);
       assert.equal(await attr(s.page, 'data-phase'), 'idle');
       // The widget's box fits the phone's width, and the rest of the page still works (links, headings).
-      const box = await s.page.locator(W).boundingBox();
+      const box = await boxOf(s.page.locator(W));
       assert.ok(box.width <= PHONE.width, `widget width ${box.width}`);
       assert.equal(await s.page.locator('h1').count(), 1);
       assert.equal(await s.page.locator(`${W} [data-testid="tib-train"]`).isEnabled(), true, 'Train can be pressed again');

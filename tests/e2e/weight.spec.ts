@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, writeArtifact } from './harness.mjs';
+import { openPage, writeArtifact } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 // A budget, not a target: the chapter page needs React, Next's runtime, d3 parts and two widgets.
@@ -18,7 +18,7 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    const requests = new Map();
+    const requests = new Map<string, { url: string; type: string; bytes?: number; encoding?: string }>();
     cdp.on('Network.responseReceived', (e) =>
       requests.set(e.requestId, {
         url: e.response.url,
@@ -34,8 +34,8 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
     await page.waitForLoadState('networkidle');
 
-    const done = [...requests.entries()].filter(([, r]) => r.bytes !== undefined);
-    const byType = {};
+    const done = [...requests.entries()].flatMap(([id, r]) => (r.bytes === undefined ? [] : [[id, { ...r, bytes: r.bytes }] as const]));
+    const byType: Record<string, number> = {};
     for (const [, r] of done) byType[r.type] = (byType[r.type] ?? 0) + r.bytes;
     const scripts = done.filter(([, r]) => r.type === 'Script');
     const jsBytes = scripts.reduce((n, [, r]) => n + r.bytes, 0);
@@ -52,7 +52,7 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     }
     assert.equal(tfjs, false, 'the chapter page must not load TensorFlow.js');
 
-    const kb = (n) => Math.round((n / 1024) * 10) / 10;
+    const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
     const report = {
       page: CHAPTER,
       measured: new Date().toISOString(),

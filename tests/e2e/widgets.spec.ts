@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { changedPixels, elementPixels, openPage, setRangeAndReadNextFrame } from './harness.mjs';
+import type { Page } from 'playwright-core';
+import { boxOf, canvasGrey, changedPixels, elementPixels, openPage, setRangeAndReadNextFrame, type OpenPage, type PageOptions } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 const DIGITS = /\/data\/mnist-test-sample\.bin$/;
@@ -20,31 +21,22 @@ function linearSchedule(T = 1000) {
 }
 const LINEAR = linearSchedule();
 
-const closeTo = (actual, expected, rel, what) =>
+const closeTo = (actual: number, expected: number, rel: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} is not within ${rel * 100}% of ${expected}`);
 
-async function readout(page) {
+async function readout(page: Page) {
   return page.evaluate(() => {
-    const v = (id) => Number(document.querySelector(`[data-testid="${id}"]`).dataset.value);
-    const out = {};
+    const v = (id: string) => Number(document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!.dataset.value);
+    const out: Record<string, { beta: number; alphaBar: number; logSnr: number }> = {};
     for (const s of ['linear', 'scaled-linear', 'cosine'])
       out[s] = { beta: v(`nse-${s}-beta`), alphaBar: v(`nse-${s}-alpha-bar`), logSnr: v(`nse-${s}-log-snr`) };
     return out;
   });
 }
 
-/** Grey levels (0..255) of a widget canvas. */
-async function canvasGrey(page, testId) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    return Array.from({ length: d.length / 4 }, (_, i) => d[4 * i]);
-  }, testId);
-}
+const differing = (a: number[], b: number[], tol = 0) => a.reduce((n, v, i) => n + (Math.abs(v - b[i]) > tol ? 1 : 0), 0);
 
-const differing = (a, b, tol = 0) => a.reduce((n, v, i) => n + (Math.abs(v - b[i]) > tol ? 1 : 0), 0);
-
-async function chapterPage(options) {
+async function chapterPage(options: PageOptions = {}) {
   const s = await openPage(options);
   await s.goto(CHAPTER);
   // Controls respond once React has hydrated the widget.
@@ -97,7 +89,7 @@ describe('noise-schedule explorer', () => {
     const s = await chapterPage();
     try {
       const next = await setRangeAndReadNextFrame(s.page, '[data-testid="nse-t"]', 777, () => ({
-        beta: Number(document.querySelector('[data-testid="nse-linear-beta"]').dataset.value),
+        beta: Number(document.querySelector<HTMLElement>('[data-testid="nse-linear-beta"]')!.dataset.value),
         rule: document.querySelector('[data-testid="nse-beta"] line[class]')?.getAttribute('x1'),
       }));
       closeTo(next.beta, LINEAR.betas[776], 1e-9, 'beta_777 one frame later');
@@ -140,9 +132,9 @@ describe('noise-schedule explorer', () => {
       const { page } = s;
       const chart = page.locator('[data-testid="nse-alpha-bar"]');
       await chart.scrollIntoViewIfNeeded();
-      const box = await chart.boundingBox();
+      const box = await boxOf(chart);
       // Plot area: x from 44 to 228 of the 240-unit viewBox; aim at t ~ 250.
-      const xAt = (t) => box.x + ((44 + ((t - 1) / 999) * (240 - 44 - 12)) / 240) * box.width;
+      const xAt = (t: number) => box.x + ((44 + ((t - 1) / 999) * (240 - 44 - 12)) / 240) * box.width;
       await page.mouse.move(xAt(250), box.y + box.height / 2);
       await page.mouse.down();
       await page.mouse.move(xAt(800), box.y + box.height / 2, { steps: 4 });
@@ -157,11 +149,11 @@ describe('noise-schedule explorer', () => {
 });
 
 describe('forward-diffusion widget', () => {
-  async function ready(s) {
+  async function ready(s: OpenPage) {
     await s.page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
     await s.page.locator('[data-widget="forward-diffusion"]').scrollIntoViewIfNeeded();
   }
-  const coef = (page, id) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value').then(Number);
+  const coef = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value').then(Number);
 
   test('q-sample: every x_t pixel equals sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, from t = 1 to t = 1000', async () => {
     const s = await chapterPage();
@@ -170,7 +162,7 @@ describe('forward-diffusion widget', () => {
       await ready(s);
       const x0 = await canvasGrey(page, 'fd-x0');
       const eps = await canvasGrey(page, 'fd-eps');
-      const toValue = (g) => (g / 255) * 2 - 1;
+      const toValue = (g: number) => (g / 255) * 2 - 1;
       for (const t of [1, 200, 500, 1000]) {
         await setRangeAndReadNextFrame(page, '[data-testid="fd-t"]', t, () => 0);
         const sa = await coef(page, 'fd-sqrt-abar');
@@ -212,15 +204,15 @@ describe('forward-diffusion widget', () => {
       const { page } = s;
       await ready(s);
       const read = () => {
-        const c = document.querySelector('[data-testid="fd-xt"]');
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="fd-xt"]')!;
         return {
           pixels: Array.from(
             c
-              .getContext('2d')
+              .getContext('2d')!
               .getImageData(0, 0, 32, 32)
               .data.filter((_, i) => i % 4 === 0),
           ),
-          hist: document.querySelector('[data-testid="fd-hist-xt"]').getAttribute('d'),
+          hist: document.querySelector('[data-testid="fd-hist-xt"]')!.getAttribute('d'),
         };
       };
       const before = await page.evaluate(read);
@@ -248,9 +240,9 @@ describe('forward-diffusion widget', () => {
         ['noise-schedule t slider', '[data-testid="nse-t"]'],
       ]) {
         const times = await page.evaluate(async (sel) => {
-          const input = document.querySelector(sel);
-          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-          const out = [];
+          const input = document.querySelector<HTMLInputElement>(sel)!;
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+          const out: number[] = [];
           for (let k = 0; k < 40; k++) {
             await new Promise((r) => requestAnimationFrame(r));
             const t0 = performance.now();
@@ -276,13 +268,13 @@ describe('forward-diffusion widget', () => {
       const { page } = s;
       await ready(s);
       const frame = page.locator('[data-widget="forward-diffusion"]');
-      const size0 = await frame.boundingBox();
+      const size0 = await boxOf(frame);
 
       let x0 = await canvasGrey(page, 'fd-x0');
       await page.locator('[data-testid="fd-digit"]').selectOption('7');
       let next = await canvasGrey(page, 'fd-x0');
       assert.ok(differing(x0, next, 10) > 50, 'another digit class shows another digit');
-      assert.match(await page.locator('[data-testid="fd-x0"]').getAttribute('aria-label'), /digit 7, sample 1/);
+      assert.match((await page.locator('[data-testid="fd-x0"]').getAttribute('aria-label')) ?? '', /digit 7, sample 1/);
 
       x0 = next;
       const sample = page.locator('[data-testid="fd-sample"]');
@@ -307,7 +299,7 @@ describe('forward-diffusion widget', () => {
       assert.ok(differing(eps, await canvasGrey(page, 'fd-eps'), 10) > 500, 'new noise');
       assert.notEqual(await page.locator('[data-testid="fd-hist-xt"]').getAttribute('d'), hist, 'a new histogram');
 
-      const size1 = await frame.boundingBox();
+      const size1 = await boxOf(frame);
       assert.deepEqual([size1.width, size1.height], [size0.width, size0.height], 'the widget keeps its size');
       s.assertClean();
     } finally {
@@ -319,8 +311,8 @@ describe('forward-diffusion widget', () => {
     const s = await openPage();
     try {
       const { page } = s;
-      let release;
-      const gate = new Promise((r) => (release = r));
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
       await page.route(DIGITS, async (route) => {
         await gate;
         await route.continue();
@@ -329,10 +321,10 @@ describe('forward-diffusion widget', () => {
       const frame = page.locator('[data-widget="forward-diffusion"]');
       await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="true"]');
       assert.match(await frame.locator('[role="status"]').innerText(), /Loading digits/);
-      const loading = await frame.boundingBox();
+      const loading = await boxOf(frame);
       release();
       await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
-      const loaded = await frame.boundingBox();
+      const loaded = await boxOf(frame);
       assert.deepEqual([loaded.width, loaded.height], [loading.width, loading.height], 'no layout shift when the digits arrive');
       s.assertClean();
     } finally {
@@ -351,12 +343,12 @@ describe('forward-diffusion widget', () => {
       await message.waitFor();
       assert.match(await message.innerText(), /could not be loaded.*404/s);
       // Same size as the working widget (measured on a page where the digits load).
-      const broken = await page.locator('[data-widget="forward-diffusion"]').boundingBox();
+      const broken = await boxOf(page.locator('[data-widget="forward-diffusion"]'));
       const ok = await openPage();
       try {
         await ok.goto(CHAPTER);
         await ok.page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
-        const working = await ok.page.locator('[data-widget="forward-diffusion"]').boundingBox();
+        const working = await boxOf(ok.page.locator('[data-widget="forward-diffusion"]'));
         assert.deepEqual([broken.width, broken.height], [working.width, working.height], 'the error state keeps the widget size');
       } finally {
         await ok.close();

@@ -11,7 +11,7 @@ import { parseBackendOverride } from '@/lib/backend/plan';
 import type { BackendInfo } from '@/lib/worker/protocol';
 import type { DataInfo, TrainerPhase, TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { TrainerClient, type TrainerRequestBody } from '@/lib/worker/trainer-client';
-import { TEST_HOOKS } from '@/lib/test-hooks';
+import { TEST_HOOKS, type TrainerHooks } from '@/lib/test-hooks';
 import { DEFAULT_TRAINER_SETTINGS, needsReset, type TrainerSettings } from '@/lib/train/browser-recipe';
 import { useNearViewport } from '../shared/use-model-worker';
 
@@ -77,12 +77,6 @@ export interface TrainInBrowserState {
   error: TrainerError | null;
   /** Tensor counts the worker reported: after the data loaded (the baseline), and after the last pause and reset. */
   tensors: { baseline: number | null; paused: number | null; reset: number | null };
-}
-
-/** Test hooks (lib/test-hooks.ts): read by tests/e2e/trainer.spec.mjs. */
-interface Hooks {
-  stats(): Promise<{ numTensors: number; numBytes: number; backend: string; step: number; phase: string }>;
-  state(): { phase: string; step: number; tensors: TrainInBrowserState['tensors']; losses: number[]; grids: number[] };
 }
 
 export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
@@ -202,7 +196,7 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
     setS((p) => ({ ...p, backend: { status: 'starting' }, phase: 'starting' }));
     send({ type: 'init', backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` });
     if (TEST_HOOKS) {
-      const hooks: Hooks = {
+      const hooks: TrainerHooks = {
         stats: async () => {
           const m = await client.call({ type: 'stats' });
           if (m.type !== 'stats') throw new Error(`stats: ${m.type}`);
@@ -214,7 +208,7 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
           return { phase: c.phase, step: c.step, tensors: c.tensors, losses: Array.from(h.loss.subarray(0, h.length)), grids: c.grids.map((g) => g.step) };
         },
       };
-      (window as unknown as { __ditLabTrainer?: Hooks }).__ditLabTrainer = hooks;
+      (window as unknown as { __ditLabTrainer?: TrainerHooks }).__ditLabTrainer = hooks;
     }
     return () => {
       client.terminate();

@@ -6,20 +6,11 @@
  */
 import { useEffect, useState, type RefObject } from 'react';
 import { ModelClient } from '@/lib/worker/model-client';
-import { TEST_HOOKS } from '@/lib/test-hooks';
+import { TEST_HOOKS, type ModelHooks } from '@/lib/test-hooks';
 import { parseBackendOverride } from '@/lib/backend/plan';
 import { DEFAULT_MODEL, type BackendInfo, type WorkerResponse } from '@/lib/worker/protocol';
 
 let client: ModelClient | null = null;
-
-/** Test hooks (lib/test-hooks.ts): read by the end-to-end tests. */
-interface DitLabHooks {
-  stats(): Promise<{ numTensors: number; numBytes: number; backend: string }>;
-  crash(): void;
-  restarts(): number;
-  /** The last finished samples (floats in [-1, 1]) and the backend that made them. */
-  lastImages(): { images: number[]; backend: string } | null;
-}
 
 export function getModelClient(): ModelClient {
   if (!client) {
@@ -29,7 +20,7 @@ export function getModelClient(): ModelClient {
     });
     client = c;
     if (!TEST_HOOKS) return c;
-    const hooks: DitLabHooks = {
+    const hooks: ModelHooks = {
       stats: async () => {
         const m = (await c.call({ type: 'stats' })) as Extract<WorkerResponse, { type: 'stats' }>;
         return { numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend };
@@ -38,7 +29,7 @@ export function getModelClient(): ModelClient {
       restarts: () => c.restarts,
       lastImages: () => (c.lastDone ? { images: Array.from(c.lastDone.images), backend: c.lastDone.backend } : null),
     };
-    (window as unknown as { __ditLabModel?: DitLabHooks }).__ditLabModel = hooks;
+    (window as unknown as { __ditLabModel?: ModelHooks }).__ditLabModel = hooks;
   }
   return client;
 }
