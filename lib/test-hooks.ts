@@ -19,5 +19,11 @@ export interface ModelHooks {
 /** window.__ditLabTrainer: the in-browser trainer, for the end-to-end tests. */
 export interface TrainerHooks {
   stats(): Promise<{ numTensors: number; numBytes: number; backend: string; step: number; phase: string }>;
-  state(): { phase: string; step: number; tensors: { baseline: number | null; paused: number | null; reset: number | null }; losses: number[]; grids: number[] };
+  state(): {
+    phase: string;
+    step: number;
+    tensors: { baseline: number | null; paused: number | null; reset: number | null };
+    losses: number[];
+    grids: number[];
+  };
 }
