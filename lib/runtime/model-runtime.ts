@@ -191,24 +191,38 @@ export class ModelRuntime {
   }
 
   private ensureModel(model: string, requestId: number): Promise<LoadedModel> {
-    let p = this.models.get(model);
+    // One model at a time: the widgets on a page share one, and each holds a few MB of weights.
+    return this.loadOnce(
+      this.models,
+      model,
+      () => true,
+      () => this.env.loadModel(model, this.baseUrl, (loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file })),
+    );
+  }
+
+  /**
+   * The cached load of `key`, started on first use. Once it has loaded, the other entries `rival`
+   * selects are dropped and disposed when no run uses them; a failed load is forgotten, so the next
+   * request tries again.
+   */
+  private loadOnce<T extends Disposable>(cache: Map<string, Promise<T>>, key: string, rival: (name: string) => boolean, load: () => Promise<T>): Promise<T> {
+    let p = cache.get(key);
     if (!p) {
-      p = this.env.loadModel(model, this.baseUrl, (loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file }));
-      this.models.set(model, p);
+      p = load();
+      cache.set(key, p);
       p.then(
-        (loadedModel) => {
-          // One model at a time: the widgets on a page share one, and each holds a few MB of weights.
-          for (const [name, other] of this.models) {
-            if (name !== model) {
-              this.models.delete(name);
+        (loaded) => {
+          for (const [name, other] of cache) {
+            if (name !== key && rival(name)) {
+              cache.delete(name);
               void other.then(
-                (m) => m !== loadedModel && this.evict(m),
+                (m) => m !== loaded && this.evict(m),
                 () => undefined,
               );
             }
           }
         },
-        () => this.models.delete(model), // retried on the next request
+        () => cache.delete(key),
       );
     }
     return p;
@@ -282,28 +296,13 @@ export class ModelRuntime {
     requestId: number,
     load: (onProgress: (loaded: number, total: number, file: string) => void) => Promise<T>,
   ): Promise<T> {
-    const key = `${kind}:${folder}`;
-    let p = this.tools.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load((loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file }));
-      this.tools.set(key, p);
-      p.then(
-        (tool) => {
-          // One of each kind at a time, as for the sampling models.
-          for (const [name, other] of this.tools) {
-            if (name !== key && name.startsWith(`${kind}:`)) {
-              this.tools.delete(name);
-              void other.then(
-                (m) => m !== tool && this.evict(m),
-                () => undefined,
-              );
-            }
-          }
-        },
-        () => this.tools.delete(key), // retried on the next request
-      );
-    }
-    return p;
+    // One of each kind at a time, as for the sampling models.
+    return this.loadOnce(
+      this.tools as Map<string, Promise<T>>,
+      `${kind}:${folder}`,
+      (name) => name.startsWith(`${kind}:`),
+      () => load((loaded, total, file) => this.env.post({ type: 'load-progress', id: requestId, loaded, total, file })),
+    );
   }
 
   /** 'encode' and 'attention': one computation in one turn; skipped when a newer request of its channel arrived meanwhile. */

@@ -12,7 +12,7 @@
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
  */
 import type { BackendName } from '../backend/plan';
-import type { CfgChannels, SamplerName, SamplingSpec } from '../sample/run';
+import type { CfgChannels, SamplerName, SamplingSpec, StepOutput } from '../sample/run';
 
 export type { CfgChannels, SamplerName };
 
@@ -105,25 +105,16 @@ export type WorkerResponse =
   | ({ type: 'ready'; id: number } & BackendInfo)
   | { type: 'load-progress'; id: number; loaded: number; total: number; file: string }
   | ({ type: 'loaded'; id: number } & ModelInfo)
-  | {
+  /**
+   * A sampler step (lib/sample/run.ts StepOutput): step is -1 for the starting noise x_T, sent before
+   * the first network call (x0 is then empty and t is T - 1, where the first step starts).
+   */
+  | ({
       type: 'step';
       id: number;
-      /**
-       * 0-based index of the step just taken, of totalSteps; -1 for the starting noise x_T, sent
-       * before the first network call (x0 is then empty and t is T - 1, where the first step starts).
-       */
-      step: number;
-      totalSteps: number;
-      /** The original (1000-step) timestep this step started from, 0-based like the official code. */
-      t: number;
-      /** Decoded x_{t-1} and predicted x_0 of the traced sample (S*S each), or empty when none is traced. */
-      xt: Float32Array;
-      x0: Float32Array;
-      /** Decoded predicted x_0 of every sample (N*S*S), or empty on steps without a grid preview. */
-      grid: Float32Array;
       /** Milliseconds this step took in the worker, network and decoding included. */
       ms: number;
-    }
+    } & StepOutput)
   | {
       type: 'done';
       id: number;
