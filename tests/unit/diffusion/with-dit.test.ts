@@ -7,26 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
-import type { DiTConfig } from '@/lib/dit/config';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { createDiffusion } from '@/lib/diffusion/respace';
 import { sampleLatents, fnSamplerModel } from './helpers';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { arr, randTensor } from './helpers';
+import { microConfig } from '../dit/fixed-weights';
 
-const config: DiTConfig = {
-  inputSize: 4,
-  inChannels: 4,
-  patchSize: 2,
-  hiddenSize: 32,
-  depth: 1,
-  numHeads: 2,
-  mlpRatio: 2,
-  numClasses: 3,
-  learnSigma: true,
-  classDropoutProb: 0.1,
-  conditioning: 'adaLN',
-};
+const config = microConfig({ depth: 1, conditioning: 'adaLN' });
 let dit: DiT;
 
 beforeAll(async () => {

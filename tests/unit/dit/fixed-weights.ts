@@ -1,3 +1,6 @@
+import { tf } from '@/lib/tf';
+import type { DiTConfig } from '@/lib/dit/config';
+
 /**
  * Deterministic numbers shared bit for bit with tests/reference/dit_reference.py: mulberry32 seeded by
  * the FNV-1a hash of a name, mapped to [-amplitude, amplitude) and rounded to float32.
@@ -36,4 +39,46 @@ export function amplitudeFor(name: string, shape: number[]): number {
   if (name.includes('embedding_table')) return 0.5;
   const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
   return Math.sqrt(3 / fanIn);
+}
+
+/** A two-block DiT on 8x8x4 latents, small enough for exhaustive tests. */
+export const TINY: DiTConfig = {
+  inputSize: 8,
+  inChannels: 4,
+  patchSize: 2,
+  hiddenSize: 32,
+  depth: 2,
+  numHeads: 4,
+  mlpRatio: 4,
+  numClasses: 10,
+  learnSigma: true,
+  classDropoutProb: 0.1,
+  conditioning: 'adaLN-Zero',
+};
+
+/** n inputs for TINY: x (n, 8, 8, 4) from the seed, fixed timesteps and labels (10 is the null class). */
+export function tinyInputs(n: number, seed = 1) {
+  return {
+    x: tf.randomNormal([n, 8, 8, 4], 0, 1, 'float32', seed),
+    t: tf.tensor1d([0, 371, 999, 50, 500].slice(0, n)),
+    y: tf.tensor1d([3, 10, 7, 0, 9].slice(0, n), 'int32'),
+  };
+}
+
+/** A DiT on 4x4x4 latents with 3 classes, the smallest that trains and samples: `o` changes fields. */
+export function microConfig(o: Partial<DiTConfig> = {}): DiTConfig {
+  return {
+    inputSize: 4,
+    inChannels: 4,
+    patchSize: 2,
+    hiddenSize: 32,
+    depth: 2,
+    numHeads: 2,
+    mlpRatio: 2,
+    numClasses: 3,
+    learnSigma: true,
+    classDropoutProb: 0.1,
+    conditioning: 'adaLN-Zero',
+    ...o,
+  };
 }

@@ -7,30 +7,10 @@ import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { linear, linearPretransposed, inferenceAttentionKernel } from '@/lib/dit/layers';
-import { CONDITIONINGS, getPreset, DEFAULT_MINI, type DiTConfig } from '@/lib/dit/config';
-import { fixedValues, amplitudeFor } from './fixed-weights';
+import { CONDITIONINGS, getPreset, DEFAULT_MINI } from '@/lib/dit/config';
+import { fixedValues, amplitudeFor, TINY, tinyInputs } from './fixed-weights';
 
-const TINY: DiTConfig = {
-  inputSize: 8,
-  inChannels: 4,
-  patchSize: 2,
-  hiddenSize: 32,
-  depth: 2,
-  numHeads: 4,
-  mlpRatio: 4,
-  numClasses: 10,
-  learnSigma: true,
-  classDropoutProb: 0.1,
-  conditioning: 'adaLN-Zero',
-};
-
-function inputs(n = 4, seed = 1) {
-  return {
-    x: tf.randomNormal([n, 8, 8, 4], 0, 1, 'float32', seed),
-    t: tf.tensor1d([0, 371, 999, 50, 500].slice(0, n)),
-    y: tf.tensor1d([3, 10, 7, 0, 9].slice(0, n), 'int32'),
-  };
-}
+const inputs = (n = 4, seed = 1) => tinyInputs(n, seed);
 
 /** Fixed non-zero weights (salt varies them), so no branch is silenced by adaLN-Zero's zero init. */
 function setFixed(m: DiT, salt = ''): void {

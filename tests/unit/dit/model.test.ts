@@ -2,32 +2,12 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
-import { CONDITIONINGS, getPreset, DEFAULT_MINI, type DiTConfig, type Conditioning } from '@/lib/dit/config';
+import { CONDITIONINGS, getPreset, DEFAULT_MINI, type Conditioning } from '@/lib/dit/config';
 import { params } from '@/lib/dit/flops';
 import { get2dSinCosPosEmbed } from '@/lib/dit/embeddings';
-import { fixedValues, amplitudeFor } from './fixed-weights';
+import { fixedValues, amplitudeFor, TINY, tinyInputs } from './fixed-weights';
 
-const TINY: DiTConfig = {
-  inputSize: 8,
-  inChannels: 4,
-  patchSize: 2,
-  hiddenSize: 32,
-  depth: 2,
-  numHeads: 4,
-  mlpRatio: 4,
-  numClasses: 10,
-  learnSigma: true,
-  classDropoutProb: 0.1,
-  conditioning: 'adaLN-Zero',
-};
-
-function inputs(n = 3, seed = 1) {
-  return {
-    x: tf.randomNormal([n, 8, 8, 4], 0, 1, 'float32', seed),
-    t: tf.tensor1d([0, 371, 999, 50, 500].slice(0, n)),
-    y: tf.tensor1d([3, 10, 7, 0, 9].slice(0, n), 'int32'),
-  };
-}
+const inputs = (n = 3, seed = 1) => tinyInputs(n, seed);
 
 /** Every weight set to fixed non-zero values, so no branch is silenced by zero initialisation. */
 function fixedModel(conditioning: Conditioning): DiT {

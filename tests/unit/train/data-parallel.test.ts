@@ -7,21 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setNodeBackend } from '@/lib/node-backend';
 import { getDiTRecipe } from '@/lib/train/dit-recipes';
 import { makeTrainer, makeTrainerThreads } from '@/lib/train/dit-run';
-import type { DiTConfig } from '@/lib/dit/config';
+import { microConfig } from '../dit/fixed-weights';
 
-const config: DiTConfig = {
-  inputSize: 4,
-  inChannels: 4,
-  patchSize: 2,
-  hiddenSize: 32,
-  depth: 2,
-  numHeads: 2,
-  mlpRatio: 2,
-  numClasses: 3,
-  learnSigma: true,
-  classDropoutProb: 0.1,
-  conditioning: 'adaLN-Zero',
-};
+const config = microConfig();
 const recipe = { ...getDiTRecipe('default'), config, batchSize: 9, steps: 6, warmupSteps: 2, lr: 3e-3 };
 const count = 30;
 const data = {

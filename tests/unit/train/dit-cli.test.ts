@@ -12,7 +12,7 @@ import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
 import { saveDiT } from '@/lib/dit/weights';
-import { CONDITIONINGS, type DiTConfig } from '@/lib/dit/config';
+import { CONDITIONINGS } from '@/lib/dit/config';
 import { gflops } from '@/lib/dit/flops';
 import { DIT_RECIPES, expandDiTRecipes, getDiTRecipe } from '@/lib/train/dit-recipes';
 import { balancedLabels, gridPng, loadDiTByName, makeLabels, writeSamples } from '@/lib/sample/node';
@@ -20,6 +20,7 @@ import { makeTrainer, warmupConstant } from '@/lib/train/dit-run';
 import { decodeCheckpoint } from '@/lib/train/checkpoint';
 import { longestFirst, runDiTTrain } from '@/scripts/train/dit-cli';
 import { countFlops } from '@/lib/dit/flops';
+import { microConfig } from '../dit/fixed-weights';
 
 let dir: string;
 beforeAll(async () => {
@@ -118,19 +119,7 @@ describe('sample outputs', () => {
 });
 
 describe('loading DiT weights', () => {
-  const config: DiTConfig = {
-    inputSize: 4,
-    inChannels: 4,
-    patchSize: 2,
-    hiddenSize: 32,
-    depth: 1,
-    numHeads: 2,
-    mlpRatio: 2,
-    numClasses: 3,
-    learnSigma: true,
-    classDropoutProb: 0.1,
-    conditioning: 'adaLN-Zero',
-  };
+  const config = microConfig({ depth: 1 });
 
   it('a saved folder loads by path with the same weights; a truncated shard fails with a clear message', async () => {
     const m = new DiT(config, 4);

@@ -7,25 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
-import type { DiTConfig } from '@/lib/dit/config';
 import { createDiffusion } from '@/lib/diffusion/respace';
 import { createDiTTask, type LatentDataset } from '@/lib/train/dit-task';
 import { Trainer, type TrainOptions } from '@/lib/train/loop';
 import { TrainRng } from '@/lib/train/rng';
+import { microConfig } from '../dit/fixed-weights';
 
-const config: DiTConfig = {
-  inputSize: 4,
-  inChannels: 4,
-  patchSize: 2,
-  hiddenSize: 32,
-  depth: 2,
-  numHeads: 2,
-  mlpRatio: 2,
-  numClasses: 3,
-  learnSigma: true,
-  classDropoutProb: 0.1,
-  conditioning: 'adaLN-Zero',
-};
+const config = microConfig();
 
 /** 48 latents: one fixed pattern per class plus a little posterior noise. */
 function toyLatents(): LatentDataset {
