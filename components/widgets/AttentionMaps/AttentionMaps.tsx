@@ -5,7 +5,7 @@ import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox } from '../shared/StatusParts';
+import { BackendLine, DigitsError, ErrorBox, SeedControl } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
 import { useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
@@ -89,13 +89,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           onChange={(v) => s.update({ labelMode: v })}
           testId="am-label"
         />
-        <div className={controls.seed}>
-          <span className={controls.seedLabel}>Noise seed</span>
-          <output data-testid="am-seed-value">{settings.seed}</output>
-          <button type="button" className={controls.button} onClick={s.reroll} data-testid="am-reroll">
-            Re-roll
-          </button>
-        </div>
+        <SeedControl label="Noise seed" value={settings.seed} onReroll={s.reroll} testId="am" />
         <RangeControl
           label={
             <>
@@ -250,12 +244,9 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
       </section>
 
       {s.digits.status === 'error' && (
-        <div className={controls.overlay} data-testid="am-digits-error">
-          <div className={controls.error} role="alert">
-            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of
-            the page works without it.
-          </div>
-        </div>
+        <DigitsError message={s.digits.message} testId="am-digits-error">
+          This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it.
+        </DigitsError>
       )}
       {err && <ErrorBox title={err.title} detail={err.detail} />}
     </div>

@@ -5,6 +5,7 @@ import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import { formatDisplay } from '@/components/widgets/shared/format';
 import { SCHEDULES } from '@/components/widgets/shared/schedules';
 import controls from '@/components/widgets/shared/controls.module.css';
+import { DigitsError } from '@/components/widgets/shared/StatusParts';
 import { ValueHistogram } from './Histogram';
 import { HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
 import styles from './ForwardDiffusion.module.css';
@@ -177,12 +178,9 @@ export function ForwardDiffusion() {
         </div>
       )}
       {s.digits.status === 'error' && (
-        <div className={controls.overlay} data-testid="fd-error">
-          <div className={controls.error} role="alert">
-            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of
-            the page works without it. Reload the page to try again.
-          </div>
-        </div>
+        <DigitsError message={s.digits.message} testId="fd-error">
+          This widget needs <code>/data/mnist-test-sample.bin</code>; the rest of the page works without it. Reload the page to try again.
+        </DigitsError>
       )}
     </div>
   );

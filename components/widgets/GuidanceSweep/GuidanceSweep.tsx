@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
 import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
@@ -53,15 +53,13 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
           valueText={`${settings.steps} steps`}
           testId="gs-steps"
         />
-        <div className={controls.seed}>
-          <span className={controls.seedLabel}>Seeds</span>
-          <output data-testid="gs-seed-value">
-            {settings.seed * SWEEP_SEEDS}–{settings.seed * SWEEP_SEEDS + SWEEP_SEEDS - 1}
-          </output>
-          <button type="button" className={controls.button} onClick={s.reroll} data-testid="gs-reroll">
-            New seeds
-          </button>
-        </div>
+        <SeedControl
+          label="Seeds"
+          value={`${settings.seed * SWEEP_SEEDS}–${settings.seed * SWEEP_SEEDS + SWEEP_SEEDS - 1}`}
+          onReroll={s.reroll}
+          button="New seeds"
+          testId="gs"
+        />
       </div>
       <div className={controls.status}>
         <BackendLine backend={s.backend} />

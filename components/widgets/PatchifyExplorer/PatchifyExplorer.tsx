@@ -4,7 +4,7 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine } from '../shared/StatusParts';
+import { BackendLine, DigitsError } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
 import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
 import styles from './PatchifyExplorer.module.css';
@@ -253,11 +253,9 @@ export function PatchifyExplorer() {
       </div>
 
       {s.digits.status === 'error' && (
-        <div className={controls.overlay} data-testid="pe-digits-error">
-          <div className={controls.error} role="alert">
-            <strong>The MNIST digits could not be loaded</strong> ({s.digits.message}). The patch grid, token counts and position codes still work.
-          </div>
-        </div>
+        <DigitsError message={s.digits.message} testId="pe-digits-error">
+          The patch grid, token counts and position codes still work.
+        </DigitsError>
       )}
     </div>
   );

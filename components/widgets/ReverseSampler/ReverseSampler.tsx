@@ -5,7 +5,7 @@ import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
 import styles from './ReverseSampler.module.css';
@@ -123,13 +123,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
           disabled={settings.sampler !== 'ddim'}
           testId="rs-eta"
         />
-        <div className={controls.seed}>
-          <span className={controls.seedLabel}>Seed</span>
-          <output data-testid="rs-seed-value">{settings.seed}</output>
-          <button type="button" className={controls.button} onClick={s.reroll} data-testid="rs-reroll">
-            Re-roll
-          </button>
-        </div>
+        <SeedControl label="Seed" value={settings.seed} onReroll={s.reroll} testId="rs" />
       </div>
 
       <div className={controls.status}>

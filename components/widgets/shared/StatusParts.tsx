@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { BackendState } from './use-model-worker';
 import type { RunState } from './use-sample-run';
@@ -73,6 +74,42 @@ export function ErrorBox({ title, detail }: { title: string; detail: string }) {
         <p>{detail}</p>
         <p>Change a setting to try again, or reload the page.</p>
       </div>
+    </div>
+  );
+}
+
+/** Over a widget whose digits file failed: what failed, and what still works (`children`). */
+export function DigitsError({ message, testId, children }: { message: string; testId: string; children: ReactNode }) {
+  return (
+    <div className={controls.overlay} data-testid={testId}>
+      <div className={controls.error} role="alert">
+        <strong>The MNIST digits could not be loaded</strong> ({message}). {children}
+      </div>
+    </div>
+  );
+}
+
+/** The seed a widget draws from, with the button that moves to the next one. */
+export function SeedControl({
+  label,
+  value,
+  onReroll,
+  button = 'Re-roll',
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  onReroll: () => void;
+  button?: string;
+  testId: string;
+}) {
+  return (
+    <div className={controls.seed}>
+      <span className={controls.seedLabel}>{label}</span>
+      <output data-testid={`${testId}-seed-value`}>{value}</output>
+      <button type="button" className={controls.button} onClick={onReroll} data-testid={`${testId}-reroll`}>
+        {button}
+      </button>
     </div>
   );
 }
