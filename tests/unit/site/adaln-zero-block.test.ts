@@ -1,19 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createElement } from 'react';
 import { readFileSync } from 'node:fs';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { ADALN_DESC, ADALN_TITLE, AdaLNZeroBlock, CHUNKS } from '@/components/mdx/AdaLNZeroBlock';
-
-/** The visible text of an SVG's markup: title and desc dropped, tspans joined, other tags as spaces. */
-function visibleText(svg: string): string {
-  const body = svg.replace(/<title[\s\S]*?<\/title>|<desc[\s\S]*?<\/desc>/g, '');
-  return body
-    .replace(/<\/?tspan[^>]*>/g, '')
-    .replace(/\u200a/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
+import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
 
 /** The element with attribute `name="value"`, up to its closing </g> (the groups hold no nested <g>). */
 function group(svg: string, attr: string, value: string): string {
@@ -44,26 +32,10 @@ function nodeBox(svg: string, name: string) {
 const CHAPTER = readFileSync('content/chapters/06-the-dit-block.mdx', 'utf8');
 
 describe('AdaLNZeroBlock (chapter 6 figure)', () => {
-  const html = renderToStaticMarkup(createElement(AdaLNZeroBlock));
-  const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+  const { html, svgs } = renderFigure(AdaLNZeroBlock);
 
   test('renders on the server as two accessible SVGs (wide and phone) with title and description', () => {
-    expect(svgs).toHaveLength(2);
-    for (const svg of svgs) {
-      expect(svg).toMatch(/role="img"/);
-      const ids = /aria-labelledby="([^"]+) ([^"]+)"/.exec(svg);
-      expect(ids).not.toBeNull();
-      expect(svg).toContain(`<title id="${ids![1]}">${ADALN_TITLE}</title>`);
-      expect(svg).toContain(`<desc id="${ids![2]}">`);
-      expect(svg.match(/<desc/g)).toHaveLength(1);
-    }
-    const allIds = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(allIds).size).toBe(allIds.length);
-    // Every arrowhead a path asks for exists in its own drawing.
-    for (const svg of svgs) {
-      const ids = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
-      for (const m of svg.matchAll(/marker-end="url\(#([^)]+)\)"/g)) expect(ids.has(m[1]), m[1]).toBe(true);
-    }
+    expectTwoAccessibleSvgs(html, svgs, ADALN_TITLE);
   });
 
   test("adaln-zero: both drawings label every step in the chapter's notation", () => {

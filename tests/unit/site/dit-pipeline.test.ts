@@ -1,33 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { DitPipeline, PIPELINE_DESC, PIPELINE_TITLE } from '@/components/mdx/DitPipeline';
-
-/** The visible text of an SVG's markup, tags dropped, entities of the characters we use decoded. */
-function visibleText(svg: string): string {
-  const body = svg.replace(/<title[\s\S]*?<\/title>|<desc[\s\S]*?<\/desc>/g, '');
-  return body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
+import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
 
 describe('DitPipeline (chapter 1 figure)', () => {
-  const html = renderToStaticMarkup(createElement(DitPipeline));
-  const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+  const { html, svgs } = renderFigure(DitPipeline);
 
   test('renders on the server as two accessible SVGs (wide and tall) with title and description', () => {
-    expect(svgs).toHaveLength(2);
-    for (const svg of svgs) {
-      expect(svg).toMatch(/role="img"/);
-      const ids = /aria-labelledby="([^"]+) ([^"]+)"/.exec(svg);
-      expect(ids).not.toBeNull();
-      expect(svg).toContain(`<title id="${ids![1]}">${PIPELINE_TITLE}</title>`);
-      expect(svg).toContain(`<desc id="${ids![2]}">`);
-    }
-    // Marker and label ids must not collide between the two drawings.
-    const allIds = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(allIds).size).toBe(allIds.length);
+    expectTwoAccessibleSvgs(html, svgs, PIPELINE_TITLE);
   });
 
   test("both drawings show every stage of the pipeline with this book's shapes and the paper's", () => {
@@ -56,7 +35,7 @@ describe('DitPipeline (chapter 1 figure)', () => {
       '(6; XL: 28)',
     ];
     for (const svg of svgs) {
-      const text = visibleText(svg);
+      const text = visibleText(svg, { joinTspans: false });
       for (const s of stages) expect(text, s).toContain(s);
     }
   });

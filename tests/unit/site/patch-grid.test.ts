@@ -1,18 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createElement } from 'react';
 import { readFileSync } from 'node:fs';
-import { renderToStaticMarkup } from 'react-dom/server';
 import { PATCH_DESC, PATCH_TITLE, PatchGrid } from '@/components/mdx/PatchGrid';
-
-/** The visible text of an SVG's markup: title and desc dropped, tspans joined, other tags as spaces. */
-function visibleText(svg: string): string {
-  const body = svg.replace(/<title[\s\S]*?<\/title>|<desc[\s\S]*?<\/desc>/g, '');
-  return body
-    .replace(/<\/?tspan[^>]*>/g, '')
-    .replace(/\u200a/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ');
-}
+import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
 
 function attr(tag: string, name: string): number {
   const m = new RegExp(` ${name}="([-\\d.]+)"`).exec(tag);
@@ -40,24 +29,10 @@ const p = 2;
 const CHAPTER = readFileSync('content/chapters/05-patchify.mdx', 'utf8');
 
 describe('PatchGrid (chapter 5 figure)', () => {
-  const html = renderToStaticMarkup(createElement(PatchGrid));
-  const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+  const { html, svgs } = renderFigure(PatchGrid);
 
   test('renders on the server as two accessible SVGs (wide and phone) with title and description', () => {
-    expect(svgs).toHaveLength(2);
-    for (const svg of svgs) {
-      expect(svg).toMatch(/role="img"/);
-      const ids = /aria-labelledby="([^"]+) ([^"]+)"/.exec(svg);
-      expect(ids).not.toBeNull();
-      expect(svg).toContain(`<title id="${ids![1]}">${PATCH_TITLE}</title>`);
-      expect(svg).toContain(`<desc id="${ids![2]}">`);
-    }
-    const allIds = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(allIds).size).toBe(allIds.length);
-    for (const svg of svgs) {
-      const ids = new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
-      for (const m of svg.matchAll(/marker-end="url\(#([^)]+)\)"/g)) expect(ids.has(m[1]), m[1]).toBe(true);
-    }
+    expectTwoAccessibleSvgs(html, svgs, PATCH_TITLE);
   });
 
   test('patchify: every patch number sits in the cell whose rows and columns give that token index', () => {
