@@ -6,10 +6,9 @@
  * already here (lib/inspect/attention.ts).
  */
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
-import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
-import { useDigits } from '@/components/widgets/shared/use-digits';
+import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
 
@@ -41,16 +40,7 @@ export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: {
   const channel = useId();
   const update = useCallback((patch: Partial<AttentionSettings>) => setSettings((s) => ({ ...s, ...patch })), []);
 
-  const set = digits.status === 'ready' ? digits.digits : null;
-  const classIndices = useMemo(() => (set ? indicesOfClass(set, settings.digitClass) : []), [set, settings.digitClass]);
-  const samplesInClass = Math.max(1, classIndices.length);
-  const digitIndex = classIndices.length > 0 ? classIndices[Math.min(settings.sample, classIndices.length) - 1] : -1;
-  const pixels = useMemo(() => {
-    if (!set || digitIndex < 0) return null;
-    const out = new Float32Array(PADDED_SIZE * PADDED_SIZE);
-    writePadded32(set, digitIndex, out);
-    return out;
-  }, [set, digitIndex]);
+  const { samplesInClass, digitIndex, pixels } = usePickedDigit(digits, settings.digitClass, settings.sample);
   const label = settings.labelMode === 'true' ? settings.digitClass : null;
 
   const key = near && pixels ? JSON.stringify({ model, digitIndex, label, t: settings.t, seed: settings.seed }) : null;

@@ -1,12 +1,11 @@
 'use client';
 import { useCallback, useMemo, useState } from 'react';
-import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
+import { PADDED_SIZE } from '@/lib/data/mnist';
 import { randn } from '@/lib/random';
-import { DEFAULT_NUM_TIMESTEPS, type ScheduleName } from '@/lib/diffusion/schedules';
+import { DEFAULT_NUM_TIMESTEPS, qSampleInto, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules } from '@/components/widgets/shared/schedules';
-import { useDigits } from '@/components/widgets/shared/use-digits';
+import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { histogram, meanStd, nextSeed } from './forward-diffusion';
-import { qSampleInto } from '@/lib/diffusion/schedules';
 
 export const INITIAL_SEED = 1;
 export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;
@@ -25,20 +24,16 @@ export function useForwardDiffusion() {
   const [schedule, setSchedule] = useState<ScheduleName>('linear');
   const [seed, setSeed] = useState(INITIAL_SEED);
 
-  const set = digits.status === 'ready' ? digits.digits : null;
-  const classIndices = useMemo(() => (set ? indicesOfClass(set, digitClass) : []), [set, digitClass]);
-  const samplesInClass = Math.max(1, classIndices.length);
+  const picked = usePickedDigit(digits, digitClass, sample);
+  const { samplesInClass } = picked;
 
   const setDigitClass = useCallback((c: number) => {
     setDigitClassRaw(c);
     setSample(1);
   }, []);
 
-  const x0 = useMemo(() => {
-    const out = new Float32Array(PIXELS);
-    if (set && classIndices.length > 0) writePadded32(set, classIndices[Math.min(sample, classIndices.length) - 1], out);
-    return out;
-  }, [set, classIndices, sample]);
+  // All zeros (mid grey) until the digits arrive.
+  const x0 = useMemo(() => picked.pixels ?? new Float32Array(PIXELS), [picked.pixels]);
 
   const eps = useMemo(() => randn(PIXELS, seed), [seed]);
   const constants = allSchedules()[schedule];
@@ -55,7 +50,7 @@ export function useForwardDiffusion() {
 
   return {
     digits,
-    ready: set !== null,
+    ready: digits.status === 'ready',
     digitClass,
     setDigitClass,
     sample,

@@ -6,10 +6,9 @@
  * here from lib/inspect/patchify.ts and shows at once.
  */
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
-import { indicesOfClass, PADDED_SIZE, writePadded32 } from '@/lib/data/mnist';
 import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
-import { useDigits } from '@/components/widgets/shared/use-digits';
+import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
 
@@ -47,16 +46,7 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
   const vae = useMemo(resolveVae, []);
   const channel = useId();
 
-  const set = digits.status === 'ready' ? digits.digits : null;
-  const classIndices = useMemo(() => (set ? indicesOfClass(set, digitClass) : []), [set, digitClass]);
-  const samplesInClass = Math.max(1, classIndices.length);
-  const digitIndex = classIndices.length > 0 ? classIndices[Math.min(sample, classIndices.length) - 1] : -1;
-  const pixels = useMemo(() => {
-    if (!set || digitIndex < 0) return null;
-    const out = new Float32Array(PADDED_SIZE * PADDED_SIZE);
-    writePadded32(set, digitIndex, out);
-    return out;
-  }, [set, digitIndex]);
+  const { samplesInClass, digitIndex, pixels } = usePickedDigit(digits, digitClass, sample);
 
   const key = near && pixels ? `${vae}|${digitIndex}` : null;
   const call = useWorkerCall<EncodedLatent>(

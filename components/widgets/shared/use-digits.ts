@@ -1,6 +1,6 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { decodeDigits, type DigitSet } from '@/lib/data/mnist';
+import { useEffect, useMemo, useState } from 'react';
+import { decodeDigits, indicesOfClass, PADDED_SIZE, writePadded32, type DigitSet } from '@/lib/data/mnist';
 
 /** 240 MNIST test digits (24 per class), built by scripts/build-assets.ts from the mnist package. */
 export const DIGITS_URL = '/data/mnist-test-sample.bin';
@@ -39,4 +39,27 @@ export function useDigits(): DigitsState {
     };
   }, []);
   return state;
+}
+
+export interface PickedDigit {
+  /** How many test digits the class has (at least 1, so a slider always has a range). */
+  samplesInClass: number;
+  /** The digit's index in the set, -1 while the digits load or the class is empty. */
+  digitIndex: number;
+  /** The digit padded to 32x32 in [-1, 1], or null while none is picked. */
+  pixels: Float32Array | null;
+}
+
+/** The `sample`-th (1-based) test digit of `digitClass`, as the widgets with a digit and a sample slider pick it. */
+export function usePickedDigit(digits: DigitsState, digitClass: number, sample: number): PickedDigit {
+  const set = digits.status === 'ready' ? digits.digits : null;
+  const classIndices = useMemo(() => (set ? indicesOfClass(set, digitClass) : []), [set, digitClass]);
+  const digitIndex = classIndices.length > 0 ? classIndices[Math.min(sample, classIndices.length) - 1] : -1;
+  const pixels = useMemo(() => {
+    if (!set || digitIndex < 0) return null;
+    const out = new Float32Array(PADDED_SIZE * PADDED_SIZE);
+    writePadded32(set, digitIndex, out);
+    return out;
+  }, [set, digitIndex]);
+  return { samplesInClass: Math.max(1, classIndices.length), digitIndex, pixels };
 }
