@@ -18,23 +18,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page, type Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { startServer } from '../serve.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_OUT = path.join(repo, 'out');
 const CHAPTER = '/chapters/guidance-and-sampling/';
 const RS = '[data-widget="reverse-sampler"]';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
 
 export interface BrowserBenchRow {
   backend: string;
@@ -84,7 +75,7 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
   const shipped = existsSync(path.join(OUT, 'models', 'dit-default-v1', 'model.json'));
   const model = shipped ? 'models/dit-default-v1' : 'models/dit-dev-v1';
   const server = await startServer({ root: OUT, port: 0 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS, headless: true });
+  const browser = await launchChromium();
   const rows: BrowserBenchRow[] = [];
   let pageWeight: BrowserBench['page'] | null = null;
   try {

@@ -6,25 +6,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type PageScreenshotOptions, type Response } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, type PageScreenshotOptions, type Response } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { startServer, type Server } from '../../scripts/serve.mjs';
+import { CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT_DIR = path.join(repo, 'out');
 export const ARTIFACTS = path.join(repo, 'artifacts');
 export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
+export { CHROMIUM_ARGS };
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -44,9 +36,7 @@ let suite: Suite | null = null;
 
 export async function startSuite(): Promise<Suite> {
   const server = await startServer({ root: OUT_DIR, port: 0 });
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM_PATH or apt-get install chromium)`);
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   suite = { server, browser, baseURL: server.url };
   return suite;

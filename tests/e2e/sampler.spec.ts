@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { attr, burstRange, canvasRgba, CHROMIUM_ARGS, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
+import { CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
+import { attr, burstRange, canvasRgba, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
 
 const SHIPPED = existsSync(path.join(OUT_DIR, 'models', 'dit-default-v1', 'model.json'));
 const MODEL = SHIPPED ? null : 'models/dit-dev-v1';
@@ -215,11 +215,7 @@ describe('model in the browser', () => {
   });
 
   test('WebGPU absent: ?backend=webgpu falls back to WASM and says so', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
-      headless: true,
-    });
+    const browser = await launchChromium(CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'));
     try {
       const page = await browser.newPage();
       const { baseURL } = await import('./harness');
