@@ -28,7 +28,7 @@ import { downsampleLog } from '../../lib/train/loop';
 import { manifestProblems, type ModelManifest } from '../../lib/train/manifest';
 import { writeWeightsDir, readWeightsDir } from '../../lib/weights/node';
 import { parseArgs } from '../../lib/train/node';
-import { checkpointWeights, gitCommit, writeJson } from './common';
+import { gitCommit, loadRun, writeJson } from './common';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/classifier-v1';
@@ -38,14 +38,7 @@ const quantArg = typeof args.quantization === 'string' ? args.quantization : 'au
 
 await setNodeBackend('wasm');
 const { trainSet, testSet } = loadMnistSplit();
-const recipe = existsSync(join(dir, 'recipe.json'))
-  ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8'))
-  : { config: CLASSIFIER_V1, optimizer: { name: 'AdamW' }, ema: null };
-const config: ClassifierConfig = recipe.config ?? CLASSIFIER_V1;
-const { meta, tensors } = checkpointWeights(join(dir, 'train.ckpt'), 'ema');
-const model = new DigitClassifier(config);
-model.loadStateDict(tensors);
-tf.dispose(Object.values(tensors));
+const { recipe, config, meta, net: model } = loadRun<ClassifierConfig, DigitClassifier>(dir, CLASSIFIER_V1, (c) => new DigitClassifier(c));
 
 const S = config.imageSize;
 const images = (set: DigitSet) => (start: number, end: number) =>

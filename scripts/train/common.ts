@@ -1,14 +1,14 @@
 /**
- * Helpers shared by the VAE and classifier scripts: restoring EMA weights from a training
- * checkpoint, PNG grids of digits, the git commit, and the manifest.json writer.
+ * Helpers shared by the VAE and classifier scripts: a finished run and its EMA weights, PNG grids of digits, the git commit, and the manifest.json writer.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { tf } from '../../lib/tf';
 import { decodeCheckpoint } from '../../lib/train/checkpoint';
 import type { TrainerMeta } from '../../lib/train/loop';
+import type { StateDictNet } from '../../lib/weights';
 
 /** The EMA weights (or live weights with which='param') of a checkpoint file, as tensors by key. */
 export function checkpointWeights(file: string, which: 'ema' | 'param' = 'ema'): { meta: TrainerMeta; tensors: Record<string, tf.Tensor> } {
@@ -17,6 +17,31 @@ export function checkpointWeights(file: string, which: 'ema' | 'param' = 'ema'):
   for (const t of ck.tensors) if (t.name.startsWith(`${which}/`)) tensors[t.name.slice(which.length + 1)] = tf.tensor(t.data, t.shape);
   if (Object.keys(tensors).length === 0) throw new Error(`${file} has no '${which}' weights`);
   return { meta: ck.meta, tensors };
+}
+
+/** A finished (or, for a look, partial) run's recipe as its training script wrote it to recipe.json. */
+export interface RunRecipe<C> {
+  config: C;
+  optimizer: Record<string, unknown>;
+  ema: Record<string, unknown> | null;
+}
+
+/**
+ * The run in `dir`: its recipe.json (written when the run ends; a partial run gets `config` and a
+ * plain AdamW recipe), the checkpoint's meta, and the network `make` builds, with the EMA weights.
+ */
+export function loadRun<C, N extends StateDictNet>(dir: string, config: C, make: (c: C) => N): { recipe: RunRecipe<C>; config: C; meta: TrainerMeta; net: N } {
+  const file = join(dir, 'recipe.json');
+  const recipe: RunRecipe<C> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { config, optimizer: { name: 'AdamW' }, ema: null };
+  const c = recipe.config ?? config;
+  const { meta, tensors } = checkpointWeights(join(dir, 'train.ckpt'), 'ema');
+  const net = make(c);
+  try {
+    net.loadStateDict(tensors);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return { recipe, config: c, meta, net };
 }
 
 /** Writes images (count, size, size) in [-1, 1] as a grid PNG, `cols` per row, scaled up by `zoom`. */

@@ -5,7 +5,7 @@
  * sample), the KL per latent element; on the TRAIN split the latent scale factor 1 / std of
  * posterior samples; writes model.json + shards, manifest.json and a PNG grid of test reconstructions.
  */
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
 import { setNodeBackend } from '../../lib/node-backend';
@@ -19,7 +19,7 @@ import { downsampleLog } from '../../lib/train/loop';
 import { manifestProblems, type ModelManifest } from '../../lib/train/manifest';
 import { writeWeightsDir, readWeightsDir } from '../../lib/weights/node';
 import { parseArgs } from '../../lib/train/node';
-import { checkpointWeights, gitCommit, psnr, writeDigitGrid, writeJson } from './common';
+import { gitCommit, loadRun, psnr, writeDigitGrid, writeJson } from './common';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/vae-v1';
@@ -29,14 +29,7 @@ const quantArg = typeof args.quantization === 'string' ? args.quantization : 'au
 await setNodeBackend('wasm');
 const { trainSet, testSet } = loadMnistSplit();
 // recipe.json is written by scripts/train/vae.ts when the run ends; a partial run can be exported for a look.
-const recipe = existsSync(join(dir, 'recipe.json'))
-  ? JSON.parse(readFileSync(join(dir, 'recipe.json'), 'utf8'))
-  : { config: VAE_V1, optimizer: { name: 'AdamW' }, ema: null };
-const config: VAEConfig = recipe.config ?? VAE_V1;
-const { meta, tensors } = checkpointWeights(join(dir, 'train.ckpt'), 'ema');
-const vae = new TinyVAE(config);
-vae.loadStateDict(tensors);
-tf.dispose(Object.values(tensors));
+const { recipe, config, meta, net: vae } = loadRun<VAEConfig, TinyVAE>(dir, VAE_V1, (c) => new TinyVAE(c));
 
 const S = config.imageSize;
 const L = latentSize(config);
