@@ -1,6 +1,6 @@
 'use client';
 import { useRef } from 'react';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { ClassSelect, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { describeError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine, SeedControl } from '../shared/StatusParts';
@@ -8,8 +8,6 @@ import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
 import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
 import styles from './GuidanceSweep.module.css';
-
-const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];
 
 /**
  * Classifier-free guidance side by side: each column is one seed (one x_T), each row one guidance
@@ -37,13 +35,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
       aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
-        <SelectControl
-          label="Class"
-          value={String(settings.label)}
-          options={CLASS_OPTIONS}
-          onChange={(v) => s.update({ label: Number(v) })}
-          testId="gs-class"
-        />
+        <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="gs-class" />
         <RangeControl
           label="DDIM steps"
           value={settings.steps}

@@ -1,6 +1,6 @@
 'use client';
 import { useMemo, useRef } from 'react';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { ClassSelect, RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
@@ -10,7 +10,6 @@ import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
 import styles from './ReverseSampler.module.css';
 
-const CLASS_OPTIONS = [{ value: '-1', label: 'Random' }, ...Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }))];
 const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = [
   { value: 'ddpm', label: 'DDPM (ancestral)' },
   { value: 'ddim', label: 'DDIM' },
@@ -69,13 +68,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
       aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
-        <SelectControl
-          label="Class"
-          value={String(settings.label)}
-          options={CLASS_OPTIONS}
-          onChange={(v) => s.update({ label: Number(v) })}
-          testId="rs-class"
-        />
+        <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="rs-class" />
         <RangeControl
           label={
             <>

@@ -86,3 +86,18 @@ export function SelectControl<V extends string>({
     </div>
   );
 }
+
+const DIGITS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
+
+/** The digit to draw, 0..9, or with `random` also -1: a class drawn from each sample's seed. */
+export function ClassSelect({ value, onChange, random = true, testId }: { value: number; onChange: (v: number) => void; random?: boolean; testId: string }) {
+  return (
+    <SelectControl
+      label="Class"
+      value={String(value)}
+      options={random ? [{ value: '-1', label: 'Random' }, ...DIGITS] : DIGITS}
+      onChange={(v) => onChange(Number(v))}
+      testId={testId}
+    />
+  );
+}
