@@ -96,6 +96,9 @@ export async function openPage({
 }: PageOptions = {}): Promise<OpenPage> {
   const { browser, baseURL } = current();
   const context = await browser.newContext({ viewport, colorScheme, reducedMotion, deviceScaleFactor: 1 });
+  // tsx compiles the specs keeping function names: a named function inside a callback the page
+  // evaluates calls esbuild's __name helper, which the page must then have too.
+  await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();
   if (timeout) {
     page.setDefaultTimeout(timeout);
@@ -256,6 +259,18 @@ export async function waitFor<A = undefined>(
     },
     { selector, src: predicate.toString(), arg },
     { timeout, polling: 50 },
+  );
+}
+
+/** Waits until React has hydrated the element (before that, an input event on it never reaches React). */
+export async function waitHydrated(page: Page, selector: string, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      return el !== null && Object.keys(el).some((k) => k.startsWith('__reactFiber'));
+    },
+    selector,
+    { timeout },
   );
 }
 

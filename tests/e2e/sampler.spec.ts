@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
-import { attr, burstRange, canvasRgba, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
+import { attr, burstRange, canvasRgba, waitHydrated, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
 
 const SHIPPED = existsSync(path.join(OUT_DIR, 'models', 'dit-default-v1', 'model.json'));
 const MODEL = SHIPPED ? null : 'models/dit-dev-v1';
@@ -241,9 +241,12 @@ describe('model in the browser', () => {
       try {
         await s.goto(url({ backend }));
         // 10 DDIM steps without guidance, set before the widget starts: deterministic, and short
-        // enough for SwiftShader's WebGPU (seconds per step here).
+        // enough for SwiftShader's WebGPU (seconds per step here). Set once React owns the inputs:
+        // a value set before hydration is reset to the default.
+        await waitHydrated(s.page, RS);
         await setRange(s.page, 'rs-guidance', 1);
         await setRange(s.page, 'rs-steps', 10);
+        assert.equal(await s.page.locator('[data-testid="rs-guidance"]').inputValue(), '1');
         await s.page.locator(RS).scrollIntoViewIfNeeded();
         await waitFor(s.page, RS, (el) => el.dataset.status === 'done' && el.dataset.totalSteps === '10', undefined, 540_000);
         assert.equal(await attr(s.page, RS, 'backend'), backend);
