@@ -16,6 +16,8 @@
  *   schedule       model.json metadata.schedule and numTimesteps, else linear over 1,000 (DiT's)
  *   preset         model.json metadata.preset, manifest.json preset, else the preset the config matches
  * Development folders (scripts/bench/browser-dev-model.ts) put latents under manifest.json data.
+ * The browser fetches the VAE folder at its site path; Node reads it where the DiT folder recorded it
+ * (localPath: a rehearsal under --root records absolute paths).
  */
 import { PRESETS, type DiTConfig } from '../dit/config';
 import { configFromManifest } from '../dit/weights';
@@ -37,6 +39,14 @@ export function repoPath(p: string): string {
   return `${SITE_ROOT}/${sitePath(p)}`;
 }
 
+/**
+ * Where Node finds a folder a manifest names: an absolute path (a rehearsal under --root records
+ * one) as it is, a site or repository path under public/.
+ */
+export function localPath(p: string): string {
+  return p.startsWith('/') ? p : repoPath(p);
+}
+
 type Json = Record<string, unknown>;
 
 function positive(...xs: unknown[]): number | null {
@@ -52,6 +62,8 @@ export interface DiTFolderFacts {
   config: DiTConfig;
   /** The VAE folder, as a site path. */
   vae: string;
+  /** The VAE folder as the DiT folder records it (for Node: localPath). */
+  vaeRecorded: string;
   /** The scale factor the DiT folder states, or null: then the VAE folder's (vaeScaleFactor). */
   scaleFactor: number | null;
   schedule: ScheduleName;
@@ -75,6 +87,7 @@ export function ditFolderFacts(modelJson: WeightsManifestFile, manifestJson: Jso
   return {
     config,
     vae: sitePath(vae),
+    vaeRecorded: vae,
     scaleFactor: positive(meta.scaleFactor, latents.scaleFactor),
     schedule,
     numTimesteps: typeof meta.numTimesteps === 'number' ? meta.numTimesteps : DEFAULT_NUM_TIMESTEPS,

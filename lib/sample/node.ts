@@ -15,7 +15,7 @@ import type { DiT } from '../dit/model';
 import { loadDiT } from '../dit/weights';
 import { batchSeeds, randomLabel, samplePictures, type SamplerModel, type SamplerName } from './run';
 import { betaSchedule, DEFAULT_NUM_TIMESTEPS } from '../diffusion/schedules';
-import { ditFolderFacts, folderBetas, repoPath, type DiTFolderFacts } from './folder';
+import { ditFolderFacts, folderBetas, localPath, repoPath, type DiTFolderFacts } from './folder';
 import { readFolderFiles } from '../weights/node';
 import type { LoadedVAE } from '../train/dit-latents';
 import { hashKey, SAMPLE_CACHE_FORMAT, weightsHash, type SampleCache, type SampleCacheStats } from './cache';
@@ -63,7 +63,7 @@ export async function loadForSampling(name: string, vaeDir?: string): Promise<{ 
   const { loadShippedVAE } = await import('../train/dit-latents');
   const { model, facts } = await loadDiTByName(name);
   try {
-    const vae = loadShippedVAE(vaeDir ?? (facts ? repoPath(facts.vae) : undefined));
+    const vae = loadShippedVAE(vaeDir ?? (facts ? localPath(facts.vaeRecorded) : undefined));
     return {
       model,
       vae: { ...vae, scaleFactor: facts?.scaleFactor ?? vae.scaleFactor },
