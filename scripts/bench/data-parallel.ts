@@ -46,7 +46,7 @@ export class DataParallel {
   }
 
   static async create(config: DiTConfig, seed: number, lr: number): Promise<DataParallel> {
-    const worker = new Worker(new URL('./worker-shim.mjs', import.meta.url), {
+    const worker = new Worker(new URL('../../lib/tsx-worker-shim.mjs', import.meta.url), {
       workerData: { entry: new URL('./dp-worker.ts', import.meta.url).href },
     });
     const dp = new DataParallel(new Replica(config, seed, lr), worker);
