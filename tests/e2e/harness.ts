@@ -301,3 +301,17 @@ export const HIDE_HEADER = '.site-header { visibility: hidden; }';
 export async function shotElement(page: Page, selector: string, name: string): Promise<void> {
   await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: HIDE_HEADER });
 }
+
+/**
+ * Runs `body` on the page `open` gives, then checks that the page logged no unexpected error or
+ * failed request; the page is closed either way.
+ */
+export async function withPage(open: Promise<OpenPage>, body: (s: OpenPage) => Promise<void>): Promise<void> {
+  const s = await open;
+  try {
+    await body(s);
+    s.assertClean();
+  } finally {
+    await s.close();
+  }
+}

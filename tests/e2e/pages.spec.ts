@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { builtChapters, DESKTOP, openPage, OUT_DIR, PHONE, VIEWPORTS } from './harness';
+import { builtChapters, DESKTOP, openPage, OUT_DIR, PHONE, VIEWPORTS, withPage } from './harness';
 
 const chapters = builtChapters();
 
@@ -48,8 +48,7 @@ async function basics(page: Page, viewport: { width: number; height: number }) {
 
 describe('pages', () => {
   test('home lists every chapter and links the written ones', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       const res = await s.goto('/');
       assert.equal(res?.status(), 200);
       await basics(s.page, DESKTOP);
@@ -62,21 +61,14 @@ describe('pages', () => {
         summaries.every((t) => t.length > 20),
         'every chapter has a one-line summary',
       );
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('about page renders', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       assert.equal((await s.goto('/about/'))?.status(), 200);
       await basics(s.page, DESKTOP);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('an unknown path gets the 404 page', async () => {
@@ -94,8 +86,7 @@ describe('pages', () => {
   for (const slug of chapters) {
     for (const [device, viewport] of VIEWPORTS) {
       test(`chapter ${slug} renders on ${device}: KaTeX without errors, outline, navigation`, async () => {
-        const s = await openPage({ viewport });
-        try {
+        await withPage(openPage({ viewport }), async (s) => {
           const res = await s.goto(`/chapters/${slug}/`);
           assert.equal(res?.status(), 200);
           await basics(s.page, viewport);
@@ -124,10 +115,7 @@ describe('pages', () => {
             if (r.href.startsWith('#')) assert.equal(await s.page.locator(r.href).count(), 1, `${r.href} exists on the page`);
           }
           // Display maths scrolls inside its own box rather than widening the page (checked in basics).
-          s.assertClean();
-        } finally {
-          await s.close();
-        }
+        });
       });
     }
   }
@@ -155,22 +143,17 @@ describe('pages', () => {
 
   test('nothing scrolls sideways at 360px, the narrowest phone we support', async () => {
     const narrow = { width: 360, height: 740 };
-    const s = await openPage({ viewport: narrow });
-    try {
+    await withPage(openPage({ viewport: narrow }), async (s) => {
       for (const path of ['/', '/about/', ...chapters.map((c) => `/chapters/${c}/`)]) {
         await s.goto(path);
         const width = await s.page.evaluate(() => document.scrollingElement!.scrollWidth);
         assert.ok(width <= narrow.width, `${path} is ${width}px wide at 360px`);
       }
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('chapter table of contents collapses into a details menu on a phone', async () => {
-    const s = await openPage({ viewport: PHONE });
-    try {
+    await withPage(openPage({ viewport: PHONE }), async (s) => {
       await s.goto(`/chapters/${chapters[0]}/`);
       assert.equal(await s.page.locator('nav.sidebar').first().isVisible(), false, 'desktop sidebar hidden');
       const summary = s.page.locator('details.mobile-toc summary');
@@ -180,15 +163,11 @@ describe('pages', () => {
       await summary.focus();
       await s.page.keyboard.press('Enter');
       assert.ok(await tocLink.isVisible(), 'opens with the keyboard');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('keyboard: skip link first, then every control is reachable with Tab and shows a focus ring', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       const { page } = s;
       await s.goto('/chapters/diffusion-step-by-step/');
       await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
@@ -213,9 +192,6 @@ describe('pages', () => {
       }
       assert.deepEqual([...seen.keys()].sort(), [...wanted].sort(), 'every widget control is reachable with Tab');
       for (const [id, outline] of seen) assert.match(outline, /^solid [1-9]/, `${id} shows a focus ring (${outline})`);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

@@ -22,6 +22,7 @@ import {
   shotElement,
   waitFor as waitForEl,
   type PageOptions,
+  withPage,
 } from './harness';
 
 const PATCHIFY = '/chapters/patchify/';
@@ -59,8 +60,7 @@ const isReady = (el: HTMLElement) => el.dataset.status === 'ready' && el.dataset
 
 describe('patchify explorer (chapter 05)', () => {
   test('model-free parts render at once; the latent arrives when the widget nears the viewport; every control changes the picture', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       const requested: string[] = [];
       s.context.on('request', (r) => requested.push(r.url()));
       await s.goto(`${PATCHIFY}?backend=wasm`);
@@ -122,15 +122,11 @@ describe('patchify explorer (chapter 05)', () => {
       await s.page.locator('[data-testid="pe-digit-class"]').selectOption('0');
       await waitFor(s.page, PE, (el, r) => Number(el.dataset.request) > r && el.dataset.status === 'ready' && el.dataset.current === 'true', req);
       assert.notDeepEqual(await channelFills(s.page, 0), fills0, 'the digit 0 has another latent');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('rapid sample changes settle on the last digit; phone layout', async () => {
-    const s = await openPage({ viewport: PHONE });
-    try {
+    await withPage(openPage({ viewport: PHONE }), async (s) => {
       await s.goto(`${PATCHIFY}?backend=wasm`);
       await s.page.locator(PE).scrollIntoViewIfNeeded();
       await waitFor(s.page, PE, isReady);
@@ -153,18 +149,14 @@ describe('patchify explorer (chapter 05)', () => {
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
       await shot(s.page, PE, 'patchify-05-phone');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('missing or damaged VAE weights: a message inside the widget; grid, table and position codes keep working', async () => {
     const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
     if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
     for (const [vae, why] of cases) {
-      const s = await openPage({ allow: [/missing-v1/, /404/] });
-      try {
+      await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
         await s.goto(`${PATCHIFY}?vae=${vae}&backend=wasm`);
         await s.page.locator(PE).scrollIntoViewIfNeeded();
         await waitFor(s.page, PE, (el) => el.dataset.status === 'error', undefined, 60_000);
@@ -175,18 +167,14 @@ describe('patchify explorer (chapter 05)', () => {
         assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), pos, 'the position map still follows the token');
         assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
         await shot(s.page, PE, `patchify-error-${vae.split('/')[1]}`);
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
   });
 });
 
 describe('attention maps (chapter 08)', () => {
   test('renders the 24 maps and the overlays; query, timestep and label change them; a burst of t changes settles on the last; tensors return to baseline', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       await s.goto(`${INSIDE}?backend=wasm`);
       await s.page.locator(AM).scrollIntoViewIfNeeded();
       await waitFor(s.page, AM, isReady);
@@ -235,15 +223,11 @@ describe('attention maps (chapter 08)', () => {
       await waitFor(s.page, AM, (el) => el.dataset.t === '900' && el.dataset.current === 'true');
       assert.deepEqual(await canvasBytes(s.page, 'am-matrix-1-0'), afterBurst, 'the picture after the burst is the picture of the last setting');
       await shot(s.page, AM, 'attention-08-desktop-t900');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('phone layout', async () => {
-    const s = await openPage({ viewport: PHONE });
-    try {
+    await withPage(openPage({ viewport: PHONE }), async (s) => {
       await s.goto(`${INSIDE}?backend=wasm`);
       await s.page.locator(AM).scrollIntoViewIfNeeded();
       await waitFor(s.page, AM, isReady);
@@ -252,28 +236,21 @@ describe('attention maps (chapter 08)', () => {
       const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
       await shot(s.page, AM, 'attention-08-phone');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('missing or damaged DiT weights: a message inside the widget; the page works', async () => {
     const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
     if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
     for (const [model, why] of cases) {
-      const s = await openPage({ allow: [/missing-v1/, /404/] });
-      try {
+      await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
         await s.goto(`${INSIDE}?model=${model}&backend=wasm`);
         await s.page.locator(AM).scrollIntoViewIfNeeded();
         await waitFor(s.page, AM, (el) => el.dataset.status === 'error', undefined, 60_000);
         assert.match(await s.page.locator(`${AM} [data-testid="widget-error"]`).innerText(), why);
         assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
         await shot(s.page, AM, `attention-error-${model.split('/')[1]}`);
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
   });
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
-import { attr, burstRange, canvasRgba, waitHydrated, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact } from './harness';
+import { attr, burstRange, canvasRgba, waitHydrated, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact, withPage } from './harness';
 
 const SHIPPED = existsSync(path.join(OUT_DIR, 'models', 'dit-default-v1', 'model.json'));
 const MODEL = SHIPPED ? null : 'models/dit-dev-v1';
@@ -51,8 +51,7 @@ async function stats(page: Page) {
 
 describe('model in the browser', () => {
   test('tfjs loads only near the widget; digits appear; long tasks, first picture, filmstrip (wasm)', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       await observeLongTasks(s.page);
       // Worker requests do not show in the page's resource timing; the context sees them all.
       const requested: string[] = [];
@@ -123,15 +122,11 @@ describe('model in the browser', () => {
         [],
         'no main-thread task over 50 ms while sampling',
       );
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('30 rapid slider changes: the picture matches the last setting; tensors back to baseline; a crashed worker restarts', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       await s.goto(url({ backend: 'wasm' }));
       await s.page.locator(RS).scrollIntoViewIfNeeded();
       // The widget leaves 'off' once React has hydrated it and it has started its first run: an input
@@ -182,10 +177,7 @@ describe('model in the browser', () => {
         'the shards came from the cache',
       );
       s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/crashed on request \(test hook\)/.test(p)));
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('missing or damaged weights: a clear message inside the widgets; the rest of the page works', async () => {
@@ -195,8 +187,7 @@ describe('model in the browser', () => {
     ];
     for (const [model, why] of cases) {
       if (model.includes('dev') && SHIPPED && !existsSync(path.join(OUT_DIR, model))) continue;
-      const s = await openPage({ allow: [/missing-v1/, /404/] });
-      try {
+      await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
         await s.goto(`${CHAPTER}?model=${model}&backend=wasm`);
         await s.page.locator(RS).scrollIntoViewIfNeeded();
         await waitFor(s.page, RS, (el) => el.dataset.status === 'error', undefined, 120_000);
@@ -207,10 +198,7 @@ describe('model in the browser', () => {
         await s.page.locator(GS).scrollIntoViewIfNeeded();
         await waitFor(s.page, GS, (el) => el.dataset.status === 'error', undefined, 60_000);
         await screenshot(s.page, `sampler-error-${model.split('/')[1]}`, { clip: (await s.page.locator(GS).boundingBox()) ?? undefined });
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
   });
 
@@ -237,8 +225,7 @@ describe('model in the browser', () => {
     const images: Record<string, number[]> = {};
     const timing: Record<string, string> = {};
     for (const backend of ['wasm', 'webgpu']) {
-      const s = await openPage();
-      try {
+      await withPage(openPage(), async (s) => {
         await s.goto(url({ backend }));
         // 10 DDIM steps without guidance, set before the widget starts: deterministic, and short
         // enough for SwiftShader's WebGPU (seconds per step here). Set once React owns the inputs:
@@ -256,10 +243,7 @@ describe('model in the browser', () => {
         images[backend] = last.images;
         timing[backend] = await s.page.locator('[data-testid="timing"]').innerText();
         if (backend === 'webgpu') await screenshot(s.page, 'sampler-07-webgpu', { clip: (await s.page.locator(RS).boundingBox()) ?? undefined });
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
     const a = images.wasm;
     const b = images.webgpu;

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { attr, boxOf, OUT_DIR, PHONE, openPage, screenshot, waitFor, type PageOptions } from './harness';
+import { attr, boxOf, OUT_DIR, PHONE, openPage, screenshot, waitFor, type PageOptions, withPage } from './harness';
 
 const CH9 = '/chapters/scaling/';
 const CH6 = '/chapters/the-dit-block/';
@@ -114,8 +114,7 @@ async function settled(page: Page, selector: string) {
 
 describe('scaling chart (chapter 09)', () => {
   test("with the real index: the paper's twelve models, keyboard readouts, the grid as shipped", async () => {
-    const s = await open();
-    try {
+    await withPage(open(), async (s) => {
       const { page } = s;
       await s.goto(CH9);
       await settled(page, SC);
@@ -142,16 +141,12 @@ describe('scaling chart (chapter 09)', () => {
       assert.equal(await page.locator('[data-testid="sc-grid-table"] tbody tr[data-trained="false"]').count(), 9 - shipped.length);
       await page.locator(SC).scrollIntoViewIfNeeded();
       await screenshot(page, 'scaling-chart-real-desktop', { clip: await boxOf(page.locator(SC)) });
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('with five grid models (fixture index): plots them, draws the floors, computes rho = -0.9 (n = 5)', async () => {
     for (const [viewport, colorScheme, name] of VIEWS) {
-      const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
-      try {
+      await withPage(open({ ...(viewport ? { viewport } : {}), colorScheme }), async (s) => {
         const { page } = s;
         await withIndex(page, GRID_FIXTURE);
         await s.goto(CH9);
@@ -229,10 +224,7 @@ describe('scaling chart (chapter 09)', () => {
         assert.equal(await page.locator('[data-testid="sc-ours"] path[stroke-dasharray="3 3"]').count(), 0);
         await page.locator(SC).scrollIntoViewIfNeeded();
         await screenshot(page, `scaling-chart-fixture-${name}`, { clip: await boxOf(page.locator(SC)) });
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
   });
 
@@ -247,8 +239,7 @@ describe('scaling chart (chapter 09)', () => {
       ],
     ];
     for (const [status, body, why] of cases) {
-      const s = await open({ allow: [INDEX] });
-      try {
+      await withPage(open({ allow: [INDEX] }), async (s) => {
         const { page } = s;
         await withIndex(page, body, status);
         await s.goto(CH9);
@@ -262,18 +253,14 @@ describe('scaling chart (chapter 09)', () => {
         await page.keyboard.press('End');
         assert.match(await page.locator('[data-testid="sc-paper-readout"]').innerText(), /XL\/2/);
         if (status === 404) await screenshot(page, 'scaling-chart-missing-index', { clip: await boxOf(page.locator(SC)) });
-        s.assertClean();
-      } finally {
-        await s.close();
-      }
+      });
     }
   });
 });
 
 describe('conditioning comparison (chapter 06)', () => {
   test("with the real index: the paper's four blocks, and our set as shipped", async () => {
-    const s = await open();
-    try {
+    await withPage(open(), async (s) => {
       const { page } = s;
       await s.goto(CH6);
       await settled(page, CC);
@@ -302,10 +289,7 @@ describe('conditioning comparison (chapter 06)', () => {
         assert.ok(h[0] < 2 * h[1] + 2, `the "New noise" label stays on one line (${h[0]} px tall)`);
       }
       await screenshot(page, 'conditioning-compare-real-desktop', { clip: await boxOf(page.locator(CC)) });
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test(
@@ -313,8 +297,7 @@ describe('conditioning comparison (chapter 06)', () => {
     { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' },
     async () => {
       for (const [viewport, colorScheme, name] of VIEWS) {
-        const s = await open({ ...(viewport ? { viewport } : {}), colorScheme });
-        try {
+        await withPage(open({ ...(viewport ? { viewport } : {}), colorScheme }), async (s) => {
           const { page } = s;
           await withIndex(page, COND_FIXTURE);
           await s.goto(`${CH6}?backend=wasm`);
@@ -355,17 +338,13 @@ describe('conditioning comparison (chapter 06)', () => {
           const [frameScroll, frameClient] = await page.locator(CC).evaluate((e) => [e.scrollWidth, e.clientWidth]);
           assert.ok(frameScroll <= frameClient, `the widget does not scroll sideways (${frameScroll} px in ${frameClient})`);
           await screenshot(page, `conditioning-compare-fixture-${name}`, { clip: await boxOf(page.locator(CC)) });
-          s.assertClean();
-        } finally {
-          await s.close();
-        }
+        });
       }
     },
   );
 
   test("a missing index: a clear message, the paper's numbers and the rest of the chapter still work", async () => {
-    const s = await open({ allow: [INDEX] });
-    try {
+    await withPage(open({ allow: [INDEX] }), async (s) => {
       const { page } = s;
       await withIndex(page, 'gone', 404);
       await s.goto(CH6);
@@ -374,9 +353,6 @@ describe('conditioning comparison (chapter 06)', () => {
       assert.match(await page.locator('[data-testid="cc-table"] tbody tr').nth(1).innerText(), /cross-attention\s+137\.62\s+598M\s+26\.14/);
       assert.equal(await page.locator('[data-testid="cc-paper-bars"] g[data-key]').count(), 4);
       assert.ok((await page.locator('.katex').count()) > 10, 'the maths still renders');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

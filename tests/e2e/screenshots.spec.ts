@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openPage, screenshot, VIEWPORTS } from './harness';
+import { openPage, screenshot, VIEWPORTS, withPage } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 
@@ -12,8 +12,7 @@ describe('screenshots', () => {
   for (const [device, viewport] of VIEWPORTS) {
     for (const colorScheme of ['light', 'dark'] as const) {
       test(`home and chapter 02, ${device}, ${colorScheme}`, async () => {
-        const s = await openPage({ viewport, colorScheme });
-        try {
+        await withPage(openPage({ viewport, colorScheme }), async (s) => {
           await s.goto('/');
           const bg = await s.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
           // The theme follows the system setting.
@@ -30,10 +29,7 @@ describe('screenshots', () => {
             await el.scrollIntoViewIfNeeded();
             await el.screenshot({ path: `artifacts/screenshots/widget-${widget}-${device}-${colorScheme}.png` });
           }
-          s.assertClean();
-        } finally {
-          await s.close();
-        }
+        });
       });
     }
   }

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { baseURL, boxOf, HIDE_HEADER, openPage, screenshot, writeArtifact, DESKTOP, PHONE } from './harness';
+import { baseURL, boxOf, HIDE_HEADER, openPage, screenshot, writeArtifact, DESKTOP, PHONE, withPage } from './harness';
 
 const CHAPTER = '/chapters/train-your-own/';
 const W = '[data-widget="train-in-browser"]';
@@ -59,8 +59,7 @@ const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
 
 describe('train in the browser', () => {
   test('Train on wasm: loss falls, Pause stops, tensors stable, Reset frees the model, no console errors', { timeout: 900_000 }, async () => {
-    const s = await openPage({ viewport: DESKTOP });
-    try {
+    await withPage(openPage({ viewport: DESKTOP }), async (s) => {
       const requested: string[] = [];
       s.page.on('request', (r) => requested.push(new URL(r.url()).pathname));
       await open(s.page, `${CHAPTER}?backend=wasm`);
@@ -180,15 +179,11 @@ describe('train in the browser', () => {
         lossSteps51to60: last,
         tensors: { baseline: st2.tensors.baseline, paused: p1.numTensors, afterReset: after.numTensors },
       });
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('phone layout; a failed digit download is a message inside the widget, the page still works', { timeout: 300_000 }, async () => {
-    const s = await openPage({ viewport: PHONE, allow: [/mnist-train-sample\.bin/, /Failed to load resource/] });
-    try {
+    await withPage(openPage({ viewport: PHONE, allow: [/mnist-train-sample\.bin/, /Failed to load resource/] }), async (s) => {
       await s.page.route('**/data/mnist-train-sample.bin', (route) => route.fulfill({ status: 404, body: 'gone' }));
       await open(s.page, `${CHAPTER}?backend=wasm`);
       await s.page.locator(W).scrollIntoViewIfNeeded();
@@ -205,9 +200,6 @@ describe('train in the browser', () => {
       assert.equal(await s.page.locator('h1').count(), 1);
       assert.equal(await s.page.locator(`${W} [data-testid="tib-train"]`).isEnabled(), true, 'Train can be pressed again');
       await screenshot(s.page, 'trainer-phone-error', { fullPage: true, timeout: 120_000, clip: await widgetClip(s.page), style: HIDE_HEADER });
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

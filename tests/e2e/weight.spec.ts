@@ -5,15 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, writeArtifact } from './harness';
+import { openPage, writeArtifact, withPage } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 // A budget, not a target: the chapter page needs React, Next's runtime, d3 parts and two widgets.
 const JS_BUDGET_GZIP = 350 * 1024;
 
 test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorFlow.js', async () => {
-  const s = await openPage();
-  try {
+  await withPage(openPage(), async (s) => {
     const { page, context } = s;
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -70,8 +69,5 @@ test('page weight of chapter 02: JS transferred (gzip) within budget, no TensorF
     writeArtifact('page-weight.json', report);
     console.log(`# page weight ${CHAPTER}: JS ${report.jsTransferredKB} kB gzip in ${report.jsFiles} files; everything ${report.totalTransferredKB} kB`);
     assert.ok(jsBytes < JS_BUDGET_GZIP, `JS ${kb(jsBytes)} kB exceeds the ${kb(JS_BUDGET_GZIP)} kB budget`);
-    s.assertClean();
-  } finally {
-    await s.close();
-  }
+  });
 });

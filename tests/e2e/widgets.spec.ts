@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { boxOf, canvasGrey, changedPixels, elementPixels, openPage, setRangeAndReadNextFrame, type OpenPage, type PageOptions } from './harness';
+import { boxOf, canvasGrey, changedPixels, elementPixels, openPage, setRangeAndReadNextFrame, type OpenPage, type PageOptions, withPage } from './harness';
 
 const CHAPTER = '/chapters/diffusion-step-by-step/';
 const DIGITS = /\/data\/mnist-test-sample\.bin$/;
@@ -46,8 +46,7 @@ async function chapterPage(options: PageOptions = {}) {
 
 describe('noise-schedule explorer', () => {
   test('linear-schedule: the t slider reads out every curve at t and repaints all three charts', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       const charts = ['nse-beta', 'nse-alpha-bar', 'nse-log-snr'].map((id) => page.locator(`[data-testid="${id}"]`));
       await charts[0].scrollIntoViewIfNeeded();
@@ -79,29 +78,21 @@ describe('noise-schedule explorer', () => {
 
       const after = await Promise.all(charts.map(elementPixels));
       for (let i = 0; i < 3; i++) assert.ok(changedPixels(before[i], after[i]) > 30, `chart ${i} repainted when t moved`);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('a t change is on screen in the next animation frame', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const next = await setRangeAndReadNextFrame(s.page, '[data-testid="nse-t"]', 777, () => ({
         beta: Number(document.querySelector<HTMLElement>('[data-testid="nse-linear-beta"]')!.dataset.value),
         rule: document.querySelector('[data-testid="nse-beta"] line[class]')?.getAttribute('x1'),
       }));
       closeTo(next.beta, LINEAR.betas[776], 1e-9, 'beta_777 one frame later');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('the beta axis switch and the schedule check boxes change the drawing', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       const beta = page.locator('[data-testid="nse-beta"]');
       const alphaBar = page.locator('[data-testid="nse-alpha-bar"]');
@@ -120,15 +111,11 @@ describe('noise-schedule explorer', () => {
       assert.ok(changedPixels(a0, a1) > 100, 'hiding the cosine schedule removes its curve');
       const paths = await alphaBar.locator('g[clip-path] path').count();
       assert.equal(paths, 2, 'two curves left');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('dragging on a chart picks t', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       const chart = page.locator('[data-testid="nse-alpha-bar"]');
       await chart.scrollIntoViewIfNeeded();
@@ -141,10 +128,7 @@ describe('noise-schedule explorer', () => {
       await page.mouse.up();
       const t = Number(await page.locator('[data-testid="nse-t"]').inputValue());
       assert.ok(Math.abs(t - 800) <= 8, `t = ${t} after dragging to 800`);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
@@ -156,8 +140,7 @@ describe('forward-diffusion widget', () => {
   const coef = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).getAttribute('data-value').then(Number);
 
   test('q-sample: every x_t pixel equals sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, from t = 1 to t = 1000', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       await ready(s);
       const x0 = await canvasGrey(page, 'fd-x0');
@@ -192,15 +175,11 @@ describe('forward-diffusion widget', () => {
         .split(',')
         .map(Number);
       assert.ok(Math.abs(mean) < 0.1 && Math.abs(std - 1) < 0.1, `x_1000 has mean ~0 and std ~1 (got ${mean}, ${std})`);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('the t slider repaints x_t and the histogram within one animation frame', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       await ready(s);
       const read = () => {
@@ -224,15 +203,11 @@ describe('forward-diffusion widget', () => {
       await slider.focus();
       await page.keyboard.press('ArrowRight');
       assert.equal(await slider.getAttribute('aria-valuetext'), 't = 601 of 1000', 'keyboard moves t');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('slider updates are cheap: time from input event to repainted widget, 40 moves each', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       await ready(s);
       for (const [name, selector] of [
@@ -256,15 +231,11 @@ describe('forward-diffusion widget', () => {
         console.log(`# ${name}: median ${median.toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms from input event to re-rendered widget`);
         assert.ok(median < 16, `${name}: median update ${median.toFixed(2)} ms fits in a 60 Hz frame`);
       }
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('digit, sample, schedule and re-roll each change the picture', async () => {
-    const s = await chapterPage();
-    try {
+    await withPage(chapterPage(), async (s) => {
       const { page } = s;
       await ready(s);
       const frame = page.locator('[data-widget="forward-diffusion"]');
@@ -301,15 +272,11 @@ describe('forward-diffusion widget', () => {
 
       const size1 = await boxOf(frame);
       assert.deepEqual([size1.width, size1.height], [size0.width, size0.height], 'the widget keeps its size');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('while the digits load, a same-size skeleton says so', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       const { page } = s;
       let release = () => {};
       const gate = new Promise<void>((r) => (release = r));
@@ -326,15 +293,11 @@ describe('forward-diffusion widget', () => {
       await page.waitForSelector('[data-widget="forward-diffusion"][aria-busy="false"]');
       const loaded = await boxOf(frame);
       assert.deepEqual([loaded.width, loaded.height], [loading.width, loading.height], 'no layout shift when the digits arrive');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('a missing digit file gives a clear message in the widget; the rest of the page works', async () => {
-    const s = await openPage({ allow: [DIGITS] });
-    try {
+    await withPage(openPage({ allow: [DIGITS] }), async (s) => {
       const { page } = s;
       await page.route(DIGITS, (route) => route.fulfill({ status: 404, body: 'not here' }));
       await s.goto(CHAPTER);
@@ -359,24 +322,17 @@ describe('forward-diffusion widget', () => {
       await slider.focus();
       await page.keyboard.press('End');
       closeTo(Number(await page.locator('[data-testid="nse-linear-beta"]').getAttribute('data-value')), 0.02, 1e-9, 'explorer works');
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   test('a corrupt digit file gives a clear message in the widget', async () => {
-    const s = await openPage();
-    try {
+    await withPage(openPage(), async (s) => {
       const { page } = s;
       await page.route(DIGITS, (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('garbage, not digits') }));
       await s.goto(CHAPTER);
       const message = page.locator('[data-testid="fd-error"]');
       await message.waitFor();
       assert.match(await message.innerText(), /could not be loaded.*bad magic/s);
-      s.assertClean();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
