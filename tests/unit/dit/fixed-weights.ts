@@ -82,3 +82,15 @@ export function microConfig(o: Partial<DiTConfig> = {}): DiTConfig {
     ...o,
   };
 }
+
+/** `count` 4x4x4 latents for microConfig (labels cycle 0, 1, 2): means sin(freq * k), posterior std 0.1. */
+export function microLatents(count: number, freq = 1) {
+  return {
+    count,
+    size: 4,
+    channels: 4,
+    labels: Int32Array.from({ length: count }, (_, i) => i % 3),
+    mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(freq * i)),
+    std: new Float32Array(count * 64).fill(0.1),
+  };
+}

@@ -7,19 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setNodeBackend } from '@/lib/node-backend';
 import { getDiTRecipe } from '@/lib/train/dit-recipes';
 import { makeTrainer, makeTrainerThreads } from '@/lib/train/dit-run';
-import { microConfig } from '../dit/fixed-weights';
+import { microConfig, microLatents } from '../dit/fixed-weights';
 
 const config = microConfig();
 const recipe = { ...getDiTRecipe('default'), config, batchSize: 9, steps: 6, warmupSteps: 2, lr: 3e-3 };
-const count = 30;
-const data = {
-  count,
-  size: 4,
-  channels: 4,
-  labels: Int32Array.from({ length: count }, (_, i) => i % 3),
-  mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(0.37 * i)),
-  std: new Float32Array(count * 64).fill(0.1),
-};
+const data = microLatents(30, 0.37);
 
 beforeAll(async () => {
   await setNodeBackend('wasm');

@@ -20,7 +20,7 @@ import { makeTrainer, warmupConstant } from '@/lib/train/dit-run';
 import { decodeCheckpoint } from '@/lib/train/checkpoint';
 import { longestFirst, runDiTTrain } from '@/scripts/train/dit-cli';
 import { countFlops } from '@/lib/dit/flops';
-import { microConfig } from '../dit/fixed-weights';
+import { microConfig, microLatents } from '../dit/fixed-weights';
 
 let dir: string;
 beforeAll(async () => {
@@ -143,15 +143,7 @@ describe('loading DiT weights', () => {
 
   it('a checkpoint holds the raw and the EMA weights, which differ after training', () => {
     const r = { ...getDiTRecipe('default'), config, batchSize: 4, steps: 3, warmupSteps: 1 };
-    const count = 8;
-    const data = {
-      count,
-      size: 4,
-      channels: 4,
-      labels: Int32Array.from({ length: count }, (_, i) => i % 3),
-      mean: Float32Array.from({ length: count * 64 }, (_, i) => Math.sin(i)),
-      std: new Float32Array(count * 64).fill(0.1),
-    };
+    const data = microLatents(8);
     const { model, trainer } = makeTrainer(r, data);
     for (let i = 0; i < 3; i++) trainer.trainStep();
     const ck = decodeCheckpoint<{ step: number }>(trainer.checkpoint());

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ModelClient, type WorkerLike } from '@/lib/worker/model-client';
+import { ModelClient } from '@/lib/worker/model-client';
+import { FakeWorker as FakeWorkerBase } from './fake-worker';
 import type { WorkerRequest, WorkerResponse } from '@/lib/worker/protocol';
 
-/** A worker double that records requests and answers init at once; the test answers the rest. */
-class FakeWorker implements WorkerLike {
-  onmessage: ((e: MessageEvent) => unknown) | null = null;
-  onerror: ((e: ErrorEvent) => unknown) | null = null;
-  received: WorkerRequest[] = [];
-  terminated = false;
-  postMessage(msg: unknown): void {
-    const req = msg as WorkerRequest;
-    this.received.push(req);
-    if (req.type === 'init') queueMicrotask(() => this.reply({ type: 'ready', id: req.id, backend: 'wasm', reason: 'test', fallbacks: [] }));
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(msg: WorkerResponse): void {
-    this.onmessage?.({ data: msg } as MessageEvent);
-  }
-  crash(message: string): void {
-    this.onerror?.({ message } as ErrorEvent);
+/** A model worker double that answers init at once; the test answers the rest. */
+class FakeWorker extends FakeWorkerBase<WorkerRequest, WorkerResponse> {
+  constructor() {
+    super((req, w) => {
+      if (req.type === 'init') queueMicrotask(() => w.reply({ type: 'ready', id: req.id, backend: 'wasm', reason: 'test', fallbacks: [] }));
+    });
   }
 }
 

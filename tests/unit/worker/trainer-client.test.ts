@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TrainerClient } from '@/lib/worker/trainer-client';
-import type { WorkerLike } from '@/lib/worker/model-client';
+import { FakeWorker as FakeWorkerBase } from './fake-worker';
 import type { TrainerRequest, TrainerResponse } from '@/lib/worker/trainer-protocol';
 
-class FakeWorker implements WorkerLike {
-  onmessage: ((e: MessageEvent) => unknown) | null = null;
-  onerror: ((e: ErrorEvent) => unknown) | null = null;
-  received: TrainerRequest[] = [];
-  terminated = false;
-  postMessage(msg: unknown): void {
-    this.received.push(msg as TrainerRequest);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(msg: TrainerResponse): void {
-    this.onmessage?.({ data: msg } as MessageEvent);
-  }
-}
+class FakeWorker extends FakeWorkerBase<TrainerRequest, TrainerResponse> {}
 
 describe('trainer worker client', () => {
   it('numbers requests, streams every message, resolves call() with its own answer only', async () => {
