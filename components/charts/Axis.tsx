@@ -35,3 +35,16 @@ export function Axis<D extends AxisDomain>({
   }, [scale, orient, ticks, tickValues, tickFormat, tickSizeOuter]);
   return <g ref={ref} className={styles.axis} transform={transform} aria-hidden="true" />;
 }
+
+/** Margins around a chart's plot area, in viewBox units. */
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** The plot area of a width x height chart inside its margins, as SVG rect attributes. */
+export function plotArea(width: number, height: number, m: Margins): { x: number; y: number; width: number; height: number } {
+  return { x: m.left, y: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom };
+}

@@ -64,6 +64,16 @@ export async function runWithCheckpoints<B>(trainer: Trainer<B>, o: NodeRunOptio
 }
 
 /** --name value / --flag command-line options. */
+/** Numeric options with their defaults: `--steps 100` overrides defaults.steps. */
+export function numberOptions<K extends string>(args: Record<string, string | true>, defaults: Record<K, number>): Record<K, number> {
+  const out = { ...defaults };
+  for (const k of Object.keys(defaults) as K[]) {
+    const v = args[k];
+    if (typeof v === 'string') out[k] = Number(v);
+  }
+  return out;
+}
+
 export function parseArgs(argv: string[]): Record<string, string | true> {
   const out: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {

@@ -10,14 +10,10 @@ import { loadMnistSplit } from '../../lib/data/node';
 import { DigitClassifier, CLASSIFIER_V1, countClassifierParameters } from '../../lib/metrics/classifier';
 import { classifierTask } from '../../lib/metrics/task';
 import { Trainer, warmupCosine } from '../../lib/train/loop';
-import { parseArgs, runWithCheckpoints } from '../../lib/train/node';
+import { numberOptions, parseArgs, runWithCheckpoints } from '../../lib/train/node';
 
 const args = parseArgs(process.argv.slice(2));
-const num = (k: string, d: number) => (typeof args[k] === 'string' ? Number(args[k]) : d);
-const steps = num('steps', 3000);
-const batch = num('batch', 64);
-const lr = num('lr', 2e-3);
-const seed = num('seed', 0);
+const { steps, batch, lr, seed } = numberOptions(args, { steps: 3000, batch: 64, lr: 2e-3, seed: 0 });
 const weightDecay = 1e-4;
 const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/classifier-v1';
 const maxShift = 2;

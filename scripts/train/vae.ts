@@ -12,14 +12,10 @@ import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, countParameters } from '../../lib/vae/config';
 import { vaeTask } from '../../lib/vae/task';
 import { Trainer, warmupCosine } from '../../lib/train/loop';
-import { parseArgs, runWithCheckpoints } from '../../lib/train/node';
+import { numberOptions, parseArgs, runWithCheckpoints } from '../../lib/train/node';
 
 const args = parseArgs(process.argv.slice(2));
-const num = (k: string, d: number) => (typeof args[k] === 'string' ? Number(args[k]) : d);
-const steps = num('steps', 900);
-const batch = num('batch', 32);
-const lr = num('lr', 2e-3);
-const seed = num('seed', 0);
+const { steps, batch, lr, seed } = numberOptions(args, { steps: 900, batch: 32, lr: 2e-3, seed: 0 });
 const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/vae-v1';
 
 await setNodeBackend('wasm');

@@ -2,7 +2,7 @@
 import { useMemo, type PointerEvent, type ReactNode } from 'react';
 import { line, scaleLinear, scaleLog } from 'd3';
 import type { ScheduleName } from '@/lib/diffusion/schedules';
-import { Axis } from '@/components/charts/Axis';
+import { Axis, plotArea } from '@/components/charts/Axis';
 import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
 import styles from './NoiseScheduleExplorer.module.css';
 
@@ -118,10 +118,7 @@ export function ScheduleChart({
         )}
         <rect
           className={styles.hit}
-          x={M.left}
-          y={M.top}
-          width={W - M.left - M.right}
-          height={H - M.top - M.bottom}
+          {...plotArea(W, H, M)}
           onPointerDown={(e) => {
             e.currentTarget.setPointerCapture(e.pointerId);
             pick(e);

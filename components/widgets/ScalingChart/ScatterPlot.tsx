@@ -1,7 +1,7 @@
 'use client';
 import { useMemo, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { line, scaleLinear, scaleLog } from 'd3';
-import { Axis } from '@/components/charts/Axis';
+import { Axis, plotArea } from '@/components/charts/Axis';
 import { Mark, type MarkShape } from './marks';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
@@ -187,15 +187,7 @@ export function ScatterPlot({
           <div className={styles.emptyPlot}>{empty}</div>
         </foreignObject>
       ) : null}
-      <rect
-        className={styles.hit}
-        x={M.left}
-        y={M.top}
-        width={W - M.left - M.right}
-        height={H - M.top - M.bottom}
-        onPointerMove={hover}
-        onPointerDown={hover}
-      />
+      <rect className={styles.hit} {...plotArea(W, H, M)} onPointerMove={hover} onPointerDown={hover} />
     </svg>
   );
 }
