@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ADALN_DESC, ADALN_TITLE, AdaLNZeroBlock, CHUNKS } from '@/components/mdx/AdaLNZeroBlock';
-import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
+import { figureSuite, numAttr, visibleText } from './svg-figure';
 
 /** The element with attribute `name="value"`, up to its closing </g> (the groups hold no nested <g>). */
 function group(svg: string, attr: string, value: string): string {
@@ -10,33 +10,23 @@ function group(svg: string, attr: string, value: string): string {
   return m![1];
 }
 
-function num(tag: string, name: string): number {
-  const m = new RegExp(` ${name}="([-\\d.]+)"`).exec(tag);
-  expect(m, name).not.toBeNull();
-  return Number(m![1]);
-}
-
 /** A main-column node's box (rect) or sum node (circle) as top, bottom, left and right edges. */
 function nodeBox(svg: string, name: string) {
   const body = group(svg, 'data-node', name);
   const rect = /<rect[^>]*>/.exec(body);
   if (rect) {
-    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => num(rect[0], a));
+    const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => numAttr(rect[0], a));
     return { top: y, bottom: y + h, left: x, right: x + w };
   }
   const circle = /<circle[^>]*>/.exec(body)![0];
-  const [cx, cy, r] = ['cx', 'cy', 'r'].map((a) => num(circle, a));
+  const [cx, cy, r] = ['cx', 'cy', 'r'].map((a) => numAttr(circle, a));
   return { top: cy - r, bottom: cy + r, left: cx - r, right: cx + r };
 }
 
 const CHAPTER = readFileSync('content/chapters/06-the-dit-block.mdx', 'utf8');
 
 describe('AdaLNZeroBlock (chapter 6 figure)', () => {
-  const { html, svgs } = renderFigure(AdaLNZeroBlock);
-
-  test('renders on the server as two accessible SVGs (wide and phone) with title and description', () => {
-    expectTwoAccessibleSvgs(html, svgs, ADALN_TITLE);
-  });
+  const { svgs } = figureSuite(AdaLNZeroBlock, ADALN_TITLE, 'wide and phone');
 
   test("adaln-zero: both drawings label every step in the chapter's notation", () => {
     const labels = [

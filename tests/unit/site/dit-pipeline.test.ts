@@ -1,13 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { DitPipeline, PIPELINE_DESC, PIPELINE_TITLE } from '@/components/mdx/DitPipeline';
-import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
+import { figureSuite, visibleText } from './svg-figure';
 
 describe('DitPipeline (chapter 1 figure)', () => {
-  const { html, svgs } = renderFigure(DitPipeline);
-
-  test('renders on the server as two accessible SVGs (wide and tall) with title and description', () => {
-    expectTwoAccessibleSvgs(html, svgs, PIPELINE_TITLE);
-  });
+  const { svgs } = figureSuite(DitPipeline, PIPELINE_TITLE, 'wide and tall');
 
   test("both drawings show every stage of the pipeline with this book's shapes and the paper's", () => {
     const stages = [

@@ -1,13 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PATCH_DESC, PATCH_TITLE, PatchGrid } from '@/components/mdx/PatchGrid';
-import { expectTwoAccessibleSvgs, renderFigure, visibleText } from './svg-figure';
+import { figureSuite, numAttr, visibleText } from './svg-figure';
 
-function attr(tag: string, name: string): number {
-  const m = new RegExp(` ${name}="([-\\d.]+)"`).exec(tag);
-  expect(m, `${name} in ${tag}`).not.toBeNull();
-  return Number(m![1]);
-}
+const attr = numAttr;
 
 /** Every <text data-kind="kind"> of a drawing: its position and its text. */
 function texts(svg: string, kind: string) {
@@ -29,11 +25,7 @@ const p = 2;
 const CHAPTER = readFileSync('content/chapters/05-patchify.mdx', 'utf8');
 
 describe('PatchGrid (chapter 5 figure)', () => {
-  const { html, svgs } = renderFigure(PatchGrid);
-
-  test('renders on the server as two accessible SVGs (wide and phone) with title and description', () => {
-    expectTwoAccessibleSvgs(html, svgs, PATCH_TITLE);
-  });
+  const { svgs } = figureSuite(PatchGrid, PATCH_TITLE, 'wide and phone');
 
   test('patchify: every patch number sits in the cell whose rows and columns give that token index', () => {
     for (const svg of svgs) {

@@ -1,5 +1,5 @@
 /** Helpers for the tests of the static SVG figures (components/mdx): render once, check the accessible shape, read the text. */
-import { expect } from 'vitest';
+import { expect, test } from 'vitest';
 import { createElement, type ComponentType } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 
@@ -27,6 +27,25 @@ export function expectTwoAccessibleSvgs(html: string, svgs: string[], title: str
   }
   const allIds = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
   expect(new Set(allIds).size).toBe(allIds.length);
+}
+
+/**
+ * Renders the figure for a describe block and adds its accessibility test (two SVGs, `layouts`
+ * names them, e.g. 'wide and phone'); returns the markup for the block's other tests.
+ */
+export function figureSuite(figure: ComponentType, title: string, layouts: string): { html: string; svgs: string[] } {
+  const rendered = renderFigure(figure);
+  test(`renders on the server as two accessible SVGs (${layouts}) with title and description`, () => {
+    expectTwoAccessibleSvgs(rendered.html, rendered.svgs, title);
+  });
+  return rendered;
+}
+
+/** The numeric attribute `name` of an element's markup. */
+export function numAttr(tag: string, name: string): number {
+  const m = new RegExp(` ${name}="([-\\d.]+)"`).exec(tag);
+  expect(m, `${name} in ${tag}`).not.toBeNull();
+  return Number(m![1]);
 }
 
 /**
