@@ -5,7 +5,7 @@ import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, DigitsError, ErrorBox, SeedControl } from '../shared/StatusParts';
+import { BackendLine, DigitsError, ErrorBox, SeedControl, workAttributes } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
 import { useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
@@ -52,15 +52,12 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
       ref={root}
       className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="attention-maps"
-      data-status={s.call.status}
-      data-request={s.call.requestId}
+      {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
       data-current={s.current ? 'true' : 'false'}
       data-t={result ? result.t + 1 : ''}
       data-label={result ? result.label : ''}
       data-query={s.query}
-      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
       data-model={s.model}
-      aria-busy={s.call.status === 'loading' || s.call.status === 'running'}
     >
       <div className={controls.controls}>
         <SelectControl

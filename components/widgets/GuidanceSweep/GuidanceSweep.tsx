@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { ClassSelect, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine, SeedControl } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
 import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
@@ -28,11 +28,8 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
       ref={root}
       className={`${controls.frame} ${styles.root}`}
       data-widget="guidance-sweep"
-      data-status={run.status}
+      {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
       data-step={run.step}
-      data-request={run.requestId}
-      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
-      aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
         <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="gs-class" />

@@ -4,7 +4,7 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, DigitsError } from '../shared/StatusParts';
+import { BackendLine, DigitsError, workAttributes } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
 import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
 import styles from './PatchifyExplorer.module.css';
@@ -54,14 +54,11 @@ export function PatchifyExplorer() {
       ref={root}
       className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="patchify-explorer"
-      data-status={s.call.status}
-      data-request={s.call.requestId}
+      {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
       data-current={s.current ? 'true' : 'false'}
-      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
       data-p={s.p}
       data-token={s.token}
       data-digit-index={s.digitIndex}
-      aria-busy={s.call.status === 'loading' || s.call.status === 'running'}
     >
       <div className={controls.controls}>
         <SelectControl

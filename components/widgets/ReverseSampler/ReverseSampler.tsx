@@ -5,7 +5,7 @@ import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
 import { describeError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine, SeedControl } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
 import styles from './ReverseSampler.module.css';
@@ -56,16 +56,13 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
       ref={root}
       className={`${controls.frame} ${styles.root}`}
       data-widget="reverse-sampler"
-      data-status={run.status}
+      {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
       data-step={run.step}
       data-total-steps={run.totalSteps}
-      data-request={run.requestId}
-      data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
       data-first-ms={run.firstPictureMs ?? ''}
       data-done-ms={run.doneMs ?? ''}
       data-ms-per-step={run.msPerStep ?? ''}
       data-model={s.model}
-      aria-busy={run.status === 'loading' || run.status === 'sampling'}
     >
       <div className={controls.controls}>
         <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="rs-class" />

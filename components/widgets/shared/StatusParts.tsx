@@ -113,3 +113,12 @@ export function SeedControl({
     </div>
   );
 }
+
+/** The attributes on a model widget's root that say what it is doing (the end-to-end tests read them). */
+export function workAttributes(
+  work: { status: string; requestId: number },
+  backend: BackendState,
+  busy: boolean,
+): { 'data-status': string; 'data-request': number; 'data-backend': string; 'aria-busy': boolean } {
+  return { 'data-status': work.status, 'data-request': work.requestId, 'data-backend': backend.status === 'ready' ? backend.backend : '', 'aria-busy': busy };
+}
