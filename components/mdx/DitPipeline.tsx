@@ -9,6 +9,7 @@
  * a tall one for phones, switched by CSS (a display:none SVG leaves the accessibility tree, so a screen
  * reader meets exactly one of them).
  */
+import type { ReactNode } from 'react';
 import styles from './DitPipeline.module.css';
 import { Arrow, Box, Lines, Markers, V, parts } from './svg-parts';
 
@@ -23,6 +24,20 @@ export const PIPELINE_DESC =
   'a final layer norm and linear layer turn every token back into a patch, and unpatchify puts the patches back into a grid: ' +
   'the predicted noise, 8×8×4, and the covariance Σ, 8×8×4. A sampler step uses them to go from z_t to z_(t−1). ' +
   'After the last step the clean latent z_0 is divided by the scale factor and decoded by the VAE decoder into a picture of 32×32×1.';
+
+/** The two labels of an edge: its name above the arrow (y[0]) and a detail below it (y[1]). */
+function EdgeLabels({ x, y, top, bottom }: { x: number; y: [number, number]; top: ReactNode; bottom: ReactNode }) {
+  return (
+    <>
+      <text x={x} y={y[0]} textAnchor="middle" className={parts.edge}>
+        {top}
+      </text>
+      <text x={x} y={y[1]} textAnchor="middle" className={parts.edgeSub}>
+        {bottom}
+      </text>
+    </>
+  );
+}
 
 /** A latent drawn as four stacked 8×8 channel grids (the 4 of 8×8×4). */
 function LatentStack({ x, y, s = 30, kind = 'latent' }: { x: number; y: number; s?: number; kind?: 'latent' | 'noise' | 'sigma' }) {
@@ -99,21 +114,20 @@ function Wide() {
       <Digit x={46} y={48} />
       <Lines x={63} y={100} lines={['image', '32×32×1', '(paper 256×256×3)']} size="small" />
       <Arrow d="M104 66 L168 66" id={id} dashed />
-      <text x={136} y={52} textAnchor="middle" className={parts.edge}>
-        VAE encoder
-      </text>
-      <text x={136} y={84} textAnchor="middle" className={parts.edgeSub}>
-        × scale factor
-      </text>
+      <EdgeLabels x={136} y={[52, 84]} top="VAE encoder" bottom="× scale factor" />
       <LatentStack x={182} y={56} s={26} />
       <Lines x={203} y={100} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(paper 32×32×4)']} size="small" />
       <Arrow d="M240 66 L296 66" id={id} dashed />
-      <text x={268} y={52} textAnchor="middle" className={parts.edge}>
-        + noise
-      </text>
-      <text x={268} y={84} textAnchor="middle" className={parts.edgeSub}>
-        random <tspan className={parts.math}>t</tspan>
-      </text>
+      <EdgeLabels
+        x={268}
+        y={[52, 84]}
+        top="+ noise"
+        bottom={
+          <>
+            random <tspan className={parts.math}>t</tspan>
+          </>
+        }
+      />
 
       {/* sampling input: noise z_T */}
       <text x={370} y={16} textAnchor="middle" className={parts.label}>
@@ -143,12 +157,7 @@ function Wide() {
         size="small"
       />
       <Arrow d="M536 66 L622 66" id={id} />
-      <text x={578} y={52} textAnchor="middle" className={parts.edge}>
-        VAE decoder
-      </text>
-      <text x={578} y={84} textAnchor="middle" className={parts.edgeSub}>
-        ÷ scale factor
-      </text>
+      <EdgeLabels x={578} y={[52, 84]} top="VAE decoder" bottom="÷ scale factor" />
       <Digit x={634} y={48} />
       <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
 
@@ -205,12 +214,16 @@ function Wide() {
         size="small"
       />
       <Arrow d="M78 336 L130 336" id={id} />
-      <text x={104} y={324} textAnchor="middle" className={parts.edge}>
-        patchify
-      </text>
-      <text x={104} y={354} textAnchor="middle" className={parts.edgeSub}>
-        <tspan className={parts.math}>p</tspan> = 2
-      </text>
+      <EdgeLabels
+        x={104}
+        y={[324, 354]}
+        top="patchify"
+        bottom={
+          <>
+            <tspan className={parts.math}>p</tspan> = 2
+          </>
+        }
+      />
 
       {/* tokens */}
       <Tokens x={136} y={326} />
@@ -293,12 +306,7 @@ function Tall() {
       <Digit x={35} y={24} />
       <Lines x={52} y={76} lines={['image', '32×32×1', '(256×256×3)']} size="small" />
       <Arrow d="M92 42 L160 42" id={id} dashed />
-      <text x={126} y={30} textAnchor="middle" className={parts.edge}>
-        VAE encoder
-      </text>
-      <text x={126} y={58} textAnchor="middle" className={parts.edgeSub}>
-        × scale factor
-      </text>
+      <EdgeLabels x={126} y={[30, 58]} top="VAE encoder" bottom="× scale factor" />
       <LatentStack x={170} y={32} s={24} />
       <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
       <Arrow d="M188 112 L188 146" id={id} dashed />
@@ -419,12 +427,7 @@ function Tall() {
         size="small"
       />
       <Arrow d="M100 740 L222 740" id={id} />
-      <text x={160} y={728} textAnchor="middle" className={parts.edge}>
-        VAE decoder
-      </text>
-      <text x={160} y={756} textAnchor="middle" className={parts.edgeSub}>
-        ÷ scale factor
-      </text>
+      <EdgeLabels x={160} y={[728, 756]} top="VAE decoder" bottom="÷ scale factor" />
       <Digit x={240} y={722} />
       <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
       <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>
