@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- sample`: draw digits from a DiT through the VAE decoder.
- *   sample --model NAME (--class Y | --random) --n N --steps K --sampler ddim|ddpm --cfg S --seed Z --out FILE
+ *   sample --model NAME (--class Y | --random) --n N --steps K --sampler ddim|ddpm|dpm++2m --cfg S --seed Z --out FILE
  * NAME is a shipped folder (public/models/NAME, e.g. dit-default-v1) or a training checkpoint,
  * `checkpoint:RECIPE[:raw|:ema]` (default ema). FILE.png gets a grid (one row per class when the
  * labels cycle 0..9); FILE.json gets {"labels": [...], "images": [[1,024 floats in [0, 1]], ...]},
@@ -9,6 +9,7 @@
  */
 import { setNodeBackend } from '../lib/node-backend';
 import { makeLabels, sampleImagesByName, writeSamples, type SampleSpec } from '../lib/sample/node';
+import { SAMPLERS, type SamplerName } from '../lib/sample/settings';
 import type { Command } from './cli/types';
 import { checkKnown, intOption, UsageError, type ParsedArgs } from './cli/args';
 
@@ -23,8 +24,8 @@ export async function runSample(args: ParsedArgs): Promise<unknown> {
   const n = intOption(o, 'n', 10);
   const cls = o.random !== undefined ? 'random' : intOption(o, 'class');
   if (cls !== 'random' && !(Number.isInteger(cls) && cls >= 0 && cls <= 10)) throw new UsageError('--class must be 0..9 (10: the null class, unconditional)');
-  const sampler = String(o.sampler ?? 'ddim');
-  if (sampler !== 'ddim' && sampler !== 'ddpm') throw new UsageError(`--sampler is ddim or ddpm (got ${sampler})`);
+  const sampler = String(o.sampler ?? 'ddim') as SamplerName;
+  if (!SAMPLERS.includes(sampler)) throw new UsageError(`--sampler is one of ${SAMPLERS.join(', ')} (got ${sampler})`);
   const spec: SampleSpec = {
     labels: makeLabels(n, cls, intOption(o, 'seed', 0)),
     steps: intOption(o, 'steps', 50),
@@ -45,6 +46,6 @@ export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw digits from a DiT (shipped or a checkpoint) and write a PNG grid or JSON',
   usage:
-    'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm] [--cfg 4] [--seed 0] [--eta 0] [--threads 1|2] --out FILE.png|FILE.json',
+    'sample --model NAME|checkpoint:RECIPE[:raw|:ema] (--class Y | --random) [--n 10] [--steps 50] [--sampler ddim|ddpm|dpm++2m] [--cfg 4] [--seed 0] [--eta 0] [--threads 1|2] --out FILE.png|FILE.json',
   run: runSample,
 };

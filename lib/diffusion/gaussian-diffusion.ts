@@ -306,6 +306,39 @@ export class GaussianDiffusion {
     });
   }
 
+  /**
+   * Eq. dpm-solver-2m: one step of DPM-Solver++(2M) (Lu et al. 2022, "DPM-Solver++", Algorithm 2) from
+   * index t to t-1, on the data prediction x0_hat and half-log-SNR lambda = log(alpha / sigma), with
+   * alpha = sqrt(abar), sigma = sqrt(1 - abar) and h = lambda_{t-1} - lambda_t:
+   *   first order:  x_{t-1} = (sigma_{t-1} / sigma_t) x_t - alpha_{t-1} (e^{-h} - 1) x0_hat_t
+   *   second order: the same with x0_hat_t + (x0_hat_t - x0_hat_{t+1}) / (2 r), r = h_last / h,
+   * where x0_hat_{t+1} (prevX0) is the previous step's prediction and h_last the previous step's h.
+   * The first step (no prevX0) and the last (to abar = 1, where x_0 = x0_hat) are first order, as
+   * diffusers' DPMSolverMultistepScheduler does. Deterministic; the variance channels are ignored.
+   */
+  dpmSolver2MStep(modelOutput: Tensor4D, xt: Tensor4D, t: ArrayLike<number>, prevX0: Tensor4D | null, opts: { clipDenoised?: boolean } = {}): StepResult {
+    const i = t[0];
+    for (let k = 1; k < t.length; k++) if (t[k] !== i) throw new Error('dpmSolver2MStep needs one timestep for the whole batch');
+    const abar = this.c.alphasCumprod;
+    const abarPrev = this.c.alphasCumprodPrev[i];
+    const lambda = (a: number) => 0.5 * Math.log(a / (1 - a)); // log(alpha / sigma)
+    return tf.tidy(() => {
+      const out = this.pMeanVariance(modelOutput, xt, t, opts);
+      const x0 = out.predXstart;
+      if (abarPrev >= 1) return { sample: tf.clone(x0), predXstart: x0 }; // the last step lands on x0_hat
+      const h = lambda(abarPrev) - lambda(abar[i]);
+      const ratio = Math.sqrt((1 - abarPrev) / (1 - abar[i])); // sigma_{t-1} / sigma_t
+      const c = -Math.sqrt(abarPrev) * Math.expm1(-h); // -alpha_{t-1} (e^{-h} - 1)
+      let d = x0;
+      if (prevX0 && i + 1 < abar.length) {
+        const r = (lambda(abar[i]) - lambda(abar[i + 1])) / h;
+        d = tf.add(x0, tf.mul(1 / (2 * r), tf.sub(x0, prevX0))) as Tensor4D;
+      }
+      const sample = tf.add(tf.mul(ratio, xt), tf.mul(c, d)) as Tensor4D;
+      return { sample, predXstart: x0 };
+    });
+  }
+
   /** sigma_t of Eq. ddim-step for each index, float64. */
   ddimSigma(eta: number): Float64Array {
     const { alphasCumprod: abar, alphasCumprodPrev: abarPrev } = this.c;

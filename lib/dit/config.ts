@@ -5,6 +5,8 @@
  * A configuration is plain data: the model (model.ts), the counting (flops.ts) and the CLI all read it.
  */
 
+import type { WeightsManifestFile } from '../weights';
+
 /** How the timestep and class embeddings enter the network (paper section 3.2, Figure 3). */
 export type Conditioning = 'in-context' | 'cross-attention' | 'adaLN' | 'adaLN-Zero';
 
@@ -135,4 +137,13 @@ export function validateConfig(c: DiTConfig): void {
   if (!(c.classDropoutProb >= 0 && c.classDropoutProb < 1)) errs.push(`classDropoutProb must be in [0, 1) (got ${c.classDropoutProb})`);
   if (!CONDITIONINGS.includes(c.conditioning)) errs.push(`conditioning must be one of ${CONDITIONINGS.join(', ')} (got ${String(c.conditioning)})`);
   if (errs.length) throw new Error(`invalid DiT config: ${errs.join('; ')}`);
+}
+
+/** The DiT configuration stored in a manifest by saveDiT. */
+export function configFromManifest(manifest: Pick<WeightsManifestFile, 'userDefinedMetadata'>): DiTConfig {
+  const meta = manifest.userDefinedMetadata;
+  if (!meta || meta.kind !== 'DiT' || typeof meta.config !== 'object') throw new Error('loadDiT: the manifest has no DiT configuration in userDefinedMetadata');
+  const config = meta.config as DiTConfig;
+  validateConfig(config);
+  return config;
 }

@@ -5,4 +5,4 @@ export { parameterShapes, countParameters, FROZEN_PARAMETERS, FREQUENCY_EMBEDDIN
 export { DiT, type ForwardOptions, type DiTTrace, type BlockTrace } from './model';
 export { patchify, unpatchify, get2dSinCosPosEmbed, sinCos1d, timestepEmbedding, embedLabels, dropLabels, labelDropMask, type PatchOrder } from './embeddings';
 export { linear, bmm, layerNorm, geluTanh, silu, modulate, scaledDotProductAttention, selfAttention, crossAttention, mlp, transpose2d } from './layers';
-export { saveDiT, loadDiT, configFromManifest } from './weights';
+export { saveDiT, loadDiT } from './weights';

@@ -2,22 +2,13 @@
  * Saving and loading a DiT: its state_dict in the tfjs weights-manifest format (lib/weights), with the
  * configuration in the manifest's metadata so a folder is self-describing.
  */
-import { type DiTConfig, validateConfig } from './config';
+import { configFromManifest } from './config';
 import { DiT } from './model';
 import { parameterShapes } from './params';
 import { buildFromWeights, saveWeights, type SaveOptions, type WeightsManifestFile } from '../weights';
 
 export async function saveDiT(model: DiT, opts: Omit<SaveOptions, 'metadata'> & { metadata?: Record<string, unknown> } = {}) {
   return saveWeights(model.stateDict(), { ...opts, metadata: { ...opts.metadata, kind: 'DiT', config: model.config } });
-}
-
-/** The DiT configuration stored in a manifest by saveDiT. */
-export function configFromManifest(manifest: WeightsManifestFile): DiTConfig {
-  const meta = manifest.userDefinedMetadata;
-  if (!meta || meta.kind !== 'DiT' || typeof meta.config !== 'object') throw new Error('loadDiT: the manifest has no DiT configuration in userDefinedMetadata');
-  const config = meta.config as DiTConfig;
-  validateConfig(config);
-  return config;
 }
 
 /** Builds a DiT from a manifest and its shards; every name and shape is checked first. */

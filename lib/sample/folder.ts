@@ -20,7 +20,7 @@
  * (localPath: a rehearsal under --root records absolute paths).
  */
 import { PRESETS, type DiTConfig } from '../dit/config';
-import { configFromManifest } from '../dit/weights';
+import { configFromManifest } from '../dit/config';
 import { DEFAULT_NUM_TIMESTEPS, betaSchedule, type ScheduleName } from '../diffusion/schedules';
 import type { WeightsManifestFile } from '../weights';
 

@@ -15,15 +15,17 @@
  * Letters: N samples, H, W latent side, C latent channels, K network output channels, S picture side.
  */
 import { tf } from '../tf';
-import { gaussianRng, mulberry32 } from '../random';
+import { gaussianRng } from '../random';
 import type { DiffusionModelFn, GaussianDiffusion } from '../diffusion/gaussian-diffusion';
 import { classifierFreeGuidance, isUnguided, type CfgMode } from '../diffusion/guidance';
 import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '../diffusion/respace';
+import { randomLabel, type SamplerName } from './settings';
 
 type Tensor4D = tf.Tensor4D;
 type Tensor1D = tf.Tensor1D;
 
-export type SamplerName = 'ddpm' | 'ddim';
+export { batchSeeds, randomLabel } from './settings';
+export type { SamplerName };
 /** Which output channels classifier-free guidance mixes: all latent channels, or the first three as the official code does. */
 export type CfgChannels = CfgMode;
 
@@ -64,16 +66,6 @@ export function perSampleNoise(seeds: ArrayLike<number>): NoiseSource {
   };
 }
 
-/** The seeds of a batch of n samples under one seed: seed * n + i. The widgets' grids and the CLI share it. */
-export function batchSeeds(seed: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => seed * n + i);
-}
-
-/** The class a label of -1 ('random') resolves to for a seed: the same seed always gives the same class. */
-export function randomLabel(seed: number, numClasses: number): number {
-  return Math.floor(mulberry32((seed ^ 0x5bd1e995) >>> 0)() * numClasses);
-}
-
 export interface SamplingSpec {
   /** Class label per sample, 0..numClasses-1, numClasses for the null class; -1 draws a class from the sample's seed. */
   labels: ArrayLike<number>;
@@ -82,7 +74,7 @@ export interface SamplingSpec {
   /** Sampling steps K of the T (Eq. respacing): a count, "K1,K2" sections, or "ddimK". */
   steps: SectionCounts;
   sampler: SamplerName;
-  /** DDIM's eta: 0 is deterministic DDIM, 1 matches DDPM's variance. Ignored by DDPM. */
+  /** DDIM's eta: 0 is deterministic DDIM, 1 matches DDPM's variance. Ignored by the other samplers. */
   eta: number;
   /** Guidance scale s (Eq. cfg), or one per sample; 1 is the plain conditional model (no doubled batch). */
   guidanceScale: number | ArrayLike<number>;
@@ -196,8 +188,8 @@ export class SamplingRun {
     const i = this.index;
     const d = this.diffusion;
     const tIdx = new Array<number>(this.labels.length).fill(i);
-    // DDPM's last step adds no noise; DDIM draws at every step when eta > 0.
-    const needNoise = this.spec.sampler === 'ddpm' ? i > 0 : this.spec.eta > 0;
+    // DDPM's last step adds no noise; DDIM draws at every step when eta > 0; DPM-Solver++ never.
+    const needNoise = this.spec.sampler === 'ddpm' ? i > 0 : this.spec.sampler === 'ddim' && this.spec.eta > 0;
     const noiseData = needNoise ? this.noise.draw(this.per) : null;
     const x = this.current;
     const next = tf.tidy(() => {
@@ -207,7 +199,9 @@ export class SamplingRun {
       const r =
         this.spec.sampler === 'ddpm'
           ? d.pSample(out, x, tIdx, noise ?? tf.zerosLike(x), clip)
-          : d.ddimSample(out, x, tIdx, noise, { ...clip, eta: this.spec.eta });
+          : this.spec.sampler === 'ddim'
+            ? d.ddimSample(out, x, tIdx, noise, { ...clip, eta: this.spec.eta })
+            : d.dpmSolver2MStep(out, x, tIdx, this.lastX0, clip); // with the previous step's x_0 prediction
       return { sample: r.sample, predXstart: r.predXstart };
     });
     x.dispose();

@@ -12,7 +12,8 @@
  * (S = 32 for the project's VAE), N pictures back to back: length N * S * S.
  */
 import type { BackendName } from '../backend/plan';
-import type { CfgChannels, SamplerName, SamplingSpec, StepOutput } from '../sample/run';
+import type { CfgChannels, SamplingSpec, StepOutput } from '../sample/run';
+import { SAMPLERS, type SamplerName } from '../sample/settings';
 
 export type { CfgChannels, SamplerName };
 
@@ -216,7 +217,7 @@ export function validateSampleParams(p: SampleParams): string[] {
   if (!Array.isArray(p.seeds) || p.seeds.length !== p.labels?.length) errs.push('seeds must have one entry per label');
   if (p.labels?.some((l) => !Number.isInteger(l) || l < -1)) errs.push('labels must be integers >= -1');
   if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 1000) errs.push(`steps must be an integer in [1, 1000] (got ${p.steps})`);
-  if (p.sampler !== 'ddpm' && p.sampler !== 'ddim') errs.push(`sampler must be 'ddpm' or 'ddim' (got ${String(p.sampler)})`);
+  if (!SAMPLERS.includes(p.sampler)) errs.push(`sampler must be one of ${SAMPLERS.join(', ')} (got ${String(p.sampler)})`);
   if (!(p.eta >= 0 && p.eta <= 1)) errs.push(`eta must be in [0, 1] (got ${p.eta})`);
   const scales = Array.isArray(p.guidanceScale) ? p.guidanceScale : [p.guidanceScale];
   if (Array.isArray(p.guidanceScale) && p.guidanceScale.length !== p.labels?.length) errs.push('guidanceScale lists need one scale per sample');

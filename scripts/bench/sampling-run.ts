@@ -10,7 +10,7 @@
 import { tf } from '../../lib/tf';
 import { setNodeBackend } from '../../lib/node-backend';
 import { readWeightsDir } from '../../lib/weights/node';
-import { configFromManifest } from '../../lib/dit/weights';
+import { configFromManifest } from '../../lib/dit/config';
 import { DiT } from '../../lib/dit/model';
 import { TinyVAE } from '../../lib/vae/model';
 import { parameterShapes, type VAEConfig } from '../../lib/vae/config';

@@ -11,7 +11,7 @@ import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { conditioningSet, type ModelIndexEntry } from '@/lib/models/models-index';
 import type { PendingRequest } from '@/lib/worker/model-client';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/run';
+import { batchSeeds } from '@/lib/sample/settings';
 import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
 import { getModelClient, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { replyReader } from '../shared/replies';

@@ -6,7 +6,7 @@
  */
 import { useId, useMemo, useState, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/run';
+import { batchSeeds } from '@/lib/sample/settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun } from '../shared/use-sample-run';
 import { rerollSeed } from '../ReverseSampler/use-reverse-sampler';

@@ -13,6 +13,7 @@ import styles from './ReverseSampler.module.css';
 const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = [
   { value: 'ddpm', label: 'DDPM (ancestral)' },
   { value: 'ddim', label: 'DDIM' },
+  { value: 'dpm++2m', label: 'DPM-Solver++ (2M)' },
 ];
 const STRIP_FRAMES = 8;
 

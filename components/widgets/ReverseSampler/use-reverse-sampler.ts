@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/run';
+import { batchSeeds } from '@/lib/sample/settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun, type StepMessage } from '../shared/use-sample-run';
 
