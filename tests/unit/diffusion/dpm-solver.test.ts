@@ -9,7 +9,7 @@ import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
-import type { SamplingSpec } from '@/lib/sample/run';
+import { SamplingRun, type SamplingSpec } from '@/lib/sample/run';
 import { arr, expectClose, fnSamplerModel, sampleLatents, type Shape4 } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -80,6 +80,20 @@ describe('DPM-Solver++(2M)', () => {
     const { sample } = await sampleLatents(fnSamplerModel(oracle, betas, shape, { learnSigma: false }), spec({ steps: 5, seeds: [3, 4] }));
     expectClose(arr(sample), x0, 1e-3);
     sample.dispose();
+  });
+
+  it('dpm-solver-2m: its first step, without a previous prediction, is the DDIM step (eta = 0)', () => {
+    const shape = golden.shape as Shape4;
+    const model = fnSamplerModel(fakeEps, betas, shape, { learnSigma: false });
+    const first = (sampler: 'ddim' | 'dpm++2m') => {
+      const run = new SamplingRun(model, spec({ labels: golden.labels, steps: 10, sampler, noise: givenXT(Float32Array.from(golden.xT)) }));
+      const out = arr(run.advance().xt);
+      run.dispose();
+      return out;
+    };
+    const ddim = first('ddim');
+    const dpm = first('dpm++2m');
+    dpm.forEach((v, k) => expect(Math.abs(v - ddim[k])).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(ddim[k]))));
   });
 
   it('draws no noise and leaves no tensor behind', async () => {
