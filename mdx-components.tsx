@@ -1,5 +1,5 @@
 /**
- * The one registry of every tag a chapter may use (names in components/mdx/names.ts). The
+ * The one registry of every tag a chapter may use (names in lib/mdx-names.ts). The
  * `satisfies` below makes TypeScript fail when a name is registered here but not listed there, or
  * listed but not registered.
  *
@@ -14,7 +14,7 @@ import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Pros
 import { DitPipeline } from '@/components/mdx/DitPipeline';
 import { PatchGrid } from '@/components/mdx/PatchGrid';
 import { AdaLNZeroBlock } from '@/components/mdx/AdaLNZeroBlock';
-import type { MdxComponentName } from '@/components/mdx/names';
+import type { MdxComponentName } from '@/lib/mdx-names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
 // The sampling widgets import no tfjs: their model worker does, and only once a widget nears the viewport.

@@ -4,7 +4,7 @@
  * what the checker accepts is exactly what the build renders.
  *
  * Markdown (GFM) and maths (remark-math, KaTeX) as usual, plus DiT Lab's own checks and numbering:
- * - every capitalised tag must be registered (components/mdx/names.ts);
+ * - every capitalised tag must be registered (lib/mdx-names.ts);
  * - <Eq id> gets its number "(chapter.n)" from a scan of all chapters, so <EqRef id> resolves across
  *   chapters; Eq ids must be unique over the whole book;
  * - <Figure> gets "chapter.n" and an anchor id;
@@ -21,7 +21,7 @@ import rehypeSlug from 'rehype-slug';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import { CHAPTERS, chapterFileName, type ChapterMeta } from '../content/chapters';
-import { MDX_COMPONENT_NAMES } from '../components/mdx/names';
+import { MDX_COMPONENT_NAMES } from './mdx-names';
 
 // ---------------------------------------------------------------------------------------------
 // Trees: just enough structure to walk mdast / hast without depending on their type packages

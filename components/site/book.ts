@@ -3,7 +3,7 @@
  * Server-only (reads the disk at build time through lib/mdx-pipeline.ts).
  */
 import { buildBookIndex, loadChapterSources, type BookIndex, type ChapterSource } from '@/lib/mdx-pipeline';
-import { MDX_COMPONENT_NAMES, type MdxComponentName } from '@/components/mdx/names';
+import { MDX_COMPONENT_NAMES, type MdxComponentName } from '@/lib/mdx-names';
 
 type WidgetName = Exclude<MdxComponentName, 'Eq' | 'EqRef' | 'Callout' | 'Figure' | 'Recap' | 'References' | 'DitPipeline' | 'PatchGrid' | 'AdaLNZeroBlock'>;
 

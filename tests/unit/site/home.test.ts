@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { encodeGreyPng, toGrey } from '@/components/site/png';
 import { widgetsIn, WIDGET_TITLES } from '@/components/site/book';
 import { forwardStripFrames, STRIP_TIMESTEPS } from '@/components/site/ForwardStrip';
-import { MDX_COMPONENT_NAMES } from '@/components/mdx/names';
+import { MDX_COMPONENT_NAMES } from '@/lib/mdx-names';
 
 describe('home page pieces', () => {
   test('encodeGreyPng: a PNG decoder reads back every grey value', () => {
