@@ -64,6 +64,16 @@ describe('page bundles', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('lib/ imports nothing from components/, app/ or scripts/ (the arrows point one way)', () => {
+    const upward = sources('lib').flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)[^;]*?from ['"]([^'"]+)['"]/gms)]
+        .map((m) => resolve(m[1], f))
+        .filter((t): t is string => t !== null && /^(components|app|scripts)\//.test(t))
+        .map((t) => `${f} -> ${t}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
   it('the check sees a leak: the model runtime does reach lib/tf.ts', () => {
     const seen = new Set<string>();
     const stack = ['lib/runtime/model-runtime.ts'];
