@@ -10,7 +10,7 @@ import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type SamplingSpec } from '@/lib/sample/run';
-import { arr, expectClose, fnSamplerModel, sampleLatents, type Shape4 } from './helpers';
+import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4 } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const golden: any = JSON.parse(readFileSync('tests/reference/golden/dpm-solver.json', 'utf8'));
@@ -62,21 +62,7 @@ describe('DPM-Solver++(2M)', () => {
   it('dpm-solver-2m: an oracle network for one known x_0 lands on it exactly in 5 steps', async () => {
     const shape: Shape4 = [2, 2, 2, 4];
     const x0 = Float32Array.from({ length: 32 }, (_, k) => Math.sin(k + 1) * 0.8);
-    const abar: number[] = [];
-    betas.reduce((p, b) => (abar.push(p * (1 - b)), p * (1 - b)), 1);
-    const oracle: DiffusionModelFn = (x, t) =>
-      tf.tidy(() => {
-        const ts = Array.from(t.dataSync());
-        const a = tf.tensor4d(
-          ts.map((i) => Math.sqrt(abar[i])),
-          [ts.length, 1, 1, 1],
-        );
-        const b = tf.tensor4d(
-          ts.map((i) => Math.sqrt(1 - abar[i])),
-          [ts.length, 1, 1, 1],
-        );
-        return tf.div(tf.sub(x, tf.mul(a, tf.tensor4d(x0, shape))), b) as tf.Tensor4D;
-      });
+    const oracle = oracleModel(x0, shape, betas, false);
     const { sample } = await sampleLatents(fnSamplerModel(oracle, betas, shape, { learnSigma: false }), spec({ steps: 5, seeds: [3, 4] }));
     expectClose(arr(sample), x0, 1e-3);
     sample.dispose();

@@ -100,3 +100,27 @@ export async function sampleLatents(
   }
   return { sample: run.takeSample(), cancelled, stepsRun };
 }
+
+/**
+ * The oracle for a data set of one point x_0 (shape `shape`): the exact eps that produced x_t at the
+ * original timestep t under `betas`, eps = (x_t - sqrt(abar_t) x_0) / sqrt(1 - abar_t); with
+ * `learnSigma` also v = 0 channels.
+ */
+export function oracleModel(x0: Float32Array, shape: Shape4, betas: Float64Array, learnSigma: boolean): DiffusionModelFn {
+  const abar: number[] = [];
+  betas.reduce((p, b) => (abar.push(p * (1 - b)), p * (1 - b)), 1);
+  return (x, t) =>
+    tf.tidy(() => {
+      const ts = Array.from(t.dataSync());
+      const a = tf.tensor4d(
+        ts.map((i) => Math.sqrt(abar[i])),
+        [ts.length, 1, 1, 1],
+      );
+      const b = tf.tensor4d(
+        ts.map((i) => Math.sqrt(1 - abar[i])),
+        [ts.length, 1, 1, 1],
+      );
+      const eps = tf.div(tf.sub(x, tf.mul(a, tf.tensor4d(x0, shape))), b) as tf.Tensor4D;
+      return learnSigma ? (tf.concat([eps, tf.zerosLike(eps)], 3) as tf.Tensor4D) : eps;
+    });
+}

@@ -6,34 +6,15 @@ import { perSampleNoise } from '@/lib/sample/run';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type LatentStep, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
-import { arr, expectClose, fnSamplerModel, sampleLatents, type Shape4 } from '../diffusion/helpers';
+import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4 } from '../diffusion/helpers';
 
 const betas = betaSchedule('linear', 1000);
-const abar: number[] = [];
-betas.reduce((p, b) => (abar.push(p * (1 - b)), p * (1 - b)), 1);
 const shape: Shape4 = [2, 2, 2, 4];
 const size = 32;
 const x0Values = Float32Array.from({ length: size }, (_, k) => Math.sin(k + 1) * 0.8);
 
-/**
- * The oracle for a dataset of one point x_0: the exact eps that produced x_t at the ORIGINAL
- * timestep t, eps = (x_t - sqrt(abar_t) x_0) / sqrt(1 - abar_t), with v = 0.
- */
-const oracle: DiffusionModelFn = (x, t) =>
-  tf.tidy(() => {
-    const ts = Array.from(t.dataSync());
-    const a = tf.tensor4d(
-      ts.map((i) => Math.sqrt(abar[i])),
-      [ts.length, 1, 1, 1],
-    );
-    const b = tf.tensor4d(
-      ts.map((i) => Math.sqrt(1 - abar[i])),
-      [ts.length, 1, 1, 1],
-    );
-    const x0 = tf.tensor4d(x0Values, shape);
-    const eps = tf.div(tf.sub(x, tf.mul(a, x0)), b);
-    return tf.concat([eps, tf.zerosLike(eps)], 3) as tf.Tensor4D;
-  });
+/** The oracle for a data set of one point x_0 (v = 0). */
+const oracle = oracleModel(x0Values, shape, betas, true);
 
 /** A smooth fake network, for determinism and bookkeeping tests. */
 const fake: DiffusionModelFn = (x, t, y) =>
