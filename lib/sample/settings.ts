@@ -9,6 +9,14 @@ import { mulberry32 } from '../random';
 export type SamplerName = 'ddpm' | 'ddim' | 'dpm++2m';
 export const SAMPLERS: readonly SamplerName[] = ['ddpm', 'ddim', 'dpm++2m'];
 
+/** Seeds a reader can type or re-roll: 0 .. MAX_SEED. */
+export const MAX_SEED = 999_999;
+
+/** The seed after `seed` for a re-roll button: one step of a 32-bit LCG, so a page reload replays the same sequence. */
+export function rerollSeed(seed: number): number {
+  return ((Math.imul(seed, 1664525) + 1013904223) >>> 0) % (MAX_SEED + 1);
+}
+
 /** The seeds of a batch of n samples under one seed: seed * n + i. The widgets' grids and the CLI share it. */
 export function batchSeeds(seed: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => seed * n + i);

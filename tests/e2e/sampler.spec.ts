@@ -180,6 +180,33 @@ describe('model in the browser', () => {
     });
   });
 
+  test('a typed seed draws that seed; a malformed one is marked and changes nothing', async () => {
+    await withPage(openPage(), async (s) => {
+      await s.goto(url({ backend: 'wasm' }));
+      await waitHydrated(s.page, RS);
+      await setRange(s.page, 'rs-steps', 10);
+      await s.page.locator(RS).scrollIntoViewIfNeeded();
+      await waitFor(s.page, RS, (el) => el.dataset.status === 'done' && el.dataset.totalSteps === '10');
+      const seed = s.page.locator('[data-testid="rs-seed-value"]');
+      const before = Number(await attr(s.page, RS, 'request'));
+      const grid = await gridPixels(s.page);
+      await seed.fill('42');
+      await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r, before);
+      assert.notDeepEqual(await gridPixels(s.page), grid, 'seed 42 draws other digits');
+      const after = Number(await attr(s.page, RS, 'request'));
+      for (const bad of ['4x', '-1', '1234567', '<b>7</b>']) {
+        await seed.fill(bad);
+        assert.equal(await seed.getAttribute('aria-invalid'), 'true', `'${bad}' is marked invalid`);
+      }
+      await s.page.waitForTimeout(300);
+      assert.equal(Number(await attr(s.page, RS, 'request')), after, 'a malformed seed sends no request');
+      // A re-roll replaces the draft with the new seed.
+      await s.page.locator('[data-testid="rs-reroll"]').click();
+      assert.match(await seed.inputValue(), /^\d{1,6}$/);
+      assert.equal(await seed.getAttribute('aria-invalid'), 'false');
+    });
+  });
+
   test('missing or damaged weights: a clear message inside the widgets; the rest of the page works', async () => {
     const cases: [string, RegExp][] = [
       ['models/missing-v1', /could not be loaded[\s\S]*404/],

@@ -86,7 +86,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           onChange={(v) => s.update({ labelMode: v })}
           testId="am-label"
         />
-        <SeedControl label="Noise seed" value={settings.seed} onReroll={s.reroll} testId="am" />
+        <SeedControl label="Noise seed" value={settings.seed} onReroll={s.reroll} onSet={(seed) => s.update({ seed })} testId="am" />
         <RangeControl
           label={
             <>

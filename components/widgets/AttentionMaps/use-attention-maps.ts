@@ -8,6 +8,7 @@
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
+import { rerollSeed } from '@/lib/sample/settings';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
@@ -25,11 +26,6 @@ export interface AttentionSettings {
 }
 
 export const DEFAULT_ATTENTION: AttentionSettings = { digitClass: 7, sample: 1, t: 50, labelMode: 'true', seed: 1, query: 5 };
-
-/** A fixed sequence of seeds (the same LCG as the sampler's re-roll), so a reload replays them. */
-export function nextSeed(seed: number): number {
-  return ((Math.imul(seed, 1664525) + 1013904223) >>> 0) % 1_000_000;
-}
 
 export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<AttentionSettings> }) {
   const digits = useDigits();
@@ -81,6 +77,6 @@ export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: {
     rows,
     summaries,
     uniformDistance: uniformDistance(result?.gridSize ?? 4),
-    reroll: () => update({ seed: nextSeed(settings.seed) }),
+    reroll: () => update({ seed: rerollSeed(settings.seed) }),
   };
 }

@@ -7,7 +7,7 @@ import { PAPER_CITATION, PAPER_CONDITIONING } from '@/lib/models/paper-results';
 import type { ModelIndexEntry } from '@/lib/models/models-index';
 import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
 import { BackendLine } from '@/components/widgets/shared/StatusParts';
-import { rerollSeed } from '@/components/widgets/ReverseSampler/use-reverse-sampler';
+import { rerollSeed } from '@/lib/sample/settings';
 import { LossChart } from '@/components/widgets/ScalingChart/LossChart';
 import { LineSwatch } from '@/components/widgets/ScalingChart/marks';
 import { describeError } from '../shared/use-model-worker';

@@ -41,9 +41,3 @@ export function meanStd(values: ArrayLike<number>): { mean: number; std: number 
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }
-
-/** The next noise seed after `seed` (a fixed sequence, so a reload shows the same noise). */
-export function nextSeed(seed: number): number {
-  // One step of a 32-bit LCG (Numerical Recipes constants); never returns the same seed.
-  return (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-}

@@ -5,7 +5,8 @@ import { randn } from '@/lib/random';
 import { DEFAULT_NUM_TIMESTEPS, qSampleInto, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules } from '@/components/widgets/shared/schedules';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
-import { histogram, meanStd, nextSeed } from './forward-diffusion';
+import { histogram, meanStd } from './forward-diffusion';
+import { rerollSeed } from '@/lib/sample/settings';
 
 export const INITIAL_SEED = 1;
 export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;
@@ -46,7 +47,7 @@ export function useForwardDiffusion() {
   const histXt = useMemo(() => histogram(xt, HIST_RANGE.lo, HIST_RANGE.hi, HIST_RANGE.bins), [xt]);
   const histX0 = useMemo(() => histogram(x0, HIST_RANGE.lo, HIST_RANGE.hi, HIST_RANGE.bins), [x0]);
   const stats = useMemo(() => meanStd(xt), [xt]);
-  const reroll = useCallback(() => setSeed((s) => nextSeed(s)), []);
+  const reroll = useCallback(() => setSeed((s) => rerollSeed(s)), []);
 
   return {
     digits,

@@ -6,10 +6,9 @@
  */
 import { useId, useMemo, useState, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/settings';
+import { batchSeeds, rerollSeed } from '@/lib/sample/settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun } from '../shared/use-sample-run';
-import { rerollSeed } from '../ReverseSampler/use-reverse-sampler';
 
 /** s = 1 is the plain conditional model; DiT's best FID-50K uses s = 1.5 (Peebles & Xie, Table 4). */
 export const SWEEP_SCALES = [1, 1.5, 3, 5, 8] as const;

@@ -114,7 +114,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
           disabled={settings.sampler !== 'ddim'}
           testId="rs-eta"
         />
-        <SeedControl label="Seed" value={settings.seed} onReroll={s.reroll} testId="rs" />
+        <SeedControl label="Seed" value={settings.seed} onReroll={s.reroll} onSet={(seed) => s.update({ seed })} testId="rs" />
       </div>
 
       <div className={controls.status}>

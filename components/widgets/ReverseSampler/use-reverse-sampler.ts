@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/settings';
+import { batchSeeds, rerollSeed } from '@/lib/sample/settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun, type StepMessage } from '../shared/use-sample-run';
 
@@ -32,11 +32,6 @@ export interface Filmstrip {
   x0: Float32Array[];
   /** The original timestep (0-based) of each frame's network call; frame 0 (x_T) has T - 1. */
   t: number[];
-}
-
-/** The next seed of the re-roll button: a fixed 32-bit LCG step, so a page reload replays the same seeds. */
-export function rerollSeed(seed: number): number {
-  return ((Math.imul(seed, 1664525) + 1013904223) >>> 0) % 1_000_000;
 }
 
 export function sampleParams(s: SamplerSettings, model: string, channel: string): SampleParams {

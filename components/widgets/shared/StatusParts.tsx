@@ -1,5 +1,6 @@
 'use client';
-import type { ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { MAX_SEED } from '@/lib/sample/settings';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { BackendState } from './use-model-worker';
 import type { RunState } from './use-sample-run';
@@ -89,28 +90,71 @@ export function DigitsError({ message, testId, children }: { message: string; te
   );
 }
 
-/** The seed a widget draws from, with the button that moves to the next one. */
+/**
+ * The seed a widget draws from, with the button that moves to the next one. With `onSet` the reader
+ * can also type a seed (0 to MAX_SEED); a draft that is not one stays in the box, marked invalid,
+ * and changes nothing.
+ */
 export function SeedControl({
   label,
   value,
   onReroll,
+  onSet,
   button = 'Re-roll',
   testId,
 }: {
   label: string;
   value: ReactNode;
   onReroll: () => void;
+  onSet?: (seed: number) => void;
   button?: string;
   testId: string;
 }) {
   return (
     <div className={controls.seed}>
-      <span className={controls.seedLabel}>{label}</span>
-      <output data-testid={`${testId}-seed-value`}>{value}</output>
+      {onSet && typeof value === 'number' ? (
+        <SeedInput label={label} value={value} onSet={onSet} testId={`${testId}-seed-value`} />
+      ) : (
+        <>
+          <span className={controls.seedLabel}>{label}</span>
+          <output data-testid={`${testId}-seed-value`}>{value}</output>
+        </>
+      )}
       <button type="button" className={controls.button} onClick={onReroll} data-testid={`${testId}-reroll`}>
         {button}
       </button>
     </div>
+  );
+}
+
+const SEED_PATTERN = new RegExp(`^\\d{1,${String(MAX_SEED).length}}$`);
+
+function SeedInput({ label, value, onSet, testId }: { label: string; value: number; onSet: (seed: number) => void; testId: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState(String(value));
+  useEffect(() => setDraft(String(value)), [value]); // a re-roll or a link moves the seed
+  const valid = SEED_PATTERN.test(draft) && Number(draft) <= MAX_SEED;
+  return (
+    <>
+      <label htmlFor={id} className={controls.seedLabel}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        value={draft}
+        aria-invalid={!valid}
+        title={`a whole number from 0 to ${MAX_SEED}`}
+        data-testid={testId}
+        onChange={(e) => {
+          const v = e.currentTarget.value.trim();
+          setDraft(v);
+          if (SEED_PATTERN.test(v) && Number(v) <= MAX_SEED) onSet(Number(v));
+        }}
+      />
+    </>
   );
 }
 

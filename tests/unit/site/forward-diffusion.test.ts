@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { randn } from '@/lib/random';
 import { scheduleConstants } from '@/lib/diffusion/schedules';
-import { histogram, meanStd, nextSeed, normalPdf } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { histogram, meanStd, normalPdf } from '@/components/widgets/ForwardDiffusion/forward-diffusion';
+import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
 import { qSampleInto } from '@/lib/diffusion/schedules';
 import { toRgba } from '@/components/widgets/shared/pixels';
 import { formatValue } from '@/components/widgets/shared/format';
@@ -45,8 +46,9 @@ describe('forward-diffusion widget arithmetic', () => {
     const rgba = toRgba(Float32Array.from([-1, 0, 1, 3, -7]), new Uint8ClampedArray(20));
     expect([rgba[0], rgba[4], rgba[8], rgba[12], rgba[16]]).toEqual([0, 128, 255, 255, 0]);
     expect(rgba[3]).toBe(255);
-    expect(nextSeed(1)).not.toBe(1);
-    expect(nextSeed(nextSeed(1))).not.toBe(nextSeed(1));
+    expect(rerollSeed(1)).not.toBe(1);
+    expect(rerollSeed(rerollSeed(1))).not.toBe(rerollSeed(1));
+    for (const s of [0, 1, MAX_SEED, 123456]) expect(rerollSeed(s)).toBeLessThanOrEqual(MAX_SEED);
   });
 
   test('readout numbers: four significant digits, exponents for tiny values', () => {
