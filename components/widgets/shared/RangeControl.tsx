@@ -2,88 +2,77 @@
 import { useId, type ReactNode } from 'react';
 import styles from './controls.module.css';
 
-/** A labelled slider: <input type=range> with its value shown beside the label and read as aria-valuetext. */
-export function RangeControl({
-  label,
-  value,
-  min,
-  max,
-  step = 1,
-  onChange,
-  valueText,
-  display,
-  disabled,
-  className,
-  testId,
-}: {
-  label: ReactNode;
-  value: number;
-  min: number;
-  max: number;
-  step?: number;
-  onChange: (value: number) => void;
-  /** What a screen reader says for the value, e.g. "t = 500 of 1000". */
-  valueText: string;
-  /** What the eye sees beside the label (defaults to the value). */
-  display?: ReactNode;
-  disabled?: boolean;
-  className?: string;
-  testId?: string;
-}) {
-  const id = useId();
-  return (
-    <div className={`${styles.control} ${className ?? ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <output htmlFor={id} aria-hidden="true">
-        {display ?? value}
-      </output>
-      <input
-        id={id}
-        type="range"
-        min={min}
-        max={max}
-        step={step}
-        value={value}
-        disabled={disabled}
-        aria-valuetext={valueText}
-        data-testid={testId}
-        onChange={(e) => onChange(Number(e.currentTarget.value))}
-      />
-    </div>
-  );
-}
-
-/** A labelled <select>. */
-export function SelectControl<V extends string>({
-  label,
-  value,
-  options,
-  onChange,
-  disabled,
-  className,
-  testId,
-}: {
+/** What every labelled control takes besides its own value. */
+interface ControlProps<V> {
   label: ReactNode;
   value: V;
-  options: readonly { value: V; label: string }[];
   onChange: (value: V) => void;
   disabled?: boolean;
   className?: string;
   testId?: string;
-}) {
-  const id = useId();
+}
+
+/** The label above a control and what the eye sees beside it (aria-hidden: the control says it itself). */
+function Labelled({ id, label, aside, className, children }: { id: string; label: ReactNode; aside: ReactNode; className?: string; children: ReactNode }) {
   return (
     <div className={`${styles.control} ${className ?? ''}`}>
       <label htmlFor={id}>{label}</label>
-      <span />
-      <select id={id} value={value} disabled={disabled} data-testid={testId} onChange={(e) => onChange(e.currentTarget.value as V)}>
-        {options.map((o) => (
+      {aside === null ? (
+        <span />
+      ) : (
+        <output htmlFor={id} aria-hidden="true">
+          {aside}
+        </output>
+      )}
+      {children}
+    </div>
+  );
+}
+
+/** A labelled slider: <input type=range> with its value shown beside the label and read as aria-valuetext. */
+export function RangeControl(
+  p: ControlProps<number> & {
+    min: number;
+    max: number;
+    step?: number;
+    /** What a screen reader says for the value, e.g. "t = 500 of 1000". */
+    valueText: string;
+    /** What the eye sees beside the label (defaults to the value). */
+    display?: ReactNode;
+  },
+) {
+  const id = useId();
+  return (
+    <Labelled id={id} label={p.label} aside={p.display ?? p.value} className={p.className}>
+      <input
+        id={id}
+        type="range"
+        min={p.min}
+        max={p.max}
+        step={p.step ?? 1}
+        value={p.value}
+        disabled={p.disabled}
+        aria-valuetext={p.valueText}
+        data-testid={p.testId}
+        onChange={(e) => p.onChange(Number(e.currentTarget.value))}
+      />
+    </Labelled>
+  );
+}
+
+/** A labelled <select>. */
+export function SelectControl<V extends string>(p: ControlProps<V> & { options: readonly { value: V; label: string }[] }) {
+  const id = useId();
+  return (
+    <Labelled id={id} label={p.label} aside={null} className={p.className}>
+      <select id={id} value={p.value} disabled={p.disabled} data-testid={p.testId} onChange={(e) => p.onChange(e.currentTarget.value as V)}>
+        {p.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-    </div>
+    </Labelled>
   );
 }
 
