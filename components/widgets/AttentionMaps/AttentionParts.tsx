@@ -5,7 +5,8 @@
  * Colour: inferno of sqrt(weight), a fixed scale for every map, so maps compare across blocks, heads
  * and timesteps (the square root spreads the small weights: uniform rows hold 1/16).
  */
-import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
+import { useCanvas } from '../shared/use-canvas';
 import { interpolateInferno, rgb } from 'd3';
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import styles from './AttentionMaps.module.css';
@@ -32,31 +33,32 @@ export function OverlayCell({
   label: string;
   testId?: string;
 }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, 32, 32);
-    if (!row || !pixels) return;
-    const img = ctx.createImageData(32, 32);
-    const cell = 32 / g;
-    const qi = Math.floor(query / g);
-    const qj = query % g;
-    for (let y = 0; y < 32; y++) {
-      for (let x = 0; x < 32; x++) {
-        const k = Math.floor(y / cell) * g + Math.floor(x / cell);
-        const [r, gg, b] = heat(row[k]);
-        const d = (Math.min(1, Math.max(-1, pixels[y * 32 + x])) + 1) / 2; // the stroke lightens the colour
-        const m = 0.5 * d;
-        const o = 4 * (y * 32 + x);
-        const onEdge =
-          Math.floor(y / cell) === qi && Math.floor(x / cell) === qj && (y % cell === 0 || x % cell === 0 || y % cell === cell - 1 || x % cell === cell - 1);
-        if (onEdge) img.data.set([34, 211, 238, 255], o);
-        else img.data.set([r * (1 - m) + 255 * m, gg * (1 - m) + 255 * m, b * (1 - m) + 255 * m, 255], o);
-      }
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [pixels, row, g, query]);
+  const draw =
+    row && pixels
+      ? (ctx: CanvasRenderingContext2D) => {
+          const img = ctx.createImageData(32, 32);
+          const cell = 32 / g;
+          const qi = Math.floor(query / g);
+          const qj = query % g;
+          for (let y = 0; y < 32; y++) {
+            for (let x = 0; x < 32; x++) {
+              const k = Math.floor(y / cell) * g + Math.floor(x / cell);
+              const [r, gg, b] = heat(row[k]);
+              const d = (Math.min(1, Math.max(-1, pixels[y * 32 + x])) + 1) / 2; // the stroke lightens the colour
+              const m = 0.5 * d;
+              const o = 4 * (y * 32 + x);
+              const onEdge =
+                Math.floor(y / cell) === qi &&
+                Math.floor(x / cell) === qj &&
+                (y % cell === 0 || x % cell === 0 || y % cell === cell - 1 || x % cell === cell - 1);
+              if (onEdge) img.data.set([34, 211, 238, 255], o);
+              else img.data.set([r * (1 - m) + 255 * m, gg * (1 - m) + 255 * m, b * (1 - m) + 255 * m, 255], o);
+            }
+          }
+          ctx.putImageData(img, 0, 0);
+        }
+      : null;
+  const ref = useCanvas(32, 32, draw, [pixels, row, g, query]);
   return <canvas ref={ref} width={32} height={32} className={styles.overlay} role="img" aria-label={label} data-testid={testId} />;
 }
 
@@ -74,16 +76,14 @@ export function MatrixCell({
   label: string;
   testId?: string;
 }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, tokens, tokens);
-    if (!matrix) return;
-    const img = ctx.createImageData(tokens, tokens);
-    for (let k = 0; k < tokens * tokens; k++) img.data.set([...heat(matrix[k]), 255], 4 * k);
-    ctx.putImageData(img, 0, 0);
-  }, [matrix, tokens]);
+  const draw = matrix
+    ? (ctx: CanvasRenderingContext2D) => {
+        const img = ctx.createImageData(tokens, tokens);
+        for (let k = 0; k < tokens * tokens; k++) img.data.set([...heat(matrix[k]), 255], 4 * k);
+        ctx.putImageData(img, 0, 0);
+      }
+    : null;
+  const ref = useCanvas(tokens, tokens, draw, [matrix, tokens]);
   return (
     <div className={styles.matrixBox}>
       <canvas ref={ref} width={tokens} height={tokens} className={styles.matrix} role="img" aria-label={label} data-testid={testId} />

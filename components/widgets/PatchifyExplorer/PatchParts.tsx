@@ -4,7 +4,8 @@
  * grid and token indices, the digit with the chosen patch, the chosen token's numbers, the whole
  * token sequence as a T x p^2 C matrix, and the position-code similarity map.
  */
-import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
+import { useCanvas } from '../shared/use-canvas';
 import { interpolateRdBu, interpolateViridis, scaleDiverging, scaleSequential } from 'd3';
 import { featureAt, tokenAt, tokenPosition } from '@/lib/inspect/patchify';
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
@@ -186,19 +187,17 @@ export function TokenMatrix({
   token: number;
   onToken: (k: number) => void;
 }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, width, tokens);
-    if (!matrix) return;
-    for (let r = 0; r < tokens; r++) {
-      for (let c = 0; c < width; c++) {
-        ctx.fillStyle = colour(matrix[r * width + c]);
-        ctx.fillRect(c, r, 1, 1);
+  const draw = matrix
+    ? (ctx: CanvasRenderingContext2D) => {
+        for (let r = 0; r < tokens; r++) {
+          for (let c = 0; c < width; c++) {
+            ctx.fillStyle = colour(matrix[r * width + c]);
+            ctx.fillRect(c, r, 1, 1);
+          }
+        }
       }
-    }
-  }, [matrix, tokens, width, colour]);
+    : null;
+  const ref = useCanvas(width, tokens, draw, [matrix, tokens, width, colour]);
   // Square cells in a 256-unit box: 64 x 4, 16 x 16 or 4 x 64.
   const cell = 256 / Math.max(tokens, width);
   return (

@@ -1,5 +1,5 @@
 'use client';
-import { useLayoutEffect, useRef } from 'react';
+import { useCanvas } from './use-canvas';
 import { PADDED_SIZE } from '@/lib/data/mnist';
 import { toRgba } from './pixels';
 
@@ -21,18 +21,14 @@ export function DigitCanvas({
   className,
   testId,
 }: { values: Float32Array | null; className?: string; testId?: string } & DigitCanvasName) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    if (!values) {
-      ctx.clearRect(0, 0, PADDED_SIZE, PADDED_SIZE);
-      return;
-    }
-    const image = ctx.createImageData(PADDED_SIZE, PADDED_SIZE);
-    toRgba(values, image.data);
-    ctx.putImageData(image, 0, 0);
-  }, [values]);
+  const draw = values
+    ? (ctx: CanvasRenderingContext2D) => {
+        const image = ctx.createImageData(PADDED_SIZE, PADDED_SIZE);
+        toRgba(values, image.data);
+        ctx.putImageData(image, 0, 0);
+      }
+    : null;
+  const ref = useCanvas(PADDED_SIZE, PADDED_SIZE, draw, [values]);
   const name = decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label };
   return <canvas ref={ref} width={PADDED_SIZE} height={PADDED_SIZE} {...name} className={className} data-testid={testId} />;
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useLayoutEffect, useRef } from 'react';
+import { useCanvas } from './use-canvas';
 import { toRgba } from './pixels';
 
 /**
@@ -30,28 +30,26 @@ export function PictureGrid({
   className?: string;
   testId?: string;
 }) {
-  const ref = useRef<HTMLCanvasElement>(null);
   const rows = Math.ceil(count / cols);
   const width = cols * size + (cols - 1) * gap;
   const height = rows * size + (rows - 1) * gap;
 
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, width, height);
-    if (!values) return;
-    const image = ctx.createImageData(size, size);
-    const px = size * size;
-    for (let i = 0; i < count && (i + 1) * px <= values.length; i++) {
-      toRgba(values.subarray(i * px, (i + 1) * px), image.data);
-      ctx.putImageData(image, (i % cols) * (size + gap), Math.floor(i / cols) * (size + gap));
-    }
-    if (selected !== undefined && selected >= 0) {
-      ctx.strokeStyle = '#f59e0b';
-      ctx.lineWidth = 1;
-      ctx.strokeRect((selected % cols) * (size + gap) + 0.5, Math.floor(selected / cols) * (size + gap) + 0.5, size - 1, size - 1);
-    }
-  }, [values, count, cols, size, gap, width, height, selected]);
+  const draw = values
+    ? (ctx: CanvasRenderingContext2D) => {
+        const image = ctx.createImageData(size, size);
+        const px = size * size;
+        for (let i = 0; i < count && (i + 1) * px <= values.length; i++) {
+          toRgba(values.subarray(i * px, (i + 1) * px), image.data);
+          ctx.putImageData(image, (i % cols) * (size + gap), Math.floor(i / cols) * (size + gap));
+        }
+        if (selected !== undefined && selected >= 0) {
+          ctx.strokeStyle = '#f59e0b';
+          ctx.lineWidth = 1;
+          ctx.strokeRect((selected % cols) * (size + gap) + 0.5, Math.floor(selected / cols) * (size + gap) + 0.5, size - 1, size - 1);
+        }
+      }
+    : null;
+  const ref = useCanvas(width, height, draw, [values, count, cols, size, gap, width, height, selected]);
 
   return (
     <canvas
