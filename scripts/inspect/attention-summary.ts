@@ -13,20 +13,12 @@ import { setNodeBackend } from '../../lib/node-backend';
 import { loadInspector } from '../../lib/inspect/loaders';
 import { decodeDigits, indicesOfClass, writePadded32 } from '../../lib/data/mnist';
 import { summarize } from '../../lib/inspect/attention';
+import { folderFetch } from '../../lib/load/file-fetch';
 
 await setNodeBackend('wasm');
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
 const model = process.argv[2] ?? 'models/dit-default-v1';
-const env = {
-  fetch: async (url: string) => {
-    try {
-      return new Response(readFileSync(path.join(publicDir, new URL(url).pathname)));
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
-  },
-  cache: null,
-};
+const env = { fetch: folderFetch(publicDir), cache: null };
 const insp = await loadInspector(model, 'http://local/', env, () => undefined);
 const set = decodeDigits(readFileSync(path.join(publicDir, 'data', 'mnist-test-sample.bin')));
 const TIMES = [50, 250, 500, 750, 1000];

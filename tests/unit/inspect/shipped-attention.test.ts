@@ -12,6 +12,7 @@ import { loadInspector } from '@/lib/inspect/loaders';
 import type { LoadedInspector } from '@/lib/load/loaded';
 import { decodeDigits, indicesOfClass, writePadded32 } from '@/lib/data/mnist';
 import { summarize, type HeadSummary } from '@/lib/inspect/attention';
+import { folderFetch } from '@/lib/load/file-fetch';
 
 const PUBLIC = path.resolve(__dirname, '..', '..', '..', 'public');
 // The model is committed; the digits come from `npm run assets`, which `npm run test:unit` runs first.
@@ -33,16 +34,7 @@ describe.runIf(SHIPPED)('the shipped model attends as chapter 8 says', () => {
 
   beforeAll(async () => {
     await setNodeBackend('wasm');
-    const env = {
-      fetch: async (url: string) => {
-        try {
-          return new Response(readFileSync(path.join(PUBLIC, new URL(url).pathname)));
-        } catch {
-          return new Response('not found', { status: 404 });
-        }
-      },
-      cache: null,
-    };
+    const env = { fetch: folderFetch(PUBLIC), cache: null };
     insp = await loadInspector('models/dit-default-v1', 'http://local/', env, () => undefined);
     const set = decodeDigits(readFileSync(path.join(PUBLIC, 'data', 'mnist-test-sample.bin')));
     for (const t of [50, 1000]) {
