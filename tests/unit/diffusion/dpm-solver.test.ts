@@ -10,7 +10,7 @@ import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type SamplingSpec } from '@/lib/sample/run';
-import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4 } from './helpers';
+import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4, testSpec } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const golden: any = JSON.parse(readFileSync('tests/reference/golden/dpm-solver.json', 'utf8'));
@@ -33,16 +33,7 @@ const fakeEps: DiffusionModelFn = (x, t, y) =>
 /** x_T given outright, no other draws (DPM-Solver++ is deterministic). */
 const givenXT = (xT: Float32Array) => ({ draw: () => xT });
 
-const spec = (o: Partial<SamplingSpec>): SamplingSpec => ({
-  labels: [0, 1],
-  seeds: [0, 1],
-  steps: 10,
-  sampler: 'dpm++2m',
-  eta: 0,
-  guidanceScale: 1,
-  cfgChannels: 'all',
-  ...o,
-});
+const spec = (o: Partial<SamplingSpec>) => testSpec({ sampler: 'dpm++2m', ...o });
 
 describe('DPM-Solver++(2M)', () => {
   for (const run of golden.runs as { steps: number; sample: number[] }[]) {

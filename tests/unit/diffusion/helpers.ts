@@ -124,3 +124,8 @@ export function oracleModel(x0: Float32Array, shape: Shape4, betas: Float64Array
       return learnSigma ? (tf.concat([eps, tf.zerosLike(eps)], 3) as tf.Tensor4D) : eps;
     });
 }
+
+/** A sampling spec for tests: two samples (labels 0 and 1, seeds 0 and 1), 10 DDPM steps, no guidance; `o` changes fields. */
+export function testSpec(o: Partial<SamplingSpec> = {}): SamplingSpec {
+  return { labels: [0, 1], seeds: [0, 1], steps: 10, sampler: 'ddpm', eta: 0, guidanceScale: 1, cfgChannels: 'all', ...o };
+}

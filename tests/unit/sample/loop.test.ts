@@ -5,8 +5,8 @@ import { randn } from '@/lib/random';
 import { perSampleNoise } from '@/lib/sample/run';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
-import { SamplingRun, type LatentStep, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
-import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4 } from '../diffusion/helpers';
+import { SamplingRun, type LatentStep, type SamplerModel } from '@/lib/sample/run';
+import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4, testSpec } from '../diffusion/helpers';
 
 const betas = betaSchedule('linear', 1000);
 const shape: Shape4 = [2, 2, 2, 4];
@@ -29,17 +29,7 @@ beforeAll(async () => {
 });
 
 const model = (fn: DiffusionModelFn): SamplerModel => fnSamplerModel(fn, betas, shape);
-/** The spec's defaults for these tests: DDPM over all steps, no guidance, seeds 0 and 1. */
-const spec = (o: Partial<SamplingSpec>): SamplingSpec => ({
-  labels: [0, 1],
-  seeds: [0, 1],
-  steps: 1000,
-  sampler: 'ddpm',
-  eta: 0,
-  guidanceScale: 1,
-  cfgChannels: 'all',
-  ...o,
-});
+const spec = testSpec;
 /** x_T given outright (one draw of every value), then the seeds' streams for the step noise. */
 const givenXT = (xT: Float32Array, seeds: number[]) => {
   let first = true;
