@@ -2,9 +2,9 @@
  * A disk cache of finished sampling chunks (lib/sample/node.ts sampleImages), so an interrupted ship
  * (dit-ship.ts) or `eval` resumes where it stopped instead of drawing hours of samples again.
  *
- * One file per chunk, named by a sha256 of everything that determines its images (sample.ts
+ * One file per chunk, named by a sha256 of everything that determines its images (node.ts
  * chunkKeyBase plus the chunk's index and labels): the weights actually sampled, the model configuration, the VAE's hash and scale factor,
- * a probe of what this process's code computes with them (sample.ts samplingProbe), the spec (the
+ * a probe of what this process's code computes with them (node.ts samplingProbe), the spec (the
  * chunk's labels, steps, sampler, CFG scale, eta, seed), the chunk index and the chunk size. A file
  * holds the chunk's n x 1,024 float32 values followed by the sha256 of those bytes; it is written
  * to FILE.<pid>.<thread>.tmp and renamed, so a killed process leaves either the whole file or none.
@@ -150,7 +150,7 @@ export class SampleCache {
     return [...this.used];
   }
 
-  /** Adds files another thread used (sample.ts: the sampling worker reports them). */
+  /** Adds files another thread used (node.ts: the sampling worker reports them). */
   note(files: readonly string[]): void {
     for (const f of files) this.used.add(f);
   }

@@ -69,7 +69,7 @@ export interface DiTManifest extends ModelManifest {
     ema: SampleMetrics;
     /** The shipped (possibly quantised) weights themselves. */
     shipped: SampleMetrics;
-    /** FLD floors with the same classifier and reference (dit-eval.ts). */
+    /** FLD floors with the same classifier and reference (lib/metrics/evaluator.ts). */
     floors: Record<string, number>;
   };
 }

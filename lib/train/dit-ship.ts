@@ -85,7 +85,7 @@ export function publicDir(r: DiTRecipe): string {
 }
 
 /**
- * Samples EVAL's way from a model given by name (sample.ts loadDiTByName) and scores the samples;
+ * Samples EVAL's way from a model given by name (lib/sample/node.ts loadDiTByName) and scores the samples;
  * finished chunks come from and go to `cache` if given.
  */
 export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, threads: 1 | 2 = 1, log?: (s: string) => void, cache?: SampleCache): Promise<Scored> {
@@ -102,7 +102,7 @@ export async function scoreModel(name: string, ev: Evaluator, n = EVAL.n, thread
   return scoreImages(ev, images, labels, (Date.now() - t0) / 1000);
 }
 
-/** scoreModel for two models at once, one per thread (sample.ts sampleTwoByName). */
+/** scoreModel for two models at once, one per thread (lib/sample/node.ts sampleTwoByName). */
 export async function scorePair(a: string, b: string, ev: Evaluator, n: number, log?: (s: string) => void, cache?: SampleCache): Promise<[Scored, Scored]> {
   const labels = balancedLabels(n);
   const t0 = Date.now();
@@ -166,7 +166,7 @@ export interface ShipOptions {
   selectN?: number;
   /** Samples for the shipped weights' metrics (default EVAL.n = 1,000; fewer only for dry runs). */
   evalN?: number;
-  /** 2: sample on two threads (sample.ts sampleImagesByName). */
+  /** 2: sample on two threads (lib/sample/node.ts sampleImagesByName). */
   threads?: 1 | 2;
   log?: (s: string) => void;
 }
