@@ -212,6 +212,70 @@ function Node({
   );
 }
 
+/**
+ * One residual branch of the block, k = 1 (attention) or 2 (MLP), top to bottom: LN, modulate with
+ * beta_k and gamma_k, the layer, the gate alpha_k, and the sum with the residual.
+ */
+function Branch({
+  g,
+  k,
+  ys,
+  layer,
+}: {
+  g: Geometry;
+  k: 1 | 2;
+  ys: { ln: number; mod: number; layer: number; gate: number; add: number };
+  layer: { name: string; label: string; sub: ReactNode };
+}) {
+  const { id, cx } = g;
+  const down = (y1: number, y2: number) => `M${cx} ${y1} L${cx} ${y2}`;
+  const n = String(k);
+  return (
+    <>
+      <Node g={g} name={`ln${k}`} y={ys.ln} h={LN_H} kind="plain" label="LN" />
+      <Arrow d={down(ys.ln + LN_H, ys.mod)} id={id} />
+      <Node
+        g={g}
+        name={`mod${k}`}
+        y={ys.mod}
+        kind="cond"
+        label={
+          <>
+            modulate(·; <V n="β" sub={n} />, <V n="γ" sub={n} />)
+          </>
+        }
+        sub={
+          <>
+            ⊙ (1 + <V n="γ" sub={n} />) + <V n="β" sub={n} />
+          </>
+        }
+      />
+      <Arrow d={down(ys.mod + NODE_H, ys.layer)} id={id} />
+      <text x={cx + 7} y={ys.layer - 4} className={styles.h}>
+        <V n="h" sub={n} />
+      </text>
+      <Node g={g} name={layer.name} y={ys.layer} kind="block" label={layer.label} sub={layer.sub} />
+      <Arrow d={down(ys.layer + NODE_H, ys.gate)} id={id} />
+      <Node
+        g={g}
+        name={`gate${k}`}
+        y={ys.gate}
+        kind="cond"
+        label={
+          <>
+            <V n="α" sub={n} /> ⊙ ·
+          </>
+        }
+        sub="gate, 0 at init"
+      />
+      <Arrow d={down(ys.gate + NODE_H, ys.add - R)} id={id} />
+      <g data-node={`add${k}`}>
+        <Plus cx={cx} cy={ys.add} r={R} />
+      </g>
+    </>
+  );
+}
+
 function Drawing({ g }: { g: Geometry }) {
   const { id, cx } = g;
   const right = cx + g.nodeW / 2;
@@ -250,89 +314,16 @@ function Drawing({ g }: { g: Geometry }) {
       <Arrow d={down(g.inY + 22, g.ln1)} id={id} />
 
       {/* attention branch */}
-      <Node g={g} name="ln1" y={g.ln1} h={LN_H} kind="plain" label="LN" />
-      <Arrow d={down(g.ln1 + LN_H, g.mod1)} id={id} />
-      <Node
-        g={g}
-        name="mod1"
-        y={g.mod1}
-        kind="cond"
-        label={
-          <>
-            modulate(·; <V n="β" sub="1" />, <V n="γ" sub="1" />)
-          </>
-        }
-        sub={
-          <>
-            ⊙ (1 + <V n="γ" sub="1" />) + <V n="β" sub="1" />
-          </>
-        }
-      />
-      <Arrow d={down(g.mod1 + NODE_H, g.attn)} id={id} />
-      <text x={cx + 7} y={g.attn - 4} className={styles.h}>
-        <V n="h" sub="1" />
-      </text>
-      <Node g={g} name="attn" y={g.attn} kind="block" label="Attn" sub={g.attnSub} />
-      <Arrow d={down(g.attn + NODE_H, g.gate1)} id={id} />
-      <Node
-        g={g}
-        name="gate1"
-        y={g.gate1}
-        kind="cond"
-        label={
-          <>
-            <V n="α" sub="1" /> ⊙ ·
-          </>
-        }
-        sub="gate, 0 at init"
-      />
-      <Arrow d={down(g.gate1 + NODE_H, g.add1 - R)} id={id} />
-      <g data-node="add1">
-        <Plus cx={cx} cy={g.add1} r={R} />
-      </g>
+      <Branch g={g} k={1} ys={{ ln: g.ln1, mod: g.mod1, layer: g.attn, gate: g.gate1, add: g.add1 }} layer={{ name: 'attn', label: 'Attn', sub: g.attnSub }} />
 
       {/* MLP branch */}
       <Arrow d={down(g.add1 + R, g.ln2)} id={id} />
-      <Node g={g} name="ln2" y={g.ln2} h={LN_H} kind="plain" label="LN" />
-      <Arrow d={down(g.ln2 + LN_H, g.mod2)} id={id} />
-      <Node
+      <Branch
         g={g}
-        name="mod2"
-        y={g.mod2}
-        kind="cond"
-        label={
-          <>
-            modulate(·; <V n="β" sub="2" />, <V n="γ" sub="2" />)
-          </>
-        }
-        sub={
-          <>
-            ⊙ (1 + <V n="γ" sub="2" />) + <V n="β" sub="2" />
-          </>
-        }
+        k={2}
+        ys={{ ln: g.ln2, mod: g.mod2, layer: g.mlp, gate: g.gate2, add: g.add2 }}
+        layer={{ name: 'mlp', label: 'MLP', sub: 'pointwise feedforward' }}
       />
-      <Arrow d={down(g.mod2 + NODE_H, g.mlp)} id={id} />
-      <text x={cx + 7} y={g.mlp - 4} className={styles.h}>
-        <V n="h" sub="2" />
-      </text>
-      <Node g={g} name="mlp" y={g.mlp} kind="block" label="MLP" sub="pointwise feedforward" />
-      <Arrow d={down(g.mlp + NODE_H, g.gate2)} id={id} />
-      <Node
-        g={g}
-        name="gate2"
-        y={g.gate2}
-        kind="cond"
-        label={
-          <>
-            <V n="α" sub="2" /> ⊙ ·
-          </>
-        }
-        sub="gate, 0 at init"
-      />
-      <Arrow d={down(g.gate2 + NODE_H, g.add2 - R)} id={id} />
-      <g data-node="add2">
-        <Plus cx={cx} cy={g.add2} r={R} />
-      </g>
 
       {/* output */}
       <Arrow d={down(g.add2 + R, g.outY - 15)} id={id} />
