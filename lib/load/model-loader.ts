@@ -16,7 +16,7 @@ import type { ScheduleName } from '../diffusion/schedules';
 import { ditFolderFacts, folderBetas, vaeScaleFactor, type DiTFolderFacts } from '../sample/folder';
 import { cacheFiles, contentTag, fetchFiles, forgetFiles, joinUrl, type CacheLike, type FetchLike } from './fetch-cached';
 import { RuntimeError, type LoadedModel } from './loaded';
-import type { SamplerModel } from '../sample/run';
+import { ditSamplerModel } from '../sample/run';
 
 /** A decoder the runtime can call: DiT-space latents (N, H, W, C) -> pictures (N, S, S, 1) in [-1, 1]. */
 export interface LatentDecoder {
@@ -245,16 +245,7 @@ export async function loadDiTModel(model: string, baseUrl: string, env: LoaderEn
       }
     },
   });
-  const sampler: SamplerModel = {
-    // infer: the forward pass without gradients, on cached transposed weights (lib/dit/model.ts).
-    forward: (x, t, y) => net.infer(x, t, y),
-    decode: (z) => decoder.decode(z),
-    betas: folderBetas({ schedule, numTimesteps }),
-    latentSize: config.inputSize,
-    latentChannels: config.inChannels,
-    numClasses: config.numClasses,
-    learnSigma: config.learnSigma,
-  };
+  const sampler = ditSamplerModel(net, (z) => decoder.decode(z), folderBetas({ schedule, numTimesteps }));
   const parameters = Object.values(net.stateDict()).reduce((a, v) => a + v.size, 0);
   return {
     sampler,

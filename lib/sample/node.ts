@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { tf } from '../tf';
 import type { DiT } from '../dit/model';
 import { loadDiT } from '../dit/weights';
-import { batchSeeds, randomLabel, samplePictures, type SamplerModel, type SamplerName } from './run';
+import { batchSeeds, ditSamplerModel, randomLabel, samplePictures, type SamplerModel, type SamplerName } from './run';
 import { betaSchedule, DEFAULT_NUM_TIMESTEPS } from '../diffusion/schedules';
 import { ditFolderFacts, folderBetas, localPath, repoPath, type DiTFolderFacts } from './folder';
 import { readFolderFiles } from '../weights/node';
@@ -91,17 +91,7 @@ export interface SampleOptions {
 
 /** A DiT and VAE as the sampling road's model: DiT-space latents in, pictures in [-1, 1] out. */
 export function nodeSamplerModel(model: DiT, vae: LoadedVAE, betas = betaSchedule('linear', DEFAULT_NUM_TIMESTEPS)): SamplerModel {
-  const c = model.config;
-  return {
-    // infer: forward without gradients on cached transposed weights (lib/dit/model.ts), ~10 % faster.
-    forward: (x, t, y) => model.infer(x, t, y),
-    decode: (z) => decodeLatents(vae.vae, z, vae.scaleFactor) as tf.Tensor4D,
-    betas,
-    latentSize: c.inputSize,
-    latentChannels: c.inChannels,
-    numClasses: c.numClasses,
-    learnSigma: c.learnSigma,
-  };
+  return ditSamplerModel(model, (z) => decodeLatents(vae.vae, z, vae.scaleFactor) as tf.Tensor4D, betas);
 }
 
 /** Decoded images (m x 1,024 values in [0, 1]) of one sampling run over `labels` with per-sample `seeds`. */

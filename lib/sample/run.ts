@@ -17,6 +17,7 @@
 import { tf } from '../tf';
 import { gaussianRng } from '../random';
 import type { DiffusionModelFn, GaussianDiffusion } from '../diffusion/gaussian-diffusion';
+import type { DiT } from '../dit/model';
 import { classifierFreeGuidance, isUnguided, type CfgMode } from '../diffusion/guidance';
 import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '../diffusion/respace';
 import { randomLabel, type SamplerName } from './settings';
@@ -119,6 +120,24 @@ export interface FinalOutput {
   /** N decoded pictures, S*S each, row-major, in [-1, 1]. */
   images: Float32Array;
   labels: Int32Array;
+}
+
+/**
+ * A DiT and a decoder as the road's model. `pass` 'infer' is the forward pass without gradients on
+ * cached transposed weights (lib/dit/model.ts), for weights that no longer change; 'forward' reads the
+ * live weights, for a model still training.
+ */
+export function ditSamplerModel(net: DiT, decode: (z: Tensor4D) => Tensor4D, betas: Float64Array, pass: 'infer' | 'forward' = 'infer'): SamplerModel {
+  const c = net.config;
+  return {
+    forward: pass === 'infer' ? (x, t, y) => net.infer(x, t, y) : (x, t, y) => net.forward(x, t, y),
+    decode,
+    betas,
+    latentSize: c.inputSize,
+    latentChannels: c.inChannels,
+    numClasses: c.numClasses,
+    learnSigma: c.learnSigma,
+  };
 }
 
 /** The guided network of a spec: Eq. cfg with its scales, or the model itself when every scale is 1. */

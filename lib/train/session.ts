@@ -15,7 +15,7 @@ import { betaSchedule } from '../diffusion/schedules';
 import { ditTrainingParts, type DiTBatch, type LatentDataset } from './dit-task';
 import { Trainer, type StepLog } from './loop';
 import { trainerConfig, type SampleWeights, type TrainerSettings } from './browser-recipe';
-import { SamplingRun, type SamplerModel } from '../sample/run';
+import { ditSamplerModel, samplePictures } from '../sample/run';
 
 /** The fixed starting noise of the grid's ten cells: the same seeds every round, so only the weights change. */
 export const GRID_SEEDS = Array.from({ length: 10 }, (_, i) => 9000 + i);
@@ -88,19 +88,6 @@ export class TrainSession {
     return this.trainer.trainStep();
   }
 
-  private samplerModel(net: DiT): SamplerModel {
-    const c = net.config;
-    return {
-      forward: (x, t, y) => net.forward(x, t, y),
-      decode: this.decode,
-      betas: this.betas,
-      latentSize: c.inputSize,
-      latentChannels: c.inChannels,
-      numClasses: c.numClasses,
-      learnSigma: c.learnSigma,
-    };
-  }
-
   /**
    * One picture of each digit 0..9 (or o.labels) from the current weights: deterministic DDIM (eta 0) from fixed
    * seeds with classifier-free guidance (Eq. cfg), decoded by the VAE. null when cancelled.
@@ -112,27 +99,23 @@ export class TrainSession {
       this.emaNet.loadStateDict({ ...this.trainer.evalParams(), pos_embed: this.model.stateDict().pos_embed });
       net = this.emaNet;
     }
-    const run = new SamplingRun(this.samplerModel(net), {
-      labels: o.labels ?? GRID_LABELS,
-      seeds: o.seeds ?? GRID_SEEDS,
-      steps: o.steps,
-      sampler: 'ddim',
-      eta: 0,
-      guidanceScale: o.guidanceScale,
-      cfgChannels: 'all',
-      traceIndex: -1,
-    });
-    try {
-      while (!run.done) {
-        if (o.cancelled?.()) return null;
-        await run.step(false);
+    if (o.cancelled?.()) return null;
+    return samplePictures(
+      ditSamplerModel(net, this.decode, this.betas, 'forward'),
+      {
+        labels: o.labels ?? GRID_LABELS,
+        seeds: o.seeds ?? GRID_SEEDS,
+        steps: o.steps,
+        sampler: 'ddim',
+        eta: 0,
+        guidanceScale: o.guidanceScale,
+        cfgChannels: 'all',
+      },
+      async () => {
         if (o.between) await o.between();
-      }
-      if (o.cancelled?.()) return null;
-      return await run.finish();
-    } finally {
-      run.dispose();
-    }
+        return !o.cancelled?.();
+      },
+    );
   }
 
   dispose(): void {
