@@ -4,7 +4,7 @@ import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeCo
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
-import { describeError } from '../shared/use-model-worker';
+import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, DigitsError, ErrorBox, SeedControl, workAttributes } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
@@ -34,12 +34,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
   const heads = result?.heads ?? HEADS;
   const g = result?.gridSize ?? GRID;
   const tokens = g * g;
-  const err =
-    s.call.status === 'error' && s.call.error
-      ? describeError(s.call.error.kind, s.call.error.message)
-      : s.backend.status === 'error'
-        ? describeError('backend', s.backend.message)
-        : null;
+  const err = widgetError(s.call, s.backend);
   const labelOptions: { value: LabelMode; label: string }[] = [
     { value: 'true', label: `its label (${settings.digitClass})` },
     { value: 'null', label: 'null class (unconditional)' },

@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { ClassSelect, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { describeError } from '../shared/use-model-worker';
+import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
@@ -17,12 +17,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
   const root = useRef<HTMLDivElement>(null);
   const s = useGuidanceSweep(root, { model, initial });
   const { settings, run } = s;
-  const err =
-    run.status === 'error' && run.error
-      ? describeError(run.error.kind, run.error.message)
-      : s.backend.status === 'error'
-        ? describeError('backend', s.backend.message)
-        : null;
+  const err = widgetError(run, s.backend);
   return (
     <div
       ref={root}

@@ -3,7 +3,7 @@ import { useMemo, useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
-import { describeError } from '../shared/use-model-worker';
+import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, DigitsError, workAttributes } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
 import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
@@ -32,12 +32,7 @@ export function PatchifyExplorer() {
   const colour = useMemo(() => latentColour(s.maxAbs), [s.maxAbs]);
   const keys = gridKeys(s.token, s.g, s.setToken);
   const { i, j } = { i: Math.floor(s.token / s.g), j: s.token % s.g };
-  const err =
-    s.call.status === 'error' && s.call.error
-      ? describeError(s.call.error.kind, s.call.error.message)
-      : s.backend.status === 'error'
-        ? describeError('backend', s.backend.message)
-        : null;
+  const err = widgetError(s.call, s.backend);
   const tokenLength = s.p * s.p * LATENT_CHANNELS;
   const channelValues = useMemo(
     () =>

@@ -4,7 +4,7 @@ import { ClassSelect, RangeControl, SelectControl } from '@/components/widgets/s
 import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
-import { describeError } from '../shared/use-model-worker';
+import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
@@ -44,12 +44,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
   const s = useReverseSampler(root, { model, initial });
   const { settings, run, film } = s;
   const strip = useMemo(() => stripValues(film.all.xt, film.all.x0), [film.frames, film.all]); // eslint-disable-line react-hooks/exhaustive-deps
-  const err =
-    run.status === 'error' && run.error
-      ? describeError(run.error.kind, run.error.message)
-      : s.backend.status === 'error'
-        ? describeError('backend', s.backend.message)
-        : null;
+  const err = widgetError(run, s.backend);
   const classWord = settings.label < 0 ? 'random digits' : `the digit ${settings.label}`;
 
   return (

@@ -93,6 +93,18 @@ export function useModelBackend(enabled: boolean): BackendState {
   return state;
 }
 
+/**
+ * The error a widget shows: its own request's failure first, else a backend that could not start,
+ * else none.
+ */
+export function widgetError(
+  work: { status: string; error?: { kind: string; message: string } | null },
+  backend: BackendState,
+): { title: string; detail: string } | null {
+  if (work.status === 'error' && work.error) return describeError(work.error.kind, work.error.message);
+  return backend.status === 'error' ? describeError('backend', backend.message) : null;
+}
+
 /** Human words for an error reply, by kind. */
 export function describeError(kind: string, message: string): { title: string; detail: string } {
   switch (kind) {
