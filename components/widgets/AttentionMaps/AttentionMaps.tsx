@@ -1,7 +1,8 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { useRef } from 'react';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
-import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import { DigitPicker, SelectControl, TimestepControl } from '@/components/widgets/shared/RangeControl';
+import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
 import { widgetError } from '../shared/use-model-worker';
@@ -11,7 +12,6 @@ import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionPar
 import { useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
 import styles from './AttentionMaps.module.css';
 
-const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
 /** The shipped model's shape, so the skeleton has the final size before the first answer. */
 const DEPTH = 6;
 const HEADS = 4;
@@ -55,24 +55,14 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
       data-model={s.model}
     >
       <div className={controls.controls}>
-        <SelectControl
-          label="Digit"
-          value={String(settings.digitClass)}
-          options={DIGIT_OPTIONS}
-          onChange={(v) => s.update({ digitClass: Number(v), sample: 1 })}
+        <DigitPicker
+          digitClass={settings.digitClass}
+          sample={settings.sample}
+          samplesInClass={s.samplesInClass}
+          onClass={(digitClass) => s.update({ digitClass, sample: 1 })}
+          onSample={(sample) => s.update({ sample })}
           disabled={s.digits.status !== 'ready'}
-          testId="am-digit"
-        />
-        <RangeControl
-          label="Sample"
-          value={settings.sample}
-          min={1}
-          max={s.samplesInClass}
-          onChange={(v) => s.update({ sample: v })}
-          valueText={`test digit ${settings.sample} of ${s.samplesInClass}`}
-          display={`${settings.sample} / ${s.samplesInClass}`}
-          disabled={s.digits.status !== 'ready'}
-          testId="am-sample"
+          testIds={['am-digit', 'am-sample']}
         />
         <SelectControl<LabelMode>
           label="Class label y"
@@ -82,21 +72,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           testId="am-label"
         />
         <SeedControl label="Noise seed" value={settings.seed} onReroll={s.reroll} onSet={(seed) => s.update({ seed })} testId="am" />
-        <RangeControl
-          label={
-            <>
-              Timestep <var>t</var>
-            </>
-          }
-          value={settings.t}
-          min={1}
-          max={1000}
-          onChange={(v) => s.update({ t: v })}
-          valueText={`t = ${settings.t} of 1000`}
-          display={`${settings.t} / 1000`}
-          className={controls.wide}
-          testId="am-t"
-        />
+        <TimestepControl value={settings.t} max={1000} onChange={(v) => s.update({ t: v })} className={controls.wide} testId="am-t" />
       </div>
 
       <div className={controls.status}>
@@ -128,30 +104,28 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
             Query token <strong data-testid="am-query">{s.query}</strong>: click a square
           </p>
           <div className={styles.pair}>
-            <figure>
-              <DigitCanvas
-                values={result?.xt ?? null}
-                label={result ? `x_t at t = ${result.t + 1}, decoded` : 'x_t not computed yet'}
-                className={styles.small}
-                testId="am-xt"
-              />
-              <figcaption>
-                <var>x</var>
-                <sub>t</sub> decoded
-              </figcaption>
-            </figure>
-            <figure>
-              <DigitCanvas
-                values={result?.x0 ?? null}
-                label={result ? `the network's predicted x_0 at t = ${result.t + 1}, decoded` : 'no prediction yet'}
-                className={styles.small}
-                testId="am-x0"
-              />
-              <figcaption>
-                predicted <var>x</var>
-                <sub>0</sub>
-              </figcaption>
-            </figure>
+            <DigitFigure
+              values={result?.xt ?? null}
+              label={result ? `x_t at t = ${result.t + 1}, decoded` : 'x_t not computed yet'}
+              className={styles.small}
+              testId="am-xt"
+              caption={
+                <>
+                  <Sym v="x" sub="t" /> decoded
+                </>
+              }
+            />
+            <DigitFigure
+              values={result?.x0 ?? null}
+              label={result ? `the network's predicted x_0 at t = ${result.t + 1}, decoded` : 'no prediction yet'}
+              className={styles.small}
+              testId="am-x0"
+              caption={
+                <>
+                  predicted <Sym v="x" sub="0" />
+                </>
+              }
+            />
           </div>
         </div>
 

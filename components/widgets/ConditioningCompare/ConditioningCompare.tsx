@@ -1,7 +1,7 @@
 'use client';
 import { useRef } from 'react';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { SelectControl } from '@/components/widgets/shared/RangeControl';
+import { ClassSelect, NumberSelect } from '@/components/widgets/shared/RangeControl';
 import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { PAPER_CITATION, PAPER_CONDITIONING } from '@/lib/models/paper-results';
 import type { ModelIndexEntry } from '@/lib/models/models-index';
@@ -26,16 +26,15 @@ const VARIANT_STYLE: Record<Conditioning, { color: string; dash?: string }> = {
   'adaLN-Zero': { color: 'var(--variant-4)', dash: '8 3 2 3' },
 };
 
-const CLASS_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
 const GUIDANCE_OPTIONS = [
-  { value: '1', label: '1 (no guidance)' },
-  { value: '2', label: '2' },
-  { value: '4', label: '4 (as evaluated)' },
+  { value: 1, label: '1 (no guidance)' },
+  { value: 2, label: '2' },
+  { value: 4, label: '4 (as evaluated)' },
 ];
 const STEPS_OPTIONS = [
-  { value: '10', label: '10 DDIM steps' },
-  { value: '25', label: '25 DDIM steps' },
-  { value: '50', label: '50 DDIM steps (as evaluated)' },
+  { value: 10, label: '10 DDIM steps' },
+  { value: 25, label: '25 DDIM steps' },
+  { value: 50, label: '50 DDIM steps (as evaluated)' },
 ];
 
 const fmtParams = (n: number) => `${(n / 1e6).toFixed(2)}M`;
@@ -189,27 +188,15 @@ export function ConditioningCompare() {
         {s.shipped.length > 0 ? (
           <>
             <div className={controls.controls}>
-              <SelectControl
-                label="Digit"
-                value={String(s.settings.label)}
-                options={CLASS_OPTIONS}
-                onChange={(v) => s.update({ label: Number(v) })}
-                testId="cc-class"
-              />
-              <SelectControl
+              <ClassSelect label="Digit" random={false} value={s.settings.label} onChange={(label) => s.update({ label })} testId="cc-class" />
+              <NumberSelect
                 label="Guidance scale"
-                value={String(s.settings.guidance)}
+                value={s.settings.guidance}
                 options={GUIDANCE_OPTIONS}
-                onChange={(v) => s.update({ guidance: Number(v) })}
+                onChange={(guidance) => s.update({ guidance })}
                 testId="cc-guidance"
               />
-              <SelectControl
-                label="Sampler"
-                value={String(s.settings.steps)}
-                options={STEPS_OPTIONS}
-                onChange={(v) => s.update({ steps: Number(v) })}
-                testId="cc-steps"
-              />
+              <NumberSelect label="Sampler" value={s.settings.steps} options={STEPS_OPTIONS} onChange={(steps) => s.update({ steps })} testId="cc-steps" />
               <div className={styles.seed}>
                 <span className={styles.seedLabel}>Seed</span>
                 <output data-testid="cc-seed">{s.settings.seed}</output>

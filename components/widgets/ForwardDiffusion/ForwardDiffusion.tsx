@@ -1,7 +1,8 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
-import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import { DigitPicker, SelectControl, TimestepControl } from '@/components/widgets/shared/RangeControl';
+import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import { formatDisplay } from '@/components/widgets/shared/format';
 import { SCHEDULES } from '@/components/widgets/shared/schedules';
 import controls from '@/components/widgets/shared/controls.module.css';
@@ -10,7 +11,6 @@ import { ValueHistogram } from './Histogram';
 import { HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
 import styles from './ForwardDiffusion.module.css';
 
-const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
 const SCHEDULE_OPTIONS = SCHEDULES.map((name) => ({ value: name, label: SCHEDULE_LABELS[name] }));
 
 /**
@@ -25,24 +25,14 @@ export function ForwardDiffusion() {
   return (
     <div className={`${controls.frame} ${styles.root}`} data-widget="forward-diffusion" aria-busy={s.digits.status === 'loading'}>
       <div className={controls.controls}>
-        <SelectControl
-          label="Digit"
-          value={String(s.digitClass)}
-          options={DIGIT_OPTIONS}
-          onChange={(v) => s.setDigitClass(Number(v))}
+        <DigitPicker
+          digitClass={s.digitClass}
+          sample={s.sample}
+          samplesInClass={s.samplesInClass}
+          onClass={s.setDigitClass}
+          onSample={s.setSample}
           disabled={disabled}
-          testId="fd-digit"
-        />
-        <RangeControl
-          label="Sample"
-          value={s.sample}
-          min={1}
-          max={s.samplesInClass}
-          onChange={s.setSample}
-          valueText={`sample ${s.sample} of ${s.samplesInClass}`}
-          display={`${s.sample} / ${s.samplesInClass}`}
-          disabled={disabled}
-          testId="fd-sample"
+          testIds={['fd-digit', 'fd-sample']}
         />
         <SelectControl<ScheduleName>
           label="Schedule"
@@ -52,22 +42,7 @@ export function ForwardDiffusion() {
           disabled={disabled}
           testId="fd-schedule"
         />
-        <RangeControl
-          label={
-            <>
-              Timestep <var>t</var>
-            </>
-          }
-          value={s.t}
-          min={1}
-          max={s.numTimesteps}
-          onChange={s.setT}
-          valueText={`t = ${s.t} of ${s.numTimesteps}`}
-          display={`${s.t} / ${s.numTimesteps}`}
-          disabled={disabled}
-          className={controls.wide}
-          testId="fd-t"
-        />
+        <TimestepControl value={s.t} max={s.numTimesteps} onChange={s.setT} disabled={disabled} className={controls.wide} testId="fd-t" />
       </div>
 
       <div
@@ -75,41 +50,40 @@ export function ForwardDiffusion() {
         role="group"
         aria-label="x_t equals square root of alpha-bar times x_0 plus square root of one minus alpha-bar times epsilon"
       >
-        <figure className={styles.panel}>
-          <DigitCanvas values={s.ready ? s.xt : null} label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`} className={styles.canvas} testId="fd-xt" />
-          <figcaption>
-            <var>x</var>
-            <sub>t</sub>
-          </figcaption>
-        </figure>
+        <DigitFigure
+          figureClassName={styles.panel}
+          values={s.ready ? s.xt : null}
+          label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`}
+          className={styles.canvas}
+          testId="fd-xt"
+          caption={<Sym v="x" sub="t" />}
+        />
         <span className={styles.op}>=</span>
         <span className={styles.coef} data-testid="fd-sqrt-abar" data-value={s.sqrtAlphaBar}>
           {f(s.sqrtAlphaBar)}
         </span>
         <span className={styles.op}>·</span>
-        <figure className={styles.panel}>
-          <DigitCanvas
-            values={s.ready ? s.x0 : null}
-            label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`}
-            className={styles.canvas}
-            testId="fd-x0"
-          />
-          <figcaption>
-            <var>x</var>
-            <sub>0</sub>
-          </figcaption>
-        </figure>
+        <DigitFigure
+          figureClassName={styles.panel}
+          values={s.ready ? s.x0 : null}
+          label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`}
+          className={styles.canvas}
+          testId="fd-x0"
+          caption={<Sym v="x" sub="0" />}
+        />
         <span className={styles.op}>+</span>
         <span className={styles.coef} data-testid="fd-sqrt-1-abar" data-value={s.sqrtOneMinusAlphaBar}>
           {f(s.sqrtOneMinusAlphaBar)}
         </span>
         <span className={styles.op}>·</span>
-        <figure className={styles.panel}>
-          <DigitCanvas values={s.ready ? s.eps : null} label={`epsilon: Gaussian noise, seed ${s.seed}`} className={styles.canvas} testId="fd-eps" />
-          <figcaption>
-            <var>ε</var>
-          </figcaption>
-        </figure>
+        <DigitFigure
+          figureClassName={styles.panel}
+          values={s.ready ? s.eps : null}
+          label={`epsilon: Gaussian noise, seed ${s.seed}`}
+          className={styles.canvas}
+          testId="fd-eps"
+          caption={<var>ε</var>}
+        />
       </div>
 
       <div className={styles.lower}>
@@ -121,9 +95,8 @@ export function ForwardDiffusion() {
             label={`Histogram of the ${s.histXt.n} pixel values of x_t (mean ${s.stats.mean.toFixed(2)}, standard deviation ${s.stats.std.toFixed(2)}${s.histXt.outside > 0 ? `, ${s.histXt.outside} outside the plotted range` : ''}) against the standard normal density`}
           />
           <p className={styles.legend}>
-            <span className={styles.keyXt} aria-hidden="true" /> values of <var>x</var>
-            <sub>t</sub> <span className={styles.keyX0} aria-hidden="true" /> values of <var>x</var>
-            <sub>0</sub> <span className={styles.keyNormal} aria-hidden="true" /> density of N(0,&nbsp;1)
+            <span className={styles.keyXt} aria-hidden="true" /> values of <Sym v="x" sub="t" /> <span className={styles.keyX0} aria-hidden="true" /> values of{' '}
+            <Sym v="x" sub="0" /> <span className={styles.keyNormal} aria-hidden="true" /> density of N(0,&nbsp;1)
           </p>
         </div>
         <dl className={styles.values} data-testid="fd-values">
@@ -153,8 +126,7 @@ export function ForwardDiffusion() {
           </div>
           <div>
             <dt>
-              mean, std of <var>x</var>
-              <sub>t</sub>
+              mean, std of <Sym v="x" sub="t" />
             </dt>
             <dd data-testid="fd-stats">{s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}</dd>
           </div>
@@ -168,8 +140,8 @@ export function ForwardDiffusion() {
         </dl>
       </div>
       <p className={styles.note}>
-        Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <var>x</var>
-        <sub>t</sub> that fall in [{HIST_RANGE.lo}, {HIST_RANGE.hi}].
+        Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <Sym v="x" sub="t" /> that fall in [
+        {HIST_RANGE.lo}, {HIST_RANGE.hi}].
       </p>
 
       {s.digits.status === 'loading' && (

@@ -1,4 +1,5 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { useRef } from 'react';
 import { ClassSelect, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
@@ -68,8 +69,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
         />
       </div>
       <p className={styles.caption}>
-        One column, one starting noise <var>x</var>
-        <sub>T</sub>; down a column only <var>s</var> changes (deterministic DDIM, <var>η</var> = 0).
+        One column, one starting noise <Sym v="x" sub="T" />; down a column only <var>s</var> changes (deterministic DDIM, <var>η</var> = 0).
       </p>
       {err && <ErrorBox title={err.title} detail={err.detail} />}
     </div>

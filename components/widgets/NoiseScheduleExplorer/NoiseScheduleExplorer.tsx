@@ -1,8 +1,9 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { useMemo } from 'react';
 import { extent } from 'd3';
 import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { SelectControl, TimestepControl } from '@/components/widgets/shared/RangeControl';
 import { formatDisplay, formatValue } from '@/components/widgets/shared/format';
 import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
 import { useHydrated } from '@/components/widgets/shared/use-hydrated';
@@ -60,21 +61,7 @@ export function NoiseScheduleExplorer() {
   return (
     <div className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
       <div className={`${controls.controls} ${styles.controlsBar}`}>
-        <RangeControl
-          label={
-            <>
-              Timestep <var>t</var>
-            </>
-          }
-          value={t}
-          min={1}
-          max={s.numTimesteps}
-          onChange={s.setT}
-          valueText={`t = ${t} of ${s.numTimesteps}`}
-          display={`${t} / ${s.numTimesteps}`}
-          className={styles.tControl}
-          testId="nse-t"
-        />
+        <TimestepControl value={t} max={s.numTimesteps} onChange={s.setT} className={styles.tControl} testId="nse-t" />
         <SelectControl label="β axis" value={s.betaAxis} options={BETA_AXES} onChange={s.setBetaAxis} testId="nse-beta-axis" />
       </div>
 
@@ -83,8 +70,7 @@ export function NoiseScheduleExplorer() {
           id="nse-beta"
           title={
             <>
-              Noise added per step, <var>β</var>
-              <sub>t</sub>
+              Noise added per step, <Sym v="β" sub="t" />
             </>
           }
           description={`beta_t against t (${s.betaAxis} axis). At t = ${t}: ${at('beta')}.`}
@@ -101,8 +87,7 @@ export function NoiseScheduleExplorer() {
           id="nse-alpha-bar"
           title={
             <>
-              Signal kept, <var>ᾱ</var>
-              <sub>t</sub>
+              Signal kept, <Sym v="ᾱ" sub="t" />
             </>
           }
           description={`alpha_bar_t against t. At t = ${t}: ${at('alphaBar')}.`}
@@ -143,12 +128,10 @@ export function NoiseScheduleExplorer() {
                 Schedule <span className={`${styles.muted} ${styles.long}`}>(show)</span>
               </th>
               <th scope="col">
-                <var>β</var>
-                <sub>t</sub>
+                <Sym v="β" sub="t" />
               </th>
               <th scope="col">
-                <var>ᾱ</var>
-                <sub>t</sub>
+                <Sym v="ᾱ" sub="t" />
               </th>
               <th scope="col">log SNR</th>
             </tr>

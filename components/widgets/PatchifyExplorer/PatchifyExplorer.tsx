@@ -1,6 +1,7 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { useMemo, useRef } from 'react';
-import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
+import { DigitPicker, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
 import { widgetError } from '../shared/use-model-worker';
@@ -9,7 +10,6 @@ import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys
 import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
 import styles from './PatchifyExplorer.module.css';
 
-const DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
 const PATCH_SIZES: PatchSize[] = [1, 2, 4];
 
 function kb(n: number): string {
@@ -56,24 +56,14 @@ export function PatchifyExplorer() {
       data-digit-index={s.digitIndex}
     >
       <div className={controls.controls}>
-        <SelectControl
-          label="Digit"
-          value={String(s.digitClass)}
-          options={DIGIT_OPTIONS}
-          onChange={(v) => s.setDigitClass(Number(v))}
+        <DigitPicker
+          digitClass={s.digitClass}
+          sample={s.sample}
+          samplesInClass={s.samplesInClass}
+          onClass={s.setDigitClass}
+          onSample={s.setSample}
           disabled={s.digits.status !== 'ready'}
-          testId="pe-digit-class"
-        />
-        <RangeControl
-          label="Sample"
-          value={s.sample}
-          min={1}
-          max={s.samplesInClass}
-          onChange={s.setSample}
-          valueText={`test digit ${s.sample} of ${s.samplesInClass}`}
-          display={`${s.sample} / ${s.samplesInClass}`}
-          disabled={s.digits.status !== 'ready'}
-          testId="pe-sample"
+          testIds={['pe-digit-class', 'pe-sample']}
         />
         <fieldset className={styles.patchSizes}>
           <legend>
@@ -237,8 +227,7 @@ export function PatchifyExplorer() {
         <figure className={styles.posFig}>
           <PositionMap sim={s.posSim} g={s.g} token={s.token} onToken={s.setToken} />
           <figcaption>
-            Position code of token {s.token} against every position: <var>e</var>
-            <sub>k</sub>·<var>e</var>
+            Position code of token {s.token} against every position: <Sym v="e" sub="k" />·<var>e</var>
             <sub>{s.token}</sub> / (<var>D</var>/2), <var>D</var> = {s.posDim} (DiT-mini-B)
           </figcaption>
         </figure>

@@ -1,7 +1,8 @@
 'use client';
+import { Sym } from '@/components/widgets/shared/Sym';
 import { useMemo, useRef } from 'react';
 import { ClassSelect, RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
-import { DigitCanvas } from '@/components/widgets/shared/DigitCanvas';
+import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
 import { widgetError } from '../shared/use-model-worker';
@@ -134,8 +135,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
               'Samples'
             ) : (
               <>
-                Predicted <var>x</var>
-                <sub>0</sub> so far
+                Predicted <Sym v="x" sub="0" /> so far
               </>
             )}{' '}
             · click one to follow it
@@ -144,30 +144,24 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
 
         <div className={styles.filmPane}>
           <div className={styles.pair}>
-            <figure>
-              <DigitCanvas
-                values={film.xt}
-                label={film.frame === 0 ? 'x_T: the starting noise, decoded' : `x after step ${film.frame} of ${film.frames - 1}, decoded`}
-                className={styles.big}
-                testId="rs-xt"
-              />
-              <figcaption>
-                <var>x</var>
-                <sub>t</sub>
-              </figcaption>
-            </figure>
-            <figure>
-              <DigitCanvas
-                values={film.x0}
-                label={film.x0 && film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'no prediction yet'}
-                className={styles.big}
-                testId="rs-x0"
-              />
-              <figcaption>
-                predicted <var>x</var>
-                <sub>0</sub>
-              </figcaption>
-            </figure>
+            <DigitFigure
+              values={film.xt}
+              label={film.frame === 0 ? 'x_T: the starting noise, decoded' : `x after step ${film.frame} of ${film.frames - 1}, decoded`}
+              className={styles.big}
+              testId="rs-xt"
+              caption={<Sym v="x" sub="t" />}
+            />
+            <DigitFigure
+              values={film.x0}
+              label={film.x0 && film.t !== null ? `predicted x_0 at t = ${film.t + 1}` : 'no prediction yet'}
+              className={styles.big}
+              testId="rs-x0"
+              caption={
+                <>
+                  predicted <Sym v="x" sub="0" />
+                </>
+              }
+            />
           </div>
           <div className={styles.playback}>
             <button
@@ -198,8 +192,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
                   '–'
                 ) : film.frame === 0 ? (
                   <>
-                    <var>x</var>
-                    <sub>T</sub>
+                    <Sym v="x" sub="T" />
                   </>
                 ) : (
                   <>
@@ -216,12 +209,10 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
             <div className={styles.stripRows}>
               <div className={styles.stripLabels} aria-hidden="true">
                 <span>
-                  <var>x</var>
-                  <sub>t</sub>
+                  <Sym v="x" sub="t" />
                 </span>
                 <span>
-                  <var>x̂</var>
-                  <sub>0</sub>
+                  <Sym v="x̂" sub="0" />
                 </span>
               </div>
               <PictureGrid
@@ -234,9 +225,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
               />
             </div>
             <figcaption>
-              The followed sample from noise (left) to the end (right): <var>x</var>
-              <sub>t</sub> on top, the model&rsquo;s guess of <var>x</var>
-              <sub>0</sub> below
+              The followed sample from noise (left) to the end (right): <Sym v="x" sub="t" /> on top, the model&rsquo;s guess of <Sym v="x" sub="0" /> below
             </figcaption>
           </figure>
         </div>

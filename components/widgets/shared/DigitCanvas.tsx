@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import { useCanvas } from './use-canvas';
 import { PADDED_SIZE } from '@/lib/data/mnist';
 import { toRgba } from './pixels';
@@ -31,4 +32,25 @@ export function DigitCanvas({
   const ref = useCanvas(PADDED_SIZE, PADDED_SIZE, draw, [values]);
   const name = decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label };
   return <canvas ref={ref} width={PADDED_SIZE} height={PADDED_SIZE} {...name} className={className} data-testid={testId} />;
+}
+
+/** A DigitCanvas with its caption under it, as a <figure>. */
+export function DigitFigure({
+  caption,
+  figureClassName,
+  ...canvas
+}: {
+  caption: ReactNode;
+  figureClassName?: string;
+  values: Float32Array | null;
+  label: string;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <figure className={figureClassName}>
+      <DigitCanvas {...canvas} />
+      <figcaption>{caption}</figcaption>
+    </figure>
+  );
 }

@@ -60,6 +60,23 @@ export function RangeControl(
   );
 }
 
+/** The timestep slider of every widget that shows one step t of T: "Timestep t", read as "t = 500 of 1000". */
+export function TimestepControl(p: Omit<ControlProps<number>, 'label'> & { max: number }) {
+  return (
+    <RangeControl
+      {...p}
+      label={
+        <>
+          Timestep <var>t</var>
+        </>
+      }
+      min={1}
+      valueText={`t = ${p.value} of ${p.max}`}
+      display={`${p.value} / ${p.max}`}
+    />
+  );
+}
+
 /** A labelled <select>. */
 export function SelectControl<V extends string>(p: ControlProps<V> & { options: readonly { value: V; label: string }[] }) {
   const id = useId();
@@ -76,17 +93,67 @@ export function SelectControl<V extends string>(p: ControlProps<V> & { options: 
   );
 }
 
-const DIGITS = Array.from({ length: 10 }, (_, d) => ({ value: String(d), label: String(d) }));
+/** A labelled <select> over numbers (the DOM holds strings; this converts both ways). */
+export function NumberSelect(p: ControlProps<number> & { options: readonly { value: number; label: string }[] }) {
+  const options = p.options.map((o) => ({ value: String(o.value), label: o.label }));
+  return <SelectControl {...p} value={String(p.value)} options={options} onChange={(v) => p.onChange(Number(v))} />;
+}
+
+const DIGITS = Array.from({ length: 10 }, (_, d) => ({ value: d, label: String(d) }));
 
 /** The digit to draw, 0..9, or with `random` also -1: a class drawn from each sample's seed. */
-export function ClassSelect({ value, onChange, random = true, testId }: { value: number; onChange: (v: number) => void; random?: boolean; testId: string }) {
+export function ClassSelect({
+  value,
+  onChange,
+  random = true,
+  label = 'Class',
+  disabled,
+  testId,
+}: {
+  value: number;
+  onChange: (v: number) => void;
+  random?: boolean;
+  label?: string;
+  disabled?: boolean;
+  testId: string;
+}) {
   return (
-    <SelectControl
-      label="Class"
-      value={String(value)}
-      options={random ? [{ value: '-1', label: 'Random' }, ...DIGITS] : DIGITS}
-      onChange={(v) => onChange(Number(v))}
+    <NumberSelect
+      label={label}
+      value={value}
+      options={random ? [{ value: -1, label: 'Random' }, ...DIGITS] : DIGITS}
+      onChange={onChange}
+      disabled={disabled}
       testId={testId}
     />
+  );
+}
+
+/** Which test digit a widget starts from: its class, then which of that class's test digits. */
+export function DigitPicker(p: {
+  digitClass: number;
+  sample: number;
+  samplesInClass: number;
+  onClass: (digitClass: number) => void;
+  onSample: (sample: number) => void;
+  disabled?: boolean;
+  /** data-testid of the class select and of the sample slider. */
+  testIds: readonly [string, string];
+}) {
+  return (
+    <>
+      <ClassSelect label="Digit" random={false} value={p.digitClass} onChange={p.onClass} disabled={p.disabled} testId={p.testIds[0]} />
+      <RangeControl
+        label="Sample"
+        value={p.sample}
+        min={1}
+        max={p.samplesInClass}
+        onChange={p.onSample}
+        valueText={`sample ${p.sample} of ${p.samplesInClass}`}
+        display={`${p.sample} / ${p.samplesInClass}`}
+        disabled={p.disabled}
+        testId={p.testIds[1]}
+      />
+    </>
   );
 }
