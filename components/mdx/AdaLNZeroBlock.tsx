@@ -82,6 +82,22 @@ const NODE_H = 36;
 const LN_H = 26;
 const R = 11;
 
+/** The main column's heights from the first modulation down, spaced the same in both drawings. */
+function mainColumn(mod1: number) {
+  const at = { mod1: 0, attn: 52, gate1: 104, add1: 164, dot2: 188, ln2: 200, mod2: 242, mlp: 294, gate2: 346, add2: 406, outY: 440 };
+  return Object.fromEntries(Object.entries(at).map(([k, dy]) => [k, mod1 + dy])) as Record<keyof typeof at, number>;
+}
+
+/** The note on initialisation, in both drawings. */
+const INIT_NOTE: ReactNode[] = [
+  <>
+    At init <V n="W" /> = 0, <V n="b" /> = 0, so every <V n="β" />, <V n="γ" />, <V n="α" /> is 0:
+  </>,
+  <>
+    both branches are multiplied by 0 and <V n="x" />′ = <V n="x" />.
+  </>,
+];
+
 const WIDE: Geometry = {
   id: 'adaln-w',
   kind: 'wide',
@@ -96,17 +112,7 @@ const WIDE: Geometry = {
   inY: 22,
   dot1: 60,
   ln1: 76,
-  mod1: 118,
-  attn: 170,
-  gate1: 222,
-  add1: 282,
-  dot2: 306,
-  ln2: 318,
-  mod2: 360,
-  mlp: 412,
-  gate2: 464,
-  add2: 524,
-  outY: 558,
+  ...mainColumn(118),
   c: { x: 380, y: 16, anchor: 'start' },
   cLetter: { x: 382, y: 50 },
   silu: { x: 410, y: 28, w: 58, h: 34 },
@@ -123,14 +129,7 @@ const WIDE: Geometry = {
     x: 384,
     y: 502,
     w: 330,
-    lines: [
-      <>
-        At init <V n="W" /> = 0, <V n="b" /> = 0, so every <V n="β" />, <V n="γ" />, <V n="α" /> is 0:
-      </>,
-      <>
-        both branches are multiplied by 0 and <V n="x" />′ = <V n="x" />.
-      </>,
-    ],
+    lines: INIT_NOTE,
   },
 };
 
@@ -148,17 +147,7 @@ const TALL: Geometry = {
   inY: 16,
   dot1: 72,
   ln1: 104,
-  mod1: 148,
-  attn: 200,
-  gate1: 252,
-  add1: 312,
-  dot2: 336,
-  ln2: 348,
-  mod2: 390,
-  mlp: 442,
-  gate2: 494,
-  add2: 554,
-  outY: 588,
+  ...mainColumn(148),
   c: { x: 262, y: 14, anchor: 'middle' },
   silu: { x: 232, y: 36, w: 60, h: 26 },
   linear: { x: 196, y: 74, w: 142, h: 40 },
@@ -174,14 +163,7 @@ const TALL: Geometry = {
     x: 8,
     y: 604,
     w: 324,
-    lines: [
-      <>
-        At init <V n="W" /> = 0, <V n="b" /> = 0: every <V n="β" />, <V n="γ" />, <V n="α" /> is 0,
-      </>,
-      <>
-        both branches are multiplied by 0 and <V n="x" />′ = <V n="x" />.
-      </>,
-    ],
+    lines: INIT_NOTE,
   },
 };
 

@@ -88,6 +88,95 @@ function Digit({ x, y, s = 34 }: { x: number; y: number; s?: number }) {
   );
 }
 
+/** The stack of DiT blocks: three boxes offset by 4, the front one at (x, y), named in its middle. */
+function BlockStack({ x, y, w, h }: { x: number; y: number; w: number; h: number }) {
+  return (
+    <>
+      <Box x={x + 8} y={y - 8} w={w} h={h} kind="block" />
+      <Box x={x + 4} y={y - 4} w={w} h={h} kind="block" />
+      <Box x={x} y={y} w={w} h={h} kind="block" />
+      <text x={x + w / 2} y={y + h / 2 - 7} textAnchor="middle" className={parts.label}>
+        DiT block
+      </text>
+      <text x={x + w / 2} y={y + h / 2 + 11} textAnchor="middle" className={parts.sub}>
+        × <tspan className={parts.math}>N</tspan> (6; XL: 28)
+      </text>
+    </>
+  );
+}
+
+/** The final layer's box: layer norm + linear, on two lines. */
+function FinalLayer({ x, y, w, h }: { x: number; y: number; w: number; h: number }) {
+  return (
+    <>
+      <Box x={x} y={y} w={w} h={h} kind="block" />
+      <text x={x + w / 2} y={y + h / 2 - 3} textAnchor="middle" className={parts.label}>
+        layer norm
+      </text>
+      <text x={x + w / 2} y={y + h / 2 + 13} textAnchor="middle" className={parts.label}>
+        + linear
+      </text>
+    </>
+  );
+}
+
+/** The two kinds of arrow: solid for sampling, dashed for what only training does. */
+function Legend({ x, y }: { x: number; y: number }) {
+  return (
+    <>
+      {[
+        ['sampling', ''],
+        ['training only', ` ${parts.dashed}`],
+      ].map(([name, dash], i) => (
+        <g key={name}>
+          <line x1={x + 100 * i} y1={y} x2={x + 100 * i + 28} y2={y} className={`${parts.arrow} ${parts['arrow-flow']}${dash}`} />
+          <text x={x + 100 * i + 34} y={y + 4} className={parts.edgeSub}>
+            {name}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
+/** The start of training on one row at height y: the picture, the VAE encoder's dashed arrow, and z_0 (the paper's sizes in brackets, after `paper`). */
+function EncodeFromPicture(p: { id: string; digit: number; arrow: [number, number]; z: number; s: number; y: number; captionY: number; paper: string }) {
+  return (
+    <>
+      <Digit x={p.digit} y={p.y - 18} />
+      <Lines x={p.digit + 17} y={p.captionY} lines={['image', '32×32×1', `(${p.paper}256×256×3)`]} size="small" />
+      <Arrow d={`M${p.arrow[0]} ${p.y} L${p.arrow[1]} ${p.y}`} id={p.id} dashed />
+      <EdgeLabels x={(p.arrow[0] + p.arrow[1]) / 2} y={[p.y - 13, p.y + 17]} top="VAE encoder" bottom="× scale factor" />
+      <LatentStack x={p.z} y={p.y - 10} s={p.s} />
+      <Lines x={p.z + p.s - 5} y={p.captionY} lines={[<V key="z" n="z" sub="0" />, '8×8×4', `(${p.paper}32×32×4)`]} size="small" />
+    </>
+  );
+}
+
+/** The end of sampling on one row at height y: clean z_0, the VAE decoder's arrow, and the picture, captioned at captionY. */
+function DecodeToPicture({ id, z, arrow, digit, y, captionY }: { id: string; z: number; arrow: [number, number]; digit: number; y: number; captionY: number }) {
+  return (
+    <>
+      <LatentStack x={z} y={y - 10} s={26} />
+      <Lines
+        x={z + 21}
+        y={captionY}
+        lines={[
+          <>
+            clean <V key="z" n="z" sub="0" />
+          </>,
+          '8×8×4',
+        ]}
+        size="small"
+      />
+      <Arrow d={`M${arrow[0]} ${y} L${arrow[1]} ${y}`} id={id} />
+      <EdgeLabels x={(arrow[0] + arrow[1]) / 2} y={[y - 13, y + 17]} top="VAE decoder" bottom="÷ scale factor" />
+      <Digit x={digit} y={y - 18} />
+      <Lines x={digit + 17} y={captionY} lines={['picture', '32×32×1']} size="small" />
+    </>
+  );
+}
+
 /** The wide drawing: the outer pipeline on top, and below it a zoom into one pass of the loop. */
 function Wide() {
   const id = 'ditpipe-w';
@@ -111,12 +200,7 @@ function Wide() {
       </text>
 
       {/* training input: image -> encoder -> z_0 */}
-      <Digit x={46} y={48} />
-      <Lines x={63} y={100} lines={['image', '32×32×1', '(paper 256×256×3)']} size="small" />
-      <Arrow d="M104 66 L168 66" id={id} dashed />
-      <EdgeLabels x={136} y={[52, 84]} top="VAE encoder" bottom="× scale factor" />
-      <LatentStack x={182} y={56} s={26} />
-      <Lines x={203} y={100} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(paper 32×32×4)']} size="small" />
+      <EncodeFromPicture id={id} digit={46} arrow={[104, 168]} z={182} s={26} y={66} captionY={100} paper="paper " />
       <Arrow d="M240 66 L296 66" id={id} dashed />
       <EdgeLabels
         x={268}
@@ -144,32 +228,10 @@ function Wide() {
         <tspan className={parts.math}>t</tspan> = <tspan className={parts.math}>T</tspan>, …, 1
       </text>
       <Arrow d="M440 66 L484 66" id={id} />
-      <LatentStack x={494} y={56} s={26} />
-      <Lines
-        x={515}
-        y={100}
-        lines={[
-          <>
-            clean <V key="z" n="z" sub="0" />
-          </>,
-          '8×8×4',
-        ]}
-        size="small"
-      />
-      <Arrow d="M536 66 L622 66" id={id} />
-      <EdgeLabels x={578} y={[52, 84]} top="VAE decoder" bottom="÷ scale factor" />
-      <Digit x={634} y={48} />
-      <Lines x={651} y={100} lines={['picture', '32×32×1']} size="small" />
+      <DecodeToPicture id={id} z={494} arrow={[536, 622]} digit={634} y={66} captionY={100} />
 
       {/* legend */}
-      <line x1={262} y1={176} x2={290} y2={176} className={`${parts.arrow} ${parts['arrow-flow']}`} />
-      <text x={296} y={180} className={parts.edgeSub}>
-        sampling
-      </text>
-      <line x1={362} y1={176} x2={390} y2={176} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
-      <text x={396} y={180} className={parts.edgeSub}>
-        training only
-      </text>
+      <Legend x={262} y={176} />
 
       {/* zoom lines from the loop box to the panel */}
       <path d="M300 92 L8 196" className={styles.zoom} />
@@ -237,25 +299,11 @@ function Wide() {
       <Arrow d="M251 336 L276 336" id={id} />
 
       {/* DiT blocks */}
-      <Box x={288} y={296} w={110} h={70} kind="block" />
-      <Box x={284} y={300} w={110} h={70} kind="block" />
-      <Box x={280} y={304} w={110} h={70} kind="block" />
-      <text x={335} y={332} textAnchor="middle" className={parts.label}>
-        DiT block
-      </text>
-      <text x={335} y={350} textAnchor="middle" className={parts.sub}>
-        × <tspan className={parts.math}>N</tspan> (6; XL: 28)
-      </text>
+      <BlockStack x={280} y={304} w={110} h={70} />
 
       {/* final layer */}
       <Arrow d="M398 336 L406 336" id={id} />
-      <Box x={408} y={314} w={88} h={44} kind="block" />
-      <text x={452} y={333} textAnchor="middle" className={parts.label}>
-        layer norm
-      </text>
-      <text x={452} y={349} textAnchor="middle" className={parts.label}>
-        + linear
-      </text>
+      <FinalLayer x={408} y={314} w={88} h={44} />
       <path d="M496 336 L572 336" className={`${parts.arrow} ${parts['arrow-flow']}`} />
       <text x={534} y={328} textAnchor="middle" className={parts.edge}>
         unpatchify
@@ -303,12 +351,7 @@ function Tall() {
       <text x={8} y={15} className={styles.spaceLabel}>
         PIXELS
       </text>
-      <Digit x={35} y={24} />
-      <Lines x={52} y={76} lines={['image', '32×32×1', '(256×256×3)']} size="small" />
-      <Arrow d="M92 42 L160 42" id={id} dashed />
-      <EdgeLabels x={126} y={[30, 58]} top="VAE encoder" bottom="× scale factor" />
-      <LatentStack x={170} y={32} s={24} />
-      <Lines x={188} y={76} lines={[<V key="z" n="z" sub="0" />, '8×8×4', '(32×32×4)']} size="small" />
+      <EncodeFromPicture id={id} digit={35} arrow={[92, 160]} z={170} s={24} y={42} captionY={76} paper="" />
       <Arrow d="M188 112 L188 146" id={id} dashed />
       <text x={180} y={133} textAnchor="end" className={parts.edgeSub}>
         + noise, random <tspan className={parts.math}>t</tspan>
@@ -353,15 +396,7 @@ function Tall() {
       </text>
       <Arrow d={`M${cx - 6} 323 L${cx - 6} 344`} id={id} />
 
-      <Box x={cx - 62} y={346} w={120} h={58} kind="block" />
-      <Box x={cx - 66} y={350} w={120} h={58} kind="block" />
-      <Box x={cx - 70} y={354} w={120} h={58} kind="block" />
-      <text x={cx - 10} y={378} textAnchor="middle" className={parts.label}>
-        DiT block
-      </text>
-      <text x={cx - 10} y={396} textAnchor="middle" className={parts.sub}>
-        × <tspan className={parts.math}>N</tspan> (6; XL: 28)
-      </text>
+      <BlockStack x={cx - 70} y={354} w={120} h={58} />
 
       {/* conditioning from the right */}
       <Arrow d={`M270 383 L${cx + 56} 383`} id={id} kind="cond" />
@@ -388,13 +423,7 @@ function Tall() {
       </text>
 
       <Arrow d={`M${cx - 10} 414 L${cx - 10} 436`} id={id} />
-      <Box x={cx - 64} y={438} w={108} h={40} kind="block" />
-      <text x={cx - 10} y={455} textAnchor="middle" className={parts.label}>
-        layer norm
-      </text>
-      <text x={cx - 10} y={471} textAnchor="middle" className={parts.label}>
-        + linear
-      </text>
+      <FinalLayer x={cx - 64} y={438} w={108} h={40} />
       <Arrow d={`M${cx - 30} 478 L${cx - 60} 530`} id={id} />
       <Arrow d={`M${cx + 10} 478 L${cx + 40} 530`} id={id} />
       <text x={cx - 10} y={510} textAnchor="middle" className={parts.edge}>
@@ -414,35 +443,13 @@ function Tall() {
       {/* out of the loop */}
       <Arrow d="M170 684 L170 704" id={id} />
       <rect x={214} y={706} width={126} height={106} rx={8} className={styles.space} />
-      <LatentStack x={44} y={728} s={26} />
-      <Lines
-        x={65}
-        y={776}
-        lines={[
-          <>
-            clean <V key="z" n="z" sub="0" />
-          </>,
-          '8×8×4',
-        ]}
-        size="small"
-      />
-      <Arrow d="M100 740 L222 740" id={id} />
-      <EdgeLabels x={160} y={[728, 756]} top="VAE decoder" bottom="÷ scale factor" />
-      <Digit x={240} y={722} />
-      <Lines x={257} y={776} lines={['picture', '32×32×1']} size="small" />
+      <DecodeToPicture id={id} z={44} arrow={[100, 222]} digit={240} y={740} captionY={776} />
       <text x={332} y={804} textAnchor="end" className={styles.spaceLabel}>
         PIXELS
       </text>
 
       {/* legend */}
-      <line x1={8} y1={832} x2={36} y2={832} className={`${parts.arrow} ${parts['arrow-flow']}`} />
-      <text x={42} y={836} className={parts.edgeSub}>
-        sampling
-      </text>
-      <line x1={108} y1={832} x2={136} y2={832} className={`${parts.arrow} ${parts['arrow-flow']} ${parts.dashed}`} />
-      <text x={142} y={836} className={parts.edgeSub}>
-        training only
-      </text>
+      <Legend x={8} y={832} />
     </svg>
   );
 }

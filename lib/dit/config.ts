@@ -58,42 +58,33 @@ export const MINI_SIZES = {
 export type PaperSize = keyof typeof PAPER_SIZES;
 export type MiniSize = keyof typeof MINI_SIZES;
 
-function paper(size: PaperSize, patchSize: number): DiTConfig {
-  // 256x256 images -> SD VAE (downsample 8) -> 32x32x4 latents; ImageNet's 1000 classes.
-  return {
-    inputSize: 32,
-    inChannels: 4,
-    patchSize,
-    ...PAPER_SIZES[size],
-    mlpRatio: 4,
-    numClasses: 1000,
-    learnSigma: true,
-    classDropoutProb: 0.1,
-    conditioning: 'adaLN-Zero',
-  };
-}
-
-function mini(size: MiniSize, patchSize: number): DiTConfig {
-  // 32x32 digits -> tiny VAE (downsample 4) -> 8x8x4 latents; MNIST's 10 classes.
-  return {
-    inputSize: 8,
-    inChannels: 4,
-    patchSize,
-    ...MINI_SIZES[size],
-    mlpRatio: 4,
-    numClasses: 10,
-    learnSigma: true,
-    classDropoutProb: 0.1,
-    conditioning: 'adaLN-Zero',
-  };
-}
+/**
+ * The two families of presets. Paper: 256x256 images -> SD VAE (downsample 8) -> 32x32x4 latents,
+ * ImageNet's 1000 classes, p in {2, 4, 8}. Mini: 32x32 digits -> tiny VAE (downsample 4) -> 8x8x4
+ * latents, MNIST's 10 classes, p in {1, 2, 4}. Both: adaLN-Zero, learned sigma, 10% label dropout.
+ */
+const FAMILIES = [
+  { prefix: 'DiT-', sizes: PAPER_SIZES, inputSize: 32, numClasses: 1000, patches: [2, 4, 8] },
+  { prefix: 'DiT-mini-', sizes: MINI_SIZES, inputSize: 8, numClasses: 10, patches: [1, 2, 4] },
+] as const;
 
 export const PRESETS: Record<string, DiTConfig> = {};
-for (const size of Object.keys(PAPER_SIZES) as PaperSize[]) {
-  for (const p of [2, 4, 8]) PRESETS[`DiT-${size}/${p}`] = paper(size, p);
-}
-for (const size of Object.keys(MINI_SIZES) as MiniSize[]) {
-  for (const p of [1, 2, 4]) PRESETS[`DiT-mini-${size}/${p}`] = mini(size, p);
+for (const f of FAMILIES) {
+  for (const [size, dims] of Object.entries(f.sizes)) {
+    for (const patchSize of f.patches) {
+      PRESETS[`${f.prefix}${size}/${patchSize}`] = {
+        inputSize: f.inputSize,
+        inChannels: 4,
+        patchSize,
+        ...dims,
+        mlpRatio: 4,
+        numClasses: f.numClasses,
+        learnSigma: true,
+        classDropoutProb: 0.1,
+        conditioning: 'adaLN-Zero',
+      };
+    }
+  }
 }
 
 /** The model the site trains and ships. */

@@ -24,20 +24,26 @@ export interface PaperScalingRow {
 }
 
 /** Paper Table 4: FID-50K against Gflops for the twelve models (256x256, 400K steps, no guidance). */
-export const PAPER_SCALING: readonly PaperScalingRow[] = [
-  { model: 'S/8', size: 'S', patch: 8, gflops: 0.36, paramsM: 33, fid: 153.6 },
-  { model: 'S/4', size: 'S', patch: 4, gflops: 1.41, paramsM: 33, fid: 100.41 },
-  { model: 'S/2', size: 'S', patch: 2, gflops: 6.06, paramsM: 33, fid: 68.4 },
-  { model: 'B/8', size: 'B', patch: 8, gflops: 1.42, paramsM: 131, fid: 122.74 },
-  { model: 'B/4', size: 'B', patch: 4, gflops: 5.56, paramsM: 130, fid: 68.38 },
-  { model: 'B/2', size: 'B', patch: 2, gflops: 23.01, paramsM: 130, fid: 43.47 },
-  { model: 'L/8', size: 'L', patch: 8, gflops: 5.01, paramsM: 459, fid: 118.87 },
-  { model: 'L/4', size: 'L', patch: 4, gflops: 19.7, paramsM: 458, fid: 45.64 },
-  { model: 'L/2', size: 'L', patch: 2, gflops: 80.71, paramsM: 458, fid: 23.33 },
-  { model: 'XL/8', size: 'XL', patch: 8, gflops: 7.39, paramsM: 676, fid: 106.41 },
-  { model: 'XL/4', size: 'XL', patch: 4, gflops: 29.05, paramsM: 675, fid: 43.01 },
-  { model: 'XL/2', size: 'XL', patch: 2, gflops: 118.64, paramsM: 675, fid: 19.47 },
-];
+export const PAPER_SCALING: readonly PaperScalingRow[] = (
+  [
+    // model, Gflops, parameters (M), FID-50K
+    ['S/8', 0.36, 33, 153.6],
+    ['S/4', 1.41, 33, 100.41],
+    ['S/2', 6.06, 33, 68.4],
+    ['B/8', 1.42, 131, 122.74],
+    ['B/4', 5.56, 130, 68.38],
+    ['B/2', 23.01, 130, 43.47],
+    ['L/8', 5.01, 459, 118.87],
+    ['L/4', 19.7, 458, 45.64],
+    ['L/2', 80.71, 458, 23.33],
+    ['XL/8', 7.39, 676, 106.41],
+    ['XL/4', 29.05, 675, 43.01],
+    ['XL/2', 118.64, 675, 19.47],
+  ] as const
+).map(([model, gflops, paramsM, fid]) => {
+  const [size, patch] = model.split('/');
+  return { model, size: size as PaperScalingRow['size'], patch: Number(patch) as PaperScalingRow['patch'], gflops, paramsM, fid };
+});
 
 export interface PaperConditioningRow {
   conditioning: Conditioning;

@@ -21,6 +21,7 @@ import {
   setRange,
   shotElement,
   waitFor as waitForEl,
+  type OpenPage,
   type PageOptions,
   withPage,
 } from './harness';
@@ -30,7 +31,33 @@ const INSIDE = '/chapters/inside-the-model/';
 const PE = '[data-widget="patchify-explorer"]';
 const AM = '[data-widget="attention-maps"]';
 const TIMEOUT = 180_000;
-const BROKEN = existsSync(path.join(OUT_DIR, 'models', 'dit-broken-dev-v1', 'model.json'));
+/** A folder that is not there (a 404), and where it was built, one whose weights are corrupt: each with the message it must give. */
+function missingAndBrokenWeights(): [string, RegExp][] {
+  const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
+  if (existsSync(path.join(OUT_DIR, 'models', 'dit-broken-dev-v1', 'model.json'))) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
+  return cases;
+}
+
+/** For each folder of missingAndBrokenWeights given as ?param=: the widget says why inside itself; then `more` checks the rest. */
+async function eachBrokenFolder(url: string, param: 'vae' | 'model', selector: string, more: (s: OpenPage, folder: string) => Promise<void>): Promise<void> {
+  for (const [folder, why] of missingAndBrokenWeights()) {
+    await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
+      await s.goto(`${url}&${param}=${folder}`);
+      await s.page.locator(selector).scrollIntoViewIfNeeded();
+      await waitFor(s.page, selector, (el) => el.dataset.status === 'error', undefined, 60_000);
+      assert.match(await s.page.locator(`${selector} [data-testid="widget-error"]`).innerText(), why);
+      await more(s, folder);
+    });
+  }
+}
+
+/** The widget fits a phone's width and the page does not scroll sideways. */
+async function assertFitsPhone(page: Page, selector: string): Promise<void> {
+  const box = await boxOf(page.locator(selector));
+  assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
+}
 
 /** A harness page with navigation and action timeouts for a heavily loaded 2-core machine. */
 const openPage = (options: PageOptions = {}) => openHarnessPage({ timeout: 120_000, ...options });
@@ -144,31 +171,20 @@ describe('patchify explorer (chapter 05)', () => {
       await setRange(s.page, 'pe-sample', 20);
       await waitFor(s.page, PE, (el, i) => el.dataset.status === 'ready' && el.dataset.current === 'true' && el.dataset.digitIndex === i, lastIndex);
       assert.deepEqual(await channelFills(s.page, 2), burst, "after the burst the latent is the last digit's");
-      const box = await boxOf(s.page.locator(PE));
-      assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
-      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
+      await assertFitsPhone(s.page, PE);
       await shot(s.page, PE, 'patchify-05-phone');
     });
   });
 
   test('missing or damaged VAE weights: a message inside the widget; grid, table and position codes keep working', async () => {
-    const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
-    if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
-    for (const [vae, why] of cases) {
-      await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
-        await s.goto(`${PATCHIFY}?vae=${vae}&backend=wasm`);
-        await s.page.locator(PE).scrollIntoViewIfNeeded();
-        await waitFor(s.page, PE, (el) => el.dataset.status === 'error', undefined, 60_000);
-        assert.match(await s.page.locator(`${PE} [data-testid="widget-error"]`).innerText(), why);
-        const pos = await s.page.locator('[data-testid="pe-position"]').innerHTML();
-        await s.page.locator('[data-testid="pe-channel-0"] > rect').nth(63).hover();
-        assert.equal(await s.page.locator(PE).getAttribute('data-token'), '15');
-        assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), pos, 'the position map still follows the token');
-        assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
-        await shot(s.page, PE, `patchify-error-${vae.split('/')[1]}`);
-      });
-    }
+    await eachBrokenFolder(`${PATCHIFY}?backend=wasm`, 'vae', PE, async (s, vae) => {
+      const pos = await s.page.locator('[data-testid="pe-position"]').innerHTML();
+      await s.page.locator('[data-testid="pe-channel-0"] > rect').nth(63).hover();
+      assert.equal(await s.page.locator(PE).getAttribute('data-token'), '15');
+      assert.notEqual(await s.page.locator('[data-testid="pe-position"]').innerHTML(), pos, 'the position map still follows the token');
+      assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
+      await shot(s.page, PE, `patchify-error-${vae.split('/')[1]}`);
+    });
   });
 });
 
@@ -231,26 +247,15 @@ describe('attention maps (chapter 08)', () => {
       await s.goto(`${INSIDE}?backend=wasm`);
       await s.page.locator(AM).scrollIntoViewIfNeeded();
       await waitFor(s.page, AM, isReady);
-      const box = await boxOf(s.page.locator(AM));
-      assert.ok(box.width <= PHONE.width, `the widget fits the phone's width (${box.width} px)`);
-      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 0, `no horizontal scroll on a phone (${overflow} px)`);
+      await assertFitsPhone(s.page, AM);
       await shot(s.page, AM, 'attention-08-phone');
     });
   });
 
   test('missing or damaged DiT weights: a message inside the widget; the page works', async () => {
-    const cases: [string, RegExp][] = [['models/missing-v1', /could not be loaded[\s\S]*404/]];
-    if (BROKEN) cases.push(['models/dit-broken-dev-v1', /could not be loaded/]);
-    for (const [model, why] of cases) {
-      await withPage(openPage({ allow: [/missing-v1/, /404/] }), async (s) => {
-        await s.goto(`${INSIDE}?model=${model}&backend=wasm`);
-        await s.page.locator(AM).scrollIntoViewIfNeeded();
-        await waitFor(s.page, AM, (el) => el.dataset.status === 'error', undefined, 60_000);
-        assert.match(await s.page.locator(`${AM} [data-testid="widget-error"]`).innerText(), why);
-        assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
-        await shot(s.page, AM, `attention-error-${model.split('/')[1]}`);
-      });
-    }
+    await eachBrokenFolder(`${INSIDE}?backend=wasm`, 'model', AM, async (s, model) => {
+      assert.ok((await s.page.locator('.katex').count()) > 10, 'the chapter maths rendered');
+      await shot(s.page, AM, `attention-error-${model.split('/')[1]}`);
+    });
   });
 });

@@ -64,11 +64,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
       <div className={controls.controls}>
         <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="rs-class" />
         <RangeControl
-          label={
-            <>
-              Guidance scale <var>s</var>
-            </>
-          }
+          label="Guidance scale"
+          symbol="s"
           value={settings.guidance}
           min={0}
           max={10}
@@ -95,11 +92,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
           testId="rs-sampler"
         />
         <RangeControl
-          label={
-            <>
-              DDIM <var>η</var>
-            </>
-          }
+          label="DDIM"
+          symbol="η"
           value={settings.eta}
           min={0}
           max={1}

@@ -5,6 +5,7 @@ import { Axis } from '@/components/charts/Axis';
 import { binned, smoothed } from '@/lib/train/loss-curve';
 import type { LossHistory } from './use-train-in-browser';
 import styles from './TrainInBrowser.module.css';
+import results from '@/components/widgets/shared/results.module.css';
 
 // viewBox units: the SVG scales with its column and keeps its aspect ratio (no layout shift).
 const W = 360;
@@ -69,10 +70,10 @@ export function LossChart({ history, version, step }: { history: LossHistory; ve
       <svg viewBox={`0 0 ${W} ${H}`} className={styles.chart} role="img" aria-label={summary} data-testid="tib-loss-chart" data-points={data.n}>
         <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} ticks={5} />
         <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} />
-        <text x={W - M.right} y={H - 2} textAnchor="end" className={styles.axisLabel}>
+        <text x={W - M.right} y={H - 2} textAnchor="end" className={results.axisLabel}>
           step
         </text>
-        <text x={M.left + 4} y={M.top + 2} className={styles.axisLabel} dominantBaseline="hanging">
+        <text x={M.left + 4} y={M.top + 2} className={results.axisLabel} dominantBaseline="hanging">
           loss
         </text>
         <g clipPath="url(#tib-clip)">
@@ -86,7 +87,7 @@ export function LossChart({ history, version, step }: { history: LossHistory; ve
           <path d={path(data.loss)} fill="none" className={styles.lossLine} strokeWidth={2.2} />
         </g>
         {data.n === 0 && (
-          <text x={(M.left + W - M.right) / 2} y={(M.top + H - M.bottom) / 2} textAnchor="middle" className={styles.axisLabel}>
+          <text x={(M.left + W - M.right) / 2} y={(M.top + H - M.bottom) / 2} textAnchor="middle" className={results.axisLabel}>
             The loss appears here once training starts.
           </text>
         )}

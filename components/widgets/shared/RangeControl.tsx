@@ -5,6 +5,8 @@ import styles from './controls.module.css';
 /** What every labelled control takes besides its own value. */
 interface ControlProps<V> {
   label: ReactNode;
+  /** A maths symbol shown after the label in the page's var style, as in "Timestep t". */
+  symbol?: string;
   value: V;
   onChange: (value: V) => void;
   disabled?: boolean;
@@ -29,6 +31,16 @@ function Labelled({ id, label, aside, className, children }: { id: string; label
   );
 }
 
+function withSymbol({ label, symbol }: { label: ReactNode; symbol?: string }): ReactNode {
+  return symbol === undefined ? (
+    label
+  ) : (
+    <>
+      {label} <var>{symbol}</var>
+    </>
+  );
+}
+
 /** A labelled slider: <input type=range> with its value shown beside the label and read as aria-valuetext. */
 export function RangeControl(
   p: ControlProps<number> & {
@@ -43,7 +55,7 @@ export function RangeControl(
 ) {
   const id = useId();
   return (
-    <Labelled id={id} label={p.label} aside={p.display ?? p.value} className={p.className}>
+    <Labelled id={id} label={withSymbol(p)} aside={p.display ?? p.value} className={p.className}>
       <input
         id={id}
         type="range"
@@ -62,26 +74,14 @@ export function RangeControl(
 
 /** The timestep slider of every widget that shows one step t of T: "Timestep t", read as "t = 500 of 1000". */
 export function TimestepControl(p: Omit<ControlProps<number>, 'label'> & { max: number }) {
-  return (
-    <RangeControl
-      {...p}
-      label={
-        <>
-          Timestep <var>t</var>
-        </>
-      }
-      min={1}
-      valueText={`t = ${p.value} of ${p.max}`}
-      display={`${p.value} / ${p.max}`}
-    />
-  );
+  return <RangeControl {...p} label="Timestep" symbol="t" min={1} valueText={`t = ${p.value} of ${p.max}`} display={`${p.value} / ${p.max}`} />;
 }
 
 /** A labelled <select>. */
 export function SelectControl<V extends string>(p: ControlProps<V> & { options: readonly { value: V; label: string }[] }) {
   const id = useId();
   return (
-    <Labelled id={id} label={p.label} aside={null} className={p.className}>
+    <Labelled id={id} label={withSymbol(p)} aside={null} className={p.className}>
       <select id={id} value={p.value} disabled={p.disabled} data-testid={p.testId} onChange={(e) => p.onChange(e.currentTarget.value as V)}>
         {p.options.map((o) => (
           <option key={o.value} value={o.value}>
