@@ -1,0 +1,115 @@
+/** Chapter 2's exercises: the forward process, the closed form and the schedules. */
+import { scheduleConstants, SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
+import type { Exercise } from '@/lib/exercises/types';
+
+const chapter = 'diffusion-step-by-step';
+const r = String.raw;
+
+/** Eq. linear-betas written out: beta_s = 1e-4 + (s - 1) / (T - 1) * (0.02 - 1e-4). */
+const linearBeta = (s: number) => 1e-4 + ((s - 1) / 999) * (0.02 - 1e-4);
+const alphaBarByProduct = (t: number) => {
+  let a = 1;
+  for (let s = 1; s <= t; s++) a *= 1 - linearBeta(s);
+  return a;
+};
+
+/** The first step t (1-based) at which the schedule's log-SNR is below `level`. */
+export function firstStepBelow(schedule: ScheduleName, level: number): number {
+  const { logSnr } = scheduleConstants(schedule);
+  const i = logSnr.findIndex((l) => l < level);
+  return i + 1;
+}
+
+export const EXERCISES: Exercise[] = [
+  {
+    id: 'image-weight-linear',
+    chapter,
+    kind: 'numeric',
+    title: 'How much of the image is left?',
+    prompt: r`With the linear schedule ($\beta_1 = 10^{-4}$ up to $\beta_T = 0.02$, $T = 1000$), what is the weight of the image $\sqrt{\bar\alpha_t}$ at step {{t}}? Give it to two decimals.`,
+    params: (rng) => ({ t: 50 * rng.int(1, 19) }),
+    answer: ({ t }) => scheduleConstants('linear').sqrtAlphasCumprod[(t as number) - 1],
+    worked: ({ t }) => Math.sqrt(alphaBarByProduct(t as number)),
+    tolerance: { abs: 0.006 },
+    hints: [r`$\bar\alpha_t$ is a product: $\bar\alpha_t = \prod_{s=1}^{t} (1 - \beta_s)$, with the $\beta_s$ evenly spaced.`, r`Multiply the $t$ factors $1 - \beta_s$ (a short loop does it), then take the square root.`],
+    solution: r`The betas rise evenly, $\beta_s = 10^{-4} + \frac{s-1}{999}(0.02 - 10^{-4})$. Multiplying $1 - \beta_s$ for $s = 1, \dots, t$ gives $\bar\alpha_t$, and the image weight in the closed form is its square root. For step {{t}} that is {{answer}}.`,
+    display: ({ t }) => ({ t: String(t), answer: scheduleConstants('linear').sqrtAlphasCumprod[(t as number) - 1].toFixed(3) }),
+  },
+  {
+    id: 'closed-form-pick',
+    chapter,
+    kind: 'formula',
+    title: 'The closed form',
+    prompt: r`Which distribution is $q(x_t \mid x_0)$, the noisy image after $t$ steps of the forward process?`,
+    options: [
+      { text: r`\mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ (1 - \bar\alpha_t) I\big)`, correct: true, why: r`Right: the image is scaled by $\sqrt{\bar\alpha_t}$ and the noise variance is what is left, $1 - \bar\alpha_t$, so a unit-variance pixel stays at variance 1.` },
+      { text: r`\mathcal{N}\big(\bar\alpha_t\, x_0,\ (1 - \bar\alpha_t) I\big)`, correct: false, why: r`The mean scales by the square root: $\bar\alpha_t$ is the variance kept by the image, and a variance scales by the square of the factor.` },
+      { text: r`\mathcal{N}\big(\sqrt{\alpha_t}\, x_0,\ \beta_t I\big)`, correct: false, why: r`That is one step, $q(x_t \mid x_{t-1})$ with $x_{t-1}$ replaced by $x_0$; after $t$ steps the factors multiply into $\bar\alpha_t$.` },
+      { text: r`\mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ \textstyle\sum_{s \le t} \beta_s\, I\big)`, correct: false, why: r`Adding the betas ignores that each step also shrinks the noise already there; the variances combine to $1 - \bar\alpha_t$, not to $\sum \beta_s$.` },
+    ],
+    hints: [r`Two rules: scaling by $a$ multiplies a variance by $a^2$; independent variances add.`],
+    solution: r`By induction on $t$ (the section "Any number of steps"), $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$, so $q(x_t \mid x_0) = \mathcal{N}(\sqrt{\bar\alpha_t}\,x_0, (1-\bar\alpha_t) I)$.`,
+  },
+  {
+    id: 'why-shrink',
+    chapter,
+    kind: 'choice',
+    title: 'Why shrink at every step?',
+    prompt: r`One step of the forward process is $x_t = \sqrt{1-\beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \epsilon$. Why is $x_{t-1}$ multiplied by $\sqrt{1-\beta_t}$ instead of kept as it is?`,
+    options: [
+      { text: 'So that a pixel of variance 1 still has variance 1 after the step, and the chain ends at a standard normal.', correct: true, why: r`Right: $(1-\beta_t) \cdot 1 + \beta_t = 1$. Without the shrink the variance would grow by $\beta_t$ each step and never settle.` },
+      { text: 'So that the network has less to learn at large t.', correct: false, why: 'The factor is part of the data process, fixed before any network exists; it is about where the chain ends, not about learning.' },
+      { text: 'So that the image reaches exactly zero at t = T.', correct: false, why: r`The image weight $\sqrt{\bar\alpha_T}$ gets small but is not zero (about 0.006 for the linear schedule, 0.07 for the scaled-linear one).` },
+      { text: 'To keep pixel values inside [-1, 1].', correct: false, why: 'Gaussian noise is unbounded; x_t leaves [-1, 1] at any t > 0 whatever the factor.' },
+    ],
+    hints: [r`Compute the variance of $x_t$ when $x_{t-1}$ has variance 1 and $\epsilon$ is independent with variance 1.`],
+    solution: r`$\operatorname{Var}(x_t) = (1-\beta_t)\operatorname{Var}(x_{t-1}) + \beta_t = 1$ when $\operatorname{Var}(x_{t-1}) = 1$. The shrink keeps the scale fixed, so after many steps $x_T$ is close to $\mathcal{N}(0, I)$, the distribution sampling starts from.`,
+  },
+  {
+    id: 'log-snr-value',
+    chapter,
+    kind: 'numeric',
+    title: 'Log signal-to-noise',
+    prompt: r`For the {{schedule}} schedule at step {{t}}, $\bar\alpha_t$ = {{alphaBar}}. What is the log signal-to-noise ratio $\lambda_t$ (natural log)? Two decimals.`,
+    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine'] as const), t: 100 * rng.int(1, 9) }),
+    display: ({ schedule, t }) => ({
+      schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(),
+      t: String(t),
+      alphaBar: scheduleConstants(schedule as ScheduleName).alphasCumprod[(t as number) - 1].toFixed(5),
+      answer: scheduleConstants(schedule as ScheduleName).logSnr[(t as number) - 1].toFixed(2),
+    }),
+    answer: ({ schedule, t }) => scheduleConstants(schedule as ScheduleName).logSnr[(t as number) - 1],
+    worked: ({ schedule, t }) => {
+      const a = Number(scheduleConstants(schedule as ScheduleName).alphasCumprod[(t as number) - 1].toFixed(5));
+      return Math.log(a / (1 - a));
+    },
+    tolerance: { abs: 0.02 },
+    hints: [r`$\lambda_t = \log\big(\bar\alpha_t / (1 - \bar\alpha_t)\big)$: the signal's variance over the noise's.`],
+    solution: r`$\lambda_t = \log\big(\bar\alpha_t/(1-\bar\alpha_t)\big)$ with $\bar\alpha_t$ = {{alphaBar}} gives {{answer}}. Negative means more noise than image.`,
+  },
+  {
+    id: 'log-snr-crossing-widget',
+    chapter,
+    kind: 'widget',
+    widget: 'noise-schedule-explorer',
+    reads: 'Check the widget’s t',
+    title: 'Find the step in the widget',
+    prompt: r`In the schedule explorer above, move $t$ to the **first** step at which the {{schedule}} schedule's log-SNR $\lambda_t$ is below {{level}}. Then check.`,
+    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(1, 5) }),
+    display: ({ schedule, level }) => ({ schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
+    check: (state, { schedule, level }) => {
+      const t = Number(state.t);
+      const want = firstStepBelow(schedule as ScheduleName, level as number);
+      if (!Number.isInteger(t)) return { correct: false, message: 'The widget has not reported a step yet.' };
+      if (t === want) return { correct: true, message: `Right: t = ${t} is the first step below ${level}.` };
+      const lam = scheduleConstants(schedule as ScheduleName).logSnr[t - 1];
+      return lam < (level as number)
+        ? { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, below ${level}, but an earlier step is too: move left.` }
+        : { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, still above ${level}: move right.` };
+    },
+    worked: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) }),
+    wrong: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) - 1 }),
+    hints: ['The readout under the log-SNR chart gives λₜ for all three schedules at the current t; the arrow keys move t by one step.'],
+    solution: r`The log-SNR falls as $t$ grows, so the answer is where the {{schedule}} curve first dips under {{level}}: $t$ = {{answer}}.`,
+  },
+];

@@ -1,0 +1,21 @@
+/**
+ * Every exercise of the book, by chapter. A chapter places one with <Exercise id="..." />; the
+ * chapter pipeline rejects an id that is not here, and tests/unit/exercises checks every one.
+ */
+import type { Exercise } from '@/lib/exercises/types';
+import { EXERCISES as diffusion } from './diffusion-step-by-step';
+import { EXERCISES as denoise } from './learning-to-denoise';
+import { EXERCISES as patchify } from './patchify';
+
+export const EXERCISES: readonly Exercise[] = [...diffusion, ...denoise, ...patchify];
+
+const BY_ID = new Map(EXERCISES.map((e) => [e.id, e]));
+
+export function exerciseById(id: string): Exercise | undefined {
+  return BY_ID.get(id);
+}
+
+/** The exercises of one chapter, in the order they are listed (which is their number: 2.1, 2.2, ...). */
+export function chapterExercises(slug: string): Exercise[] {
+  return EXERCISES.filter((e) => e.chapter === slug);
+}

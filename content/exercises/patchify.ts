@@ -1,0 +1,87 @@
+/** Chapter 5's exercises: tokens, token sizes and what patch size costs. */
+import { getPreset, numPatches } from '@/lib/dit/config';
+import { gflops } from '@/lib/dit/flops';
+import { parameterShapes } from '@/lib/dit/params';
+import type { Exercise } from '@/lib/exercises/types';
+
+const chapter = 'patchify';
+const r = String.raw;
+
+export const EXERCISES: Exercise[] = [
+  {
+    id: 'token-count',
+    chapter,
+    kind: 'numeric',
+    title: 'How many tokens?',
+    prompt: r`A {{side}}×{{side}}×4 latent is cut into patches of size $p$ = {{p}}. How many tokens $T$ does the transformer see?`,
+    params: (rng) => {
+      const family = rng.pick(['paper', 'mini'] as const);
+      return family === 'paper' ? { preset: `DiT-${rng.pick(['S', 'B', 'L', 'XL'])}/${rng.pick([2, 4, 8])}` } : { preset: `DiT-mini-${rng.pick(['S', 'B', 'L'])}/${rng.pick([1, 2, 4])}` };
+    },
+    display: ({ preset }) => {
+      const c = getPreset(preset as string);
+      return { side: String(c.inputSize), p: String(c.patchSize), answer: String(numPatches(c)) };
+    },
+    answer: ({ preset }) => numPatches(getPreset(preset as string)),
+    worked: ({ preset }) => {
+      const c = getPreset(preset as string);
+      return (c.inputSize / c.patchSize) ** 2;
+    },
+    tolerance: { abs: 0 },
+    hints: ['Each side is cut into side / p pieces.'],
+    solution: r`$T = (I/p)^2$ with $I$ = {{side}} and $p$ = {{p}}: {{answer}} tokens.`,
+  },
+  {
+    id: 'token-length',
+    chapter,
+    kind: 'numeric',
+    title: 'How long is one token before the embedding?',
+    prompt: r`With patch size $p$ = {{p}} on a latent with 4 channels, how many numbers does one patch hold before the linear embedding maps it to $D$ dimensions?`,
+    params: (rng) => ({ p: rng.pick([1, 2, 4, 8]) }),
+    display: ({ p }) => ({ p: String(p), answer: String((p as number) * (p as number) * 4) }),
+    answer: ({ p }) => {
+      // The embedding is a p x p convolution with stride p: its weight is (D, C, p, p), one D-vector per patch entry.
+      const [, C, kh, kw] = parameterShapes({ ...getPreset('DiT-mini-B/2'), patchSize: p as number })['x_embedder.proj.weight'];
+      return C * kh * kw;
+    },
+    worked: ({ p }) => (p as number) ** 2 * 4,
+    tolerance: { abs: 0 },
+    hints: ['A patch is p × p positions, and every position has one value per channel.'],
+    solution: r`$p \cdot p \cdot C$ = {{p}} × {{p}} × 4 = {{answer}} numbers.`,
+  },
+  {
+    id: 'halving-patch-flops',
+    chapter,
+    kind: 'numeric',
+    title: 'What halving the patch costs',
+    prompt: r`The paper's DiT-{{size}}/4 needs {{g4}} Gflops a forward pass. About how many times as much does DiT-{{size}}/2 need? Two significant digits.`,
+    params: (rng) => ({ size: rng.pick(['S', 'B', 'L', 'XL']) }),
+    display: ({ size }) => ({ size: String(size), g4: gflops(getPreset(`DiT-${size}/4`)).toFixed(2), g2: gflops(getPreset(`DiT-${size}/2`)).toFixed(2) }),
+    answer: ({ size }) => gflops(getPreset(`DiT-${size}/2`)) / gflops(getPreset(`DiT-${size}/4`)),
+    worked: ({ size }) => {
+      // Four times the tokens; the attention matrix grows with T squared, so the ratio is a little above 4.
+      const c = getPreset(`DiT-${size}/2`);
+      const D = c.hiddenSize;
+      const perToken = (T: number) => c.depth * (12 * D * D * T + 2 * T * T * D);
+      return perToken(256) / perToken(64);
+    },
+    tolerance: { rel: 0.03 },
+    hints: [r`Halving $p$ multiplies the number of tokens $T$ by 4.`, r`Most of a block's cost grows with $T$; the attention scores grow with $T^2$, which pushes the ratio a little above 4.`],
+    solution: r`Going from $p = 4$ to $p = 2$ turns 64 tokens into 256. Per block the linear layers cost about $12 T D^2$ and attention $2 T^2 D$, so the total grows by a little more than 4: {{g2}} / {{g4}} Gflops. Parameters hardly change: the paper's point that Gflops, not parameters, track quality.`,
+  },
+  {
+    id: 'why-fixed-positions',
+    chapter,
+    kind: 'choice',
+    title: 'Fixed position embeddings',
+    prompt: 'DiT adds fixed 2-D sine-cosine position embeddings to its tokens. What would go wrong with no position embedding at all?',
+    options: [
+      { text: 'Self-attention treats its input as a set: shuffling the patches would shuffle the output the same way, so the model could not tell where a patch sits.', correct: true, why: 'Right: attention and the per-token MLP are permutation-equivariant; only the position embedding breaks the symmetry.' },
+      { text: 'The model would have fewer parameters and could not fit the data.', correct: false, why: 'DiT’s position embedding is fixed (a frozen table), so it adds no trainable parameters at all.' },
+      { text: 'The patches would overlap.', correct: false, why: 'Patchify cuts the latent into non-overlapping patches whatever is added afterwards.' },
+      { text: 'Nothing: the convolution of the patch embedding already knows each position.', correct: false, why: 'The patch embedding applies the same weights to every patch; it knows what is inside a patch, not where the patch is.' },
+    ],
+    hints: ['Think about what happens to the output of self-attention if you permute its input tokens.'],
+    solution: 'Self-attention and the MLP act on each token the same way and mix tokens only by similarity, so they are permutation-equivariant. Adding a distinct vector per position (here sines and cosines of the row and the column) is what lets the model tell the top-left patch from the bottom-right one.',
+  },
+];

@@ -1,0 +1,85 @@
+/**
+ * Every exercise of the book: its expected answer (lib code) agrees with its worked solution, the
+ * checker accepts the worked solution and rejects a wrong answer, every text renders with KaTeX and
+ * every placeholder has a value, for several students' parameter draws.
+ */
+import { describe, expect, it } from 'vitest';
+import { EXERCISES, chapterExercises } from '@/content/exercises';
+import { CHAPTERS } from '@/content/chapters';
+import { checkAnswer, withinTolerance } from '@/lib/exercises/check';
+import { drawParams } from '@/lib/exercises/seed';
+import { placeholders, renderExerciseText } from '@/lib/exercises/render';
+import type { Exercise, Params } from '@/lib/exercises/types';
+
+const STUDENTS = ['', 'ada', 'student-17', 'Grace Hopper', 'x'.repeat(80)];
+
+function texts(e: Exercise): string[] {
+  return [
+    e.prompt,
+    e.solution,
+    ...e.hints,
+    ...(e.kind === 'choice' ? e.options.flatMap((o) => [o.text, o.why]) : []),
+    ...(e.kind === 'formula' ? e.options.map((o) => o.why) : []),
+  ];
+}
+
+describe('the exercise list', () => {
+  it('has unique ids in chapters that exist', () => {
+    const ids = EXERCISES.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const slugs = new Set(CHAPTERS.map((c) => c.slug));
+    for (const e of EXERCISES) {
+      expect(slugs.has(e.chapter), e.id).toBe(true);
+      expect(e.id).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+    }
+  });
+
+  it('has at least four exercises in each chapter that has any', () => {
+    for (const slug of new Set(EXERCISES.map((e) => e.chapter))) expect(chapterExercises(slug).length, slug).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe.each(EXERCISES.map((e) => [e.id, e] as const))('exercise %s', (_id, e) => {
+  it.each(STUDENTS)('student "%s": the worked solution is accepted, a wrong answer is not, and the text renders', (student) => {
+    const p = drawParams(e, student) as Params;
+    const shown = e.display ? e.display(p) : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+    for (const t of texts(e)) {
+      expect(() => renderExerciseText(t), t).not.toThrow();
+      for (const name of placeholders(t)) expect(shown, `{{${name}}} in ${e.id}`).toHaveProperty(name);
+    }
+    if (e.kind === 'numeric') {
+      const answer = e.answer(p);
+      const worked = e.worked(p);
+      expect(Number.isFinite(answer)).toBe(true);
+      expect(withinTolerance(worked, answer, e.tolerance), `worked ${worked} vs answer ${answer}`).toBe(true);
+      expect(checkAnswer(e, p, worked.toPrecision(8)).correct).toBe(true);
+      expect(checkAnswer(e, p, `${worked.toPrecision(8)}${e.unit ? ` ${e.unit}` : ''}`).correct).toBe(true);
+      const wrong = answer === 0 ? 1 : answer * 1.5 + Math.sign(answer);
+      const v = checkAnswer(e, p, String(wrong));
+      expect(v.correct).toBe(false);
+      expect(v.message).toMatch(/too (large|small)/);
+    } else if (e.kind === 'widget') {
+      expect(checkAnswer(e, p, JSON.stringify(e.worked(p))).correct).toBe(true);
+      expect(checkAnswer(e, p, JSON.stringify(e.wrong(p))).correct).toBe(false);
+      expect(checkAnswer(e, p, 'not json').correct).toBe(false);
+    } else {
+      expect(e.options.filter((o) => o.correct)).toHaveLength(1);
+      e.options.forEach((o, i) => {
+        expect(o.why.length).toBeGreaterThan(10);
+        expect(checkAnswer(e, p, String(i)).correct).toBe(o.correct);
+      });
+      if (e.kind === 'formula') for (const o of e.options) expect(() => renderExerciseText(o.text, { display: true })).not.toThrow();
+      expect(checkAnswer(e, p, '99').correct).toBe(false);
+    }
+  });
+});
+
+describe('per-student parameters', () => {
+  it('are stable for one student and differ between students', () => {
+    const e = EXERCISES.find((x) => x.id === 'posterior-variance')!;
+    expect(drawParams(e, 'ada')).toEqual(drawParams(e, 'ada'));
+    expect(drawParams(e, ' ada ')).toEqual(drawParams(e, 'ada'));
+    const draws = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((s) => JSON.stringify(drawParams(e, s))));
+    expect(draws.size).toBeGreaterThan(3);
+  });
+});
