@@ -14,6 +14,7 @@ import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Pros
 import { DitPipeline } from '@/components/mdx/DitPipeline';
 import { PatchGrid } from '@/components/mdx/PatchGrid';
 import { AdaLNZeroBlock } from '@/components/mdx/AdaLNZeroBlock';
+import { Exercise } from '@/components/exercises/Exercise';
 import type { MdxComponentName } from '@/lib/mdx-names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
@@ -36,6 +37,7 @@ const registered = {
   Figure,
   Recap,
   References,
+  Exercise,
   DitPipeline,
   PatchGrid,
   AdaLNZeroBlock,

@@ -13,6 +13,8 @@ export const MDX_COMPONENT_NAMES = [
   'Figure',
   'Recap',
   'References',
+  // exercises (components/exercises/): text rendered at build time, answers checked in the browser
+  'Exercise',
   // static figures (components/mdx/): server-rendered SVG, no client JS
   'DitPipeline',
   'PatchGrid',

@@ -48,7 +48,13 @@ export default function AboutPage() {
           time and measured scores; the repository&rsquo;s README gives the commands to retrain and re-evaluate them. Chapter 11 trains a model in the browser
           and explains the command line.
         </li>
-        <li>Self-checking exercises and assignment links are not part of this version yet.</li>
+        <li>
+          Chapters 2, 3 and 5 end with exercises that check themselves: numbers, multiple choice, formulas to pick and settings to find in a widget, each with
+          hints and a worked solution. Exercises with numbers give each student their own, drawn from the name or id they set on the{' '}
+          <Link href="/progress/">progress page</Link>; a student&rsquo;s attempts, hints and reveals stay in their browser and can be exported as a file. This
+          is a static site: the answers can be found in its code, and nothing proves who made a file, so use the exercises for practice and feedback, not as an
+          exam. Assignment links and grading are not part of this version yet.
+        </li>
       </ul>
       <h2 id="credits">Data and credits</h2>
       <ul>

@@ -10,6 +10,7 @@ export function SiteHeader() {
         </Link>
         <nav className="site-nav" aria-label="Site">
           <Link href="/#chapters">Chapters</Link>
+          <Link href="/progress/">Progress</Link>
           <Link href="/about/">About</Link>
         </nav>
       </div>

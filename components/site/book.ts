@@ -5,7 +5,10 @@
 import { buildBookIndex, loadChapterSources, type BookIndex, type ChapterSource } from '@/lib/mdx-pipeline';
 import { MDX_COMPONENT_NAMES, type MdxComponentName } from '@/lib/mdx-names';
 
-type WidgetName = Exclude<MdxComponentName, 'Eq' | 'EqRef' | 'Callout' | 'Figure' | 'Recap' | 'References' | 'DitPipeline' | 'PatchGrid' | 'AdaLNZeroBlock'>;
+type WidgetName = Exclude<
+  MdxComponentName,
+  'Eq' | 'EqRef' | 'Callout' | 'Figure' | 'Recap' | 'References' | 'DitPipeline' | 'PatchGrid' | 'AdaLNZeroBlock' | 'Exercise'
+>;
 
 /** What each live widget shows, in a few words, for the chapter list (TypeScript keeps it complete). */
 export const WIDGET_TITLES: Record<WidgetName, string> = {

@@ -22,6 +22,31 @@ export function firstStepBelow(schedule: ScheduleName, level: number): number {
 
 export const EXERCISES: Exercise[] = [
   {
+    id: 'log-snr-crossing-widget',
+    chapter,
+    kind: 'widget',
+    widget: 'noise-schedule-explorer',
+    reads: 'Check the widget’s t',
+    title: 'Find the step in the widget',
+    prompt: r`In the schedule explorer above, move $t$ to the **first** step at which the {{schedule}} schedule's log-SNR $\lambda_t$ is below {{level}}. Then check.`,
+    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(1, 5) }),
+    display: ({ schedule, level }) => ({ schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
+    check: (state, { schedule, level }) => {
+      const t = Number(state.t);
+      const want = firstStepBelow(schedule as ScheduleName, level as number);
+      if (!Number.isInteger(t)) return { correct: false, message: 'The widget has not reported a step yet.' };
+      if (t === want) return { correct: true, message: `Right: t = ${t} is the first step below ${level}.` };
+      const lam = scheduleConstants(schedule as ScheduleName).logSnr[t - 1];
+      return lam < (level as number)
+        ? { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, below ${level}, but an earlier step is too: move left.` }
+        : { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, still above ${level}: move right.` };
+    },
+    worked: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) }),
+    wrong: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) - 1 }),
+    hints: ['The readout under the log-SNR chart gives λₜ for all three schedules at the current t; the arrow keys move t by one step.'],
+    solution: r`The log-SNR falls as $t$ grows, so the answer is where the {{schedule}} curve first dips under {{level}}: $t$ = {{answer}}.`,
+  },
+  {
     id: 'image-weight-linear',
     chapter,
     kind: 'numeric',
@@ -86,30 +111,5 @@ export const EXERCISES: Exercise[] = [
     tolerance: { abs: 0.02 },
     hints: [r`$\lambda_t = \log\big(\bar\alpha_t / (1 - \bar\alpha_t)\big)$: the signal's variance over the noise's.`],
     solution: r`$\lambda_t = \log\big(\bar\alpha_t/(1-\bar\alpha_t)\big)$ with $\bar\alpha_t$ = {{alphaBar}} gives {{answer}}. Negative means more noise than image.`,
-  },
-  {
-    id: 'log-snr-crossing-widget',
-    chapter,
-    kind: 'widget',
-    widget: 'noise-schedule-explorer',
-    reads: 'Check the widget’s t',
-    title: 'Find the step in the widget',
-    prompt: r`In the schedule explorer above, move $t$ to the **first** step at which the {{schedule}} schedule's log-SNR $\lambda_t$ is below {{level}}. Then check.`,
-    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(1, 5) }),
-    display: ({ schedule, level }) => ({ schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
-    check: (state, { schedule, level }) => {
-      const t = Number(state.t);
-      const want = firstStepBelow(schedule as ScheduleName, level as number);
-      if (!Number.isInteger(t)) return { correct: false, message: 'The widget has not reported a step yet.' };
-      if (t === want) return { correct: true, message: `Right: t = ${t} is the first step below ${level}.` };
-      const lam = scheduleConstants(schedule as ScheduleName).logSnr[t - 1];
-      return lam < (level as number)
-        ? { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, below ${level}, but an earlier step is too: move left.` }
-        : { correct: false, message: `At t = ${t} the log-SNR is ${lam.toFixed(2)}, still above ${level}: move right.` };
-    },
-    worked: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) }),
-    wrong: ({ schedule, level }) => ({ t: firstStepBelow(schedule as ScheduleName, level as number) - 1 }),
-    hints: ['The readout under the log-SNR chart gives λₜ for all three schedules at the current t; the arrow keys move t by one step.'],
-    solution: r`The log-SNR falls as $t$ grows, so the answer is where the {{schedule}} curve first dips under {{level}}: $t$ = {{answer}}.`,
   },
 ];

@@ -1,6 +1,7 @@
 'use client';
+import { publishWidgetState } from '@/lib/exercises/widget-state';
 import { Sym } from '@/components/widgets/shared/Sym';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { extent } from 'd3';
 import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { SelectControl, TimestepControl } from '@/components/widgets/shared/RangeControl';
@@ -35,6 +36,8 @@ export function NoiseScheduleExplorer() {
   const s = useNoiseScheduleExplorer();
   const hydrated = useHydrated();
   const { schedules, t } = s;
+  // The exercises that ask for a step read it from here (lib/exercises/widget-state.ts).
+  useEffect(() => publishWidgetState('noise-schedule-explorer', { t }), [t]);
 
   const series = useMemo(() => {
     const pick = (key: 'betas' | 'alphasCumprod' | 'logSnr'): ChartSeries[] => SCHEDULES.map((name) => ({ name, values: schedules[name][key] }));

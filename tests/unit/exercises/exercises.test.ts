@@ -3,6 +3,7 @@
  * checker accepts the worked solution and rejects a wrong answer, every text renders with KaTeX and
  * every placeholder has a value, for several students' parameter draws.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXERCISES, chapterExercises } from '@/content/exercises';
 import { CHAPTERS } from '@/content/chapters';
@@ -81,5 +82,18 @@ describe('per-student parameters', () => {
     expect(drawParams(e, ' ada ')).toEqual(drawParams(e, 'ada'));
     const draws = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((s) => JSON.stringify(drawParams(e, s))));
     expect(draws.size).toBeGreaterThan(3);
+  });
+});
+
+describe('exercises in the chapters', () => {
+  const placed = (file: string) => [...readFileSync(`content/chapters/${file}`, 'utf8').matchAll(/<Exercise id="([^"]+)"/g)].map((m) => m[1]);
+  const files = readdirSync('content/chapters').filter((f) => f.endsWith('.mdx'));
+
+  it('every exercise stands once in its own chapter, in the order of its number', () => {
+    for (const c of CHAPTERS) {
+      const file = files.find((f) => f.slice(3) === `${c.slug}.mdx`);
+      const ids = file ? placed(file) : [];
+      expect(ids, c.slug).toEqual(chapterExercises(c.slug).map((e) => e.id));
+    }
   });
 });

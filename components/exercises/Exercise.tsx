@@ -1,0 +1,24 @@
+import { CHAPTERS } from '@/content/chapters';
+import { chapterExercises, exerciseById } from '@/content/exercises';
+import { renderExerciseText } from '@/lib/exercises/render';
+import { ExerciseCard, type ExerciseHtml } from './ExerciseCard';
+
+/**
+ * <Exercise id="..." /> in a chapter: the text is rendered here, when the site is built (KaTeX
+ * included), and the card that takes answers runs in the browser. Numbered by the chapter's list
+ * in content/exercises (2.1, 2.2, ...); an unknown id fails the build.
+ */
+export function Exercise({ id }: { id: string }) {
+  const ex = exerciseById(id);
+  if (!ex) throw new Error(`<Exercise id="${id}" />: no exercise has this id (content/exercises)`);
+  const chapter = CHAPTERS.find((c) => c.slug === ex.chapter);
+  const number = `${chapter?.number ?? '?'}.${chapterExercises(ex.chapter).indexOf(ex) + 1}`;
+  const html: ExerciseHtml = {
+    prompt: renderExerciseText(ex.prompt),
+    hints: ex.hints.map((h) => renderExerciseText(h)),
+    solution: renderExerciseText(ex.solution),
+    options: ex.kind === 'choice' || ex.kind === 'formula' ? ex.options.map((o) => renderExerciseText(o.text, { display: ex.kind === 'formula' })) : [],
+    whys: ex.kind === 'choice' || ex.kind === 'formula' ? ex.options.map((o) => renderExerciseText(o.why)) : [],
+  };
+  return <ExerciseCard id={id} number={number} html={html} />;
+}

@@ -1,0 +1,170 @@
+'use client';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { exerciseById } from '@/content/exercises';
+import { checkAnswer, MAX_ANSWER_LENGTH, type Verdict } from '@/lib/exercises/check';
+import { fillPlaceholders } from '@/lib/exercises/render';
+import { drawParams } from '@/lib/exercises/seed';
+import { KIND_LABELS, type Params } from '@/lib/exercises/types';
+import { readWidgetState } from '@/lib/exercises/widget-state';
+import { useExerciseProgress } from './use-progress';
+import styles from './Exercise.module.css';
+
+/** The exercise's text, rendered at build time (trusted HTML from content/exercises, placeholders still in). */
+export interface ExerciseHtml {
+  prompt: string;
+  hints: string[];
+  solution: string;
+  options: string[];
+  whys: string[];
+}
+
+type Feedback = Verdict & { html?: string };
+
+/** One exercise: the prompt with this student's numbers, an answer, Check, hints and the worked solution behind reveals. */
+export function ExerciseCard({ id, number, html }: { id: string; number: string; html: ExerciseHtml }) {
+  const ex = exerciseById(id)!;
+  const progress = useExerciseProgress(id);
+  const { entry, student } = progress;
+  const params = useMemo(() => drawParams(ex, student) as Params, [ex, student]);
+  const values = useMemo(() => (ex.display ? ex.display(params) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))), [ex, params]);
+  const fill = (h: string) => fillPlaceholders(h, values);
+  const [answer, setAnswer] = useState('');
+  const [picked, setPicked] = useState<number | null>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const uid = useId();
+
+  // New numbers (another student id) make the last verdict stale.
+  useEffect(() => setFeedback(null), [student]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    let raw: string;
+    if (ex.kind === 'numeric') raw = answer.slice(0, MAX_ANSWER_LENGTH + 1);
+    else if (ex.kind === 'widget') {
+      const state = readWidgetState(ex.widget);
+      if (!state) {
+        setFeedback({ correct: false, message: 'The widget above has not reported a setting yet: scroll to it and move it first.' });
+        return;
+      }
+      raw = JSON.stringify(state);
+    } else {
+      if (picked === null) {
+        setFeedback({ correct: false, message: 'Pick one of the options first.' });
+        return;
+      }
+      raw = String(picked);
+    }
+    const v = checkAnswer(ex, params, raw);
+    const readable = ex.kind === 'numeric' ? !/^(Type a number|“|That answer)/.test(v.message) : true;
+    setFeedback({ ...v, html: ex.kind === 'choice' || ex.kind === 'formula' ? fill(html.whys[picked!]) : undefined });
+    if (readable) progress.record({ answer: raw.slice(0, 1000), correct: v.correct });
+  };
+
+  const attempts = entry?.attempts.length ?? 0;
+  const hintsShown = Math.min(entry?.hintsShown ?? 0, html.hints.length);
+  const state = entry?.solved ? 'solved' : attempts > 0 ? 'tried' : 'new';
+
+  return (
+    <section className={styles.card} id={`exercise-${id}`} data-exercise={id} data-kind={ex.kind} data-state={state} aria-labelledby={`${uid}-title`}>
+      <header className={styles.head}>
+        <h3 id={`${uid}-title`} className={styles.title}>
+          <a href={`#exercise-${id}`}>Exercise {number}</a> <span className={styles.name}>{ex.title}</span>
+        </h3>
+        <span className={styles.kind}>{KIND_LABELS[ex.kind]}</span>
+        {state === 'solved' && (
+          <span className={styles.solved} data-testid="exercise-solved">
+            ✓ solved
+          </span>
+        )}
+      </header>
+      <div className={styles.prompt} dangerouslySetInnerHTML={{ __html: fill(html.prompt) }} />
+
+      <form onSubmit={submit} className={styles.form}>
+        {ex.kind === 'numeric' && (
+          <label className={styles.numeric}>
+            <span className="visually-hidden">Your answer</span>
+            <input
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={MAX_ANSWER_LENGTH}
+              value={answer}
+              onChange={(e) => setAnswer(e.currentTarget.value)}
+              placeholder="your answer"
+              data-testid="exercise-input"
+            />
+            {ex.unit && <span>{ex.unit}</span>}
+          </label>
+        )}
+        {(ex.kind === 'choice' || ex.kind === 'formula') && (
+          <fieldset className={styles.options}>
+            <legend className="visually-hidden">Options</legend>
+            {html.options.map((o, i) => (
+              <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
+                <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
+                <span dangerouslySetInnerHTML={{ __html: fill(o) }} />
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <button type="submit" className={styles.check} data-testid="exercise-check">
+          {ex.kind === 'widget' ? ex.reads : 'Check'}
+        </button>
+        {attempts > 0 && (
+          <span className={styles.meta} data-testid="exercise-attempts">
+            {attempts} {attempts === 1 ? 'attempt' : 'attempts'}
+          </span>
+        )}
+      </form>
+
+      <div className={styles.feedbackBox} aria-live="polite">
+        {feedback && (
+          <div className={feedback.correct ? styles.right : styles.wrong} data-testid="exercise-feedback" data-correct={feedback.correct}>
+            <strong>{feedback.correct ? 'Right.' : 'Not yet.'}</strong>{' '}
+            {feedback.html ? (
+              <span dangerouslySetInnerHTML={{ __html: feedback.html }} />
+            ) : (
+              <span>{feedback.message.replace(/^(Right|Not yet)[.:] ?/, '')}</span>
+            )}
+          </div>
+        )}
+      </div>
+
+      {html.hints.slice(0, hintsShown).map((h, i) => (
+        <div key={i} className={styles.hint} data-testid="exercise-hint">
+          <strong>Hint {i + 1}.</strong> <span dangerouslySetInnerHTML={{ __html: fill(h) }} />
+        </div>
+      ))}
+      {entry?.solutionShown && (
+        <div className={styles.solution} data-testid="exercise-solution">
+          <strong>Worked solution.</strong> <span dangerouslySetInnerHTML={{ __html: fill(html.solution) }} />
+        </div>
+      )}
+      <div className={styles.reveals}>
+        {hintsShown < html.hints.length && (
+          <button type="button" className={styles.quiet} onClick={progress.showHint} data-testid="exercise-hint-button">
+            Show a hint ({hintsShown + 1} of {html.hints.length})
+          </button>
+        )}
+        {!entry?.solutionShown && (
+          <button type="button" className={styles.quiet} onClick={progress.showSolution} data-testid="exercise-solution-button">
+            Show the worked solution
+          </button>
+        )}
+        <span className={styles.meta}>
+          {student ? (
+            <>
+              Numbers drawn for <q>{student}</q>.
+            </>
+          ) : ex.params ? (
+            <>
+              Set your name or id on the <a href="/progress/">progress page</a> to get your own numbers.
+            </>
+          ) : null}
+          {!progress.saved && ' This browser is not storing progress (private mode or storage full).'}
+        </span>
+      </div>
+    </section>
+  );
+}

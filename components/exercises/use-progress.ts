@@ -1,0 +1,58 @@
+'use client';
+import { useCallback, useEffect, useState } from 'react';
+import { emptyEntry, readEntry, readStudent, withAttempt, writeEntry, type Attempt, type ProgressEntry } from '@/lib/exercises/progress';
+
+/** Tells every exercise on the page that stored progress or the student id changed (another card, an import). */
+export const PROGRESS_EVENT = 'dit-lab-progress';
+
+function storage(): Storage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.localStorage;
+  } catch {
+    return null; // storage disabled: progress lives only as long as the page
+  }
+}
+
+/** One exercise's stored progress and the student's id, read after hydration and kept in step with the other cards. */
+export function useExerciseProgress(id: string) {
+  const [entry, setEntry] = useState<ProgressEntry | null>(null);
+  const [student, setStudent] = useState('');
+  const [saved, setSaved] = useState(true);
+
+  useEffect(() => {
+    const load = () => {
+      const s = storage();
+      setEntry(s ? readEntry(s, id) : null);
+      setStudent(s ? readStudent(s) : '');
+    };
+    load();
+    window.addEventListener(PROGRESS_EVENT, load);
+    window.addEventListener('storage', load);
+    return () => {
+      window.removeEventListener(PROGRESS_EVENT, load);
+      window.removeEventListener('storage', load);
+    };
+  }, [id]);
+
+  const update = useCallback(
+    (change: (e: ProgressEntry) => ProgressEntry) => {
+      setEntry((prev) => {
+        const next = change(prev ?? emptyEntry(Date.now()));
+        const s = storage();
+        setSaved(s ? writeEntry(s, id, next) : false);
+        return next;
+      });
+    },
+    [id],
+  );
+
+  return {
+    entry,
+    student,
+    /** False when the browser would not store the last change (private mode, storage full). */
+    saved,
+    record: (a: Omit<Attempt, 'at'>) => update((e) => withAttempt(e, { ...a, at: Date.now() })),
+    showHint: () => update((e) => ({ ...e, hintsShown: e.hintsShown + 1 })),
+    showSolution: () => update((e) => ({ ...e, solutionShown: true })),
+  };
+}
