@@ -65,7 +65,15 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
   const state = entry?.solved ? 'solved' : attempts > 0 ? 'tried' : 'new';
 
   return (
-    <section className={styles.card} id={`exercise-${id}`} data-exercise={id} data-kind={ex.kind} data-state={state} aria-labelledby={`${uid}-title`}>
+    <section
+      className={styles.card}
+      id={`exercise-${id}`}
+      data-exercise={id}
+      data-kind={ex.kind}
+      data-state={state}
+      data-ready={progress.ready}
+      aria-labelledby={`${uid}-title`}
+    >
       <header className={styles.head}>
         <h3 id={`${uid}-title`} className={styles.title}>
           <a href={`#exercise-${id}`}>Exercise {number}</a> <span className={styles.name}>{ex.title}</span>

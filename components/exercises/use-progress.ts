@@ -18,12 +18,14 @@ export function useExerciseProgress(id: string) {
   const [entry, setEntry] = useState<ProgressEntry | null>(null);
   const [student, setStudent] = useState('');
   const [saved, setSaved] = useState(true);
+  const [ready, setReady] = useState(false);
 
   useEffect(() => {
     const load = () => {
       const s = storage();
       setEntry(s ? readEntry(s, id) : null);
       setStudent(s ? readStudent(s) : '');
+      setReady(true);
     };
     load();
     window.addEventListener(PROGRESS_EVENT, load);
@@ -49,6 +51,8 @@ export function useExerciseProgress(id: string) {
   return {
     entry,
     student,
+    /** True once the stored progress has been read (after hydration): the card takes answers from then on. */
+    ready,
     /** False when the browser would not store the last change (private mode, storage full). */
     saved,
     record: (a: Omit<Attempt, 'at'>) => update((e) => withAttempt(e, { ...a, at: Date.now() })),

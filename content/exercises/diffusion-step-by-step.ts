@@ -1,5 +1,5 @@
 /** Chapter 2's exercises: the forward process, the closed form and the schedules. */
-import { scheduleConstants, SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
+import { scheduleConstants, type ScheduleName } from '@/lib/diffusion/schedules';
 import type { Exercise } from '@/lib/exercises/types';
 
 const chapter = 'diffusion-step-by-step';
@@ -30,7 +30,7 @@ export const EXERCISES: Exercise[] = [
     title: 'Find the step in the widget',
     prompt: r`In the schedule explorer above, move $t$ to the **first** step at which the {{schedule}} schedule's log-SNR $\lambda_t$ is below {{level}}. Then check.`,
     params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(1, 5) }),
-    display: ({ schedule, level }) => ({ schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
+    display: ({ schedule, level }) => ({ schedule: String(schedule), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
     check: (state, { schedule, level }) => {
       const t = Number(state.t);
       const want = firstStepBelow(schedule as ScheduleName, level as number);
@@ -98,7 +98,7 @@ export const EXERCISES: Exercise[] = [
     prompt: r`For the {{schedule}} schedule at step {{t}}, $\bar\alpha_t$ = {{alphaBar}}. What is the log signal-to-noise ratio $\lambda_t$ (natural log)? Two decimals.`,
     params: (rng) => ({ schedule: rng.pick(['linear', 'cosine'] as const), t: 100 * rng.int(1, 9) }),
     display: ({ schedule, t }) => ({
-      schedule: SCHEDULE_LABELS[schedule as ScheduleName].toLowerCase(),
+      schedule: String(schedule),
       t: String(t),
       alphaBar: scheduleConstants(schedule as ScheduleName).alphasCumprod[(t as number) - 1].toFixed(5),
       answer: scheduleConstants(schedule as ScheduleName).logSnr[(t as number) - 1].toFixed(2),
