@@ -2,7 +2,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { exerciseById } from '@/content/exercises';
 import { checkAnswer, MAX_ANSWER_LENGTH, type Verdict } from '@/lib/exercises/check';
-import { fillPlaceholders } from '@/lib/exercises/render';
+import { fillPlaceholders } from '@/lib/exercises/placeholders';
 import { drawParams } from '@/lib/exercises/seed';
 import { KIND_LABELS, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';

@@ -123,9 +123,16 @@ export function ProgressBoard() {
         >
           <label>
             <span className="visually-hidden">Your name or id</span>
-            <input value={draft} maxLength={80} onChange={(e) => setDraft(e.currentTarget.value)} placeholder="e.g. ada.lovelace" data-testid="student-id" />
+            <input
+              className={styles.textInput}
+              value={draft}
+              maxLength={80}
+              onChange={(e) => setDraft(e.currentTarget.value)}
+              placeholder="e.g. ada.lovelace"
+              data-testid="student-id"
+            />
           </label>
-          <button type="submit" data-testid="student-save">
+          <button type="submit" className={styles.button} data-testid="student-save">
             Save
           </button>
         </form>
@@ -134,7 +141,7 @@ export function ProgressBoard() {
       <section className={styles.panel}>
         <h2 id="file">Export and import</h2>
         <div className={styles.row}>
-          <button type="button" onClick={download} data-testid="progress-export">
+          <button type="button" className={styles.button} onClick={download} data-testid="progress-export">
             Export my progress
           </button>
           <label className={styles.fileButton}>

@@ -2,11 +2,10 @@
  * Exercise text to HTML, at build time (the chapter page is rendered on the server, so KaTeX never
  * ships to the reader for an exercise). $$...$$ is display maths, $...$ inline maths, `code` and
  * **bold** are kept; everything else is escaped. {{name}} placeholders stay in the HTML for the
- * page to fill with the student's parameters (fillPlaceholders, which escapes what it inserts).
+ * page to fill with the student's parameters (placeholders.ts, which the page loads without KaTeX).
  */
 import katex from 'katex';
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml } from './placeholders';
 
 function prose(s: string): string {
   return escapeHtml(s)
@@ -27,14 +26,4 @@ export function renderExerciseText(text: string, opts: { display?: boolean } = {
     last = m.index + m[0].length;
   }
   return html + prose(text.slice(last));
-}
-
-/** The {{name}} placeholders a text uses. */
-export function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]);
-}
-
-/** Fills {{name}} with values (escaped); an unknown name is left visible rather than guessed. */
-export function fillPlaceholders(html: string, values: Record<string, string>): string {
-  return html.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? escapeHtml(values[name]) : whole));
 }

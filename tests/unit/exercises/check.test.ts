@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseNumber, withinTolerance, formatNumber, MAX_ANSWER_LENGTH } from '@/lib/exercises/check';
-import { fillPlaceholders, renderExerciseText } from '@/lib/exercises/render';
+import { fillPlaceholders } from '@/lib/exercises/placeholders';
+import { renderExerciseText } from '@/lib/exercises/render';
 
 describe('reading a typed number', () => {
   it.each([

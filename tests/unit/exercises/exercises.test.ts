@@ -9,7 +9,8 @@ import { EXERCISES, chapterExercises } from '@/content/exercises';
 import { CHAPTERS } from '@/content/chapters';
 import { checkAnswer, withinTolerance } from '@/lib/exercises/check';
 import { drawParams } from '@/lib/exercises/seed';
-import { placeholders, renderExerciseText } from '@/lib/exercises/render';
+import { placeholders } from '@/lib/exercises/placeholders';
+import { renderExerciseText } from '@/lib/exercises/render';
 import type { Exercise, Params } from '@/lib/exercises/types';
 
 const STUDENTS = ['', 'ada', 'student-17', 'Grace Hopper', 'x'.repeat(80)];
