@@ -9,7 +9,8 @@ import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, DigitsError, ErrorBox, SeedControl, workAttributes } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
-import { useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
+import { AM_URL, useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './AttentionMaps.module.css';
 
 /** The shipped model's shape, so the skeleton has the final size before the first answer. */
@@ -45,6 +46,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
   return (
     <div
       ref={root}
+      id="w-am"
       className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="attention-maps"
       {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
@@ -90,6 +92,7 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           </p>
         ) : null}
       </div>
+      <SettingLink prefix="am" spec={AM_URL} settings={settings} problems={s.urlProblems} />
 
       <div className={styles.top}>
         <div className={styles.pickerPane}>

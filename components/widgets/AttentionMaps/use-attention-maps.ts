@@ -8,7 +8,9 @@
 import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
-import { rerollSeed } from '@/lib/sample/settings';
+import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
@@ -27,6 +29,16 @@ export interface AttentionSettings {
 
 export const DEFAULT_ATTENTION: AttentionSettings = { digitClass: 7, sample: 1, t: 50, labelMode: 'true', seed: 1, query: 5 };
 
+/** The settings a link can carry (?am.t=200&am.query=9). */
+export const AM_URL: UrlSpec<AttentionSettings> = {
+  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
+  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  t: { kind: 'int', label: 'timestep', min: 1, max: 1000 },
+  labelMode: { kind: 'enum', label: 'class label', values: ['true', 'null'] },
+  seed: { kind: 'int', label: 'noise seed', min: 0, max: MAX_SEED },
+  query: { kind: 'int', label: 'query token', min: 0, max: 15 },
+};
+
 export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<AttentionSettings> }) {
   const digits = useDigits();
   const near = useNearViewport(rootRef);
@@ -35,6 +47,7 @@ export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: {
   const [settings, setSettings] = useState<AttentionSettings>({ ...DEFAULT_ATTENTION, ...opts.initial });
   const channel = useId();
   const update = useCallback((patch: Partial<AttentionSettings>) => setSettings((s) => ({ ...s, ...patch })), []);
+  const urlProblems = useUrlSettings('am', AM_URL, update);
 
   const { samplesInClass, digitIndex, pixels } = usePickedDigit(digits, settings.digitClass, settings.sample);
   const label = settings.labelMode === 'true' ? settings.digitClass : null;
@@ -60,6 +73,7 @@ export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: {
   }, [result, query]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return {
+    urlProblems,
     digits,
     near,
     backend,

@@ -12,7 +12,8 @@ import { LossChart } from '@/components/widgets/ScalingChart/LossChart';
 import { LineSwatch } from '@/components/widgets/ScalingChart/marks';
 import { describeError } from '../shared/use-model-worker';
 import { ScoreBars } from './ScoreBars';
-import { SAMPLES_PER_MODEL, useConditioningCompare, type VariantRun } from './use-conditioning-compare';
+import { CC_URL, SAMPLES_PER_MODEL, useConditioningCompare, type VariantRun } from './use-conditioning-compare';
+import { SettingLink } from '../shared/SettingLink';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ConditioningCompare.module.css';
 
@@ -62,6 +63,7 @@ export function ConditioningCompare() {
   return (
     <div
       ref={root}
+      id="w-cc"
       className={`${controls.frame} ${styles.root}`}
       data-widget="conditioning-compare"
       data-index={s.index.status}
@@ -211,6 +213,7 @@ export function ConditioningCompare() {
                 <strong>{backendError.title}</strong> {backendError.detail}
               </p>
             )}
+            <SettingLink prefix="cc" spec={CC_URL} settings={s.settings} problems={s.urlProblems} />
           </>
         ) : (
           <p className={results.note} data-testid="cc-no-samples">

@@ -11,7 +11,9 @@ import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { conditioningSet, type ModelIndexEntry } from '@/lib/models/models-index';
 import type { PendingRequest } from '@/lib/worker/model-client';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { batchSeeds } from '@/lib/sample/settings';
+import { batchSeeds, MAX_SEED } from '@/lib/sample/settings';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
 import { getModelClient, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { replyReader } from '../shared/replies';
@@ -27,6 +29,14 @@ export interface CompareSettings {
 }
 
 export const DEFAULT_COMPARE: CompareSettings = { label: 3, guidance: 4, steps: 25, seed: 1 };
+
+/** The settings a link can carry (?cc.label=7&cc.guidance=1), limited to what the controls offer. */
+export const CC_URL: UrlSpec<CompareSettings> = {
+  label: { kind: 'int', label: 'digit', min: 0, max: 9 },
+  guidance: { kind: 'int', label: 'guidance scale', min: 1, max: 4, only: [1, 2, 4] },
+  steps: { kind: 'int', label: 'steps', min: 10, max: 50, only: [10, 25, 50] },
+  seed: { kind: 'int', label: 'seed', min: 0, max: MAX_SEED },
+};
 
 export interface VariantRun {
   status: 'waiting' | 'loading' | 'sampling' | 'done' | 'error';
@@ -129,7 +139,9 @@ export function useConditioningCompare(rootRef: RefObject<HTMLElement | null>) {
   const channel = useId();
   const items = shipped.map((c) => ({ key: c, model: set[c]!.folder }));
   const runs = useSampleSeries(items, active ? compareParams(settings, channel) : null);
+  const urlProblems = useUrlSettings('cc', CC_URL, (patch) => setSettings((s) => ({ ...s, ...patch })));
   return {
+    urlProblems,
     index,
     set,
     shipped,

@@ -8,7 +8,8 @@ import { SCHEDULES } from '@/components/widgets/shared/schedules';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { DigitsError } from '@/components/widgets/shared/StatusParts';
 import { ValueHistogram } from './Histogram';
-import { HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
+import { FD_URL, HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './ForwardDiffusion.module.css';
 
 const SCHEDULE_OPTIONS = SCHEDULES.map((name) => ({ value: name, label: SCHEDULE_LABELS[name] }));
@@ -23,7 +24,7 @@ export function ForwardDiffusion() {
   const disabled = !s.ready;
   const f = formatDisplay;
   return (
-    <div className={`${controls.frame} ${styles.root}`} data-widget="forward-diffusion" aria-busy={s.digits.status === 'loading'}>
+    <div id="w-fd" className={`${controls.frame} ${styles.root}`} data-widget="forward-diffusion" aria-busy={s.digits.status === 'loading'}>
       <div className={controls.controls}>
         <DigitPicker
           digitClass={s.digitClass}
@@ -143,6 +144,7 @@ export function ForwardDiffusion() {
         Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <Sym v="x" sub="t" /> that fall in [
         {HIST_RANGE.lo}, {HIST_RANGE.hi}].
       </p>
+      <SettingLink prefix="fd" spec={FD_URL} settings={s.settings} problems={s.urlProblems} />
 
       {s.digits.status === 'loading' && (
         <div className={controls.overlay} role="status">

@@ -6,11 +6,30 @@ import { DEFAULT_NUM_TIMESTEPS, qSampleInto, type ScheduleName } from '@/lib/dif
 import { allSchedules } from '@/components/widgets/shared/schedules';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { histogram, meanStd } from './forward-diffusion';
-import { rerollSeed } from '@/lib/sample/settings';
+import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 
 export const INITIAL_SEED = 1;
 export const HIST_RANGE = { lo: -4, hi: 4, bins: 48 } as const;
 const PIXELS = PADDED_SIZE * PADDED_SIZE;
+
+export interface ForwardSettings {
+  digitClass: number;
+  sample: number;
+  t: number;
+  schedule: ScheduleName;
+  seed: number;
+}
+
+/** The settings a link can carry (?fd.t=750&fd.schedule=cosine). */
+export const FD_URL: UrlSpec<ForwardSettings> = {
+  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
+  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  t: { kind: 'int', label: 'timestep', min: 1, max: DEFAULT_NUM_TIMESTEPS },
+  schedule: { kind: 'enum', label: 'schedule', values: ['linear', 'scaled-linear', 'cosine'] },
+  seed: { kind: 'int', label: 'noise seed', min: 0, max: MAX_SEED },
+};
 
 /**
  * State of the forward-diffusion widget: which digit, which t, which schedule, which noise. Everything
@@ -48,6 +67,13 @@ export function useForwardDiffusion() {
   const histX0 = useMemo(() => histogram(x0, HIST_RANGE.lo, HIST_RANGE.hi, HIST_RANGE.bins), [x0]);
   const stats = useMemo(() => meanStd(xt), [xt]);
   const reroll = useCallback(() => setSeed((s) => rerollSeed(s)), []);
+  const urlProblems = useUrlSettings<ForwardSettings>('fd', FD_URL, (p) => {
+    if (p.digitClass !== undefined) setDigitClassRaw(p.digitClass);
+    if (p.sample !== undefined) setSample(p.sample);
+    if (p.t !== undefined) setT(p.t);
+    if (p.schedule !== undefined) setSchedule(p.schedule);
+    if (p.seed !== undefined) setSeed(p.seed);
+  });
 
   return {
     digits,
@@ -64,6 +90,8 @@ export function useForwardDiffusion() {
     setSchedule,
     seed,
     reroll,
+    settings: { digitClass, sample, t, schedule, seed } satisfies ForwardSettings,
+    urlProblems,
     x0,
     eps,
     xt,

@@ -7,7 +7,8 @@ import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
-import { SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
+import { GS_URL, SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './GuidanceSweep.module.css';
 
 /**
@@ -22,6 +23,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
   return (
     <div
       ref={root}
+      id="w-gs"
       className={`${controls.frame} ${styles.root}`}
       data-widget="guidance-sweep"
       {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
@@ -50,6 +52,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
         <BackendLine backend={s.backend} />
         <ProgressLine run={run} />
       </div>
+      <SettingLink prefix="gs" spec={GS_URL} settings={settings} problems={s.urlProblems} />
       <div className={styles.sweep}>
         <div className={styles.rowLabels} aria-hidden="true" style={{ gridTemplateRows: `repeat(${SWEEP_SCALES.length}, 1fr)` }}>
           {SWEEP_SCALES.map((g) => (

@@ -6,7 +6,10 @@
  */
 import { useId, useMemo, useState, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/worker/protocol';
-import { batchSeeds, rerollSeed } from '@/lib/sample/settings';
+import { batchSeeds, MAX_SEED, rerollSeed } from '@/lib/sample/settings';
+import type { UrlSpec } from '@/lib/url-settings';
+import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
+import { useUrlSettings } from '../shared/use-url-settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun } from '../shared/use-sample-run';
 
@@ -39,6 +42,13 @@ export function sweepParams(s: SweepSettings, model: string, channel: string, sc
   };
 }
 
+/** The settings a link can carry (?gs.label=3&gs.seed=7). */
+export const GS_URL: UrlSpec<SweepSettings> = {
+  label: { kind: 'int', label: 'class', min: 0, max: 9 },
+  steps: { kind: 'int', label: 'steps', min: STEPS_RANGE.min, max: STEPS_RANGE.max },
+  seed: { kind: 'int', label: 'seed', min: 0, max: MAX_SEED },
+};
+
 export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<SweepSettings> }) {
   const near = useNearViewport(rootRef);
   const backend = useModelBackend(near);
@@ -46,7 +56,9 @@ export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: {
   const model = useMemo(() => resolveModel(opts.model), [opts.model]);
   const channel = useId();
   const run = useSampleRun(near ? sweepParams(settings, model, channel) : null);
+  const urlProblems = useUrlSettings('gs', GS_URL, (patch) => setSettings((s) => ({ ...s, ...patch })));
   return {
+    urlProblems,
     near,
     backend,
     settings,

@@ -10,7 +10,8 @@ import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
 import { useHydrated } from '@/components/widgets/shared/use-hydrated';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { ScheduleChart, type ChartSeries } from './ScheduleChart';
-import { SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './use-noise-schedule-explorer';
+import { NSE_URL, SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './use-noise-schedule-explorer';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './NoiseScheduleExplorer.module.css';
 
 const BETA_AXES = [
@@ -62,11 +63,12 @@ export function NoiseScheduleExplorer() {
       .join('; ');
 
   return (
-    <div className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
+    <div id="w-nse" className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
       <div className={`${controls.controls} ${styles.controlsBar}`}>
         <TimestepControl value={t} max={s.numTimesteps} onChange={s.setT} className={styles.tControl} testId="nse-t" />
         <SelectControl label="β axis" value={s.betaAxis} options={BETA_AXES} onChange={s.setBetaAxis} testId="nse-beta-axis" />
       </div>
+      <SettingLink prefix="nse" spec={NSE_URL} settings={s.settings} problems={s.urlProblems} />
 
       <div className={styles.charts}>
         <ScheduleChart

@@ -2,6 +2,8 @@
 import { useCallback, useMemo, useState } from 'react';
 import { DEFAULT_NUM_TIMESTEPS, SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules, SCHEDULES } from '@/components/widgets/shared/schedules';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 
 export { SCHEDULES };
 
@@ -16,6 +18,17 @@ export interface ScheduleReadout {
   logSnr: number;
 }
 
+export interface ExplorerSettings {
+  t: number;
+  betaAxis: BetaAxis;
+}
+
+/** The settings a link can carry (?nse.t=250&nse.betaAxis=linear). */
+export const NSE_URL: UrlSpec<ExplorerSettings> = {
+  t: { kind: 'int', label: 'timestep', min: 1, max: DEFAULT_NUM_TIMESTEPS },
+  betaAxis: { kind: 'enum', label: 'β axis', values: ['log', 'linear'] },
+};
+
 /** State of the explorer: the paper's t (1..T), the beta axis and which schedules are drawn. */
 export function useNoiseScheduleExplorer(initialT = 500) {
   const schedules = useMemo(allSchedules, []);
@@ -25,6 +38,10 @@ export function useNoiseScheduleExplorer(initialT = 500) {
   const [visible, setVisible] = useState<Record<ScheduleName, boolean>>({ linear: true, 'scaled-linear': true, cosine: true });
 
   const setT = useCallback((value: number) => setTRaw(Math.min(numTimesteps, Math.max(1, Math.round(value)))), [numTimesteps]);
+  const urlProblems = useUrlSettings<ExplorerSettings>('nse', NSE_URL, (p) => {
+    if (p.t !== undefined) setTRaw(p.t);
+    if (p.betaAxis !== undefined) setBetaAxis(p.betaAxis);
+  });
   const toggle = useCallback((name: ScheduleName) => setVisible((v) => ({ ...v, [name]: !v[name] })), []);
 
   // Index t - 1 holds the paper's timestep t (lib/diffusion/schedules.ts).
@@ -41,5 +58,17 @@ export function useNoiseScheduleExplorer(initialT = 500) {
     };
   });
 
-  return { schedules, numTimesteps, t, setT, betaAxis, setBetaAxis, visible, toggle, readout };
+  return {
+    schedules,
+    numTimesteps,
+    t,
+    setT,
+    betaAxis,
+    setBetaAxis,
+    visible,
+    toggle,
+    readout,
+    settings: { t, betaAxis } satisfies ExplorerSettings,
+    urlProblems,
+  };
 }

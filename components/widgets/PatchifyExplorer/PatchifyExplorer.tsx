@@ -7,7 +7,8 @@ import { TABLE_SIZES } from '@/lib/inspect/patchify';
 import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, DigitsError, workAttributes } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
-import { LATENT_CHANNELS, LATENT_SIDE, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
+import { LATENT_CHANNELS, LATENT_SIDE, PE_URL, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './PatchifyExplorer.module.css';
 
 const PATCH_SIZES: PatchSize[] = [1, 2, 4];
@@ -47,6 +48,7 @@ export function PatchifyExplorer() {
   return (
     <div
       ref={root}
+      id="w-pe"
       className={`${controls.frame} ${controls.figures} ${styles.root}`}
       data-widget="patchify-explorer"
       {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
@@ -110,6 +112,8 @@ export function PatchifyExplorer() {
           </p>
         )}
       </div>
+
+      <SettingLink prefix="pe" spec={PE_URL} settings={s.settings} problems={s.urlProblems} />
 
       <div className={styles.pipeline}>
         <figure className={styles.digitFig}>

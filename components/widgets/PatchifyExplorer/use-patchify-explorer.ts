@@ -11,6 +11,8 @@ import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 
 /** The latent of the project's VAE: 8x8 positions, 4 channels (lib/vae/config.ts). */
 export const LATENT_SIDE = 8;
@@ -34,6 +36,21 @@ export function resolveVae(): string {
   }
   return DEFAULT_VAE;
 }
+
+export interface PatchifySettings {
+  digitClass: number;
+  sample: number;
+  p: PatchSize;
+  token: number;
+}
+
+/** The settings a link can carry (?pe.p=4&pe.token=2). */
+export const PE_URL: UrlSpec<PatchifySettings> = {
+  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
+  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  p: { kind: 'int', label: 'patch size', min: 1, max: 4, only: [1, 2, 4] },
+  token: { kind: 'int', label: 'token', min: 0, max: 63 },
+};
 
 export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
   const digits = useDigits();
@@ -73,6 +90,13 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
     setSample(1);
   }, []);
 
+  const urlProblems = useUrlSettings<PatchifySettings>('pe', PE_URL, (q) => {
+    if (q.digitClass !== undefined) setDigitClassRaw(q.digitClass);
+    if (q.sample !== undefined) setSample(q.sample);
+    if (q.p !== undefined) setPRaw(q.p);
+    if (q.token !== undefined) setToken(q.token);
+  });
+
   const matrix = useMemo(() => (latent ? patchifyMatrix(latent, LATENT_SIDE, LATENT_CHANNELS, p) : null), [latent, p]);
   const vector = useMemo(() => (latent ? patchVector(latent, LATENT_SIDE, LATENT_CHANNELS, p, shownToken) : null), [latent, p, shownToken]);
   const maxAbs = useMemo(() => (latent ? latent.reduce((m, v) => Math.max(m, Math.abs(v)), 0) : 1), [latent]);
@@ -99,6 +123,8 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
     T,
     token: shownToken,
     setToken,
+    settings: { digitClass, sample, p, token: shownToken } satisfies PatchifySettings,
+    urlProblems,
     latent,
     /** True when the latent on screen belongs to the digit now chosen. */
     current: call.resultKey === key && latent !== null,

@@ -8,7 +8,8 @@ import type { SamplerName } from '@/lib/worker/protocol';
 import { widgetError } from '../shared/use-model-worker';
 import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
-import { GRID_SAMPLES, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
+import { GRID_SAMPLES, RS_URL, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './ReverseSampler.module.css';
 
 const SAMPLER_OPTIONS: { value: SamplerName; label: string }[] = [
@@ -51,6 +52,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
   return (
     <div
       ref={root}
+      id="w-rs"
       className={`${controls.frame} ${styles.root}`}
       data-widget="reverse-sampler"
       {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
@@ -111,6 +113,7 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
         <BackendLine backend={s.backend} />
         <ProgressLine run={run} />
       </div>
+      <SettingLink prefix="rs" spec={RS_URL} settings={settings} problems={s.urlProblems} />
 
       <div className={styles.panes}>
         <figure className={styles.gridPane}>

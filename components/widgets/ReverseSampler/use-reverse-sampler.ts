@@ -5,7 +5,9 @@
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { SampleParams, SamplerName } from '@/lib/worker/protocol';
-import { batchSeeds, rerollSeed } from '@/lib/sample/settings';
+import { batchSeeds, MAX_SEED, rerollSeed, SAMPLERS } from '@/lib/sample/settings';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun, type StepMessage } from '../shared/use-sample-run';
 
@@ -25,6 +27,17 @@ export interface SamplerSettings {
 }
 
 export const DEFAULT_SETTINGS: SamplerSettings = { label: -1, guidance: 4, steps: 50, sampler: 'ddim', eta: 0, seed: 1, traced: 0 };
+
+/** The settings a link can carry (?rs.seed=5&rs.steps=20), with the ranges of the controls. */
+export const RS_URL: UrlSpec<SamplerSettings> = {
+  label: { kind: 'int', label: 'class', min: -1, max: 9 },
+  guidance: { kind: 'number', label: 'guidance scale', min: 0, max: 10, step: 0.5 },
+  steps: { kind: 'int', label: 'steps', min: STEPS_RANGE.min, max: STEPS_RANGE.max },
+  sampler: { kind: 'enum', label: 'sampler', values: SAMPLERS },
+  eta: { kind: 'number', label: 'eta', min: 0, max: 1, step: 0.1 },
+  seed: { kind: 'int', label: 'seed', min: 0, max: MAX_SEED },
+  traced: { kind: 'int', label: 'followed sample', min: 0, max: GRID_SAMPLES - 1 },
+};
 
 export interface Filmstrip {
   /** Frame 0 is x_T (no prediction yet: its x0 is empty); frame k is the state after step k. */
@@ -103,6 +116,8 @@ export function useReverseSampler(rootRef: RefObject<HTMLElement | null>, opts: 
     setSettings((s) => ({ ...s, ...patch }));
   }, []);
 
+  const urlProblems = useUrlSettings('rs', RS_URL, update);
+
   const scrub = useCallback((i: number) => {
     following.current = i >= film.current.xt.length - 1;
     setPlaying(false);
@@ -131,5 +146,6 @@ export function useReverseSampler(rootRef: RefObject<HTMLElement | null>, opts: 
     scrub,
     togglePlay,
     reroll: () => update({ seed: rerollSeed(settings.seed) }),
+    urlProblems,
   };
 }
