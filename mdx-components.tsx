@@ -15,6 +15,7 @@ import { DitPipeline } from '@/components/mdx/DitPipeline';
 import { PatchGrid } from '@/components/mdx/PatchGrid';
 import { AdaLNZeroBlock } from '@/components/mdx/AdaLNZeroBlock';
 import { Exercise } from '@/components/exercises/Exercise';
+import { CodeCell } from '@/components/code/CodeCell';
 import type { MdxComponentName } from '@/lib/mdx-names';
 import { NoiseScheduleExplorer } from '@/components/widgets/NoiseScheduleExplorer/NoiseScheduleExplorer';
 import { ForwardDiffusion } from '@/components/widgets/ForwardDiffusion/ForwardDiffusion';
@@ -38,6 +39,7 @@ const registered = {
   Recap,
   References,
   Exercise,
+  CodeCell,
   DitPipeline,
   PatchGrid,
   AdaLNZeroBlock,

@@ -15,6 +15,7 @@ export const MDX_COMPONENT_NAMES = [
   'References',
   // exercises (components/exercises/): text rendered at build time, answers checked in the browser
   'Exercise',
+  'CodeCell',
   // static figures (components/mdx/): server-rendered SVG, no client JS
   'DitPipeline',
   'PatchGrid',

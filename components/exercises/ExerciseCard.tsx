@@ -7,6 +7,7 @@ import { drawParams } from '@/lib/exercises/seed';
 import { KIND_LABELS, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';
 import { useExerciseProgress } from './use-progress';
+import { CodeExerciseBody } from './CodeExerciseBody';
 import styles from './Exercise.module.css';
 
 /** The exercise's text, rendered at build time (trusted HTML from content/exercises, placeholders still in). */
@@ -87,44 +88,55 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
       </header>
       <div className={styles.prompt} dangerouslySetInnerHTML={{ __html: fill(html.prompt) }} />
 
-      <form onSubmit={submit} className={styles.form}>
-        {ex.kind === 'numeric' && (
-          <label className={styles.numeric}>
-            <span className="visually-hidden">Your answer</span>
-            <input
-              type="text"
-              inputMode="decimal"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={MAX_ANSWER_LENGTH}
-              value={answer}
-              onChange={(e) => setAnswer(e.currentTarget.value)}
-              placeholder="your answer"
-              data-testid="exercise-input"
-            />
-            {ex.unit && <span>{ex.unit}</span>}
-          </label>
-        )}
-        {(ex.kind === 'choice' || ex.kind === 'formula') && (
-          <fieldset className={styles.options}>
-            <legend className="visually-hidden">Options</legend>
-            {html.options.map((o, i) => (
-              <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
-                <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
-                <span dangerouslySetInnerHTML={{ __html: fill(o) }} />
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <button type="submit" className={styles.check} data-testid="exercise-check">
-          {ex.kind === 'widget' ? ex.reads : 'Check'}
-        </button>
-        {attempts > 0 && (
-          <span className={styles.meta} data-testid="exercise-attempts">
-            {attempts} {attempts === 1 ? 'attempt' : 'attempts'}
-          </span>
-        )}
-      </form>
+      {ex.kind === 'code' && progress.ready && (
+        <CodeExerciseBody
+          key={student}
+          ex={ex}
+          student={student}
+          lastCode={entry?.attempts.at(-1)?.answer ?? null}
+          onAttempt={(code, correct) => progress.record({ answer: code, correct })}
+        />
+      )}
+      {ex.kind !== 'code' && (
+        <form onSubmit={submit} className={styles.form}>
+          {ex.kind === 'numeric' && (
+            <label className={styles.numeric}>
+              <span className="visually-hidden">Your answer</span>
+              <input
+                type="text"
+                inputMode="decimal"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={MAX_ANSWER_LENGTH}
+                value={answer}
+                onChange={(e) => setAnswer(e.currentTarget.value)}
+                placeholder="your answer"
+                data-testid="exercise-input"
+              />
+              {ex.unit && <span>{ex.unit}</span>}
+            </label>
+          )}
+          {(ex.kind === 'choice' || ex.kind === 'formula') && (
+            <fieldset className={styles.options}>
+              <legend className="visually-hidden">Options</legend>
+              {html.options.map((o, i) => (
+                <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
+                  <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
+                  <span dangerouslySetInnerHTML={{ __html: fill(o) }} />
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <button type="submit" className={styles.check} data-testid="exercise-check">
+            {ex.kind === 'widget' ? ex.reads : 'Check'}
+          </button>
+          {attempts > 0 && (
+            <span className={styles.meta} data-testid="exercise-attempts">
+              {attempts} {attempts === 1 ? 'attempt' : 'attempts'}
+            </span>
+          )}
+        </form>
+      )}
 
       <div className={styles.feedbackBox} aria-live="polite">
         {feedback && (
@@ -147,6 +159,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
       {entry?.solutionShown && (
         <div className={styles.solution} data-testid="exercise-solution">
           <strong>Worked solution.</strong> <span dangerouslySetInnerHTML={{ __html: fill(html.solution) }} />
+          {ex.kind === 'code' && <pre className={styles.solutionCode}>{ex.solutionCode}</pre>}
         </div>
       )}
       <div className={styles.reveals}>

@@ -7,7 +7,7 @@ import { MDX_COMPONENT_NAMES, type MdxComponentName } from '@/lib/mdx-names';
 
 type WidgetName = Exclude<
   MdxComponentName,
-  'Eq' | 'EqRef' | 'Callout' | 'Figure' | 'Recap' | 'References' | 'DitPipeline' | 'PatchGrid' | 'AdaLNZeroBlock' | 'Exercise'
+  'Eq' | 'EqRef' | 'Callout' | 'Figure' | 'Recap' | 'References' | 'DitPipeline' | 'PatchGrid' | 'AdaLNZeroBlock' | 'Exercise' | 'CodeCell'
 >;
 
 /** What each live widget shows, in a few words, for the chapter list (TypeScript keeps it complete). */

@@ -1,6 +1,7 @@
 /** Chapter 2's exercises: the forward process, the closed form and the schedules. */
 import { scheduleConstants, type ScheduleName } from '@/lib/diffusion/schedules';
 import type { Exercise } from '@/lib/exercises/types';
+import { sampleArray } from './code-cases';
 
 const chapter = 'diffusion-step-by-step';
 const r = String.raw;
@@ -111,5 +112,39 @@ export const EXERCISES: Exercise[] = [
     tolerance: { abs: 0.02 },
     hints: [r`$\lambda_t = \log\big(\bar\alpha_t / (1 - \bar\alpha_t)\big)$: the signal's variance over the noise's.`],
     solution: r`$\lambda_t = \log\big(\bar\alpha_t/(1-\bar\alpha_t)\big)$ with $\bar\alpha_t$ = {{alphaBar}} gives {{answer}}. Negative means more noise than image.`,
+  },
+  {
+    id: 'code-q-sample',
+    chapter,
+    kind: 'code',
+    title: 'Write q_sample',
+    prompt: r`Write \`qSample(x0, t, eps)\`: the closed form $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$ for the linear schedule, element by element. \`x0\` and \`eps\` are arrays of the same length and $t$ runs from 1 to 1000. \`schedule()\` gives the chapter's arrays, indexed from 0: \`schedule().alphaBar[t - 1]\` is $\bar\alpha_t$.`,
+    fn: 'qSample',
+    starter: `function qSample(x0, t, eps) {
+  const { alphaBar } = schedule(); // alphaBar[t - 1] is alpha-bar at step t
+  // return an array: one noisy value for each value of x0
+  return x0;
+}
+`,
+    solutionCode: `function qSample(x0, t, eps) {
+  const a = schedule().alphaBar[t - 1];
+  return x0.map((x, i) => Math.sqrt(a) * x + Math.sqrt(1 - a) * eps[i]);
+}
+`,
+    wrongCode: `function qSample(x0, t, eps) {
+  const a = schedule().alphaBar[t - 1];
+  return x0.map((x, i) => a * x + (1 - a) * eps[i]); // forgot the square roots
+}
+`,
+    params: (rng) => ({ seed: rng.int(1, 1e6), t: rng.int(2, 999) }),
+    cases: ({ seed, t }) =>
+      [1, 250, t as number, 1000].map((step, k) => ({
+        name: `t = ${step}, ${k === 2 ? 8 : 4} values`,
+        args: [sampleArray((seed as number) + k, k === 2 ? 8 : 4), step, sampleArray((seed as number) + 100 + k, k === 2 ? 8 : 4, 2)],
+      })),
+    reference: 'q-sample',
+    tolerance: { abs: 1e-5 },
+    hints: [r`$\bar\alpha_t$ is \`schedule().alphaBar[t - 1]\`; the weights are its square root and the square root of one minus it.`],
+    solution: r`Look up $\bar\alpha_t$ once, then map every pixel: \`Math.sqrt(a) * x0[i] + Math.sqrt(1 - a) * eps[i]\`. A common slip is to drop the square roots, which gives the variances, not the weights.`,
   },
 ];

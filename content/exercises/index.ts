@@ -6,8 +6,10 @@ import type { Exercise } from '@/lib/exercises/types';
 import { EXERCISES as diffusion } from './diffusion-step-by-step';
 import { EXERCISES as denoise } from './learning-to-denoise';
 import { EXERCISES as patchify } from './patchify';
+import { EXERCISES as block } from './the-dit-block';
+import { EXERCISES as guidance } from './guidance-and-sampling';
 
-export const EXERCISES: readonly Exercise[] = [...diffusion, ...denoise, ...patchify];
+export const EXERCISES: readonly Exercise[] = [...diffusion, ...denoise, ...patchify, ...block, ...guidance];
 
 const BY_ID = new Map(EXERCISES.map((e) => [e.id, e]));
 

@@ -1,6 +1,7 @@
 /** Chapter 3's exercises: the posterior, predicting the noise, and the DDIM knob. */
 import { betaSchedule, scheduleConstants } from '@/lib/diffusion/schedules';
 import type { Exercise } from '@/lib/exercises/types';
+import { sampleArray } from './code-cases';
 
 const chapter = 'learning-to-denoise';
 const r = String.raw;
@@ -87,5 +88,48 @@ export const EXERCISES: Exercise[] = [
     ],
     hints: [r`Look at the term that adds $\sigma_t\,\epsilon$ in the DDIM update, and at how $\sigma_t$ depends on $\eta$.`],
     solution: r`In the DDIM update the fresh noise has standard deviation $\sigma_t = \eta\sqrt{\tilde\beta_t}$ (with respacing, the $\tilde\beta$ of the skipped steps). With $\eta = 0$ no noise is added after $x_T$, so the whole path is determined by the starting noise.`,
+  },
+  {
+    id: 'code-posterior-mean',
+    chapter,
+    kind: 'code',
+    title: 'Write the posterior mean',
+    prompt: r`Write \`posteriorMean(x0, xt, t)\`: the mean $\tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\,\beta_t}{1-\bar\alpha_t} x_0 + \frac{\sqrt{\alpha_t}\,(1-\bar\alpha_{t-1})}{1-\bar\alpha_t} x_t$ of one step back, element by element, for the linear schedule and $t$ from 1 to 1000. \`schedule()\` gives \`betas\` and \`alphaBar\`, indexed from 0; $\bar\alpha_0 = 1$.`,
+    fn: 'posteriorMean',
+    starter: `function posteriorMean(x0, xt, t) {
+  const { betas, alphaBar } = schedule(); // betas[t - 1] is beta_t, alphaBar[t - 1] is alpha-bar_t
+  return x0;
+}
+`,
+    solutionCode: `function posteriorMean(x0, xt, t) {
+  const { betas, alphaBar } = schedule();
+  const beta = betas[t - 1];
+  const ab = alphaBar[t - 1];
+  const abPrev = t > 1 ? alphaBar[t - 2] : 1;
+  const c0 = (Math.sqrt(abPrev) * beta) / (1 - ab);
+  const ct = (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - ab);
+  return x0.map((x, i) => c0 * x + ct * xt[i]);
+}
+`,
+    wrongCode: `function posteriorMean(x0, xt, t) {
+  const { betas, alphaBar } = schedule();
+  const beta = betas[t - 1];
+  const ab = alphaBar[t - 1];
+  const abPrev = alphaBar[t - 1]; // off by one: this is alpha-bar_t, not alpha-bar_{t-1}
+  const c0 = (Math.sqrt(abPrev) * beta) / (1 - ab);
+  const ct = (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - ab);
+  return x0.map((x, i) => c0 * x + ct * xt[i]);
+}
+`,
+    params: (rng) => ({ seed: rng.int(1, 1e6), t: rng.int(3, 999) }),
+    cases: ({ seed, t }) =>
+      [1, 2, t as number, 1000].map((step, k) => ({
+        name: `t = ${step}`,
+        args: [sampleArray((seed as number) + k, 5), sampleArray((seed as number) + 50 + k, 5, 2), step],
+      })),
+    reference: 'posterior-mean',
+    tolerance: { abs: 1e-5 },
+    hints: [r`$\alpha_t = 1 - \beta_t$, and $\bar\alpha_{t-1}$ is the entry before $\bar\alpha_t$: \`alphaBar[t - 2]\`, or 1 at $t = 1$.`, r`At $t = 1$ the mean must be $x_0$ itself: check that case first.`],
+    solution: r`Compute the two coefficients once, then combine element by element; the case $t = 1$ needs $\bar\alpha_0 = 1$, which is not in the array. The classic slip is taking $\bar\alpha_t$ for $\bar\alpha_{t-1}$.`,
   },
 ];

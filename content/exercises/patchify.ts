@@ -3,6 +3,7 @@ import { getPreset, numPatches } from '@/lib/dit/config';
 import { gflops } from '@/lib/dit/flops';
 import { parameterShapes } from '@/lib/dit/params';
 import type { Exercise } from '@/lib/exercises/types';
+import { sampleArray } from './code-cases';
 
 const chapter = 'patchify';
 const r = String.raw;
@@ -83,5 +84,58 @@ export const EXERCISES: Exercise[] = [
     ],
     hints: ['Think about what happens to the output of self-attention if you permute its input tokens.'],
     solution: 'Self-attention and the MLP act on each token the same way and mix tokens only by similarity, so they are permutation-equivariant. Adding a distinct vector per position (here sines and cosines of the row and the column) is what lets the model tell the top-left patch from the bottom-right one.',
+  },
+  {
+    id: 'code-patchify',
+    chapter,
+    kind: 'code',
+    title: 'Write patchify',
+    prompt: r`Write \`patchify(latent, side, channels, p)\`. The latent is \`side * side * channels\` numbers, row by row with the channels last: row $r$, column $c$, channel $k$ is \`latent[(r * side + c) * channels + k]\`. Return the tokens one after another, the patches taken row by row; inside a token, channel 0's $p \times p$ patch row by row, then channel 1's, and so on (the official code's order).`,
+    fn: 'patchify',
+    starter: `function patchify(latent, side, channels, p) {
+  const g = side / p; // patches per side
+  const out = [];
+  // push the numbers of token 0, then token 1, ...
+  return out;
+}
+`,
+    solutionCode: `function patchify(latent, side, channels, p) {
+  const g = side / p;
+  const out = [];
+  for (let i = 0; i < g; i++)
+    for (let j = 0; j < g; j++)
+      for (let k = 0; k < channels; k++)
+        for (let a = 0; a < p; a++)
+          for (let b = 0; b < p; b++) out.push(latent[((i * p + a) * side + (j * p + b)) * channels + k]);
+  return out;
+}
+`,
+    wrongCode: `function patchify(latent, side, channels, p) {
+  const g = side / p;
+  const out = [];
+  for (let i = 0; i < g; i++)
+    for (let j = 0; j < g; j++)
+      for (let a = 0; a < p; a++)
+        for (let b = 0; b < p; b++)
+          for (let k = 0; k < channels; k++) out.push(latent[((i * p + a) * side + (j * p + b)) * channels + k]); // channels last inside a token
+  return out;
+}
+`,
+    params: (rng) => ({ seed: rng.int(1, 1e6) }),
+    cases: ({ seed }) =>
+      (
+        [
+          [4, 1, 2],
+          [4, 2, 2],
+          [8, 4, 2],
+          [8, 4, 4],
+          [8, 4, 1],
+        ] as const
+      ).map(([side, channels, p], k) => ({ name: `${side}x${side}x${channels}, p = ${p}`, args: [sampleArray((seed as number) + k, side * side * channels), side, channels, p] })),
+    reference: 'patchify',
+    // The reference is float32 (the latents are): the same numbers to about 1e-7.
+    tolerance: { abs: 1e-6 },
+    hints: ['Five nested loops: patch row, patch column, then channel, then the row and column inside the patch.', 'Position (i p + a, j p + b) of the latent holds row a, column b of patch (i, j).'],
+    solution: r`Loop over the patches row by row; for each, over the channels; for each channel, over the $p \times p$ positions. A slip that still gives the right number of values is to put the channel loop innermost: the same numbers in another order, which the network's first layer would read as different features.`,
   },
 ];

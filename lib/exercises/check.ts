@@ -78,6 +78,9 @@ export function checkAnswer<P extends Params>(ex: Exercise<P>, p: P, raw: string
       if (!state || typeof state !== 'object' || Array.isArray(state)) return { correct: false, message: 'The widget has not reported a setting yet.' };
       return ex.check(state as WidgetState, p);
     }
+    case 'code':
+      // Code is checked by running it in the sandbox worker (lib/sandbox/execute.ts), never here.
+      return { correct: false, message: 'Run the tests to check code.' };
   }
 }
 

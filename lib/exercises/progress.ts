@@ -19,11 +19,14 @@ export const FILE_FORMAT = 'dit-lab-progress';
 /** The largest progress file that is read at all (a real one is a few kilobytes). */
 export const MAX_FILE_BYTES = 1_000_000;
 export const MAX_ATTEMPTS = 50;
+/** Long enough for a code exercise's code. */
+export const MAX_ANSWER_CHARS = 4000;
 const MAX_ID = 80;
 
 const Attempt = z.object({
   at: z.number().check(z.int(), z.minimum(0), z.maximum(8.64e15)),
-  answer: z.string().check(z.maxLength(1000)),
+  /** The answer as typed: a number, an option's index, a widget's setting, or a code exercise's code. */
+  answer: z.string().check(z.maxLength(MAX_ANSWER_CHARS)),
   correct: z.boolean(),
 });
 export type Attempt = z.infer<typeof Attempt>;
@@ -69,7 +72,7 @@ export function readEntry(store: KeyValueStore, id: string): ProgressEntry | nul
   } catch {
     return null;
   }
-  if (raw === null || raw.length > 200_000) return null;
+  if (raw === null || raw.length > 2 * MAX_ATTEMPTS * MAX_ANSWER_CHARS) return null;
   try {
     const parsed = Entry.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
@@ -90,7 +93,7 @@ export function writeEntry(store: KeyValueStore, id: string, entry: ProgressEntr
 
 /** Adds an attempt (keeping the last MAX_ATTEMPTS) and marks the exercise solved on a right one. */
 export function withAttempt(entry: ProgressEntry, attempt: Attempt): ProgressEntry {
-  const attempts = [...entry.attempts, { ...attempt, answer: attempt.answer.slice(0, 1000) }].slice(-MAX_ATTEMPTS);
+  const attempts = [...entry.attempts, { ...attempt, answer: attempt.answer.slice(0, MAX_ANSWER_CHARS) }].slice(-MAX_ATTEMPTS);
   return { ...entry, attempts, solved: entry.solved || attempt.correct };
 }
 

@@ -85,7 +85,26 @@ export interface WidgetExercise<P extends Params = Params> extends Common<P> {
   wrong: (p: P) => WidgetState;
 }
 
-export type Exercise<P extends Params = Params> = NumericExercise<P> | ChoiceExercise<P> | WidgetExercise<P>;
+/** An argument or result of a code exercise's function: numbers and arrays of them, nested at most twice. */
+export type CodeValue = number | number[] | number[][];
+
+export interface CodeExercise<P extends Params = Params> extends Common<P> {
+  kind: 'code';
+  /** The function the student writes; the starter code declares it. */
+  fn: string;
+  starter: string;
+  /** A right solution: the unit tests run it against every case, and it is shown with the worked solution. */
+  solutionCode: string;
+  /** A plausible wrong one (a classic mistake): the unit tests check the cases catch it. */
+  wrongCode: string;
+  /** The test cases, drawn from the parameters (no tfjs here: the page imports this file). */
+  cases: (p: P) => { name: string; args: CodeValue[] }[];
+  /** Which lib-backed function gives the expected result (lib/sandbox/references.ts). */
+  reference: string;
+  tolerance: { abs?: number; rel?: number };
+}
+
+export type Exercise<P extends Params = Params> = NumericExercise<P> | ChoiceExercise<P> | WidgetExercise<P> | CodeExercise<P>;
 export type ExerciseKind = Exercise['kind'];
 
 export const KIND_LABELS: Record<ExerciseKind, string> = {
@@ -93,4 +112,5 @@ export const KIND_LABELS: Record<ExerciseKind, string> = {
   choice: 'multiple choice',
   formula: 'pick the formula',
   widget: 'use the widget',
+  code: 'write the code',
 };

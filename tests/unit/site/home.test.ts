@@ -32,7 +32,7 @@ describe('home page pieces', () => {
   });
 
   test('every registered widget has a title for the chapter list', () => {
-    const prose = new Set(['Eq', 'EqRef', 'Callout', 'Figure', 'Recap', 'References', 'DitPipeline', 'PatchGrid', 'AdaLNZeroBlock', 'Exercise']);
+    const prose = new Set(['Eq', 'EqRef', 'Callout', 'Figure', 'Recap', 'References', 'DitPipeline', 'PatchGrid', 'AdaLNZeroBlock', 'Exercise', 'CodeCell']);
     expect(Object.keys(WIDGET_TITLES).sort()).toEqual(MDX_COMPONENT_NAMES.filter((n) => !prose.has(n)).sort());
   });
 
