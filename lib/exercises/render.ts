@@ -15,6 +15,8 @@ function prose(s: string): string {
 
 /** Renders one text field; throws on a TeX error (the unit tests render every field). */
 export function renderExerciseText(text: string, opts: { display?: boolean } = {}): string {
+  // The exercise texts are String.raw templates (for TeX's backslashes), where a backtick is written \`.
+  text = text.replace(/\\`/g, '`');
   if (opts.display) return katex.renderToString(text, { displayMode: true, throwOnError: true, strict: 'ignore' });
   let html = '';
   const re = /\$\$([\s\S]+?)\$\$|\$([^$]+?)\$/g;

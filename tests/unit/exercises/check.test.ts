@@ -60,3 +60,9 @@ describe('exercise text', () => {
     expect(fillPlaceholders('t = {{t}}, {{nope}}', { t: '<img src=x onerror=alert(1)>' })).toBe('t = &lt;img src=x onerror=alert(1)&gt;, {{nope}}');
   });
 });
+
+describe('code in exercise text', () => {
+  it('reads \\` (a backtick inside a String.raw template) as a code mark', () => {
+    expect(renderExerciseText(String.raw`Write \`qSample(x0)\` now`)).toBe('Write <code>qSample(x0)</code> now');
+  });
+});
