@@ -68,3 +68,9 @@ export function urlWithSettings<S>(href: string, prefix: string, spec: UrlSpec<S
   url.hash = anchor;
   return url.href;
 }
+
+/** The two settings of every widget that starts from a test digit: its class and which of the class's digits. */
+export const DIGIT_URL_FIELDS = {
+  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
+  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+} as const satisfies Record<string, UrlField>;

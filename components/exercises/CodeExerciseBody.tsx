@@ -1,7 +1,7 @@
 'use client';
 import { useRef, useState } from 'react';
 import type { CodeExercise } from '@/lib/exercises/types';
-import { MAX_ANSWER_CHARS } from '@/lib/exercises/progress';
+import { MAX_ANSWER_CHARS } from '@/lib/exercises/check';
 import { TIME_LIMIT_MS, type CaseResult } from '@/lib/sandbox/protocol';
 import { useNearViewport } from '@/components/widgets/shared/use-model-worker';
 import { CodeEditor } from '@/components/code/CodeEditor';

@@ -1,7 +1,8 @@
 import { CHAPTERS } from '@/content/chapters';
 import { chapterExercises, exerciseById } from '@/content/exercises';
 import { renderExerciseText } from '@/lib/exercises/render';
-import { ExerciseCard, type ExerciseHtml } from './ExerciseCard';
+import { drawParams } from '@/lib/exercises/seed';
+import { ExerciseCard, type ExerciseHtml, type ExerciseInfo } from './ExerciseCard';
 
 /**
  * <Exercise id="..." /> in a chapter: the text is rendered here, when the site is built (KaTeX
@@ -20,5 +21,18 @@ export function Exercise({ id }: { id: string }) {
     options: ex.kind === 'choice' || ex.kind === 'formula' ? ex.options.map((o) => renderExerciseText(o.text, { display: ex.kind === 'formula' })) : [],
     whys: ex.kind === 'choice' || ex.kind === 'formula' ? ex.options.map((o) => renderExerciseText(o.why)) : [],
   };
-  return <ExerciseCard id={id} number={number} html={html} />;
+  const p = drawParams(ex, '');
+  const info: ExerciseInfo = {
+    id,
+    chapter: ex.chapter,
+    number,
+    kind: ex.kind,
+    title: ex.title,
+    ...(ex.kind === 'widget' ? { reads: ex.reads } : {}),
+    ...(ex.kind === 'numeric' && ex.unit ? { unit: ex.unit } : {}),
+    ...(ex.kind === 'code' ? { solutionCode: ex.solutionCode } : {}),
+    personal: ex.params !== undefined,
+    defaults: ex.display ? ex.display(p) : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])),
+  };
+  return <ExerciseCard info={info} html={html} />;
 }

@@ -1,10 +1,10 @@
 'use client';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import { exerciseById } from '@/content/exercises';
+import { loadChapterExercises } from '@/content/exercises/by-chapter';
 import { checkAnswer, MAX_ANSWER_LENGTH, type Verdict } from '@/lib/exercises/check';
 import { fillPlaceholders } from '@/lib/exercises/placeholders';
 import { drawParams } from '@/lib/exercises/seed';
-import { KIND_LABELS, type Params } from '@/lib/exercises/types';
+import { KIND_LABELS, type Exercise, type ExerciseKind, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';
 import { useExerciseProgress } from './use-progress';
 import { CodeExerciseBody } from './CodeExerciseBody';
@@ -19,15 +19,44 @@ export interface ExerciseHtml {
   whys: string[];
 }
 
+/** What the card knows before its exercise's code has loaded (written by the server at build time). */
+export interface ExerciseInfo {
+  id: string;
+  chapter: string;
+  number: string;
+  kind: ExerciseKind;
+  title: string;
+  /** The widget exercise's button ("Check the widget's t"). */
+  reads?: string;
+  unit?: string;
+  /** True when the numbers are drawn per student. */
+  personal: boolean;
+  /** The placeholders filled for the default draw (no student id), shown until the page knows the student. */
+  defaults: Record<string, string>;
+  solutionCode?: string;
+}
+
 type Feedback = Verdict & { html?: string };
 
 /** One exercise: the prompt with this student's numbers, an answer, Check, hints and the worked solution behind reveals. */
-export function ExerciseCard({ id, number, html }: { id: string; number: string; html: ExerciseHtml }) {
-  const ex = exerciseById(id)!;
+export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: ExerciseHtml }) {
+  const { id, number } = info;
+  const [ex, setEx] = useState<Exercise | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadChapterExercises(info.chapter).then((list) => live && setEx(list.find((e) => e.id === id) ?? null));
+    return () => {
+      live = false;
+    };
+  }, [info.chapter, id]);
   const progress = useExerciseProgress(id);
   const { entry, student } = progress;
-  const params = useMemo(() => drawParams(ex, student) as Params, [ex, student]);
-  const values = useMemo(() => (ex.display ? ex.display(params) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))), [ex, params]);
+  const ready = progress.ready && ex !== null;
+  const params = useMemo(() => (ex ? (drawParams(ex, student) as Params) : null), [ex, student]);
+  const values = useMemo(
+    () => (ex && params ? (ex.display ? ex.display(params) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))) : info.defaults),
+    [ex, params, info.defaults],
+  );
   const fill = (h: string) => fillPlaceholders(h, values);
   const [answer, setAnswer] = useState('');
   const [picked, setPicked] = useState<number | null>(null);
@@ -39,6 +68,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!ex || !params || ex.kind === 'code') return;
     let raw: string;
     if (ex.kind === 'numeric') raw = answer.slice(0, MAX_ANSWER_LENGTH + 1);
     else if (ex.kind === 'widget') {
@@ -70,16 +100,16 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
       className={styles.card}
       id={`exercise-${id}`}
       data-exercise={id}
-      data-kind={ex.kind}
+      data-kind={info.kind}
       data-state={state}
-      data-ready={progress.ready}
+      data-ready={ready}
       aria-labelledby={`${uid}-title`}
     >
       <header className={styles.head}>
         <h3 id={`${uid}-title`} className={styles.title}>
-          <a href={`#exercise-${id}`}>Exercise {number}</a> <span className={styles.name}>{ex.title}</span>
+          <a href={`#exercise-${id}`}>Exercise {number}</a> <span className={styles.name}>{info.title}</span>
         </h3>
-        <span className={styles.kind}>{KIND_LABELS[ex.kind]}</span>
+        <span className={styles.kind}>{KIND_LABELS[info.kind]}</span>
         {state === 'solved' && (
           <span className={styles.solved} data-testid="exercise-solved">
             ✓ solved
@@ -88,7 +118,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
       </header>
       <div className={styles.prompt} dangerouslySetInnerHTML={{ __html: fill(html.prompt) }} />
 
-      {ex.kind === 'code' && progress.ready && (
+      {ex?.kind === 'code' && ready && (
         <CodeExerciseBody
           key={student}
           ex={ex}
@@ -97,9 +127,9 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
           onAttempt={(code, correct) => progress.record({ answer: code, correct })}
         />
       )}
-      {ex.kind !== 'code' && (
+      {info.kind !== 'code' && (
         <form onSubmit={submit} className={styles.form}>
-          {ex.kind === 'numeric' && (
+          {info.kind === 'numeric' && (
             <label className={styles.numeric}>
               <span className="visually-hidden">Your answer</span>
               <input
@@ -113,10 +143,10 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
                 placeholder="your answer"
                 data-testid="exercise-input"
               />
-              {ex.unit && <span>{ex.unit}</span>}
+              {info.unit && <span>{info.unit}</span>}
             </label>
           )}
-          {(ex.kind === 'choice' || ex.kind === 'formula') && (
+          {(info.kind === 'choice' || info.kind === 'formula') && (
             <fieldset className={styles.options}>
               <legend className="visually-hidden">Options</legend>
               {html.options.map((o, i) => (
@@ -128,7 +158,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
             </fieldset>
           )}
           <button type="submit" className={styles.check} data-testid="exercise-check">
-            {ex.kind === 'widget' ? ex.reads : 'Check'}
+            {info.reads ?? 'Check'}
           </button>
           {attempts > 0 && (
             <span className={styles.meta} data-testid="exercise-attempts">
@@ -159,7 +189,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
       {entry?.solutionShown && (
         <div className={styles.solution} data-testid="exercise-solution">
           <strong>Worked solution.</strong> <span dangerouslySetInnerHTML={{ __html: fill(html.solution) }} />
-          {ex.kind === 'code' && <pre className={styles.solutionCode}>{ex.solutionCode}</pre>}
+          {info.solutionCode && <pre className={styles.solutionCode}>{info.solutionCode}</pre>}
         </div>
       )}
       <div className={styles.reveals}>
@@ -178,7 +208,7 @@ export function ExerciseCard({ id, number, html }: { id: string; number: string;
             <>
               Numbers drawn for <q>{student}</q>.
             </>
-          ) : ex.params ? (
+          ) : info.personal ? (
             <>
               Set your name or id on the <a href="/progress/">progress page</a> to get your own numbers.
             </>

@@ -1,6 +1,11 @@
 'use client';
-import { useCallback, useEffect, useState } from 'react';
-import { emptyEntry, readEntry, readStudent, withAttempt, writeEntry, type Attempt, type ProgressEntry } from '@/lib/exercises/progress';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Attempt, ProgressEntry } from '@/lib/exercises/progress';
+
+/** The progress store (with its schema library), loaded after hydration: no chapter waits for it. */
+type Store = typeof import('@/lib/exercises/progress');
+let storeModule: Promise<Store> | null = null;
+const loadStore = () => (storeModule ??= import('@/lib/exercises/progress'));
 
 /** Tells every exercise on the page that stored progress or the student id changed (another card, an import). */
 export const PROGRESS_EVENT = 'dit-lab-progress';
@@ -19,18 +24,26 @@ export function useExerciseProgress(id: string) {
   const [student, setStudent] = useState('');
   const [saved, setSaved] = useState(true);
   const [ready, setReady] = useState(false);
+  const store = useRef<Store | null>(null);
 
   useEffect(() => {
+    let live = true;
     const load = () => {
+      const m = store.current;
+      if (!m || !live) return;
       const s = storage();
-      setEntry(s ? readEntry(s, id) : null);
-      setStudent(s ? readStudent(s) : '');
+      setEntry(s ? m.readEntry(s, id) : null);
+      setStudent(s ? m.readStudent(s) : '');
       setReady(true);
     };
-    load();
+    void loadStore().then((m) => {
+      store.current = m;
+      load();
+    });
     window.addEventListener(PROGRESS_EVENT, load);
     window.addEventListener('storage', load);
     return () => {
+      live = false;
       window.removeEventListener(PROGRESS_EVENT, load);
       window.removeEventListener('storage', load);
     };
@@ -38,10 +51,12 @@ export function useExerciseProgress(id: string) {
 
   const update = useCallback(
     (change: (e: ProgressEntry) => ProgressEntry) => {
+      const m = store.current;
+      if (!m) return; // not ready: the card takes no answers yet
       setEntry((prev) => {
-        const next = change(prev ?? emptyEntry(Date.now()));
+        const next = change(prev ?? m.emptyEntry(Date.now()));
         const s = storage();
-        setSaved(s ? writeEntry(s, id, next) : false);
+        setSaved(s ? m.writeEntry(s, id, next) : false);
         return next;
       });
     },
@@ -55,7 +70,7 @@ export function useExerciseProgress(id: string) {
     ready,
     /** False when the browser would not store the last change (private mode, storage full). */
     saved,
-    record: (a: Omit<Attempt, 'at'>) => update((e) => withAttempt(e, { ...a, at: Date.now() })),
+    record: (a: Omit<Attempt, 'at'>) => update((e) => store.current!.withAttempt(e, { ...a, at: Date.now() })),
     showHint: () => update((e) => ({ ...e, hintsShown: e.hintsShown + 1 })),
     showSolution: () => update((e) => ({ ...e, solutionShown: true })),
   };

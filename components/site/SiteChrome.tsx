@@ -10,7 +10,9 @@ export function SiteHeader() {
         </Link>
         <nav className="site-nav" aria-label="Site">
           <Link href="/#chapters">Chapters</Link>
-          <Link href="/progress/">Progress</Link>
+          <Link href="/progress/" prefetch={false}>
+            Progress
+          </Link>
           <Link href="/about/">About</Link>
         </nav>
       </div>

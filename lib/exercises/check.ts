@@ -14,6 +14,9 @@ export interface Verdict {
 /** The longest answer text that is read at all (anything longer is refused, not parsed). */
 export const MAX_ANSWER_LENGTH = 200;
 
+/** The longest answer stored with an attempt: long enough for a code exercise's code. */
+export const MAX_ANSWER_CHARS = 4000;
+
 /** The number a student typed, or null with the reason it could not be read. */
 export function parseNumber(raw: string, unit?: string): { value: number } | { error: string } {
   if (raw.length > MAX_ANSWER_LENGTH) return { error: `That answer is longer than ${MAX_ANSWER_LENGTH} characters.` };

@@ -19,8 +19,8 @@ export const FILE_FORMAT = 'dit-lab-progress';
 /** The largest progress file that is read at all (a real one is a few kilobytes). */
 export const MAX_FILE_BYTES = 1_000_000;
 export const MAX_ATTEMPTS = 50;
-/** Long enough for a code exercise's code. */
-export const MAX_ANSWER_CHARS = 4000;
+import { MAX_ANSWER_CHARS } from './check';
+export { MAX_ANSWER_CHARS };
 const MAX_ID = 80;
 
 const Attempt = z.object({

@@ -9,7 +9,7 @@ import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
 import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
-import type { UrlSpec } from '@/lib/url-settings';
+import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
@@ -31,8 +31,7 @@ export const DEFAULT_ATTENTION: AttentionSettings = { digitClass: 7, sample: 1, 
 
 /** The settings a link can carry (?am.t=200&am.query=9). */
 export const AM_URL: UrlSpec<AttentionSettings> = {
-  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
-  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  ...DIGIT_URL_FIELDS,
   t: { kind: 'int', label: 'timestep', min: 1, max: 1000 },
   labelMode: { kind: 'enum', label: 'class label', values: ['true', 'null'] },
   seed: { kind: 'int', label: 'noise seed', min: 0, max: MAX_SEED },

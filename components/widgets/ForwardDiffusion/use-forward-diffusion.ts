@@ -7,7 +7,7 @@ import { allSchedules } from '@/components/widgets/shared/schedules';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { histogram, meanStd } from './forward-diffusion';
 import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
-import type { UrlSpec } from '@/lib/url-settings';
+import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
 
 export const INITIAL_SEED = 1;
@@ -24,8 +24,7 @@ export interface ForwardSettings {
 
 /** The settings a link can carry (?fd.t=750&fd.schedule=cosine). */
 export const FD_URL: UrlSpec<ForwardSettings> = {
-  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
-  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  ...DIGIT_URL_FIELDS,
   t: { kind: 'int', label: 'timestep', min: 1, max: DEFAULT_NUM_TIMESTEPS },
   schedule: { kind: 'enum', label: 'schedule', values: ['linear', 'scaled-linear', 'cosine'] },
   seed: { kind: 'int', label: 'noise seed', min: 0, max: MAX_SEED },

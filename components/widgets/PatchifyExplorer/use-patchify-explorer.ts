@@ -11,7 +11,7 @@ import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
-import type { UrlSpec } from '@/lib/url-settings';
+import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
 
 /** The latent of the project's VAE: 8x8 positions, 4 channels (lib/vae/config.ts). */
@@ -46,8 +46,7 @@ export interface PatchifySettings {
 
 /** The settings a link can carry (?pe.p=4&pe.token=2). */
 export const PE_URL: UrlSpec<PatchifySettings> = {
-  digitClass: { kind: 'int', label: 'digit', min: 0, max: 9 },
-  sample: { kind: 'int', label: 'sample', min: 1, max: 99 },
+  ...DIGIT_URL_FIELDS,
   p: { kind: 'int', label: 'patch size', min: 1, max: 4, only: [1, 2, 4] },
   token: { kind: 'int', label: 'token', min: 0, max: 63 },
 };

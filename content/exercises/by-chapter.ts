@@ -1,0 +1,23 @@
+/**
+ * One chapter's exercises, loaded when its page needs them: each chapter's file becomes its own
+ * small chunk, fetched after the page is interactive, so no chapter ships every chapter's
+ * exercises (index.ts, which has them all, serves the build, the progress page and the sandbox).
+ */
+import type { Exercise } from '@/lib/exercises/types';
+
+export function loadChapterExercises(slug: string): Promise<readonly Exercise[]> {
+  switch (slug) {
+    case 'diffusion-step-by-step':
+      return import('./diffusion-step-by-step').then((m) => m.EXERCISES);
+    case 'learning-to-denoise':
+      return import('./learning-to-denoise').then((m) => m.EXERCISES);
+    case 'patchify':
+      return import('./patchify').then((m) => m.EXERCISES);
+    case 'the-dit-block':
+      return import('./the-dit-block').then((m) => m.EXERCISES);
+    case 'guidance-and-sampling':
+      return import('./guidance-and-sampling').then((m) => m.EXERCISES);
+    default:
+      return Promise.resolve([]);
+  }
+}
