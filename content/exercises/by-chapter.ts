@@ -7,6 +7,8 @@ import type { Exercise } from '@/lib/exercises/types';
 
 export function loadChapterExercises(slug: string): Promise<readonly Exercise[]> {
   switch (slug) {
+    case 'what-is-a-dit':
+      return import('./what-is-a-dit').then((m) => m.EXERCISES);
     case 'diffusion-step-by-step':
       return import('./diffusion-step-by-step').then((m) => m.EXERCISES);
     case 'learning-to-denoise':
@@ -17,6 +19,8 @@ export function loadChapterExercises(slug: string): Promise<readonly Exercise[]>
       return import('./the-dit-block').then((m) => m.EXERCISES);
     case 'guidance-and-sampling':
       return import('./guidance-and-sampling').then((m) => m.EXERCISES);
+    case 'scaling':
+      return import('./scaling').then((m) => m.EXERCISES);
     default:
       return Promise.resolve([]);
   }

@@ -9,6 +9,7 @@ import { classifierFreeGuidance } from '../diffusion/guidance';
 import { betaSchedule } from '../diffusion/schedules';
 import { patchifyMatrix } from '../inspect/patchify';
 import { modulate } from '../dit/layers';
+import { spearman } from '../models/rank-correlation';
 import type { CodeValue } from '../exercises/types';
 
 let linear: GaussianDiffusion | null = null;
@@ -19,6 +20,9 @@ const image = (v: number[]) => tf.tensor4d(v, [1, 1, v.length, 1]);
 const flat = (v: CodeValue) => (Array.isArray(v) ? (v as (number | number[])[]).flat() : [v]);
 
 export const REFERENCES: Record<string, (...args: CodeValue[]) => number[]> = {
+  /** Spearman's rho, as chapter 9's chart computes it (lib/models/rank-correlation.ts). */
+  spearman: (x, y) => [spearman(flat(x), flat(y))!.rho],
+
   /** Eq. q-sample, for the chapters' t (1..1000) on the linear schedule. */
   'q-sample': (x0, t, eps) =>
     tf.tidy(() =>
