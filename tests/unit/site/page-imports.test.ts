@@ -1,8 +1,9 @@
 /**
  * No page module reaches TensorFlow.js: the widgets import it only inside their workers, so a chapter
  * page stays light until a widget nears the viewport (the end-to-end weight test measures the same
- * from the browser). Follows every value import (type-only imports vanish at build time) from app/,
- * components/ and mdx-components.tsx, and fails with the chain that reaches lib/tf.ts.
+ * from the browser). Follows every value import (type-only imports vanish at build time) and every
+ * dynamic import() from app/, components/, content/ and mdx-components.tsx, and fails with the chain
+ * that reaches lib/tf.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -31,6 +32,12 @@ function valueImports(file: string): string[] {
     const target = resolve(m[2] ?? m[3], file);
     if (target) out.push(target);
   }
+  // import('...') loads after hydration, into the same page: it must be as free of tfjs as the rest.
+  // (A worker's entry is a new URL(...), not an import, so the workers stay out of this walk.)
+  for (const m of src.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const target = resolve(m[1], file);
+    if (target) out.push(target);
+  }
   return out;
 }
 
@@ -56,7 +63,7 @@ describe('page bundles', () => {
       chain.set(file, result);
       return result;
     };
-    const roots = ['mdx-components.tsx', ...sources('app'), ...sources('components')];
+    const roots = ['mdx-components.tsx', ...sources('app'), ...sources('components'), ...sources('content')];
     const leaks = roots
       .map(reach)
       .filter((c): c is string[] => c !== null)
