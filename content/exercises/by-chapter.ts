@@ -13,6 +13,8 @@ export function loadChapterExercises(slug: string): Promise<readonly Exercise[]>
       return import('./diffusion-step-by-step').then((m) => m.EXERCISES);
     case 'learning-to-denoise':
       return import('./learning-to-denoise').then((m) => m.EXERCISES);
+    case 'latent-space':
+      return import('./latent-space').then((m) => m.EXERCISES);
     case 'patchify':
       return import('./patchify').then((m) => m.EXERCISES);
     case 'the-dit-block':

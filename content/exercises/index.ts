@@ -6,12 +6,13 @@ import type { Exercise } from '@/lib/exercises/types';
 import { EXERCISES as overview } from './what-is-a-dit';
 import { EXERCISES as diffusion } from './diffusion-step-by-step';
 import { EXERCISES as denoise } from './learning-to-denoise';
+import { EXERCISES as latents } from './latent-space';
 import { EXERCISES as patchify } from './patchify';
 import { EXERCISES as block } from './the-dit-block';
 import { EXERCISES as guidance } from './guidance-and-sampling';
 import { EXERCISES as scaling } from './scaling';
 
-export const EXERCISES: readonly Exercise[] = [...overview, ...diffusion, ...denoise, ...patchify, ...block, ...guidance, ...scaling];
+export const EXERCISES: readonly Exercise[] = [...overview, ...diffusion, ...denoise, ...latents, ...patchify, ...block, ...guidance, ...scaling];
 
 const BY_ID = new Map(EXERCISES.map((e) => [e.id, e]));
 

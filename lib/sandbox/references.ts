@@ -10,6 +10,7 @@ import { betaSchedule } from '../diffusion/schedules';
 import { patchifyMatrix } from '../inspect/patchify';
 import { modulate } from '../dit/layers';
 import { spearman } from '../models/rank-correlation';
+import { MomentAccumulator } from '../vae/latents';
 import type { CodeValue } from '../exercises/types';
 
 let linear: GaussianDiffusion | null = null;
@@ -22,6 +23,13 @@ const flat = (v: CodeValue) => (Array.isArray(v) ? (v as (number | number[])[]).
 export const REFERENCES: Record<string, (...args: CodeValue[]) => number[]> = {
   /** Spearman's rho, as chapter 9's chart computes it (lib/models/rank-correlation.ts). */
   spearman: (x, y) => [spearman(flat(x), flat(y))!.rho],
+
+  /** The VAE's scale factor: one over the pooled standard deviation, as the VAE export computes it. */
+  'scale-factor': (z) => {
+    const m = new MomentAccumulator();
+    m.add(flat(z));
+    return [1 / m.std];
+  },
 
   /** Eq. q-sample, for the chapters' t (1..1000) on the linear schedule. */
   'q-sample': (x0, t, eps) =>
