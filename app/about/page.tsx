@@ -49,9 +49,9 @@ export default function AboutPage() {
           and explains the command line.
         </li>
         <li>
-          Chapters 2, 3, 5, 6 and 7 end with exercises that check themselves: numbers, multiple choice, formulas to pick, a setting to find in a widget, and
-          code to write (run against test cases in a sandbox in your browser), each with hints and a worked solution. The same chapters have runnable cells: the
-          code behind a key equation, to change and run. Exercises with numbers give each student their own, drawn from the name or id they set on the{' '}
+          Every chapter ends with exercises that check themselves: numbers, multiple choice, formulas to pick, a setting to find in a widget, and code to write
+          (run against test cases in a sandbox in your browser), each with hints and a worked solution. The same chapters have runnable cells: the code behind a
+          key equation, to change and run. Exercises with numbers give each student their own, drawn from the name or id they set on the{' '}
           <Link href="/progress/">progress page</Link>; a student&rsquo;s attempts, hints and reveals stay in their browser and can be exported as a file. Every
           widget has a &ldquo;Link to this setting&rdquo; button, so a problem sheet can point at one exact setting. This is a static site: the answers can be
           found in its code, and nothing proves who made a file, so use the exercises for practice and feedback, not as an exam. Assignment links and grading

@@ -21,6 +21,12 @@ export function loadChapterExercises(slug: string): Promise<readonly Exercise[]>
       return import('./the-dit-block').then((m) => m.EXERCISES);
     case 'guidance-and-sampling':
       return import('./guidance-and-sampling').then((m) => m.EXERCISES);
+    case 'inside-the-model':
+      return import('./inside-the-model').then((m) => m.EXERCISES);
+    case 'beyond-dit':
+      return import('./beyond-dit').then((m) => m.EXERCISES);
+    case 'train-your-own':
+      return import('./train-your-own').then((m) => m.EXERCISES);
     case 'scaling':
       return import('./scaling').then((m) => m.EXERCISES);
     default:

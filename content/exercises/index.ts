@@ -10,9 +10,12 @@ import { EXERCISES as latents } from './latent-space';
 import { EXERCISES as patchify } from './patchify';
 import { EXERCISES as block } from './the-dit-block';
 import { EXERCISES as guidance } from './guidance-and-sampling';
+import { EXERCISES as inside } from './inside-the-model';
 import { EXERCISES as scaling } from './scaling';
+import { EXERCISES as beyond } from './beyond-dit';
+import { EXERCISES as training } from './train-your-own';
 
-export const EXERCISES: readonly Exercise[] = [...overview, ...diffusion, ...denoise, ...latents, ...patchify, ...block, ...guidance, ...scaling];
+export const EXERCISES: readonly Exercise[] = [...overview, ...diffusion, ...denoise, ...latents, ...patchify, ...block, ...guidance, ...inside, ...scaling, ...beyond, ...training];
 
 const BY_ID = new Map(EXERCISES.map((e) => [e.id, e]));
 

@@ -11,6 +11,8 @@ import { patchifyMatrix } from '../inspect/patchify';
 import { modulate } from '../dit/layers';
 import { spearman } from '../models/rank-correlation';
 import { MomentAccumulator } from '../vae/latents';
+import { rowEntropy } from '../inspect/attention';
+import { warmupConstant } from '../train/browser-recipe';
 import type { CodeValue } from '../exercises/types';
 
 let linear: GaussianDiffusion | null = null;
@@ -23,6 +25,12 @@ const flat = (v: CodeValue) => (Array.isArray(v) ? (v as (number | number[])[]).
 export const REFERENCES: Record<string, (...args: CodeValue[]) => number[]> = {
   /** Spearman's rho, as chapter 9's chart computes it (lib/models/rank-correlation.ts). */
   spearman: (x, y) => [spearman(flat(x), flat(y))!.rho],
+
+  /** Chapter 8's entropy of an attention row (nats). */
+  'row-entropy': (row) => [rowEntropy(flat(row))],
+
+  /** The recipes' learning rate: linear warm-up, then constant (step counted from 0). */
+  'warmup-lr': (step, peak, warmup) => [warmupConstant(peak as number, warmup as number)(step as number)],
 
   /** The VAE's scale factor: one over the pooled standard deviation, as the VAE export computes it. */
   'scale-factor': (z) => {

@@ -4,6 +4,7 @@
  * keeps the average from being dominated by the random initialisation.
  */
 import { tf } from '../tf';
+import { emaDecayAt } from './ema-decay';
 
 export interface EmaOptions {
   decay?: number;
@@ -27,7 +28,7 @@ export class Ema {
 
   /** The decay used at update number t (1-based). */
   decayAt(t: number): number {
-    return this.warmup ? Math.min(this.decay, (1 + t) / (10 + t)) : this.decay;
+    return emaDecayAt(this.decay, t, this.warmup);
   }
 
   /** ema <- d * ema + (1 - d) * p, after update number t. */
