@@ -93,4 +93,34 @@ plot(scales, scales.map((s) => epsNull + s * (epsY - epsNull)), { title: 'guided
 // s = 1 gives eps_y exactly; s > 1 goes past it, away from the unconditional prediction.
 `,
   },
+  {
+    id: 'cell-vae-roundtrip',
+    chapter: 'latent-space',
+    title: 'A digit through the shipped VAE',
+    code: `// Eq. vae-scale: z = s * E(x), and back: x = D(z / s). encode and decode use the shipped VAE.
+const { pixels, label } = digit(7);
+const z = await encode(pixels);
+const mean = z.reduce((a, b) => a + b, 0) / z.length;
+const std = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length);
+print('latent:', z.length, 'numbers (8 x 8 x 4), mean', mean, 'std', std);
+show(pixels, { label: 'digit ' + label });
+show(await decode(z), { label: 'decoded' });
+// Halfway between two digits, in latent space:
+const z2 = await encode(digit(8).pixels);
+show(await decode(z.map((v, i) => (v + z2[i]) / 2)), { label: 'latent midpoint' });
+`,
+  },
+  {
+    id: 'cell-sample-guidance',
+    chapter: 'guidance-and-sampling',
+    title: 'Sample the shipped DiT at two guidance scales',
+    code: `// The same seeds at guidance 1 and 4, on the road the reverse sampler uses (seed s, sample i: s * n + i).
+for (const guidance of [1, 4]) {
+  const { images } = await sample({ label: 7, n: 6, steps: 20, guidance, seed: 3 });
+  images.forEach((img, i) => show(img, { label: 's = ' + guidance + ', sample ' + (i + 1) }));
+}
+// Try another label, guidance 8, or { sampler: 'dpm++2m', steps: 10 }.
+`,
+  },
+
 ];

@@ -1,6 +1,6 @@
 'use client';
 import { useRef, useState } from 'react';
-import { TIME_LIMIT_MS } from '@/lib/sandbox/protocol';
+import { cellNeedsModels, TIME_LIMIT_MS } from '@/lib/sandbox/protocol';
 import { useNearViewport } from '@/components/widgets/shared/use-model-worker';
 import { CodeEditor } from './CodeEditor';
 import { CodeOutputs } from './CodeOutputs';
@@ -15,7 +15,9 @@ export function CodeCellView({ id, title, code }: { id: string; title: string; c
   const [text, setText] = useState(code);
   const [resetKey, setResetKey] = useState(0);
   const { running, outcome, runs, run } = useSandboxRun(near);
-  const go = () => void run({ type: 'cell', code: text }, TIME_LIMIT_MS.cell);
+  const models = cellNeedsModels(text);
+  const limit = models ? TIME_LIMIT_MS.cellWithModels : TIME_LIMIT_MS.cell;
+  const go = () => void run({ type: 'cell', code: text, models }, limit);
   const outputs = outcome && (outcome.type === 'done' || outcome.type === 'tested') ? outcome.outputs : [];
 
   return (
@@ -40,10 +42,12 @@ export function CodeCellView({ id, title, code }: { id: string; title: string; c
         >
           Reset
         </button>
-        <span className={styles.hint}>Shift+Enter runs · the code runs in a sandbox: no page, no network, {TIME_LIMIT_MS.cell / 1000} s at most</span>
+        <span className={styles.hint}>
+          Shift+Enter runs · the code runs in a sandbox: no page, no network, {limit / 1000} s at most{models ? ' (loads the shipped DiT and VAE first)' : ''}
+        </span>
       </div>
       <div aria-live="polite">
-        <RunStatus running={running} outcome={outcome} limitMs={TIME_LIMIT_MS.cell} testId={`${id}-status`} />
+        <RunStatus running={running} outcome={outcome} limitMs={limit} testId={`${id}-status`} />
       </div>
       <div data-testid={`${id}-outputs`}>
         <CodeOutputs items={outputs} />

@@ -11,6 +11,8 @@
  *   digit(i)                  the i-th MNIST test digit of the page's sample, 32 x 32 in [-1, 1], and its label
  *   patchify(latent, side, channels, p)  the (T, p*p*C) token matrix as rows (Eq. patchify)
  *   gflops(preset)            forward Gflops of a DiT preset, e.g. 'DiT-XL/2' (the paper's Table 4)
+ *   await sample({ label, n, steps, guidance, seed, sampler })  digits from the shipped DiT-mini-B/2
+ *   await encode(pixels), await decode(latent)  the shipped VAE: a 32 x 32 digit <-> its scaled 8 x 8 x 4 latent
  *   print, table, show, plot  outputs (lib/sandbox/outputs.ts)
  */
 import type { tf as TF } from '../tf';
@@ -35,8 +37,27 @@ function scheduleName(name: string): ScheduleName {
   return name;
 }
 
-export function cellApi(deps: { tf: typeof TF; digits: DigitSet | null; out: OutputCollector }) {
+/** The shipped models as a cell uses them (lib/sandbox/models.ts loads them in the worker). */
+export interface CellModels {
+  sample(opts?: {
+    label?: number;
+    n?: number;
+    steps?: number;
+    guidance?: number;
+    seed?: number;
+    sampler?: string;
+  }): Promise<{ images: number[][]; labels: number[] }>;
+  encode(pixels: Numbers): Promise<number[]>;
+  decode(latent: Numbers): Promise<number[]>;
+}
+
+const NOT_LOADED = async () => {
+  throw new Error('the shipped models are not loaded: a cell loads them when its code calls sample(...), encode(...) or decode(...)');
+};
+
+export function cellApi(deps: { tf: typeof TF; digits: DigitSet | null; out: OutputCollector; models?: CellModels }) {
   const { out, digits } = deps;
+  const models = deps.models;
   return {
     tf: deps.tf,
     print: out.print,
@@ -87,6 +108,9 @@ export function cellApi(deps: { tf: typeof TF; digits: DigitSet | null; out: Out
       return presetGflops(getPreset(preset));
     },
     presets: Object.keys(PRESETS),
+    sample: models ? models.sample : NOT_LOADED,
+    encode: models ? models.encode : NOT_LOADED,
+    decode: models ? models.decode : NOT_LOADED,
   };
 }
 

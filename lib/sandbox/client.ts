@@ -58,10 +58,13 @@ export class SandboxClient {
         const t0 = performance.now();
         const timer = setTimeout(() => resolve({ type: 'timeout', ms: performance.now() - t0 }), timeLimitMs);
         worker.onmessage = (e: MessageEvent) => {
-          const m = e.data as SandboxResponse;
+          const m = e.data as SandboxResponse | { type: 'failed'; message: string };
           if (m.type === 'done' || m.type === 'tested') {
             clearTimeout(timer);
             resolve(m);
+          } else if (m.type === 'failed') {
+            clearTimeout(timer);
+            resolve({ type: 'crashed', message: m.message });
           }
         };
         worker.onerror = (e) => {

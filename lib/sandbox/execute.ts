@@ -16,15 +16,16 @@ const isFiniteNumber = Number.isFinite;
 const isArray = Array.isArray;
 const arrayFrom = Array.from;
 const FunctionCtor = Function;
+const AsyncFunctionCtor = Object.getPrototypeOf(async () => undefined).constructor as FunctionConstructor;
 
 /** The lines the wrapper adds before the reader's code (error line numbers are shifted back by this). */
 const PREAMBLE_LINES = 2;
 
-/** Compiles `code` with the given names in scope; returns a function of those values. */
-function compile(code: string, names: string[], epilogue = ''): (...values: unknown[]) => unknown {
+/** Compiles `code` with the given names in scope; returns a function of those values (async: a cell may await). */
+function compile(code: string, names: string[], epilogue = '', async = false): (...values: unknown[]) => unknown {
   if (code.length > OUTPUT_LIMITS.codeChars) throw new Error(`the code is longer than ${OUTPUT_LIMITS.codeChars} characters`);
   const body = `"use strict";\n/* reader code */\n${code}\n;${epilogue}`;
-  return new FunctionCtor(...names, body) as (...values: unknown[]) => unknown;
+  return new (async ? AsyncFunctionCtor : FunctionCtor)(...names, body) as (...values: unknown[]) => unknown;
 }
 
 /** An error as one line, with the line number in the reader's code when the engine gives one. */
@@ -37,12 +38,12 @@ export function describeError(e: unknown): string {
   return `${err.name}: ${err.message}${where}`.slice(0, 500);
 }
 
-/** Runs a cell; the API's members become names in scope (print, show, schedule, tf, ...). */
-export function runCell(code: string, api: Record<string, unknown>, out: OutputCollector): { outputs: OutputItem[]; error: string | null } {
+/** Runs a cell; the API's members become names in scope (print, show, schedule, tf, ...); it may `await`. */
+export async function runCell(code: string, api: Record<string, unknown>, out: OutputCollector): Promise<{ outputs: OutputItem[]; error: string | null }> {
   const names = Object.keys(api);
   let error: string | null = null;
   try {
-    const result = compile(code, names)(...names.map((n) => api[n]));
+    const result = await compile(code, names, '', true)(...names.map((n) => api[n]));
     if (result !== undefined) out.print(result);
   } catch (e) {
     error = describeError(e);

@@ -5,7 +5,13 @@
  * back is data (text, numbers), never markup: the page renders it as text, tables, canvases and SVG.
  */
 
-export type SandboxRequest = { type: 'cell'; code: string } | { type: 'exercise'; code: string; exercise: string; student: string };
+/** models: the cell calls sample, encode or decode, so the worker loads the shipped DiT and VAE first. */
+export type SandboxRequest = { type: 'cell'; code: string; models: boolean } | { type: 'exercise'; code: string; exercise: string; student: string };
+
+/** Whether a cell's code uses the shipped models (sample, encode, decode): then they load before it runs. */
+export function cellNeedsModels(code: string): boolean {
+  return /\b(sample|encode|decode)\s*\(/.test(code);
+}
 
 /** What a cell shows, in order. Sizes are capped in the worker (OUTPUT_LIMITS). */
 export type OutputItem =
@@ -38,4 +44,4 @@ export const OUTPUT_LIMITS = {
 } as const;
 
 /** How long one run may take before the page stops the worker. */
-export const TIME_LIMIT_MS = { cell: 5_000, exercise: 3_000 } as const;
+export const TIME_LIMIT_MS = { cell: 5_000, cellWithModels: 60_000, exercise: 3_000 } as const;

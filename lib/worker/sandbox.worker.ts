@@ -1,7 +1,8 @@
 /**
  * The sandbox: runs one piece of a reader's code (a notebook cell or a code exercise) and is then
- * thrown away. It starts TensorFlow.js and reads the MNIST test digits first, then locks itself down
- * (lib/sandbox/lockdown.ts: no network, storage, other workers or postMessage for the reader's
+ * thrown away. It starts TensorFlow.js and reads the MNIST test digits when it is made (a warm
+ * spare); when the run arrives it loads the shipped models if the cell uses them, then locks itself
+ * down (lib/sandbox/lockdown.ts: no network, storage, other workers or postMessage for the reader's
  * code), then runs the code. The page (lib/sandbox/client.ts) kills it at the time limit.
  *
  * Built by Next as a module worker from `new Worker(new URL('.../sandbox.worker.ts', import.meta.url))`
@@ -12,8 +13,9 @@ import { initBackend } from '../backend/init';
 import { decodeDigits, type DigitSet } from '../data/mnist';
 import { lockDown } from '../sandbox/lockdown';
 import { OutputCollector } from '../sandbox/outputs';
-import { cellApi, exerciseApi } from '../sandbox/api';
+import { cellApi, exerciseApi, type CellModels } from '../sandbox/api';
 import { runCell, runCodeExercise } from '../sandbox/execute';
+import { loadCellModels } from '../sandbox/models';
 import { REFERENCES } from '../sandbox/references';
 import { drawParams } from '../exercises/seed';
 import type { Params } from '../exercises/types';
@@ -24,26 +26,47 @@ const scope = self as unknown as { postMessage(msg: unknown): void; onmessage: (
 const post: (msg: SandboxResponse | { type: 'failed'; message: string }) => void = scope.postMessage.bind(scope);
 const clock = performance.now.bind(performance);
 
+let baseUrl = '';
 let digits: DigitSet | null = null;
 let started = false;
 
-function run(req: SandboxRequest): SandboxResponse {
+async function run(req: SandboxRequest): Promise<SandboxResponse> {
   const out = new OutputCollector();
-  const t0 = clock();
   if (req.type === 'cell') {
-    const r = runCell(req.code, cellApi({ tf, digits, out }), out);
+    let models: CellModels | undefined;
+    let loadError: string | null = null;
+    if (req.models) {
+      try {
+        models = await loadCellModels(baseUrl);
+      } catch (e) {
+        loadError = `the shipped models could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    close();
+    if (loadError) return { type: 'done', outputs: [], error: loadError, ms: 0 };
+    const t0 = clock();
+    const r = await runCell(req.code, cellApi({ tf, digits, out, models }), out);
     return { type: 'done', ...r, ms: clock() - t0 };
   }
+  close();
   const ex = exerciseById(req.exercise);
   if (!ex || ex.kind !== 'code') return { type: 'tested', cases: [], outputs: [], error: `no code exercise '${req.exercise.slice(0, 80)}'`, ms: 0 };
+  const t0 = clock();
   const r = runCodeExercise(ex, drawParams(ex, req.student) as Params, req.code, REFERENCES[ex.reference], exerciseApi({ tf, out }), out);
   return { type: 'tested', ...r, ms: clock() - t0 };
+}
+
+/** The lock-down, just before the reader's code: everything the worker needed from outside is loaded. */
+function close(): void {
+  const open = lockDown(self);
+  if (open.length > 0) throw new Error(`the sandbox could not close ${open.join(', ')}`);
 }
 
 scope.onmessage = async (e: MessageEvent) => {
   const msg = e.data as { type: 'init'; baseUrl: string } | { type: 'run'; request: SandboxRequest };
   if (msg.type === 'init' && !started) {
     started = true;
+    baseUrl = msg.baseUrl;
     try {
       await initBackend('wasm', msg.baseUrl);
       try {
@@ -52,13 +75,15 @@ scope.onmessage = async (e: MessageEvent) => {
       } catch {
         digits = null; // digit(i) then says the digits are missing; everything else works
       }
-      const open = lockDown(self);
-      if (open.length > 0) throw new Error(`the sandbox could not close ${open.join(', ')}`);
       post({ type: 'ready' });
     } catch (err) {
       post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     }
   } else if (msg.type === 'run') {
-    post(run(msg.request));
+    try {
+      post(await run(msg.request));
+    } catch (err) {
+      post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    }
   }
 };

@@ -84,6 +84,36 @@ describe('code cells (chapter 02)', () => {
   });
 });
 
+describe('a cell with the shipped models (chapter 07)', () => {
+  test('samples the shipped DiT at two guidance scales; the models load before the lock-down', async () => {
+    await withPage(openPage(), async (s) => {
+      const { page } = s;
+      await s.goto('/chapters/guidance-and-sampling/');
+      const id = 'cell-sample-guidance';
+      await page.locator(`[data-testid="${id}-editor"]`).scrollIntoViewIfNeeded();
+      const t0 = Date.now();
+      let status = await runCell(page, id);
+      const ms = Date.now() - t0;
+      assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+      assert.equal(await page.locator(`[data-testid="${id}-outputs"] canvas`).count(), 12, 'six digits at each of two scales');
+      await page.locator(`[data-cell="${id}"]`).screenshot(shot('cell-sample-guidance'));
+      writeArtifact('cell-model-run.json', {
+        note: 'ms from Run to done for chapter 7 cell-sample-guidance (loads the DiT and VAE, then 2 x 6 digits x 20 DDIM steps), wasm',
+        ms,
+      });
+
+      await setCode(
+        page,
+        page.locator(`[data-testid="${id}-editor"]`),
+        'const { images } = await sample({ n: 1, steps: 2 });\nprint(images[0].length, typeof fetch, typeof caches, typeof postMessage);',
+      );
+      status = await runCell(page, id);
+      assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+      assert.match(await page.locator(`[data-testid="${id}-outputs"]`).innerText(), /^1024 undefined undefined undefined/);
+    });
+  });
+});
+
 describe('code exercises (chapter 02)', () => {
   test('wrong, then right; an infinite loop is stopped; kept over a reload', async () => {
     await withPage(openPage(), async (s) => {

@@ -10,7 +10,8 @@ import { EXERCISES } from '@/content/exercises';
 import { CELLS } from '@/content/cells';
 import { drawParams } from '@/lib/exercises/seed';
 import type { CodeExercise, Params } from '@/lib/exercises/types';
-import { cellApi, exerciseApi } from '@/lib/sandbox/api';
+import { cellApi, exerciseApi, type CellModels } from '@/lib/sandbox/api';
+import { cellNeedsModels } from '@/lib/sandbox/protocol';
 import { OutputCollector } from '@/lib/sandbox/outputs';
 import { runCell, runCodeExercise, compareValues } from '@/lib/sandbox/execute';
 import { REFERENCES } from '@/lib/sandbox/references';
@@ -102,16 +103,25 @@ describe('code exercises', () => {
 
 describe('cells', () => {
   const { testSet } = loadMnistSplit();
-  it.each(CELLS.map((c) => [c.id, c] as const))('%s runs without an error and shows something', (_id, cell) => {
+  // Stand-ins with the shipped models' shapes: the real ones load in the browser (tests/e2e/code.spec.ts).
+  const models: CellModels = {
+    sample: async (o = {}) => ({
+      images: Array.from({ length: o.n ?? 8 }, () => new Array<number>(1024).fill(0)),
+      labels: new Array<number>(o.n ?? 8).fill(o.label ?? 0),
+    }),
+    encode: async () => new Array<number>(256).fill(0.5),
+    decode: async () => new Array<number>(1024).fill(0),
+  };
+  it.each(CELLS.map((c) => [c.id, c] as const))('%s runs without an error and shows something', async (_id, cell) => {
     const out = new OutputCollector();
-    const r = runCell(cell.code, cellApi({ tf, digits: testSet, out }), out);
+    const r = await runCell(cell.code, cellApi({ tf, digits: testSet, out, models: cellNeedsModels(cell.code) ? models : undefined }), out);
     expect(r.error).toBeNull();
     expect(r.outputs.length).toBeGreaterThan(0);
   });
 
-  it('an error in a cell names its line and keeps what was printed before it', () => {
+  it('an error in a cell names its line and keeps what was printed before it', async () => {
     const out = new OutputCollector();
-    const r = runCell('print(1);\nprint(2);\nnope();', cellApi({ tf, digits: null, out }), out);
+    const r = await runCell('print(1);\nprint(2);\nnope();', cellApi({ tf, digits: null, out }), out);
     expect(r.outputs).toEqual([
       { kind: 'text', text: '1' },
       { kind: 'text', text: '2' },
@@ -119,9 +129,22 @@ describe('cells', () => {
     expect(r.error).toMatch(/ReferenceError: nope is not defined \(line 3\)/);
   });
 
-  it('output is capped', () => {
+  it('a cell may await, and an error after an await still names its line', async () => {
     const out = new OutputCollector();
-    const r = runCell('for (let i = 0; i < 500; i++) print(i);', cellApi({ tf, digits: null, out }), out);
+    const r = await runCell('const v = await Promise.resolve(3);\nprint(v);\nawait null;\nundefinedThing();', cellApi({ tf, digits: null, out }), out);
+    expect(r.outputs).toEqual([{ kind: 'text', text: '3' }]);
+    expect(r.error).toMatch(/ReferenceError: undefinedThing is not defined \(line 4\)/);
+  });
+
+  it('without the models, sample() says why', async () => {
+    const out = new OutputCollector();
+    const r = await runCell('await sample({ n: 2 });', cellApi({ tf, digits: null, out }), out);
+    expect(r.error).toMatch(/the shipped models are not loaded/);
+  });
+
+  it('output is capped', async () => {
+    const out = new OutputCollector();
+    const r = await runCell('for (let i = 0; i < 500; i++) print(i);', cellApi({ tf, digits: null, out }), out);
     expect(r.outputs).toHaveLength(101);
     expect(r.outputs[100]).toEqual({ kind: 'text', text: '(400 more outputs not shown: a cell shows at most 100)' });
   });
