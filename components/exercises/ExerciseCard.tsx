@@ -3,7 +3,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { loadChapterExercises } from '@/content/exercises/by-chapter';
 import { checkAnswer, MAX_ANSWER_LENGTH, type Verdict } from '@/lib/exercises/check';
 import { fillPlaceholders } from '@/lib/exercises/placeholders';
-import { drawParams } from '@/lib/exercises/seed';
+import { drawParams, optionOrder } from '@/lib/exercises/seed';
 import { KIND_LABELS, type Exercise, type ExerciseKind, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';
 import { useExerciseProgress } from './use-progress';
@@ -149,10 +149,10 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
           {(info.kind === 'choice' || info.kind === 'formula') && (
             <fieldset className={styles.options}>
               <legend className="visually-hidden">Options</legend>
-              {html.options.map((o, i) => (
+              {optionOrder(html.options.length, student, id).map((i) => (
                 <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
                   <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
-                  <span dangerouslySetInnerHTML={{ __html: fill(o) }} />
+                  <span dangerouslySetInnerHTML={{ __html: fill(html.options[i]) }} />
                 </label>
               ))}
             </fieldset>

@@ -34,3 +34,18 @@ export function paramRng(seed: number): ParamRng {
 export function drawParams<P extends Params>(ex: { id: string; params?: (rng: ParamRng) => P }, studentId: string): P {
   return ex.params ? ex.params(paramRng(fnv1a(`${studentId.trim()}\u0000${ex.id}`))) : ({} as P);
 }
+
+/**
+ * The order a student sees a choice exercise's options in: a shuffle seeded like the parameters, so
+ * the right answer is not always in the same place, yet stays put for one student across visits.
+ * Returns original option indices in display order.
+ */
+export function optionOrder(n: number, studentId: string, exerciseId: string): number[] {
+  const rng = paramRng(fnv1a(`${studentId.trim()}\u0000${exerciseId}\u0000options`));
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}

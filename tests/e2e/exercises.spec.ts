@@ -107,6 +107,7 @@ describe('exercises (chapter 02)', () => {
       await choice.locator('[data-testid="exercise-option-2"]').check();
       await choice.locator('[data-testid="exercise-check"]').click();
       assert.equal(await choice.locator('[data-testid="exercise-feedback"]').getAttribute('data-correct'), 'false');
+      await choice.screenshot({ path: shotPath('exercise-choice-wrong') });
       await choice.locator('[data-testid="exercise-option-0"]').check();
       await choice.locator('[data-testid="exercise-check"]').click();
       assert.equal(await choice.locator('[data-testid="exercise-feedback"]').getAttribute('data-correct'), 'true');
@@ -242,6 +243,10 @@ describe('exercises (chapter 02)', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scroll (${overflow} px)`);
       await card(page, 'closed-form-pick').screenshot({ path: shotPath('exercise-formula-phone') });
+      await card(page, 'image-weight-linear').screenshot({ path: shotPath('exercise-numeric-phone') });
+      const widgetCard = card(page, 'log-snr-crossing-widget');
+      await ready(widgetCard);
+      await widgetCard.screenshot({ path: shotPath('exercise-widget-phone') });
       await s.goto('/progress/');
       await page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
       await screenshot(page, 'progress-phone', { fullPage: true });

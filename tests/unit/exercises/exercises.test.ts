@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EXERCISES, chapterExercises } from '@/content/exercises';
 import { CHAPTERS } from '@/content/chapters';
 import { checkAnswer, withinTolerance } from '@/lib/exercises/check';
-import { drawParams } from '@/lib/exercises/seed';
+import { drawParams, optionOrder } from '@/lib/exercises/seed';
 import { placeholders } from '@/lib/exercises/placeholders';
 import { renderExerciseText } from '@/lib/exercises/render';
 import type { Exercise, Params } from '@/lib/exercises/types';
@@ -97,5 +97,14 @@ describe('exercises in the chapters', () => {
       const ids = file ? placed(file) : [];
       expect(ids, c.slug).toEqual(chapterExercises(c.slug).map((e) => e.id));
     }
+  });
+});
+
+describe('the order of the options', () => {
+  it('is a permutation, stable for one student, and the right answer is not always first', () => {
+    expect(optionOrder(4, 'ada', 'why-shrink')).toEqual(optionOrder(4, 'ada', 'why-shrink'));
+    for (const s of ['', 'a', 'b']) expect([...optionOrder(4, s, 'why-shrink')].sort()).toEqual([0, 1, 2, 3]);
+    const firsts = new Set(['', 'a', 'b', 'c', 'd', 'e', 'f', 'g'].map((s) => optionOrder(4, s, 'why-shrink')[0]));
+    expect(firsts.size).toBeGreaterThan(1);
   });
 });
