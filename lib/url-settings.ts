@@ -9,7 +9,7 @@
 
 export type UrlField =
   | { kind: 'int'; label: string; min: number; max: number; only?: readonly number[] }
-  | { kind: 'number'; label: string; min: number; max: number; step: number }
+  | { kind: 'number'; label: string; min: number; max: number; step: number; only?: readonly number[] }
   | { kind: 'enum'; label: string; values: readonly string[] };
 
 export type UrlSpec<S> = { [K in keyof S]?: UrlField };
@@ -30,7 +30,8 @@ function readField(f: UrlField, raw: string): { value: number | string } | { pro
   const v = Number(raw);
   const range = `${f.kind === 'int' ? 'a whole number' : 'a number'} from ${f.min} to ${f.max}`;
   if (!ok || !Number.isFinite(v) || v < f.min || v > f.max) return { problem: `${f.label}: “${quote(raw)}” is not ${range}` };
-  if (f.kind === 'int' && f.only && !f.only.includes(v)) return { problem: `${f.label}: ${quote(raw)} is not one of ${f.only.join(', ')}` };
+  if (f.only && !f.only.includes(v)) return { problem: `${f.label}: ${quote(raw)} is not one of ${f.only.join(', ')}` };
+  if (f.kind === 'number' && f.only) return { value: v };
   if (f.kind === 'number') {
     const k = (v - f.min) / f.step;
     if (Math.abs(k - Math.round(k)) > 1e-6) return { problem: `${f.label}: ${quote(raw)} is not on the slider's steps of ${f.step}` };

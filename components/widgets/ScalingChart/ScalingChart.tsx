@@ -9,7 +9,8 @@ import type { RankCorrelation } from '@/lib/models/rank-correlation';
 import { LossChart } from './LossChart';
 import { LineSwatch, MarkSwatch, SIZE_COLOR, patchDash, patchShape } from './marks';
 import { ScatterPlot, type ScatterLine, type ScatterPoint } from './ScatterPlot';
-import { useScalingChart, type Connect } from './use-scaling-chart';
+import { SC_URL, useScalingChart, type Connect } from './use-scaling-chart';
+import { SettingLink } from '../shared/SettingLink';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
 
@@ -150,6 +151,7 @@ export function ScalingChart() {
 
   return (
     <div
+      id="w-sc"
       className={`${controls.frame} ${styles.root}`}
       data-widget="scaling-chart"
       data-index={s.index.status}
@@ -161,6 +163,7 @@ export function ScalingChart() {
       <div className={controls.controls}>
         <SelectControl<Connect> label="Join points of the" value={s.connect} options={CONNECT_OPTIONS} onChange={s.setConnect} testId="sc-connect" />
       </div>
+      <SettingLink prefix="sc" spec={SC_URL} settings={s.settings} problems={s.urlProblems} />
 
       <div className={results.panes}>
         <figure className={results.pane}>

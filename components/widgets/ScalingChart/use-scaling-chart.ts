@@ -8,8 +8,24 @@ import { spearman } from '@/lib/models/rank-correlation';
 import { PAPER_SCALING } from '@/lib/models/paper-results';
 import { summariseGrid } from '@/lib/models/scaling-grid';
 import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
+import { GRID_PATCHES, GRID_SIZES } from '@/lib/models/models-index';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
 
 export type Connect = 'size' | 'patch' | 'none';
+
+/** What a link can set: how points are joined and which point of each plot is read out ('none' for none). */
+export interface ChartSettings {
+  connect: Connect;
+  paper: string;
+  ours: string;
+}
+
+export const SC_URL: UrlSpec<ChartSettings> = {
+  connect: { kind: 'enum', label: 'join points of the', values: ['size', 'patch', 'none'] },
+  paper: { kind: 'enum', label: "paper's model", values: [...PAPER_SCALING.map((r) => r.model), 'none'] },
+  ours: { kind: 'enum', label: 'our model', values: [...GRID_SIZES.flatMap((s) => GRID_PATCHES.map((p) => `${s}/${p}`)), 'none'] },
+};
 
 export function useScalingChart() {
   const index = useModelsIndex();
@@ -25,5 +41,11 @@ export function useScalingChart() {
   const [connect, setConnect] = useState<Connect>('size');
   const [paperSelected, setPaperSelected] = useState<string | null>('XL/2');
   const [oursSelected, setOursSelected] = useState<string | null>(null);
-  return { index, grid, paperCorrelation, connect, setConnect, paperSelected, setPaperSelected, oursSelected, setOursSelected };
+  const urlProblems = useUrlSettings<ChartSettings>('sc', SC_URL, (p) => {
+    if (p.connect !== undefined) setConnect(p.connect);
+    if (p.paper !== undefined) setPaperSelected(p.paper === 'none' ? null : p.paper);
+    if (p.ours !== undefined) setOursSelected(p.ours === 'none' ? null : p.ours);
+  });
+  const settings: ChartSettings = { connect, paper: paperSelected ?? 'none', ours: oursSelected ?? 'none' };
+  return { index, grid, paperCorrelation, connect, setConnect, paperSelected, setPaperSelected, oursSelected, setOursSelected, settings, urlProblems };
 }

@@ -6,7 +6,8 @@ import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
 import { Reason } from '@/components/widgets/shared/StatusParts';
 import { BATCH_CHOICES, LR_CHOICES, TRAINER_PRESETS, type SampleWeights, type TrainerPreset } from '@/lib/train/browser-recipe';
 import { LossChart } from './LossChart';
-import { HISTORY_ROWS, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './use-train-in-browser';
+import { HISTORY_ROWS, TIB_URL, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './use-train-in-browser';
+import { SettingLink } from '../shared/SettingLink';
 import styles from './TrainInBrowser.module.css';
 
 const BACKEND_NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
@@ -92,6 +93,7 @@ export function TrainInBrowser() {
   return (
     <div
       ref={root}
+      id="w-tib"
       className={`${controls.frame} ${styles.root}`}
       data-widget="train-in-browser"
       data-phase={s.phase}
@@ -137,6 +139,7 @@ export function TrainInBrowser() {
           testId="tib-weights"
         />
       </div>
+      <SettingLink prefix="tib" spec={TIB_URL} settings={settings} problems={s.urlProblems} />
 
       <div className={styles.buttons}>
         {training || s.phase === 'pausing' ? (

@@ -12,7 +12,17 @@ import type { BackendInfo } from '@/lib/worker/protocol';
 import type { DataInfo, TrainerPhase, TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { TrainerClient, type TrainerRequestBody } from '@/lib/worker/trainer-client';
 import { TEST_HOOKS, type TrainerHooks } from '@/lib/test-hooks';
-import { DEFAULT_TRAINER_SETTINGS, needsReset, type TrainerSettings } from '@/lib/train/browser-recipe';
+import { BATCH_CHOICES, DEFAULT_TRAINER_SETTINGS, LR_CHOICES, needsReset, TRAINER_PRESETS, type TrainerSettings } from '@/lib/train/browser-recipe';
+import type { UrlSpec } from '@/lib/url-settings';
+import { useUrlSettings } from '../shared/use-url-settings';
+
+/** The settings a link can carry (?tib.preset=DiT-mini-S/4&tib.lr=0.002): the four the widget's controls set. */
+export const TIB_URL: UrlSpec<TrainerSettings> = {
+  preset: { kind: 'enum', label: 'model', values: TRAINER_PRESETS },
+  batchSize: { kind: 'int', label: 'batch size', min: 16, max: 64, only: BATCH_CHOICES },
+  lr: { kind: 'number', label: 'peak learning rate', min: 1e-4, max: 5e-3, step: 1e-4, only: LR_CHOICES },
+  sampleWeights: { kind: 'enum', label: 'samples from', values: ['raw', 'ema'] },
+};
 import { useNearViewport } from '../shared/use-model-worker';
 
 /** Per-step numbers, appended as they arrive. */
@@ -247,9 +257,11 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
     [send],
   );
 
+  const urlProblems = useUrlSettings('tib', TIB_URL, update);
+
   /** Model size, patch and batch are locked while a model exists (they need a fresh one: Reset). */
   const locked = s.model !== null || s.phase === 'loading-data' || s.phase === 'encoding' || s.phase === 'building';
   const pendingReset = s.modelSettings !== null && needsReset(s.modelSettings, s.settings);
 
-  return { ...s, train, pause, reset, sampleNow, update, locked, pendingReset };
+  return { ...s, train, pause, reset, sampleNow, update, locked, pendingReset, urlProblems };
 }

@@ -7,6 +7,9 @@ import { GS_URL } from '@/components/widgets/GuidanceSweep/use-guidance-sweep';
 import { FD_URL } from '@/components/widgets/ForwardDiffusion/use-forward-diffusion';
 import { NSE_URL } from '@/components/widgets/NoiseScheduleExplorer/use-noise-schedule-explorer';
 import { PE_URL } from '@/components/widgets/PatchifyExplorer/use-patchify-explorer';
+import { TIB_URL } from '@/components/widgets/TrainInBrowser/use-train-in-browser';
+import { SC_URL } from '@/components/widgets/ScalingChart/use-scaling-chart';
+import { DEFAULT_TRAINER_SETTINGS } from '@/lib/train/browser-recipe';
 
 interface S {
   n: number;
@@ -55,6 +58,11 @@ describe('settings in the address', () => {
     expect(r.problems[0]).toMatch(/too long/);
   });
 
+  it('a number from a list takes only the listed values', () => {
+    expect(readUrlSettings('?tib.lr=0.002', 'tib', TIB_URL).patch).toEqual({ lr: 0.002 });
+    expect(readUrlSettings('?tib.lr=0.003', 'tib', TIB_URL).problems[0]).toMatch(/peak learning rate: 0.003 is not one of/);
+  });
+
   it('ignores properties of Object.prototype named as settings', () => {
     expect(readUrlSettings('?x.constructor=1&x.__proto__=2', 'x', SPEC).patch).toEqual({});
   });
@@ -72,6 +80,8 @@ describe('settings in the address', () => {
     ['fd', FD_URL, { digitClass: 9, sample: 3, t: 1000, schedule: 'scaled-linear', seed: 0 }],
     ['nse', NSE_URL, { t: 1, betaAxis: 'linear' }],
     ['pe', PE_URL, { digitClass: 0, sample: 1, p: 1, token: 63 }],
+    ['tib', TIB_URL, { ...DEFAULT_TRAINER_SETTINGS, preset: 'DiT-mini-S/4', batchSize: 16, lr: 2e-4, sampleWeights: 'ema' }],
+    ['sc', SC_URL, { connect: 'patch', paper: 'B/4', ours: 'none' }],
   ] as [string, UrlSpec<Record<string, unknown>>, Record<string, unknown>][])(
     'widget %s: a written link reads back to the same settings',
     (prefix, spec, settings) => {
