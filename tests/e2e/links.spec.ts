@@ -66,4 +66,19 @@ describe('settings in the address', () => {
       await page.locator('#w-nse').screenshot({ path: path.join(SCREENSHOTS, 'link-refused.png') });
     });
   });
+
+  test('the scaling chart and the trainer take their settings from the address too', async () => {
+    await withPage(openPage(), async (s) => {
+      const { page } = s;
+      await s.goto('/chapters/scaling/?sc.connect=patch&sc.paper=B%2F4#w-sc');
+      await page.waitForSelector('[data-widget="scaling-chart"][data-index="ready"]');
+      assert.equal(await value(page, 'sc-connect'), 'patch');
+      assert.match(await page.locator('[data-testid="sc-paper-readout"]').innerText(), /B\/4/);
+      await s.goto('/chapters/train-your-own/?tib.preset=DiT-mini-S%2F4&tib.lr=0.002&tib.batchSize=32#w-tib');
+      await page.locator('[data-testid="tib-preset"]').waitFor();
+      await page.waitForFunction(() => (document.querySelector('[data-testid="tib-preset"]') as HTMLSelectElement | null)?.value === 'DiT-mini-S/4');
+      assert.equal(await value(page, 'tib-batch'), '32');
+      assert.match((await page.locator('[data-testid="tib-lr"]').getAttribute('aria-valuetext')) ?? '', /0\.002|2e-3|2 × 10/);
+    });
+  });
 });
