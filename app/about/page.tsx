@@ -50,12 +50,13 @@ export default function AboutPage() {
         </li>
         <li>
           Every chapter ends with exercises that check themselves: numbers, multiple choice, formulas to pick, a setting to find in a widget, and code to write
-          (run against test cases in a sandbox in your browser), each with hints and a worked solution. The same chapters have runnable cells: the code behind a
-          key equation, to change and run. Exercises with numbers give each student their own, drawn from the name or id they set on the{' '}
-          <Link href="/progress/">progress page</Link>; a student&rsquo;s attempts, hints and reveals stay in their browser and can be exported as a file. Every
-          widget has a &ldquo;Link to this setting&rdquo; button, so a problem sheet can point at one exact setting. This is a static site: the answers can be
-          found in its code, and nothing proves who made a file, so use the exercises for practice and feedback, not as an exam. Assignment links and grading
-          are not part of this version yet.
+          (run against test cases in a sandbox in your browser), each with hints and a worked solution. Chapters 2 to 7 have runnable cells: the code behind a
+          key equation, to change and run, some of them with the shipped model. Exercises with numbers give each student their own, drawn from the name or id
+          they set on the <Link href="/progress/">progress page</Link>; a student&rsquo;s attempts, hints and reveals stay in their browser and can be exported
+          as a file. Every widget has a &ldquo;Link to this setting&rdquo; button, so a problem sheet can point at one exact setting. To set work,{' '}
+          <Link href="/teach/">make an assignment</Link>: pick exercises from any chapters and hand out one link; each student downloads a submission file with
+          their raw answers. Grading those files in the browser is not part of this version yet. This is a static site: the answers can be found in its code,
+          and nothing proves who made a file, so use the exercises for practice and feedback, not as an exam.
         </li>
       </ul>
       <h2 id="credits">Data and credits</h2>

@@ -13,6 +13,9 @@ export function SiteHeader() {
           <Link href="/progress/" prefetch={false}>
             Progress
           </Link>
+          <Link href="/teach/" prefetch={false}>
+            Teach
+          </Link>
           <Link href="/about/">About</Link>
         </nav>
       </div>

@@ -31,7 +31,7 @@ const Attempt = z.object({
 });
 export type Attempt = z.infer<typeof Attempt>;
 
-const Entry = z.object({
+export const EntrySchema = z.object({
   attempts: z.array(Attempt).check(z.maxLength(MAX_ATTEMPTS)),
   solved: z.boolean(),
   hintsShown: z.number().check(z.int(), z.minimum(0), z.maximum(20)),
@@ -39,7 +39,7 @@ const Entry = z.object({
   /** When the exercise was first opened, answered or revealed (ms since 1970). */
   firstAt: z.number().check(z.int(), z.minimum(0)),
 });
-export type ProgressEntry = z.infer<typeof Entry>;
+export type ProgressEntry = z.infer<typeof EntrySchema>;
 
 const IdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID), z.regex(/^[a-z0-9][a-z0-9-]*$/));
 const StudentSchema = z.string().check(z.maxLength(80));
@@ -49,7 +49,7 @@ const FileSchema = z.object({
   version: z.literal(PROGRESS_VERSION),
   exportedAt: z.string().check(z.maxLength(40)),
   student: StudentSchema,
-  exercises: z.record(IdSchema, Entry),
+  exercises: z.record(IdSchema, EntrySchema),
 });
 export type ProgressFile = z.infer<typeof FileSchema>;
 
@@ -74,7 +74,7 @@ export function readEntry(store: KeyValueStore, id: string): ProgressEntry | nul
   }
   if (raw === null || raw.length > 2 * MAX_ATTEMPTS * MAX_ANSWER_CHARS) return null;
   try {
-    const parsed = Entry.safeParse(JSON.parse(raw));
+    const parsed = EntrySchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -84,7 +84,7 @@ export function readEntry(store: KeyValueStore, id: string): ProgressEntry | nul
 /** Writes an entry; false when the browser refused (storage full or disabled). */
 export function writeEntry(store: KeyValueStore, id: string, entry: ProgressEntry): boolean {
   try {
-    store.setItem(PREFIX + id, JSON.stringify(Entry.parse(entry)));
+    store.setItem(PREFIX + id, JSON.stringify(EntrySchema.parse(entry)));
     return true;
   } catch {
     return false;
