@@ -4,8 +4,10 @@ import type { EditorView } from '@codemirror/view';
 import styles from './code.module.css';
 
 /**
- * A code editor: a plain textarea until CodeMirror has loaded (it loads only once `load` is true,
- * when the cell nears the viewport), then CodeMirror with the same text. Shift+Enter runs in both.
+ * A code editor: a plain textarea, replaced by CodeMirror with the same text the first time the
+ * reader points at it or focuses it (and only once `load` is true: the cell is near the viewport).
+ * Loading and mounting CodeMirror is one long task, so it waits for the reader's intent instead of
+ * landing while a widget nearby is sampling. Shift+Enter runs in both.
  * `value` is read at mount and when `resetKey` changes (Reset); typing flows out through onChange.
  */
 export function CodeEditor({
@@ -28,11 +30,13 @@ export function CodeEditor({
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [ready, setReady] = useState(false);
+  const [wanted, setWanted] = useState(false);
+  const focusAfter = useRef(false);
   const latest = useRef({ value, onChange, onRun });
   latest.current = { value, onChange, onRun };
 
   useEffect(() => {
-    if (!load || view.current) return;
+    if (!load || !wanted || view.current) return;
     let cancelled = false;
     import('./codemirror-setup').then(
       ({ createEditor }) => {
@@ -45,6 +49,7 @@ export function CodeEditor({
           () => latest.current.onRun(),
         );
         setReady(true);
+        if (focusAfter.current) view.current.focus();
       },
       () => {
         // The editor could not load (offline?): the textarea keeps working.
@@ -53,7 +58,7 @@ export function CodeEditor({
     return () => {
       cancelled = true;
     };
-  }, [load, label]);
+  }, [load, wanted, label]);
 
   useEffect(() => () => view.current?.destroy(), []);
 
@@ -64,7 +69,16 @@ export function CodeEditor({
   }, [resetKey]);
 
   return (
-    <div className={styles.editor} data-testid={testId} data-editor={ready ? 'codemirror' : 'textarea'}>
+    <div
+      className={styles.editor}
+      data-testid={testId}
+      data-editor={ready ? 'codemirror' : 'textarea'}
+      onPointerEnter={() => setWanted(true)}
+      onFocusCapture={() => {
+        focusAfter.current = true;
+        setWanted(true);
+      }}
+    >
       <div ref={host} hidden={!ready} />
       {!ready && (
         <textarea
