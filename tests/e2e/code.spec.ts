@@ -167,7 +167,7 @@ describe('code exercises (chapter 02)', () => {
       await page.waitForSelector('[data-exercise="code-q-sample"][data-ready="true"]');
       assert.equal(await card.getAttribute('data-state'), 'solved');
       await editor.scrollIntoViewIfNeeded();
-      assert.match(await editor.innerText(), /Math\.sqrt\(1 - a\)/, 'the last code tried is back in the editor');
+      assert.match(await editor.locator('textarea').inputValue(), /Math\.sqrt\(1 - a\)/, 'the last code tried is back in the editor');
     });
   });
 
