@@ -30,8 +30,8 @@ export const EXERCISES: Exercise[] = [
     reads: 'Check the widget’s t',
     title: 'Find the step in the widget',
     prompt: r`In the schedule explorer above, move $t$ to the **first** step at which the {{schedule}} schedule's log-SNR $\lambda_t$ is below {{level}}. Then check.`,
-    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(1, 5) }),
-    display: ({ schedule, level }) => ({ schedule: String(schedule), level: `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
+    params: (rng) => ({ schedule: rng.pick(['linear', 'cosine', 'scaled-linear'] as const), level: -rng.int(0, 5) }),
+    display: ({ schedule, level }) => ({ schedule: String(schedule), level: level === 0 ? '0' : `−${-(level as number)}`, answer: String(firstStepBelow(schedule as ScheduleName, level as number)) }),
     check: (state, { schedule, level }) => {
       const t = Number(state.t);
       const want = firstStepBelow(schedule as ScheduleName, level as number);

@@ -2,6 +2,7 @@
 import { getPreset, numPatches } from '@/lib/dit/config';
 import { gflops } from '@/lib/dit/flops';
 import { parameterShapes } from '@/lib/dit/params';
+import { tokenAt } from '@/lib/inspect/patchify';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -9,6 +10,28 @@ const chapter = 'patchify';
 const r = String.raw;
 
 export const EXERCISES: Exercise[] = [
+  {
+    id: 'find-token-widget',
+    chapter,
+    kind: 'widget',
+    widget: 'patchify-explorer',
+    reads: 'Check the widget’s token',
+    title: 'Find the token in the widget',
+    prompt: r`In the patchify explorer above, set the patch size to $p$ = {{p}} and select the token whose patch holds latent row {{r}}, column {{c}} (rows and columns counted from 0, top left). Then check.`,
+    params: (rng) => ({ p: rng.pick([1, 2, 4]), r: rng.int(0, 7), c: rng.int(0, 7) }),
+    display: ({ p, r, c }) => ({ p: String(p), r: String(r), c: String(c), answer: String(tokenAt(r as number, c as number, p as number, 8)) }),
+    check: (state, { p, r, c }) => {
+      const want = tokenAt(r as number, c as number, p as number, 8);
+      if (Number(state.p) !== p) return { correct: false, message: `The widget is at p = ${state.p}; set it to ${p} first.` };
+      return Number(state.token) === want
+        ? { correct: true, message: `Right: token ${want}.` }
+        : { correct: false, message: `Token ${state.token} holds other positions: look for the patch that covers row ${r}, column ${c}.` };
+    },
+    worked: ({ p, r, c }) => ({ p: p as number, token: tokenAt(r as number, c as number, p as number, 8) }),
+    wrong: ({ p, r, c }) => ({ p: p as number, token: (tokenAt(r as number, c as number, p as number, 8) + 1) % ((8 / (p as number)) ** 2) }),
+    hints: ['Tokens are numbered row by row over the grid of patches, from 0 at the top left.', 'With patch size p, latent row r lies in patch row ⌊r / p⌋.'],
+    solution: r`Patch row $\lfloor r/p \rfloor$, patch column $\lfloor c/p \rfloor$, and $8/p$ patches per row: token $\lfloor r/p\rfloor \cdot 8/p + \lfloor c/p \rfloor$ = {{answer}}.`,
+  },
   {
     id: 'token-count',
     chapter,

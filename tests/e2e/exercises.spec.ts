@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { ARTIFACTS, openPage, PHONE, SCREENSHOTS, screenshot, setRange, withPage } from './harness';
+import { ARTIFACTS, openPage, PHONE, SCREENSHOTS, screenshot, setRange, waitHydrated, withPage } from './harness';
 
 const shotPath = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
 
@@ -230,6 +230,29 @@ describe('exercises (chapter 02)', () => {
     });
   });
 
+  test('a widget exercise on the patchify explorer (chapter 05): the token for a position', async () => {
+    await withPage(openPage(), async (s) => {
+      const { page } = s;
+      await s.goto('/chapters/patchify/?backend=wasm');
+      const c = card(page, 'find-token-widget');
+      await ready(c);
+      const m = /p = (\d) and select the token whose patch holds latent row (\d), column (\d)/.exec((await c.innerText()).replace(/\s+/g, ' '));
+      assert.ok(m, 'p, row and column in the prompt');
+      const [p, r, col] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const want = Math.floor(r / p) * (8 / p) + Math.floor(col / p);
+      await waitHydrated(page, '[data-widget="patchify-explorer"]');
+      await page.locator(`[data-testid="pe-p-${p}"]`).check({ force: true });
+      await setRange(page, 'pe-token', (want + 1) % (8 / p) ** 2);
+      await c.locator('[data-testid="exercise-check"]').click();
+      const fb = c.locator('[data-testid="exercise-feedback"]');
+      assert.equal(await fb.getAttribute('data-correct'), 'false');
+      await setRange(page, 'pe-token', want);
+      await c.locator('[data-testid="exercise-check"]').click();
+      assert.equal(await fb.getAttribute('data-correct'), 'true', `token ${want} for p = ${p}, row ${r}, column ${col}`);
+      await c.screenshot({ path: shotPath('exercise-widget-patchify') });
+    });
+  });
+
   test('phone: the cards fit the width', async () => {
     await withPage(openPage({ viewport: PHONE }), async (s) => {
       const { page } = s;
@@ -244,6 +267,10 @@ describe('exercises (chapter 02)', () => {
       assert.ok(overflow <= 0, `no horizontal scroll (${overflow} px)`);
       await card(page, 'closed-form-pick').screenshot({ path: shotPath('exercise-formula-phone') });
       await card(page, 'image-weight-linear').screenshot({ path: shotPath('exercise-numeric-phone') });
+      await ready(card(page, 'why-shrink'));
+      await card(page, 'why-shrink').screenshot({ path: shotPath('exercise-choice-phone') });
+      await ready(card(page, 'code-q-sample'));
+      await card(page, 'code-q-sample').screenshot({ path: shotPath('exercise-code-phone') });
       const widgetCard = card(page, 'log-snr-crossing-widget');
       await ready(widgetCard);
       await widgetCard.screenshot({ path: shotPath('exercise-widget-phone') });

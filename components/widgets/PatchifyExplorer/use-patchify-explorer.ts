@@ -5,7 +5,7 @@
  * viewport); everything else (patch grid, token indices, T, Gflops, position similarity) is computed
  * here from lib/inspect/patchify.ts and shows at once.
  */
-import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type RefObject } from 'react';
 import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
@@ -13,6 +13,7 @@ import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
 import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
+import { publishWidgetState } from '@/lib/exercises/widget-state';
 
 /** The latent of the project's VAE: 8x8 positions, 4 channels (lib/vae/config.ts). */
 export const LATENT_SIDE = 8;
@@ -95,6 +96,9 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
     if (q.p !== undefined) setPRaw(q.p);
     if (q.token !== undefined) setToken(q.token);
   });
+
+  // The exercise that asks for a token reads it from here (lib/exercises/widget-state.ts).
+  useEffect(() => publishWidgetState('patchify-explorer', { p, token: shownToken }), [p, shownToken]);
 
   const matrix = useMemo(() => (latent ? patchifyMatrix(latent, LATENT_SIDE, LATENT_CHANNELS, p) : null), [latent, p]);
   const vector = useMemo(() => (latent ? patchVector(latent, LATENT_SIDE, LATENT_CHANNELS, p, shownToken) : null), [latent, p, shownToken]);
