@@ -34,6 +34,36 @@ function rhoByFormula(x: number[], y: number[]): number {
 
 export const EXERCISES: Exercise[] = [
   {
+    id: 'grid-smaller-patch',
+    chapter,
+    kind: 'choice',
+    title: 'Does the smaller patch help yet?',
+    prompt: "Read our grid's FLD in the chart or its table (1,000 training steps, lower is better). At which model sizes does patch 2 beat patch 4?",
+    options: [
+      { text: 'Only at size S.', correct: true, why: 'Right: S/2 beats S/4 (639 against 1,107), but at B and L patch 4 still scores best after 1,000 steps.' },
+      { text: 'At every size, as in the paper.', correct: false, why: 'Not yet at this budget: at B and L the p = 4 models have the lower FLD (424 and 395 against 580 and 487).' },
+      { text: 'At no size.', correct: false, why: 'At size S it does: 639 against 1,107.' },
+      { text: 'Only at size L, the largest.', correct: false, why: 'At L, patch 4 is ahead: 395 against 487.' },
+    ],
+    hints: ['Compare each size’s p = 2 and p = 4 points (or rows of the table under the chart).'],
+    solution: 'Only the smallest model gains from the smaller patch after 1,000 steps. The paper’s models, after 400K steps, gain at every size: the compute spent on more tokens had not paid off yet here, which is why the chapter calls the grid too short-trained to settle the question.',
+  },
+  {
+    id: 'grid-equal-compute',
+    chapter,
+    kind: 'choice',
+    title: 'Equal compute, equal quality?',
+    prompt: 'Our mini-S/1 (14.86 Mflops) and mini-L/4 (16.28 Mflops) need about the same compute per image. Do they score alike?',
+    options: [
+      { text: 'No: the larger model with fewer tokens, L/4, is far better (FLD 395 against 776).', correct: true, why: 'Right: at equal compute the 5.5M-parameter L/4 beats the 0.33M-parameter S/1 by a wide margin after 1,000 steps.' },
+      { text: 'Yes: equal Gflops give equal FLD, as the paper’s trend suggests.', correct: false, why: 'The paper’s trend is across its twelve models at 400K steps; our two equal-compute models differ by a factor of two in FLD.' },
+      { text: 'No: S/1 is better, because more tokens carry more detail.', correct: false, why: 'S/1 has the higher (worse) FLD, 776 against 395.' },
+      { text: 'They cannot be compared: they have different patch sizes.', correct: false, why: 'FLD compares samples, whatever the model; that is what makes a compute-matched comparison possible.' },
+    ],
+    hints: ['Find S/1 and L/4 in the chart: they sit at nearly the same x.'],
+    solution: 'They do not: L/4 scores FLD 395, S/1 776. In this short run, parameters (width and depth) paid off more than tokens at the same compute, the opposite of what the paper found after 400K steps for its larger models.',
+  },
+  {
     id: 'block-cost',
     chapter,
     kind: 'numeric',
