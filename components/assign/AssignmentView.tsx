@@ -1,22 +1,16 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { CHAPTERS } from '@/content/chapters';
-import { EXERCISES, exerciseById } from '@/content/exercises';
+import { exerciseById, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type ReadAssignment } from '@/lib/assign/assignment';
 import { buildSubmission, isLate, receipt, submissionFileName } from '@/lib/assign/submission';
 import { readAll, readStudent, writeStudent, type ProgressEntry } from '@/lib/exercises/progress';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { APP_VERSION } from '@/lib/app-version';
 import { PROGRESS_EVENT } from '@/components/exercises/use-progress';
+import { downloadJson } from '@/components/exercises/download-json';
 import styles from './assign.module.css';
 
 const known = (id: string) => exerciseById(id) !== undefined;
-
-function numberOf(id: string): { label: string; chapter: (typeof CHAPTERS)[number] } {
-  const e = exerciseById(id)!;
-  const c = CHAPTERS.find((ch) => ch.slug === e.chapter)!;
-  return { label: `${c.number}.${EXERCISES.filter((x) => x.chapter === e.chapter).indexOf(e) + 1}`, chapter: c };
-}
 
 /** /assignment/#a=...: the assignment a link carries, the student's progress on it, and the file to hand in. */
 export function AssignmentView() {
@@ -26,9 +20,16 @@ export function AssignmentView() {
   const [draft, setDraft] = useState('');
   const [done, setDone] = useState<{ receipt: string; file: string; late: boolean } | null>(null);
 
+  // The assignment changes only with the address; the progress whenever the student works elsewhere.
+  useEffect(() => {
+    const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), known));
+    decode();
+    window.addEventListener('hashchange', decode);
+    return () => window.removeEventListener('hashchange', decode);
+  }, []);
+
   useEffect(() => {
     const load = () => {
-      setRead(decodeAssignment(payloadOf(window.location.hash), known));
       try {
         setEntries(readAll(localStorage, known).entries);
         const s = readStudent(localStorage);
@@ -39,12 +40,10 @@ export function AssignmentView() {
       }
     };
     load();
-    window.addEventListener('hashchange', load);
     window.addEventListener('storage', load);
     window.addEventListener(PROGRESS_EVENT, load);
     window.addEventListener('focus', load);
     return () => {
-      window.removeEventListener('hashchange', load);
       window.removeEventListener('storage', load);
       window.removeEventListener(PROGRESS_EVENT, load);
       window.removeEventListener('focus', load);
@@ -71,12 +70,7 @@ export function AssignmentView() {
     const now = new Date();
     const sub = await buildSubmission(a, student, entries, APP_VERSION, now);
     const name = submissionFileName(a, student);
-    const url = URL.createObjectURL(new Blob([JSON.stringify(sub, null, 1)], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadJson(name, sub);
     setDone({ receipt: receipt(sub.checksum), file: name, late: isLate(a, now) });
   };
 
@@ -133,7 +127,7 @@ export function AssignmentView() {
         <ol className={styles.order}>
           {a.exercises.map((id) => {
             const e = exerciseById(id)!;
-            const { label, chapter } = numberOf(id);
+            const { number: label, chapter } = exerciseNumber(e);
             const entry = entries[id];
             return (
               <li key={id} data-exercise-row={id} data-status={entry?.solved ? 'solved' : entry ? 'tried' : 'new'}>

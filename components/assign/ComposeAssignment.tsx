@@ -1,16 +1,12 @@
 'use client';
 import { useMemo, useState } from 'react';
 import { CHAPTERS } from '@/content/chapters';
-import { EXERCISES } from '@/content/exercises';
+import { EXERCISES, exerciseNumber } from '@/content/exercises';
 import { assignmentUrl, newAssignmentId, type Assignment } from '@/lib/assign/assignment';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import styles from './assign.module.css';
 
-const numbered = EXERCISES.map((e) => {
-  const c = CHAPTERS.find((ch) => ch.slug === e.chapter)!;
-  const n = EXERCISES.filter((x) => x.chapter === e.chapter).indexOf(e) + 1;
-  return { id: e.id, title: e.title, kind: e.kind, chapter: c, number: `${c.number}.${n}` };
-});
+const numbered = EXERCISES.map((e) => ({ id: e.id, title: e.title, kind: e.kind, ...exerciseNumber(e) }));
 
 /** /teach: pick exercises from any chapter, give the assignment a title, instructions and a due date, and get its link. */
 export function ComposeAssignment() {

@@ -1,7 +1,6 @@
-import { CHAPTERS } from '@/content/chapters';
-import { chapterExercises, exerciseById } from '@/content/exercises';
+import { exerciseById, exerciseNumber } from '@/content/exercises';
 import { renderExerciseText } from '@/lib/exercises/render';
-import { drawParams } from '@/lib/exercises/seed';
+import { displayValues, drawParams } from '@/lib/exercises/seed';
 import { ExerciseCard, type ExerciseHtml, type ExerciseInfo } from './ExerciseCard';
 
 /**
@@ -12,8 +11,7 @@ import { ExerciseCard, type ExerciseHtml, type ExerciseInfo } from './ExerciseCa
 export function Exercise({ id }: { id: string }) {
   const ex = exerciseById(id);
   if (!ex) throw new Error(`<Exercise id="${id}" />: no exercise has this id (content/exercises)`);
-  const chapter = CHAPTERS.find((c) => c.slug === ex.chapter);
-  const number = `${chapter?.number ?? '?'}.${chapterExercises(ex.chapter).indexOf(ex) + 1}`;
+  const { number } = exerciseNumber(ex);
   const html: ExerciseHtml = {
     prompt: renderExerciseText(ex.prompt),
     hints: ex.hints.map((h) => renderExerciseText(h)),
@@ -32,7 +30,7 @@ export function Exercise({ id }: { id: string }) {
     ...(ex.kind === 'numeric' && ex.unit ? { unit: ex.unit } : {}),
     ...(ex.kind === 'code' ? { solutionCode: ex.solutionCode } : {}),
     personal: ex.params !== undefined,
-    defaults: ex.display ? ex.display(p) : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])),
+    defaults: displayValues(ex, p),
   };
   return <ExerciseCard info={info} html={html} />;
 }

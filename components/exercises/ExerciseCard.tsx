@@ -3,7 +3,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { loadChapterExercises } from '@/content/exercises/by-chapter';
 import { checkAnswer, MAX_ANSWER_LENGTH, type Verdict } from '@/lib/exercises/check';
 import { fillPlaceholders } from '@/lib/exercises/placeholders';
-import { drawParams, optionOrder } from '@/lib/exercises/seed';
+import { displayValues, drawParams, optionOrder } from '@/lib/exercises/seed';
 import { KIND_LABELS, type Exercise, type ExerciseKind, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';
 import { useExerciseProgress } from './use-progress';
@@ -53,10 +53,7 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
   const { entry, student } = progress;
   const ready = progress.ready && ex !== null;
   const params = useMemo(() => (ex ? (drawParams(ex, student) as Params) : null), [ex, student]);
-  const values = useMemo(
-    () => (ex && params ? (ex.display ? ex.display(params) : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))) : info.defaults),
-    [ex, params, info.defaults],
-  );
+  const values = useMemo(() => (ex && params ? displayValues(ex, params) : info.defaults), [ex, params, info.defaults]);
   const fill = (h: string) => fillPlaceholders(h, values);
   const [answer, setAnswer] = useState('');
   const [picked, setPicked] = useState<number | null>(null);

@@ -14,6 +14,7 @@ import {
 } from '@/lib/exercises/progress';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { PROGRESS_EVENT } from './use-progress';
+import { downloadJson } from './download-json';
 import styles from './ProgressBoard.module.css';
 
 const known = (id: string) => exerciseById(id) !== undefined;
@@ -66,13 +67,7 @@ export function ProgressBoard() {
   };
 
   const download = () => {
-    const file = exportProgress(localStorage, known);
-    const blob = new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `dit-lab-progress${student ? `-${student.replace(/[^\w-]+/g, '_').slice(0, 40)}` : ''}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadJson(`dit-lab-progress${student ? `-${student.replace(/[^\w-]+/g, '_').slice(0, 40)}` : ''}.json`, exportProgress(localStorage, known));
   };
 
   const upload = async (e: ChangeEvent<HTMLInputElement>) => {

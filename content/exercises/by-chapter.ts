@@ -5,31 +5,21 @@
  */
 import type { Exercise } from '@/lib/exercises/types';
 
+const LOADERS: Record<string, () => Promise<{ EXERCISES: readonly Exercise[] }>> = {
+  'what-is-a-dit': () => import('./what-is-a-dit'),
+  'diffusion-step-by-step': () => import('./diffusion-step-by-step'),
+  'learning-to-denoise': () => import('./learning-to-denoise'),
+  'latent-space': () => import('./latent-space'),
+  patchify: () => import('./patchify'),
+  'the-dit-block': () => import('./the-dit-block'),
+  'guidance-and-sampling': () => import('./guidance-and-sampling'),
+  'inside-the-model': () => import('./inside-the-model'),
+  scaling: () => import('./scaling'),
+  'beyond-dit': () => import('./beyond-dit'),
+  'train-your-own': () => import('./train-your-own'),
+};
+
 export function loadChapterExercises(slug: string): Promise<readonly Exercise[]> {
-  switch (slug) {
-    case 'what-is-a-dit':
-      return import('./what-is-a-dit').then((m) => m.EXERCISES);
-    case 'diffusion-step-by-step':
-      return import('./diffusion-step-by-step').then((m) => m.EXERCISES);
-    case 'learning-to-denoise':
-      return import('./learning-to-denoise').then((m) => m.EXERCISES);
-    case 'latent-space':
-      return import('./latent-space').then((m) => m.EXERCISES);
-    case 'patchify':
-      return import('./patchify').then((m) => m.EXERCISES);
-    case 'the-dit-block':
-      return import('./the-dit-block').then((m) => m.EXERCISES);
-    case 'guidance-and-sampling':
-      return import('./guidance-and-sampling').then((m) => m.EXERCISES);
-    case 'inside-the-model':
-      return import('./inside-the-model').then((m) => m.EXERCISES);
-    case 'beyond-dit':
-      return import('./beyond-dit').then((m) => m.EXERCISES);
-    case 'train-your-own':
-      return import('./train-your-own').then((m) => m.EXERCISES);
-    case 'scaling':
-      return import('./scaling').then((m) => m.EXERCISES);
-    default:
-      return Promise.resolve([]);
-  }
+  const load = Object.prototype.hasOwnProperty.call(LOADERS, slug) ? LOADERS[slug] : null;
+  return load ? load().then((m) => m.EXERCISES) : Promise.resolve([]);
 }

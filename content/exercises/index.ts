@@ -3,6 +3,7 @@
  * chapter pipeline rejects an id that is not here, and tests/unit/exercises checks every one.
  */
 import type { Exercise } from '@/lib/exercises/types';
+import { CHAPTERS, type ChapterMeta } from '@/content/chapters';
 import { EXERCISES as overview } from './what-is-a-dit';
 import { EXERCISES as diffusion } from './diffusion-step-by-step';
 import { EXERCISES as denoise } from './learning-to-denoise';
@@ -26,4 +27,10 @@ export function exerciseById(id: string): Exercise | undefined {
 /** The exercises of one chapter, in the order they are listed (which is their number: 2.1, 2.2, ...). */
 export function chapterExercises(slug: string): Exercise[] {
   return EXERCISES.filter((e) => e.chapter === slug);
+}
+
+/** An exercise's chapter and its number there ("2.3"): its place in the chapter's list. */
+export function exerciseNumber(ex: Exercise): { chapter: ChapterMeta; number: string } {
+  const chapter = CHAPTERS.find((c) => c.slug === ex.chapter)!;
+  return { chapter, number: `${chapter.number}.${chapterExercises(ex.chapter).indexOf(ex) + 1}` };
 }

@@ -30,6 +30,11 @@ export function paramRng(seed: number): ParamRng {
   };
 }
 
+/** How an exercise's parameters are written into its text: its display(), or each value as a string. */
+export function displayValues<P extends Params>(ex: { display?: (p: P) => Record<string, string> }, p: P): Record<string, string> {
+  return ex.display ? ex.display(p) : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+}
+
 /** The parameters of one exercise for one student ('' = no id given: everyone's default draw). */
 export function drawParams<P extends Params>(ex: { id: string; params?: (rng: ParamRng) => P }, studentId: string): P {
   return ex.params ? ex.params(paramRng(fnv1a(`${studentId.trim()}\u0000${ex.id}`))) : ({} as P);

@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXERCISES, chapterExercises } from '@/content/exercises';
+import { loadChapterExercises } from '@/content/exercises/by-chapter';
 import { CHAPTERS } from '@/content/chapters';
 import { checkAnswer, withinTolerance } from '@/lib/exercises/check';
-import { drawParams, optionOrder } from '@/lib/exercises/seed';
+import { displayValues, drawParams, optionOrder } from '@/lib/exercises/seed';
 import { placeholders } from '@/lib/exercises/placeholders';
 import { renderExerciseText } from '@/lib/exercises/render';
 import type { Exercise, Params } from '@/lib/exercises/types';
@@ -45,7 +46,7 @@ describe('the exercise list', () => {
 describe.each(EXERCISES.map((e) => [e.id, e] as const))('exercise %s', (_id, e) => {
   it.each(STUDENTS)('student "%s": the worked solution is accepted, a wrong answer is not, and the text renders', (student) => {
     const p = drawParams(e, student) as Params;
-    const shown = e.display ? e.display(p) : Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+    const shown = displayValues(e, p);
     for (const t of texts(e)) {
       expect(() => renderExerciseText(t), t).not.toThrow();
       for (const name of placeholders(t)) expect(shown, `{{${name}}} in ${e.id}`).toHaveProperty(name);
@@ -106,5 +107,16 @@ describe('the order of the options', () => {
     for (const s of ['', 'a', 'b']) expect([...optionOrder(4, s, 'why-shrink')].sort()).toEqual([0, 1, 2, 3]);
     const firsts = new Set(['', 'a', 'b', 'c', 'd', 'e', 'f', 'g'].map((s) => optionOrder(4, s, 'why-shrink')[0]));
     expect(firsts.size).toBeGreaterThan(1);
+  });
+});
+
+describe('the per-chapter loader the pages use', () => {
+  it('gives each chapter exactly the exercises of the full list', async () => {
+    for (const c of CHAPTERS)
+      expect(
+        (await loadChapterExercises(c.slug)).map((e) => e.id),
+        c.slug,
+      ).toEqual(chapterExercises(c.slug).map((e) => e.id));
+    expect(await loadChapterExercises('constructor')).toEqual([]);
   });
 });
