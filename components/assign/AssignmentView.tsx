@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { exerciseById, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type ReadAssignment } from '@/lib/assign/assignment';
 import { buildSubmission, isLate, receipt, submissionFileName } from '@/lib/assign/submission';
@@ -7,20 +7,36 @@ import { readAll, readStudent, writeStudent, type ProgressEntry } from '@/lib/ex
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { APP_VERSION } from '@/lib/app-version';
 import { PROGRESS_EVENT } from '@/components/exercises/use-progress';
+import { ExerciseScopeContext, type ExerciseScope } from '@/components/exercises/scope';
 import { downloadJson } from '@/components/exercises/download-json';
+import { WidgetBeside } from './WidgetBeside';
 import styles from './assign.module.css';
 
 const known = (id: string) => exerciseById(id) !== undefined;
 
-/** /assignment/#a=...: the assignment a link carries, the student's progress on it, and the file to hand in. */
-export function AssignmentView() {
+/** The widget an exercise is answered with, if any. */
+function widgetOf(id: string): string | undefined {
+  const e = exerciseById(id);
+  return e?.kind === 'widget' ? e.widget : e?.uses;
+}
+
+/**
+ * /assignment/#a=...: the assignment a link carries, with its exercises in order on this page (the
+ * widgets they are answered with beside them), the student's progress on it, and the file to hand
+ * in. `cards` holds every exercise of the book, rendered when the site was built; the link picks.
+ * Work done here is kept under the assignment's own key, so it survives a closed tab and the
+ * submission holds exactly this assignment's answers.
+ */
+export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) {
   const [read, setRead] = useState<ReadAssignment | null>(null);
   const [entries, setEntries] = useState<Record<string, ProgressEntry>>({});
   const [student, setStudent] = useState('');
   const [draft, setDraft] = useState('');
   const [done, setDone] = useState<{ receipt: string; file: string; late: boolean } | null>(null);
+  const a = read?.ok ? read.assignment : null;
+  const scope = useMemo<ExerciseScope>(() => ({ assignment: a?.id, randomised: a?.randomised !== false }), [a?.id, a?.randomised]);
 
-  // The assignment changes only with the address; the progress whenever the student works elsewhere.
+  // The assignment changes only with the address; the progress whenever the student answers.
   useEffect(() => {
     const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), known));
     decode();
@@ -29,9 +45,10 @@ export function AssignmentView() {
   }, []);
 
   useEffect(() => {
+    if (!scope.assignment) return;
     const load = () => {
       try {
-        setEntries(readAll(localStorage, known).entries);
+        setEntries(readAll(localStorage, known, scope.assignment).entries);
         const s = readStudent(localStorage);
         setStudent(s);
         setDraft((d) => d || s);
@@ -42,23 +59,21 @@ export function AssignmentView() {
     load();
     window.addEventListener('storage', load);
     window.addEventListener(PROGRESS_EVENT, load);
-    window.addEventListener('focus', load);
     return () => {
       window.removeEventListener('storage', load);
       window.removeEventListener(PROGRESS_EVENT, load);
-      window.removeEventListener('focus', load);
     };
-  }, []);
+  }, [scope.assignment]);
 
   if (!read) return <p className={styles.muted}>Reading the assignment…</p>;
-  if (!read.ok)
+  if (!a)
     return (
       <p className={styles.problem} role="alert" data-testid="assignment-error">
-        {read.message}
+        {!read.ok && read.message}
       </p>
     );
-  const a = read.assignment;
   const solved = a.exercises.filter((id) => entries[id]?.solved).length;
+  const shownWidgets = new Set<string>();
 
   const saveStudent = () => {
     writeStudent(localStorage, draft);
@@ -91,8 +106,10 @@ export function AssignmentView() {
       <section className={styles.panel}>
         <h2>Who you are</h2>
         <p>
-          Your name or id goes into your submission, and exercises with numbers of their own draw them from it: set it before you start, as your teacher asks,
-          and keep it.
+          Your name or id goes into your submission
+          {a.randomised === false
+            ? '. Everyone in the class gets the same numbers in this assignment.'
+            : ', and exercises with numbers of their own draw them from it: set it before you start, as your teacher asks, and keep it.'}
         </p>
         <form
           className={styles.linkRow}
@@ -116,23 +133,22 @@ export function AssignmentView() {
         </form>
       </section>
 
-      <section className={styles.panel}>
-        <h2>
+      <nav className={styles.panel} aria-labelledby="assignment-contents">
+        <h2 id="assignment-contents">
           The exercises{' '}
           <span className={styles.muted} data-testid="assignment-progress">
             {solved} of {a.exercises.length} solved
           </span>
         </h2>
-        <p>Each opens in its chapter, beside the widgets and code it needs. Your answers are kept in this browser as you go; come back here to hand in.</p>
+        <p>They are all on this page, below, each with the widget it needs. Your answers are kept in this browser as you go, so you can close the tab and come back.</p>
         <ol className={styles.order}>
           {a.exercises.map((id) => {
             const e = exerciseById(id)!;
-            const { number: label, chapter } = exerciseNumber(e);
             const entry = entries[id];
             return (
-              <li key={id} data-exercise-row={id} data-status={entry?.solved ? 'solved' : entry ? 'tried' : 'new'}>
-                <a href={`/chapters/${chapter.slug}/#exercise-${id}`} target="_blank" rel="noopener">
-                  Exercise {label}: {e.title}
+              <li key={id} data-exercise-row={id} data-status={entry?.solved ? 'solved' : entry?.attempts.length ? 'tried' : 'new'}>
+                <a href={`#exercise-${id}`}>
+                  Exercise {exerciseNumber(e).number}: {e.title}
                 </a>{' '}
                 <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>{' '}
                 <span className={styles.muted}>{entry?.solved ? '✓ solved' : entry?.attempts.length ? `tried (${entry.attempts.length})` : 'not started'}</span>
@@ -140,7 +156,30 @@ export function AssignmentView() {
             );
           })}
         </ol>
-      </section>
+      </nav>
+
+      <ExerciseScopeContext.Provider value={scope}>
+        {a.exercises.map((id, i) => {
+          const e = exerciseById(id)!;
+          const { chapter } = exerciseNumber(e);
+          const widget = widgetOf(id);
+          const first = widget !== undefined && !shownWidgets.has(widget);
+          if (widget) shownWidgets.add(widget);
+          return (
+            <Fragment key={id}>
+              <p className={styles.from} data-testid="assignment-item">
+                {i + 1} of {a.exercises.length} · from chapter {chapter.number},{' '}
+                <a href={`/chapters/${chapter.slug}/`} target="_blank" rel="noopener">
+                  {chapter.title}
+                </a>
+                {widget && !first ? ' · the widget above answers this one too' : ''}
+              </p>
+              {first && <WidgetBeside name={widget} />}
+              {cards[id]}
+            </Fragment>
+          );
+        })}
+      </ExerciseScopeContext.Provider>
 
       <section className={styles.panel}>
         <h2>Hand it in</h2>

@@ -15,6 +15,7 @@ export function ComposeAssignment() {
   const [title, setTitle] = useState('');
   const [instructions, setInstructions] = useState('');
   const [due, setDue] = useState('');
+  const [randomised, setRandomised] = useState(true);
   const [id] = useState(() => newAssignmentId());
   const [copied, setCopied] = useState(false);
 
@@ -23,9 +24,9 @@ export function ComposeAssignment() {
   const assignment = useMemo<Assignment | null>(
     () =>
       picked.length > 0 && title.trim()
-        ? { v: 1, id, title: title.trim().slice(0, 120), instructions: instructions.slice(0, 2000), due, exercises: picked }
+        ? { v: 1, id, title: title.trim().slice(0, 120), instructions: instructions.slice(0, 2000), due, exercises: picked, randomised }
         : null,
-    [picked, title, instructions, due, id],
+    [picked, title, instructions, due, id, randomised],
   );
   const link = useMemo(() => (assignment && typeof window !== 'undefined' ? assignmentUrl(window.location.origin, assignment) : ''), [assignment]);
 
@@ -95,6 +96,13 @@ export function ComposeAssignment() {
             <span>Due date (optional)</span>
             <input type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} data-testid="compose-due" />
           </label>
+          <label className={`${styles.check} ${styles.wide}`}>
+            <input type="checkbox" checked={randomised} onChange={(e) => setRandomised(e.currentTarget.checked)} data-testid="compose-randomised" />
+            <span>
+              Each student gets their own numbers (drawn from their name or id). Untick to give the whole class the same numbers, so answers can be
+              compared.
+            </span>
+          </label>
           <label className={`${styles.field} ${styles.wide}`}>
             <span>Instructions (optional, plain text)</span>
             <textarea
@@ -156,7 +164,12 @@ export function ComposeAssignment() {
           <>
             <p>
               The whole assignment is inside this link ({link.length} characters): post it in your course page. Each student opens it, sets their name or id,
-              works through the exercises in the chapters and downloads a submission file to hand in.
+              works through the exercises on that page and downloads a submission file to hand in. Collect the files (or your course site&rsquo;s zip of
+              them) and{' '}
+              <a href={link.replace('/assignment/', '/grade/')} data-testid="compose-grade">
+                grade them here
+              </a>
+              .
             </p>
             <div className={styles.linkRow}>
               <input readOnly value={link} aria-label="Assignment link" onFocus={(e) => e.currentTarget.select()} data-testid="compose-link" />

@@ -18,12 +18,13 @@ import styles from './Exercise.module.css';
  */
 export function CodeExerciseBody({
   ex,
-  student,
+  seed,
   lastCode,
   onAttempt,
 }: {
   ex: CodeExercise;
-  student: string;
+  /** The id its numbers are drawn from (the student's, or '' when the class shares them). */
+  seed: string;
   lastCode: string | null;
   onAttempt: (code: string, correct: boolean) => void;
 }) {
@@ -34,8 +35,13 @@ export function CodeExerciseBody({
   const { running, outcome, run } = useSandboxRun(near);
   const [cases, setCases] = useState<CaseResult[] | null>(null);
 
+  const [tooLong, setTooLong] = useState(false);
+
   const test = async () => {
-    const r = await run({ type: 'exercise', code: code.slice(0, MAX_ANSWER_CHARS * 5), exercise: ex.id, student }, TIME_LIMIT_MS.exercise);
+    // What runs is exactly what is stored (and what a teacher re-grades): no longer than an answer may be.
+    setTooLong(code.length > MAX_ANSWER_CHARS);
+    if (code.length > MAX_ANSWER_CHARS) return;
+    const r = await run({ type: 'exercise', code, exercise: ex.id, student: seed }, TIME_LIMIT_MS.exercise);
     if (!r) return;
     const results = r.type === 'tested' ? r.cases : [];
     setCases(results);
@@ -77,6 +83,12 @@ export function CodeExerciseBody({
         <span className={codeStyles.hint}>Shift+Enter runs the tests · {TIME_LIMIT_MS.exercise / 1000} s at most, in a sandbox</span>
       </div>
       <div aria-live="polite">
+        {tooLong && (
+          <p className={styles.wrong} role="alert">
+            Your code is {code.length.toLocaleString('en')} characters long; an answer may have {MAX_ANSWER_CHARS.toLocaleString('en')} at most. Shorten it
+            (comments count) and run again.
+          </p>
+        )}
         <RunStatus running={running} outcome={outcome} limitMs={TIME_LIMIT_MS.exercise} testId={`${ex.id}-status`} />
         {cases && cases.length > 0 && !running && (
           <div className={passed === cases.length ? styles.right : styles.wrong} data-testid="exercise-feedback" data-correct={passed === cases.length}>

@@ -7,6 +7,7 @@ import { displayValues, drawParams, optionOrder } from '@/lib/exercises/seed';
 import { KIND_LABELS, type Exercise, type ExerciseKind, type Params } from '@/lib/exercises/types';
 import { readWidgetState } from '@/lib/exercises/widget-state';
 import { useExerciseProgress } from './use-progress';
+import { seedOf, useExerciseScope } from './scope';
 import { CodeExerciseBody } from './CodeExerciseBody';
 import styles from './Exercise.module.css';
 
@@ -51,8 +52,10 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
   }, [info.chapter, id]);
   const progress = useExerciseProgress(id);
   const { entry, student } = progress;
+  const scope = useExerciseScope();
+  const seed = seedOf(scope, student);
   const ready = progress.ready && ex !== null;
-  const params = useMemo(() => (ex ? (drawParams(ex, student) as Params) : null), [ex, student]);
+  const params = useMemo(() => (ex ? (drawParams(ex, seed) as Params) : null), [ex, seed]);
   const values = useMemo(() => (ex && params ? displayValues(ex, params) : info.defaults), [ex, params, info.defaults]);
   const fill = (h: string) => fillPlaceholders(h, values);
   const [answer, setAnswer] = useState('');
@@ -61,7 +64,7 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
   const uid = useId();
 
   // New numbers (another student id) make the last verdict stale.
-  useEffect(() => setFeedback(null), [student]);
+  useEffect(() => setFeedback(null), [seed]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -117,9 +120,9 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
 
       {ex?.kind === 'code' && ready && (
         <CodeExerciseBody
-          key={student}
+          key={seed}
           ex={ex}
-          student={student}
+          seed={seed}
           lastCode={entry?.attempts.at(-1)?.answer ?? null}
           onAttempt={(code, correct) => progress.record({ answer: code, correct })}
         />
@@ -146,7 +149,7 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
           {(info.kind === 'choice' || info.kind === 'formula') && (
             <fieldset className={styles.options}>
               <legend className="visually-hidden">Options</legend>
-              {optionOrder(html.options.length, student, id).map((i) => (
+              {optionOrder(html.options.length, seed, id).map((i) => (
                 <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
                   <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
                   <span dangerouslySetInnerHTML={{ __html: fill(html.options[i]) }} />
@@ -201,15 +204,19 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
           </button>
         )}
         <span className={styles.meta}>
-          {student ? (
+          {!info.personal ? null : !scope.randomised ? (
+            <>The whole class has these numbers.</>
+          ) : student ? (
             <>
               Numbers drawn for <q>{student}</q>.
             </>
-          ) : info.personal ? (
+          ) : scope.assignment ? (
+            <>Set your name or id above to get your own numbers.</>
+          ) : (
             <>
               Set your name or id on the <a href="/progress/">progress page</a> to get your own numbers.
             </>
-          ) : null}
+          )}
           {!progress.saved && ' This browser is not storing progress (private mode or storage full).'}
         </span>
       </div>

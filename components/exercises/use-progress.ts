@@ -1,6 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Attempt, ProgressEntry } from '@/lib/exercises/progress';
+import { useExerciseScope } from './scope';
 
 /** The progress store (with its schema library), loaded after hydration: no chapter waits for it. */
 type Store = typeof import('@/lib/exercises/progress');
@@ -20,6 +21,7 @@ function storage(): Storage | null {
 
 /** One exercise's stored progress and the student's id, read after hydration and kept in step with the other cards. */
 export function useExerciseProgress(id: string) {
+  const scope = useExerciseScope().assignment;
   const [entry, setEntry] = useState<ProgressEntry | null>(null);
   const [student, setStudent] = useState('');
   const [saved, setSaved] = useState(true);
@@ -32,7 +34,7 @@ export function useExerciseProgress(id: string) {
       const m = store.current;
       if (!m || !live) return;
       const s = storage();
-      setEntry(s ? m.readEntry(s, id) : null);
+      setEntry(s ? m.readEntry(s, id, scope) : null);
       setStudent(s ? m.readStudent(s) : '');
       setReady(true);
     };
@@ -47,7 +49,7 @@ export function useExerciseProgress(id: string) {
       window.removeEventListener(PROGRESS_EVENT, load);
       window.removeEventListener('storage', load);
     };
-  }, [id]);
+  }, [id, scope]);
 
   const update = useCallback(
     (change: (e: ProgressEntry) => ProgressEntry) => {
@@ -56,11 +58,11 @@ export function useExerciseProgress(id: string) {
       setEntry((prev) => {
         const next = change(prev ?? m.emptyEntry(Date.now()));
         const s = storage();
-        setSaved(s ? m.writeEntry(s, id, next) : false);
+        setSaved(s ? m.writeEntry(s, id, next, scope) : false);
         return next;
       });
     },
-    [id],
+    [id, scope],
   );
 
   return {

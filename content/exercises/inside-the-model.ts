@@ -52,6 +52,7 @@ export const EXERCISES: Exercise[] = [
   {
     id: 'h4-result',
     chapter,
+    uses: 'attention-maps',
     kind: 'choice',
     title: 'From local to global?',
     prompt: 'Hypothesis H4 expected local heads in early blocks and global heads in late ones, as in vision transformers. What did the widget show for our DiT-mini-B/2?',

@@ -36,6 +36,7 @@ export const EXERCISES: Exercise[] = [
   {
     id: 'grid-smaller-patch',
     chapter,
+    uses: 'scaling-chart',
     kind: 'choice',
     title: 'Does the smaller patch help yet?',
     prompt: "Read our grid's FLD in the chart or its table (1,000 training steps, lower is better). At which model sizes does patch 2 beat patch 4?",
@@ -51,6 +52,7 @@ export const EXERCISES: Exercise[] = [
   {
     id: 'grid-equal-compute',
     chapter,
+    uses: 'scaling-chart',
     kind: 'choice',
     title: 'Equal compute, equal quality?',
     prompt: 'Our mini-S/1 (14.86 Mflops) and mini-L/4 (16.28 Mflops) need about the same compute per image. Do they score alike?',

@@ -23,6 +23,11 @@ const Schema = z.object({
   due: z.string().check(z.regex(/^(\d{4}-\d{2}-\d{2})?$/)),
   /** Exercises in order: ids of content/exercises. */
   exercises: z.array(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,79}$/))).check(z.minLength(1), z.maxLength(40)),
+  /**
+   * false: every student gets the same numbers (the book's default draw), so answers can be compared
+   * across the class; absent or true: each student's numbers are drawn from their id.
+   */
+  randomised: z.optional(z.boolean()),
 });
 export type Assignment = z.infer<typeof Schema>;
 
@@ -40,6 +45,11 @@ function fromBase64Url(text: string): Uint8Array | null {
   } catch {
     return null;
   }
+}
+
+/** The id an assignment's numbers are drawn from for one student: theirs, or '' (the same for all). */
+export function paramSeed(a: Pick<Assignment, 'randomised'>, student: string): string {
+  return a.randomised === false ? '' : student;
 }
 
 /** A fresh assignment id: 8 lower-case letters and digits. */
@@ -89,6 +99,8 @@ export function decodeAssignment(payload: string, known: (id: string) => boolean
     const where = parsed.error.issues[0]?.path.map(String).join('.').slice(0, 40) || 'the top level';
     return { ok: false, message: `This assignment link is not valid (the problem is at ${where}); ask your teacher for a new one.` };
   }
+  if (new Set(parsed.data.exercises).size !== parsed.data.exercises.length)
+    return { ok: false, message: 'This assignment link names one exercise twice, which this page never does; it may have been altered.' };
   const unknown = parsed.data.exercises.filter((id) => !known(id));
   if (unknown.length > 0)
     return {

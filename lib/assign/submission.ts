@@ -15,7 +15,7 @@ export const SUBMISSION_VERSION = 1;
 export interface Submission {
   format: typeof SUBMISSION_FORMAT;
   version: typeof SUBMISSION_VERSION;
-  assignment: Pick<Assignment, 'id' | 'v' | 'title' | 'due' | 'exercises'>;
+  assignment: Pick<Assignment, 'id' | 'v' | 'title' | 'due' | 'exercises' | 'randomised'>;
   student: string;
   submittedAt: string;
   app: string;
@@ -51,7 +51,8 @@ export async function buildSubmission(
   const body: Omit<Submission, 'checksum'> = {
     format: SUBMISSION_FORMAT,
     version: SUBMISSION_VERSION,
-    assignment: { id: a.id, v: a.v, title: a.title, due: a.due, exercises: a.exercises },
+    // randomised only when set: a key holding undefined would vanish from the file and break the checksum.
+    assignment: { id: a.id, v: a.v, title: a.title, due: a.due, exercises: a.exercises, ...(a.randomised === undefined ? {} : { randomised: a.randomised }) },
     student,
     submittedAt: now.toISOString(),
     app,

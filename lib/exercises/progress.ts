@@ -14,6 +14,8 @@ import * as z from 'zod/mini';
 
 export const PROGRESS_VERSION = 1;
 const PREFIX = `dit-lab/progress/v${PROGRESS_VERSION}/`;
+/** An assignment's own progress: the work done on its page, with its numbers (see entryKey). */
+const ASSIGNMENT_PREFIX = `dit-lab/assignment/v${PROGRESS_VERSION}/`;
 const STUDENT_KEY = `dit-lab/student/v${PROGRESS_VERSION}`;
 export const FILE_FORMAT = 'dit-lab-progress';
 /** The largest progress file that is read at all (a real one is a few kilobytes). */
@@ -64,11 +66,20 @@ export interface KeyValueStore {
 
 export const emptyEntry = (now: number): ProgressEntry => ({ attempts: [], solved: false, hintsShown: 0, solutionShown: false, firstAt: Math.floor(now) });
 
+/**
+ * Where an exercise's progress is kept: the book's own key, or, inside an assignment (scope = its
+ * id), a key of that assignment's, so an assignment's submission holds exactly the work done for it,
+ * with the numbers it draws, and work in the chapters stays apart.
+ */
+export function entryKey(id: string, scope?: string): string {
+  return scope ? `${ASSIGNMENT_PREFIX}${scope}/${id}` : PREFIX + id;
+}
+
 /** One stored entry, or null when absent or invalid (an invalid one is left where it is, untouched). */
-export function readEntry(store: KeyValueStore, id: string): ProgressEntry | null {
+export function readEntry(store: KeyValueStore, id: string, scope?: string): ProgressEntry | null {
   let raw: string | null;
   try {
-    raw = store.getItem(PREFIX + id);
+    raw = store.getItem(entryKey(id, scope));
   } catch {
     return null;
   }
@@ -82,9 +93,9 @@ export function readEntry(store: KeyValueStore, id: string): ProgressEntry | nul
 }
 
 /** Writes an entry; false when the browser refused (storage full or disabled). */
-export function writeEntry(store: KeyValueStore, id: string, entry: ProgressEntry): boolean {
+export function writeEntry(store: KeyValueStore, id: string, entry: ProgressEntry, scope?: string): boolean {
   try {
-    store.setItem(PREFIX + id, JSON.stringify(EntrySchema.parse(entry)));
+    store.setItem(entryKey(id, scope), JSON.stringify(EntrySchema.parse(entry)));
     return true;
   } catch {
     return false;
@@ -117,18 +128,23 @@ export function writeStudent(store: KeyValueStore, id: string): boolean {
 }
 
 /** Every valid stored entry, and the ids of the entries that failed validation. */
-export function readAll(store: KeyValueStore, known: (id: string) => boolean): { entries: Record<string, ProgressEntry>; invalid: string[] } {
+export function readAll(
+  store: KeyValueStore,
+  known: (id: string) => boolean,
+  scope?: string,
+): { entries: Record<string, ProgressEntry>; invalid: string[] } {
   const entries: Record<string, ProgressEntry> = {};
   const invalid: string[] = [];
   const keys: string[] = [];
+  const prefix = entryKey('', scope);
   for (let i = 0; i < store.length; i++) {
     const k = store.key(i);
-    if (k?.startsWith(PREFIX)) keys.push(k);
+    if (k?.startsWith(prefix)) keys.push(k);
   }
   for (const k of keys) {
-    const id = k.slice(PREFIX.length);
+    const id = k.slice(prefix.length);
     if (!known(id)) continue; // an exercise this version of the book no longer has
-    const e = readEntry(store, id);
+    const e = readEntry(store, id, scope);
     if (e) entries[id] = e;
     else invalid.push(id);
   }

@@ -32,6 +32,11 @@ interface Common<P extends Params> {
   /** The worked solution shown behind a reveal. */
   solution: string;
   /**
+   * The data-widget name of a widget the answer is read from, for an exercise that is not a widget
+   * exercise (a widget exercise names its own): an assignment's page shows it beside the exercise.
+   */
+  uses?: string;
+  /**
    * Draws the parameters; absent means the exercise is the same for everyone. Called with a stream
    * seeded by the student's id and the exercise id, so each student gets their own numbers.
    */

@@ -11,7 +11,9 @@ import controls from './controls.module.css';
 export function SettingLink<S>({ prefix, spec, settings, problems }: { prefix: string; spec: UrlSpec<S>; settings: S; problems: string[] }) {
   const [link, setLink] = useState<{ url: string; copied: boolean } | null>(null);
   const make = async () => {
-    const url = urlWithSettings(window.location.href, prefix, spec, settings, `w-${prefix}`);
+    // On an assignment's page the hash holds the assignment (#a=...): it stays, so the link still opens it.
+    const hash = window.location.hash.slice(1);
+    const url = urlWithSettings(window.location.href, prefix, spec, settings, /(?:^|&)a=/.test(hash) ? hash : `w-${prefix}`);
     window.history.replaceState(window.history.state, '', url);
     let copied = false;
     try {
