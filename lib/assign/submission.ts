@@ -6,8 +6,9 @@
  * nothing; the checksum only tells a damaged or hand-edited file from an intact one. Nothing here
  * proves who made the file: the site has no accounts.
  */
+import * as z from 'zod/mini';
 import type { Assignment } from './assignment';
-import type { ProgressEntry } from '../exercises/progress';
+import { EntrySchema, type ProgressEntry } from '../exercises/progress';
 
 export const SUBMISSION_FORMAT = 'dit-lab-submission';
 export const SUBMISSION_VERSION = 1;
@@ -24,6 +25,25 @@ export interface Submission {
   /** SHA-256 (hex) of the canonical JSON of every field above. */
   checksum: string;
 }
+
+/** What a submission file must be, checked field by field before anything in it is used. */
+export const SubmissionSchema = z.object({
+  format: z.literal(SUBMISSION_FORMAT),
+  version: z.literal(SUBMISSION_VERSION),
+  assignment: z.object({
+    id: z.string().check(z.maxLength(40)),
+    v: z.number(),
+    title: z.string().check(z.maxLength(200)),
+    due: z.string().check(z.maxLength(40)),
+    exercises: z.array(z.string().check(z.maxLength(80))).check(z.maxLength(40)),
+    randomised: z.optional(z.boolean()),
+  }),
+  student: z.string().check(z.maxLength(80)),
+  submittedAt: z.string().check(z.maxLength(40)),
+  app: z.string().check(z.maxLength(40)),
+  entries: z.record(z.string().check(z.maxLength(80)), EntrySchema),
+  checksum: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+});
 
 /** JSON with object keys sorted, so the same content always gives the same text (and checksum). */
 export function canonicalJson(v: unknown): string {
