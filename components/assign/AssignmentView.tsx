@@ -6,7 +6,7 @@ import { buildSubmission, isLate, receipt, submissionFileName } from '@/lib/assi
 import { readAll, readStudent, writeStudent, type ProgressEntry } from '@/lib/exercises/progress';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { APP_VERSION } from '@/lib/app-version';
-import { PROGRESS_EVENT } from '@/components/exercises/use-progress';
+import { ANSWER_SAVED_EVENT, PROGRESS_EVENT } from '@/components/exercises/use-progress';
 import { ExerciseScopeContext, type ExerciseScope } from '@/components/exercises/scope';
 import { downloadJson } from '@/components/exercises/download-json';
 import { WidgetBeside } from './WidgetBeside';
@@ -59,9 +59,11 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
     load();
     window.addEventListener('storage', load);
     window.addEventListener(PROGRESS_EVENT, load);
+    window.addEventListener(ANSWER_SAVED_EVENT, load);
     return () => {
       window.removeEventListener('storage', load);
       window.removeEventListener(PROGRESS_EVENT, load);
+      window.removeEventListener(ANSWER_SAVED_EVENT, load);
     };
   }, [scope.assignment]);
 
@@ -140,7 +142,10 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
             {solved} of {a.exercises.length} solved
           </span>
         </h2>
-        <p>They are all on this page, below, each with the widget it needs. Your answers are kept in this browser as you go, so you can close the tab and come back.</p>
+        <p>
+          They are all on this page, below, each with the widget it needs. Your answers are kept in this browser as you go, so you can close the tab and come
+          back.
+        </p>
         <ol className={styles.order}>
           {a.exercises.map((id) => {
             const e = exerciseById(id)!;

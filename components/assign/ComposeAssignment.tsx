@@ -99,8 +99,7 @@ export function ComposeAssignment() {
           <label className={`${styles.check} ${styles.wide}`}>
             <input type="checkbox" checked={randomised} onChange={(e) => setRandomised(e.currentTarget.checked)} data-testid="compose-randomised" />
             <span>
-              Each student gets their own numbers (drawn from their name or id). Untick to give the whole class the same numbers, so answers can be
-              compared.
+              Each student gets their own numbers (drawn from their name or id). Untick to give the whole class the same numbers, so answers can be compared.
             </span>
           </label>
           <label className={`${styles.field} ${styles.wide}`}>
@@ -164,8 +163,8 @@ export function ComposeAssignment() {
           <>
             <p>
               The whole assignment is inside this link ({link.length} characters): post it in your course page. Each student opens it, sets their name or id,
-              works through the exercises on that page and downloads a submission file to hand in. Collect the files (or your course site&rsquo;s zip of
-              them) and{' '}
+              works through the exercises on that page and downloads a submission file to hand in. Collect the files (or your course site&rsquo;s zip of them)
+              and{' '}
               <a href={link.replace('/assignment/', '/grade/')} data-testid="compose-grade">
                 grade them here
               </a>

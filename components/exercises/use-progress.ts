@@ -10,6 +10,8 @@ const loadStore = () => (storeModule ??= import('@/lib/exercises/progress'));
 
 /** Tells every exercise on the page that stored progress or the student id changed (another card, an import). */
 export const PROGRESS_EVENT = 'dit-lab-progress';
+/** Tells lists of progress (an assignment's contents) that a card saved an answer, a hint or a reveal. */
+export const ANSWER_SAVED_EVENT = 'dit-lab-answer-saved';
 
 function storage(): Storage | null {
   try {
@@ -61,6 +63,8 @@ export function useExerciseProgress(id: string) {
         setSaved(s ? m.writeEntry(s, id, next, scope) : false);
         return next;
       });
+      // After React has applied the change (and so written it), not from inside the updater.
+      setTimeout(() => window.dispatchEvent(new Event(ANSWER_SAVED_EVENT)), 0);
     },
     [id, scope],
   );

@@ -47,7 +47,11 @@ export function parseRoster(text: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const line of text.split(/\r?\n/).slice(0, 2000)) {
-    const first = line.split(/[,;\t]/)[0].replace(/^"|"$/g, '').trim().slice(0, 80);
+    const first = line
+      .split(/[,;\t]/)[0]
+      .replace(/^"|"$/g, '')
+      .trim()
+      .slice(0, 80);
     const k = studentKey(first);
     if (!k || /^(name|id|student|student id|username)$/.test(k) || seen.has(k)) continue;
     seen.add(k);
@@ -120,7 +124,20 @@ function field(v: string | number): string {
 
 /** The table as CSV for a gradebook: a row per student (missing roster students too), a column per exercise. */
 export function gradebookCsv(book: Gradebook, a: Assignment, labels: (id: string) => string): string {
-  const head = ['student', 'score', 'out_of', ...a.exercises.map(labels), 'late', 'file_intact', 'attempts', 'hints_shown', 'solutions_shown', 'receipt', 'submitted_at', 'file'];
+  const head = [
+    'student',
+    'score',
+    'out_of',
+    ...a.exercises.map(labels),
+    'late',
+    'file_intact',
+    'attempts',
+    'hints_shown',
+    'solutions_shown',
+    'receipt',
+    'submitted_at',
+    'file',
+  ];
   const lines = [head.map(field).join(',')];
   for (const r of book.rows) {
     const gs = a.exercises.map((id) => r.grades[id]);
@@ -143,7 +160,8 @@ export function gradebookCsv(book: Gradebook, a: Assignment, labels: (id: string
         .join(','),
     );
   }
-  for (const s of rosterCheck(book).missing) lines.push([s, 0, a.exercises.length, ...a.exercises.map(() => ''), 'missing', '', '', '', '', '', '', ''].map(field).join(','));
+  for (const s of rosterCheck(book).missing)
+    lines.push([s, 0, a.exercises.length, ...a.exercises.map(() => ''), 'missing', '', '', '', '', '', '', ''].map(field).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 

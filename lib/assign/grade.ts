@@ -89,7 +89,11 @@ export async function readSubmission(text: string, a: Assignment): Promise<ReadS
   const s = parsed.data as Submission;
   if (s.assignment.id !== a.id)
     return { ok: false, message: `made for another assignment (“${s.assignment.title.slice(0, 60)}”, id ${s.assignment.id.slice(0, 12)}), not this one.` };
-  if (s.assignment.v !== a.v || canonicalJson(s.assignment.exercises) !== canonicalJson(a.exercises) || (s.assignment.randomised !== false) !== (a.randomised !== false))
+  if (
+    s.assignment.v !== a.v ||
+    canonicalJson(s.assignment.exercises) !== canonicalJson(a.exercises) ||
+    (s.assignment.randomised !== false) !== (a.randomised !== false)
+  )
     return { ok: false, message: 'made for another version of this assignment (its exercises or numbers differ from the link being graded).' };
   if (!s.student.trim()) return { ok: false, message: 'has no student name or id.' };
   return { ok: true, submission: s, intact: await checksumHolds(s) };
@@ -124,7 +128,12 @@ function codeCandidates(attempts: readonly Attempt[]): string[] {
 
 /** Re-grades one exercise from its raw attempts. */
 export async function gradeExercise(ex: Exercise, seed: string, entry: ProgressEntry | undefined, run: CodeRunner): Promise<ExerciseGrade> {
-  const base = { attempts: entry?.attempts.length ?? 0, hints: entry?.hintsShown ?? 0, solution: entry?.solutionShown ?? false, claimed: entry?.solved ?? false };
+  const base = {
+    attempts: entry?.attempts.length ?? 0,
+    hints: entry?.hintsShown ?? 0,
+    solution: entry?.solutionShown ?? false,
+    claimed: entry?.solved ?? false,
+  };
   const attempts = entry?.attempts ?? [];
   if (ex.kind === 'code') {
     let right = false;
@@ -139,7 +148,12 @@ export async function gradeExercise(ex: Exercise, seed: string, entry: ProgressE
       }
       if (code === attempts.at(-1)?.answer) failure = r.failure;
     }
-    return { ...base, right, wrong: right || counted === null ? null : (failure ?? 'fails').slice(0, 120), ...(counted === null ? {} : { codeKey: codeKey(counted) }) };
+    return {
+      ...base,
+      right,
+      wrong: right || counted === null ? null : (failure ?? 'fails').slice(0, 120),
+      ...(counted === null ? {} : { codeKey: codeKey(counted) }),
+    };
   }
   const p = drawParams(ex, seed) as Params;
   let right = false;

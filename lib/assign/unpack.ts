@@ -33,7 +33,8 @@ export interface Unpacked {
   skipped: string[];
 }
 
-const isZip = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && bytes[3] === bytes[2] + 1;
+const isZip = (bytes: Uint8Array) =>
+  bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && bytes[3] === bytes[2] + 1;
 
 function text(name: string, bytes: Uint8Array, out: Unpacked): void {
   if (bytes.length > MAX_SUBMISSION_BYTES) {
@@ -131,7 +132,10 @@ export async function unpackUploads(files: readonly { name: string; size: number
   const out: Unpacked = { docs: [], problems: [], skipped: [] };
   for (const f of files) {
     if (f.size > MAX_UPLOAD_BYTES) {
-      out.problems.push({ name: f.name, message: `${mb(f.size)} is larger than this page reads (${mb(MAX_UPLOAD_BYTES)}); a class's zip of submissions is far smaller.` });
+      out.problems.push({
+        name: f.name,
+        message: `${mb(f.size)} is larger than this page reads (${mb(MAX_UPLOAD_BYTES)}); a class's zip of submissions is far smaller.`,
+      });
       continue;
     }
     let bytes: Uint8Array;

@@ -7,21 +7,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { openPage, PHONE, SCREENSHOTS, withPage, writeArtifact } from './harness';
+import type { Page } from 'playwright-core';
+import { openPage, PHONE, SCREENSHOTS, setCode, withPage, writeArtifact } from './harness';
 
 const CH2 = '/chapters/diffusion-step-by-step/';
 const shot = (name: string) => ({ path: path.join(SCREENSHOTS, `${name}.png`) });
-
-/** Replaces the code in an editor (CodeMirror once loaded) with `code`. */
-async function setCode(page: Page, editor: Locator, code: string) {
-  await editor.scrollIntoViewIfNeeded();
-  await editor.hover(); // CodeMirror loads when the reader points at the editor
-  await page.waitForFunction((el) => el?.getAttribute('data-editor') === 'codemirror', await editor.elementHandle(), { timeout: 60_000 });
-  await editor.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
 
 async function runCell(page: Page, id: string) {
   const before = Number((await page.locator(`[data-cell="${id}"]`).getAttribute('data-runs')) ?? 0);

@@ -315,3 +315,13 @@ export async function withPage(open: Promise<OpenPage>, body: (s: OpenPage) => P
     await s.close();
   }
 }
+
+/** Replaces the code in an editor (CodeMirror once loaded) with `code`. */
+export async function setCode(page: Page, editor: Locator, code: string) {
+  await editor.scrollIntoViewIfNeeded();
+  await editor.hover(); // CodeMirror loads when the reader points at the editor
+  await page.waitForFunction((el) => el?.getAttribute('data-editor') === 'codemirror', await editor.elementHandle(), { timeout: 60_000 });
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}

@@ -11,7 +11,17 @@ import { EXERCISES, exerciseById, exerciseNumber } from '@/content/exercises';
 import type { Assignment } from '@/lib/assign/assignment';
 import { buildSubmission, type Submission } from '@/lib/assign/submission';
 import { codeKey, gradeSubmission, normaliseCode, readSubmission, type CodeRunner, type StudentRow } from '@/lib/assign/grade';
-import { emptyGradebook, exerciseStats, gradebookCsv, identicalCode, loadGradebook, mergeRows, parseRoster, rosterCheck, saveGradebook } from '@/lib/assign/class-table';
+import {
+  emptyGradebook,
+  exerciseStats,
+  gradebookCsv,
+  identicalCode,
+  loadGradebook,
+  mergeRows,
+  parseRoster,
+  rosterCheck,
+  saveGradebook,
+} from '@/lib/assign/class-table';
 import { unpackUploads, MAX_SUBMISSION_BYTES, MAX_UPLOAD_BYTES } from '@/lib/assign/unpack';
 import { emptyEntry, withAttempt, type ProgressEntry } from '@/lib/exercises/progress';
 import { drawParams } from '@/lib/exercises/seed';
@@ -125,7 +135,13 @@ describe('re-grading a submission', () => {
     expect((await grade(late)).late).toBe(true);
     const onTime = await buildSubmission(A, 'Eve', {}, '0.1.0', new Date('2027-01-15T23:59:59Z'));
     expect((await grade(onTime)).late).toBe(false);
-    const backdated = await buildSubmission(A, 'Eve', { [NUM.id]: { ...entry([]), attempts: [{ at: Date.parse('2027-02-01'), answer: '1', correct: false }] } }, '0.1.0', new Date(T));
+    const backdated = await buildSubmission(
+      A,
+      'Eve',
+      { [NUM.id]: { ...entry([]), attempts: [{ at: Date.parse('2027-02-01'), answer: '1', correct: false }] } },
+      '0.1.0',
+      new Date(T),
+    );
     expect((await grade(backdated)).late).toBe(true);
   });
 });
@@ -257,14 +273,20 @@ describe('the class table', () => {
     const csv = gradebookCsv(book, A, (id) => exerciseNumber(exerciseById(id)!).number);
     const lines = csv.trim().split('\r\n');
     const numbers = A.exercises.map((id) => `"${exerciseNumber(exerciseById(id)!).number}"`).join(',');
-    expect(lines[0]).toBe(`"student","score","out_of",${numbers},"late","file_intact","attempts","hints_shown","solutions_shown","receipt","submitted_at","file"`);
+    expect(lines[0]).toBe(
+      `"student","score","out_of",${numbers},"late","file_intact","attempts","hints_shown","solutions_shown","receipt","submitted_at","file"`,
+    );
     expect(lines[1].startsWith(`"'=HYPERLINK(""x"")","2","3","1","0","1"`)).toBe(true);
     expect(lines.at(-1)).toMatch(/^"Dee","0","3",.*"missing"/);
   });
 
   it('survives a reload, and a damaged stored table is reported, not used', () => {
     const m = new Map<string, string>();
-    const store = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+    const store = {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
     const book = mergeRows(emptyGradebook(), rows);
     expect(saveGradebook(store, A.id, book)).toBe(true);
     expect(loadGradebook(store, A.id)).toEqual({ ok: true, book });
