@@ -1,21 +1,9 @@
 'use client';
-import { useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useState, type DragEvent, type ReactNode } from 'react';
 import { exerciseById, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type Assignment, type ReadAssignment } from '@/lib/assign/assignment';
-import { codeKey, gradeSubmission, readSubmission, type CodeRunner, type StudentRow } from '@/lib/assign/grade';
-import {
-  clearGradebook,
-  emptyGradebook,
-  exerciseStats,
-  gradebookCsv,
-  identicalCode,
-  loadGradebook,
-  mergeRows,
-  parseRoster,
-  rosterCheck,
-  saveGradebook,
-  type Gradebook,
-} from '@/lib/assign/class-table';
+import type { CodeRunner } from '@/lib/assign/grade';
+import * as table from '@/lib/assign/class-table';
 import { unpackUploads, type Problem } from '@/lib/assign/unpack';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { TIME_LIMIT_MS } from '@/lib/sandbox/protocol';
@@ -98,7 +86,7 @@ export function GradeAssignment() {
 }
 
 function ClassTable({ a }: { a: Assignment }) {
-  const [book, setBook] = useState<Gradebook>(emptyGradebook);
+  const [book, setBook] = useState<table.Gradebook>(table.emptyGradebook);
   const [storedProblem, setStoredProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(true);
   const [busy, setBusy] = useState<{ done: number; total: number } | null>(null);
@@ -109,7 +97,7 @@ function ClassTable({ a }: { a: Assignment }) {
 
   useEffect(() => {
     const s = storage();
-    const r = s ? loadGradebook(s, a.id) : { ok: true as const, book: emptyGradebook() };
+    const r = s ? table.loadGradebook(s, a.id) : { ok: true as const, book: table.emptyGradebook() };
     if (r.ok) {
       setBook(r.book);
       setRoster(r.book.roster.join('\n'));
@@ -117,39 +105,19 @@ function ClassTable({ a }: { a: Assignment }) {
     setReady(true);
   }, [a.id]);
 
-  const keep = (next: Gradebook) => {
+  const keep = (next: table.Gradebook) => {
     setBook(next);
     const s = storage();
-    setSaved(s ? saveGradebook(s, a.id, next) : false);
+    setSaved(s ? table.saveGradebook(s, a.id, next) : false);
   };
 
   const importFiles = async (files: File[]) => {
     if (busy || files.length === 0) return;
     setBusy({ done: 0, total: 0 });
     const unpacked = await unpackUploads(files);
-    const problems = [...unpacked.problems];
-    const rows: StudentRow[] = [];
-    const codes = new Map<string, string>();
-    const run = sandboxRunner();
-    setBusy({ done: 0, total: unpacked.docs.length });
-    for (const [i, doc] of unpacked.docs.entries()) {
-      const r = await readSubmission(doc.text, a);
-      if (!r.ok) problems.push({ name: doc.name, message: r.message });
-      else {
-        rows.push(await gradeSubmission(r.submission, r.intact, doc.name, a, exerciseById, run));
-        for (const e of Object.values(r.submission.entries)) for (const at of e.attempts) codes.set(codeKey(at.answer), at.answer);
-      }
-      setBusy({ done: i + 1, total: unpacked.docs.length });
-    }
-    const merged = mergeRows(book, rows);
-    const shared = Object.fromEntries(
-      identicalCode(merged, a)
-        .map((g) => [g.key, codes.get(g.key) ?? merged.codes[g.key]] as const)
-        .filter((x): x is readonly [string, string] => typeof x[1] === 'string'),
-    );
-    const clip = (p: Problem): Problem => ({ name: p.name.slice(0, 400), message: p.message.slice(0, 400) });
-    keep({ ...merged, problems: [...merged.problems, ...problems.map(clip)].slice(-1000), codes: shared });
-    setLast({ graded: rows.length, problems, skipped: unpacked.skipped.length });
+    const r = await table.addSubmissions(book, unpacked, a, exerciseById, sandboxRunner(), (done, total) => setBusy({ done, total }));
+    keep(r.book);
+    setLast({ graded: r.graded, problems: r.problems, skipped: unpacked.skipped.length });
     setBusy(null);
   };
 
@@ -158,9 +126,9 @@ function ClassTable({ a }: { a: Assignment }) {
     void importFiles(Array.from(e.dataTransfer.files));
   };
 
-  const stats = useMemo(() => exerciseStats(book, a), [book, a]);
-  const same = useMemo(() => identicalCode(book, a), [book, a]);
-  const { missing, unlisted } = rosterCheck(book);
+  const stats = useMemo(() => table.exerciseStats(book, a), [book, a]);
+  const same = useMemo(() => table.identicalCode(book, a), [book, a]);
+  const { missing, unlisted } = table.rosterCheck(book);
   const csvName = `dit-lab-grades-${a.title.replace(/[^\w-]+/g, '-').slice(0, 40)}-${a.id}.csv`;
 
   return (
@@ -247,87 +215,80 @@ function ClassTable({ a }: { a: Assignment }) {
         {book.rows.length === 0 && missing.length === 0 ? (
           <p className={styles.muted}>No submissions yet.</p>
         ) : (
-          <div className={styles.tableWrap} role="region" aria-label="Scores by student" tabIndex={0}>
-            <table className={styles.table} data-testid="grade-table">
-              <thead>
-                <tr>
-                  <th scope="col">Student</th>
-                  <th scope="col">Score</th>
-                  {a.exercises.map((id) => (
-                    <th scope="col" key={id} title={exerciseById(id)!.title}>
-                      {label(id)}
-                    </th>
-                  ))}
-                  <th scope="col">Handed in</th>
-                  <th scope="col">Receipt</th>
-                </tr>
-              </thead>
-              <tbody>
-                {book.rows.map((r) => (
-                  <tr key={r.key} data-testid="grade-row" data-student={r.student} data-score={r.score}>
-                    <th scope="row">
-                      {r.student}
-                      {!r.intact && (
-                        <span className={styles.flag} title="The file was changed after it was made: its own score is ignored, its answers were re-graded.">
-                          {' '}
-                          edited
+          <Table
+            label="Scores by student"
+            testId="grade-table"
+            head={[
+              { text: 'Student' },
+              { text: 'Score' },
+              ...a.exercises.map((id) => ({ text: label(id), title: exerciseById(id)!.title })),
+              { text: 'Handed in' },
+              { text: 'Receipt' },
+            ]}
+          >
+            {book.rows.map((r) => (
+              <tr key={r.key} data-testid="grade-row" data-student={r.student} data-score={r.score}>
+                <th scope="row">
+                  {r.student}
+                  {!r.intact && (
+                    <span className={styles.flag} title="The file was changed after it was made: its own score is ignored, its answers were re-graded.">
+                      {' '}
+                      edited
+                    </span>
+                  )}
+                </th>
+                <td>
+                  {r.score} / {a.exercises.length}
+                </td>
+                {a.exercises.map((id) => {
+                  const g = r.grades[id];
+                  if (!g || (g.attempts === 0 && !g.solution))
+                    return (
+                      <td key={id} className={styles.muted} data-cell={id} data-right="none">
+                        –
+                      </td>
+                    );
+                  return (
+                    <td key={id} data-cell={id} data-right={g.right} className={g.right ? styles.ok : styles.bad}>
+                      {g.right ? '✓' : '✗'}
+                      <span className={styles.detail}>
+                        {g.attempts} {g.attempts === 1 ? 'try' : 'tries'}
+                      </span>
+                      {g.hints > 0 && (
+                        <span className={styles.detail}>
+                          {g.hints} hint{g.hints > 1 ? 's' : ''}
                         </span>
                       )}
-                    </th>
-                    <td>
-                      {r.score} / {a.exercises.length}
+                      {g.solution && <span className={styles.detail}>solution seen</span>}
+                      {g.claimed && !g.right && <span className={styles.detail}>file claimed ✓</span>}
                     </td>
-                    {a.exercises.map((id) => {
-                      const g = r.grades[id];
-                      if (!g || (g.attempts === 0 && !g.solution))
-                        return (
-                          <td key={id} className={styles.muted} data-cell={id} data-right="none">
-                            –
-                          </td>
-                        );
-                      return (
-                        <td key={id} data-cell={id} data-right={g.right} className={g.right ? styles.ok : styles.bad}>
-                          {g.right ? '✓' : '✗'}
-                          <span className={styles.detail}>
-                            {g.attempts} {g.attempts === 1 ? 'try' : 'tries'}
-                          </span>
-                          {g.hints > 0 && (
-                            <span className={styles.detail}>
-                              {g.hints} hint{g.hints > 1 ? 's' : ''}
-                            </span>
-                          )}
-                          {g.solution && <span className={styles.detail}>solution seen</span>}
-                          {g.claimed && !g.right && <span className={styles.detail}>file claimed ✓</span>}
-                        </td>
-                      );
-                    })}
-                    <td>
-                      {r.submittedAt.slice(0, 16).replace('T', ' ')} UTC
-                      {r.late && <span className={styles.flag}> late</span>}
-                    </td>
-                    <td>
-                      <code>{r.receipt}</code>
-                    </td>
-                  </tr>
-                ))}
-                {missing.map((s) => (
-                  <tr key={`missing-${s}`} data-testid="grade-missing" data-student={s}>
-                    <th scope="row">{s}</th>
-                    <td colSpan={a.exercises.length + 3} className={styles.muted}>
-                      missing: no submission
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  );
+                })}
+                <td>
+                  {r.submittedAt.slice(0, 16).replace('T', ' ')} UTC
+                  {r.late && <span className={styles.flag}> late</span>}
+                </td>
+                <td>
+                  <code>{r.receipt}</code>
+                </td>
+              </tr>
+            ))}
+            {missing.map((s) => (
+              <tr key={`missing-${s}`} data-testid="grade-missing" data-student={s}>
+                <th scope="row">{s}</th>
+                <td colSpan={a.exercises.length + 3} className={styles.muted}>
+                  missing: no submission
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
         {unlisted.length > 0 && <p className={styles.muted}>Not on the roster: {unlisted.join(', ')}.</p>}
         <div className={styles.linkRow}>
           <button
             type="button"
             disabled={book.rows.length === 0}
-            onClick={() => downloadText(csvName, gradebookCsv(book, a, label), 'text/csv;charset=utf-8')}
+            onClick={() => downloadText(csvName, table.gradebookCsv(book, a, label), 'text/csv;charset=utf-8')}
             data-testid="grade-csv"
           >
             Download the CSV
@@ -337,8 +298,8 @@ function ClassTable({ a }: { a: Assignment }) {
             onClick={() => {
               if (!confirmClear) return setConfirmClear(true);
               const s = storage();
-              if (s) clearGradebook(s, a.id);
-              setBook(emptyGradebook());
+              if (s) table.clearGradebook(s, a.id);
+              setBook(table.emptyGradebook());
               setRoster('');
               setLast(null);
               setConfirmClear(false);
@@ -359,7 +320,7 @@ function ClassTable({ a }: { a: Assignment }) {
             rows={4}
             value={roster}
             onChange={(e) => setRoster(e.currentTarget.value.slice(0, 100_000))}
-            onBlur={() => keep({ ...book, roster: parseRoster(roster) })}
+            onBlur={() => keep({ ...book, roster: table.parseRoster(roster) })}
             data-testid="grade-roster"
           />
         </label>
@@ -367,35 +328,26 @@ function ClassTable({ a }: { a: Assignment }) {
 
       <section className={styles.panel}>
         <h3>By exercise</h3>
-        <div className={styles.tableWrap} role="region" aria-label="Statistics by exercise" tabIndex={0}>
-          <table className={styles.table} data-testid="grade-stats">
-            <thead>
-              <tr>
-                <th scope="col">Exercise</th>
-                <th scope="col">Right</th>
-                <th scope="col">Mean tries</th>
-                <th scope="col">Solution seen</th>
-                <th scope="col">Most common wrong answer</th>
+        <Table
+          label="Statistics by exercise"
+          testId="grade-stats"
+          head={['Exercise', 'Right', 'Mean tries', 'Solution seen', 'Most common wrong answer'].map((text) => ({ text }))}
+        >
+          {stats.map((s) => {
+            const e = exerciseById(s.id)!;
+            return (
+              <tr key={s.id} data-testid="grade-stat" data-exercise={s.id} data-right={s.right}>
+                <th scope="row">
+                  {label(s.id)} {e.title} <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>
+                </th>
+                <td>{s.handedIn ? `${s.right} of ${s.handedIn} (${Math.round(s.share * 100)}%)` : '–'}</td>
+                <td>{s.meanAttempts ? s.meanAttempts.toFixed(1) : '–'}</td>
+                <td>{s.solutionsShown}</td>
+                <td>{s.commonWrong ? `${s.commonWrong.answer} (${s.commonWrong.count})` : '–'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {stats.map((s) => {
-                const e = exerciseById(s.id)!;
-                return (
-                  <tr key={s.id} data-testid="grade-stat" data-exercise={s.id} data-right={s.right}>
-                    <th scope="row">
-                      {label(s.id)} {e.title} <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>
-                    </th>
-                    <td>{s.handedIn ? `${s.right} of ${s.handedIn} (${Math.round(s.share * 100)}%)` : '–'}</td>
-                    <td>{s.meanAttempts ? s.meanAttempts.toFixed(1) : '–'}</td>
-                    <td>{s.solutionsShown}</td>
-                    <td>{s.commonWrong ? `${s.commonWrong.answer} (${s.commonWrong.count})` : '–'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       </section>
 
       {same.length > 0 && (
@@ -419,6 +371,26 @@ function ClassTable({ a }: { a: Assignment }) {
           </ul>
         </section>
       )}
+    </div>
+  );
+}
+
+/** A table that scrolls sideways on its own (a phone), reachable by keyboard, with a row of column heads. */
+function Table({ label, testId, head, children }: { label: string; testId: string; head: { text: string; title?: string }[]; children: ReactNode }) {
+  return (
+    <div className={styles.tableWrap} role="region" aria-label={label} tabIndex={0}>
+      <table className={styles.table} data-testid={testId}>
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th scope="col" key={i} title={h.title}>
+                {h.text}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

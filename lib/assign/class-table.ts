@@ -6,8 +6,9 @@
  */
 import * as z from 'zod/mini';
 import type { Assignment } from './assignment';
-import { studentKey, type StudentRow } from './grade';
-import type { Problem } from './unpack';
+import { codeKey, gradeSubmission, readSubmission, studentKey, type CodeRunner, type StudentRow } from './grade';
+import type { Problem, Unpacked } from './unpack';
+import type { Exercise } from '../exercises/types';
 
 export interface Gradebook {
   rows: StudentRow[];
@@ -40,6 +41,44 @@ export function mergeRows(book: Gradebook, fresh: readonly StudentRow[]): Gradeb
   }
   const rows = [...byKey.values()].sort((x, y) => x.key.localeCompare(y.key));
   return { ...book, rows, superseded };
+}
+
+/**
+ * Grades unpacked uploads into the table: every document validated and re-graded (code through
+ * `run`), the rows merged (a student's latest file wins), the refused files listed with their
+ * reasons, and the code that several students share kept to show. `progress` hears each file done.
+ */
+export async function addSubmissions(
+  book: Gradebook,
+  unpacked: Unpacked,
+  a: Assignment,
+  lookup: (id: string) => Exercise | undefined,
+  run: CodeRunner,
+  progress: (done: number, total: number) => void = () => {},
+): Promise<{ book: Gradebook; graded: number; problems: Problem[] }> {
+  const problems = [...unpacked.problems];
+  const rows: StudentRow[] = [];
+  const codes = new Map(Object.entries(book.codes));
+  for (const [i, doc] of unpacked.docs.entries()) {
+    const r = await readSubmission(doc.text, a);
+    if (!r.ok) problems.push({ name: doc.name, message: r.message });
+    else {
+      rows.push(await gradeSubmission(r.submission, r.intact, doc.name, a, lookup, run));
+      for (const e of Object.values(r.submission.entries)) for (const at of e.attempts) codes.set(codeKey(at.answer), at.answer);
+    }
+    progress(i + 1, unpacked.docs.length);
+  }
+  const merged = mergeRows(book, rows);
+  const shared = identicalCode(merged, a).flatMap((g) => {
+    const code = codes.get(g.key);
+    return code === undefined ? [] : [[g.key, code] as const];
+  });
+  const clip = (p: Problem): Problem => ({ name: p.name.slice(0, 400), message: p.message.slice(0, 400) });
+  return {
+    book: { ...merged, problems: [...merged.problems, ...problems.map(clip)].slice(-1000), codes: Object.fromEntries(shared) },
+    graded: rows.length,
+    problems,
+  };
 }
 
 /** The roster as pasted: one student a line (or the first column of a CSV), blank lines and a header "name"/"id" ignored. */

@@ -12,6 +12,7 @@ import type { Assignment } from '@/lib/assign/assignment';
 import { buildSubmission, type Submission } from '@/lib/assign/submission';
 import { codeKey, gradeSubmission, normaliseCode, readSubmission, type CodeRunner, type StudentRow } from '@/lib/assign/grade';
 import {
+  addSubmissions,
   emptyGradebook,
   exerciseStats,
   gradebookCsv,
@@ -278,6 +279,32 @@ describe('the class table', () => {
     );
     expect(lines[1].startsWith(`"'=HYPERLINK(""x"")","2","3","1","0","1"`)).toBe(true);
     expect(lines.at(-1)).toMatch(/^"Dee","0","3",.*"missing"/);
+  });
+
+  it('grades unpacked uploads into the table, naming the files it refuses', async () => {
+    const twin = await buildSubmission(A, 'Ed', { [CODE.id]: entry([[`${CODE.wrongCode}\n// copied`, false]]) }, '0.1.0', new Date(T));
+    const steps: number[] = [];
+    const r = await addSubmissions(
+      mergeRows(emptyGradebook(), rows),
+      {
+        docs: [
+          { name: 'z.zip › ed.json', text: JSON.stringify(twin) },
+          { name: 'cut.json', text: '{"format":' },
+        ],
+        problems: [{ name: 'big.json', message: 'too big' }],
+        skipped: [],
+      },
+      A,
+      exerciseById,
+      run,
+      (done) => steps.push(done),
+    );
+    expect(r.graded).toBe(1);
+    expect(steps).toEqual([1, 2]);
+    expect(r.problems.map((p) => p.name)).toEqual(['big.json', 'cut.json']);
+    expect(r.book.rows.map((x) => x.student)).toEqual(['Ada', 'bob', 'Cy', 'Ed']);
+    expect(identicalCode(r.book, A)[0].students).toEqual(['bob', 'Cy', 'Ed']);
+    expect(normaliseCode(r.book.codes[codeKey(CODE.wrongCode)])).toBe(normaliseCode(CODE.wrongCode));
   });
 
   it('survives a reload, and a damaged stored table is reported, not used', () => {
