@@ -128,11 +128,7 @@ export function writeStudent(store: KeyValueStore, id: string): boolean {
 }
 
 /** Every valid stored entry, and the ids of the entries that failed validation. */
-export function readAll(
-  store: KeyValueStore,
-  known: (id: string) => boolean,
-  scope?: string,
-): { entries: Record<string, ProgressEntry>; invalid: string[] } {
+export function readAll(store: KeyValueStore, known: (id: string) => boolean, scope?: string): { entries: Record<string, ProgressEntry>; invalid: string[] } {
   const entries: Record<string, ProgressEntry> = {};
   const invalid: string[] = [];
   const keys: string[] = [];
