@@ -125,6 +125,25 @@ export function loadChapterSources(dir: string = chaptersDir()): ChapterSource[]
   return out;
 }
 
+/**
+ * The words a reader reads in a chapter's source: prose, with imports, tags, code blocks, display
+ * maths and link targets left out (inline maths counts as one word).
+ */
+export function proseWords(source: string): number {
+  const text = source
+    .replace(/^(import|export) .*$/gm, ' ')
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/\$\$[\s\S]*?\$\$/g, ' ')
+    .replace(/\$[^$\n]+\$/g, ' x ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\]\([^)]*\)/g, ' ')
+    .replace(/[#*_>|`[\]{}-]+/g, ' ');
+  return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
+
+/** Reading speed for technical prose with equations, in words a minute. */
+export const READING_WPM = 120;
+
 /** .mdx files in the folder that match no chapter of content/chapters.ts (a typo in the name). */
 export function strayChapterFiles(dir: string = chaptersDir()): string[] {
   if (!existsSync(dir)) return [];

@@ -55,8 +55,10 @@ export default function AboutPage() {
           they set on the <Link href="/progress/">progress page</Link>; a student&rsquo;s attempts, hints and reveals stay in their browser and can be exported
           as a file. Every widget has a &ldquo;Link to this setting&rdquo; button, so a problem sheet can point at one exact setting. To set work,{' '}
           <Link href="/teach/">make an assignment</Link>: pick exercises from any chapters and hand out one link; each student downloads a submission file with
-          their raw answers. Grading those files in the browser is not part of this version yet. This is a static site: the answers can be found in its code,
-          and nothing proves who made a file, so use the exercises for practice and feedback, not as an exam.
+          their raw answers, and you <Link href="/grade/">grade them</Link> in your browser: every answer is checked again, code runs again, and the class table
+          exports as CSV. The <Link href="/teach/guide/">teacher&rsquo;s guide</Link> gives each chapter&rsquo;s prerequisites, time, learning goals with the
+          exercises that check them, and a suggested assignment. This is a static site: the answers can be found in its code, and nothing proves who made a
+          file, so use the exercises for practice and feedback, not as an exam.
         </li>
       </ul>
       <h2 id="credits">Data and credits</h2>

@@ -1,6 +1,6 @@
 'use client';
 import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { exerciseById, exerciseNumber } from '@/content/exercises';
+import { exerciseById, exerciseKnown, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type ReadAssignment } from '@/lib/assign/assignment';
 import { buildSubmission, isLate, receipt, submissionFileName } from '@/lib/assign/submission';
 import { readAll, readStudent, writeStudent, type ProgressEntry } from '@/lib/exercises/progress';
@@ -11,8 +11,6 @@ import { ExerciseScopeContext, type ExerciseScope } from '@/components/exercises
 import { downloadJson } from '@/components/exercises/download-json';
 import { WidgetBeside } from './WidgetBeside';
 import styles from './assign.module.css';
-
-const known = (id: string) => exerciseById(id) !== undefined;
 
 /** The widget an exercise is answered with, if any. */
 function widgetOf(id: string): string | undefined {
@@ -38,7 +36,7 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
 
   // The assignment changes only with the address; the progress whenever the student answers.
   useEffect(() => {
-    const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), known));
+    const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), exerciseKnown));
     decode();
     window.addEventListener('hashchange', decode);
     return () => window.removeEventListener('hashchange', decode);
@@ -48,7 +46,7 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
     if (!scope.assignment) return;
     const load = () => {
       try {
-        setEntries(readAll(localStorage, known, scope.assignment).entries);
+        setEntries(readAll(localStorage, exerciseKnown, scope.assignment).entries);
         const s = readStudent(localStorage);
         setStudent(s);
         setDraft((d) => d || s);

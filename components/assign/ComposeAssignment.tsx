@@ -1,8 +1,8 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { CHAPTERS } from '@/content/chapters';
-import { EXERCISES, exerciseNumber } from '@/content/exercises';
-import { assignmentUrl, newAssignmentId, type Assignment } from '@/lib/assign/assignment';
+import { EXERCISES, exerciseKnown, exerciseNumber } from '@/content/exercises';
+import { assignmentUrl, decodeAssignment, newAssignmentId, payloadOf, type Assignment } from '@/lib/assign/assignment';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import styles from './assign.module.css';
 
@@ -16,8 +16,36 @@ export function ComposeAssignment() {
   const [instructions, setInstructions] = useState('');
   const [due, setDue] = useState('');
   const [randomised, setRandomised] = useState(true);
-  const [id] = useState(() => newAssignmentId());
+  const [id, setId] = useState(() => newAssignmentId());
   const [copied, setCopied] = useState(false);
+  const [loaded, setLoaded] = useState<{ ok: boolean; message: string } | null>(null);
+
+  // /teach/#a=... edits an assignment handed out before (its id kept, so files already handed in
+  // still grade while its exercises stay the same); /teach/#template=... starts a new one from it.
+  useEffect(() => {
+    const hash = window.location.hash;
+    const template = /(?:^#|&)template=([^&]*)/.exec(hash)?.[1] ?? '';
+    const payload = template || payloadOf(hash);
+    if (!payload) return;
+    const r = decodeAssignment(payload, exerciseKnown);
+    if (!r.ok) {
+      setLoaded({ ok: false, message: r.message });
+      return;
+    }
+    const a = r.assignment;
+    setPicked(a.exercises);
+    setTitle(a.title);
+    setInstructions(a.instructions);
+    setDue(a.due);
+    setRandomised(a.randomised !== false);
+    if (!template) setId(a.id);
+    setLoaded({
+      ok: true,
+      message: template
+        ? 'Started from a suggested assignment: change anything, then hand out its link.'
+        : 'Editing an assignment you handed out: its id is kept, so files already handed in still grade as long as the exercises stay the same.',
+    });
+  }, []);
 
   const q = query.trim().toLowerCase();
   const shown = numbered.filter((e) => !q || `${e.number} ${e.title} ${KIND_LABELS[e.kind]} ${e.chapter.title}`.toLowerCase().includes(q));
@@ -42,6 +70,11 @@ export function ComposeAssignment() {
 
   return (
     <div className={styles.compose} data-testid="compose">
+      {loaded && (
+        <p className={loaded.ok ? styles.receipt : styles.problem} role={loaded.ok ? 'status' : 'alert'} data-testid="compose-loaded">
+          {loaded.message}
+        </p>
+      )}
       <section className={styles.noPrint}>
         <h2 id="pick">1. Pick the exercises</h2>
         <label className={styles.field}>

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useMemo, useState, type DragEvent, type ReactNode } from 'react';
-import { exerciseById, exerciseNumber } from '@/content/exercises';
+import { exerciseById, exerciseKnown, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type Assignment, type ReadAssignment } from '@/lib/assign/assignment';
 import type { CodeRunner } from '@/lib/assign/grade';
 import * as table from '@/lib/assign/class-table';
@@ -11,7 +11,6 @@ import { getSandbox } from '@/components/code/use-sandbox';
 import { downloadText } from '@/components/exercises/download-json';
 import styles from './assign.module.css';
 
-const known = (id: string) => exerciseById(id) !== undefined;
 const label = (id: string) => exerciseNumber(exerciseById(id)!).number;
 
 /** Code is re-run in the same sandbox as the students ran it: a fresh worker a run, killed at the time limit. */
@@ -49,7 +48,7 @@ export function GradeAssignment() {
   const [read, setRead] = useState<ReadAssignment | null>(null);
   const [pasted, setPasted] = useState('');
   useEffect(() => {
-    const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), known));
+    const decode = () => setRead(decodeAssignment(payloadOf(window.location.hash), exerciseKnown));
     decode();
     window.addEventListener('hashchange', decode);
     return () => window.removeEventListener('hashchange', decode);

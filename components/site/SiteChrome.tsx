@@ -33,7 +33,7 @@ export function SiteFooter() {
       <nav aria-label="Footer">
         <Link href="/#chapters">Chapters</Link>
         <Link href="/about/">About</Link>
-        <Link href="/about/#teaching">For teachers</Link>
+        <Link href="/teach/guide/">For teachers</Link>
         <a href="https://arxiv.org/abs/2212.09748">The paper (arXiv)</a>
         <a href="https://github.com/facebookresearch/DiT">Official DiT code</a>
       </nav>

@@ -24,6 +24,9 @@ export function exerciseById(id: string): Exercise | undefined {
   return BY_ID.get(id);
 }
 
+/** Whether this version of the book has an exercise of this id (links and files name ids). */
+export const exerciseKnown = (id: string): boolean => BY_ID.has(id);
+
 /** The exercises of one chapter, in the order they are listed (which is their number: 2.1, 2.2, ...). */
 export function chapterExercises(slug: string): Exercise[] {
   return EXERCISES.filter((e) => e.chapter === slug);

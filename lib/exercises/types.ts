@@ -112,6 +112,9 @@ export interface CodeExercise<P extends Params = Params> extends Common<P> {
 export type Exercise<P extends Params = Params> = NumericExercise<P> | ChoiceExercise<P> | WidgetExercise<P> | CodeExercise<P>;
 export type ExerciseKind = Exercise['kind'];
 
+/** About how long a student spends on one exercise of each kind, in minutes (the teacher's guide adds them up). */
+export const KIND_MINUTES: Record<ExerciseKind, number> = { numeric: 5, choice: 3, formula: 3, widget: 4, code: 15 };
+
 export const KIND_LABELS: Record<ExerciseKind, string> = {
   numeric: 'number',
   choice: 'multiple choice',

@@ -350,4 +350,45 @@ describe('assignments', () => {
       await screenshot(page, 'grade-hostile-desktop', { fullPage: true });
     });
   });
+
+  test('the teacher’s guide hands out a suggested assignment, and a link opens again for editing', async () => {
+    await withPage(openPage(), async (s) => {
+      noDialogs(s);
+      const { page } = s;
+      await s.goto('/teach/guide/');
+      assert.equal(await page.locator('[data-testid="guide-chapter"]').count(), 11);
+      await screenshot(page, 'guide-desktop', { fullPage: true });
+      await page.setViewportSize(PHONE);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no horizontal scroll on the guide on a phone (${overflow} px)`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'guide-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      await page.locator('[data-chapter="diffusion-step-by-step"] [data-testid="guide-edit"]').click();
+      await page.waitForSelector('[data-testid="compose-loaded"]');
+      assert.match(await page.locator('[data-testid="compose-loaded"]').innerText(), /Started from a suggested assignment/);
+      assert.equal(await page.locator('[data-testid="compose-order"] li').count(), 4);
+      assert.equal(await page.locator('[data-testid="compose-title"]').inputValue(), 'Chapter 2: Diffusion, step by step');
+      await page.locator('[data-testid="compose-due"]').fill('2099-06-30');
+      const made = await page.locator('[data-testid="compose-link"]').inputValue();
+      const first = decodeAssignment(payloadOf(new URL(made).hash), (id) => exerciseById(id) !== undefined);
+      assert.ok(first.ok);
+      assert.notEqual(first.assignment.id, 'guide002', 'a template gets an id of its own');
+      assert.equal(first.assignment.due, '2099-06-30');
+
+      // Editing the handed-out link keeps its id, so files already handed in still grade.
+      await page.goto(made.replace('/assignment/', '/teach/'));
+      await page.reload();
+      await page.waitForSelector('[data-testid="compose-loaded"]');
+      assert.match(await page.locator('[data-testid="compose-loaded"]').innerText(), /Editing an assignment you handed out/);
+      await page.locator('[data-testid="compose-instructions"]').fill('Read the whole chapter first.');
+      const edited = decodeAssignment(
+        payloadOf(new URL(await page.locator('[data-testid="compose-link"]').inputValue()).hash),
+        (id) => exerciseById(id) !== undefined,
+      );
+      assert.ok(edited.ok);
+      assert.equal(edited.assignment.id, first.assignment.id);
+      assert.equal(edited.assignment.instructions, 'Read the whole chapter first.');
+    });
+  });
 });
