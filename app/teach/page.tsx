@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ComposeAssignment } from '@/components/assign/ComposeAssignment';
 
 export const metadata: Metadata = {
@@ -11,7 +12,8 @@ export default function TeachPage() {
     <main id="main" className="page prose">
       <h1>Make an assignment</h1>
       <p className="lead">
-        Pick exercises from any chapters, describe the assignment, and hand out one link. Everything travels inside the link: no accounts, no server.
+        Pick exercises from any chapters, describe the assignment, and hand out one link. Everything travels inside the link: no accounts, no server. Or start
+        from a chapter&rsquo;s suggested assignment in the <Link href="/teach/guide/">teacher&rsquo;s guide</Link>.
       </p>
       <p>
         What a static site can promise: every answer a student hands in is checked again from the raw answers when you grade, so a score edited inside a file
