@@ -7,7 +7,7 @@
  * starts its worker only when it comes near the viewport, so widgets are registered directly and a
  * page without one downloads no tfjs.
  */
-import type { ComponentType } from 'react';
+import type { ComponentProps, ComponentType } from 'react';
 import type { MDXComponents } from 'mdx/types';
 import { Eq, EqRef } from '@/components/mdx/Eq';
 import { Callout, Figure, Recap, References, Table } from '@/components/mdx/Prose';
@@ -58,6 +58,8 @@ const registered = {
 export const mdxComponents: MDXComponents = {
   ...registered,
   table: Table,
+  // A code block scrolls sideways when a line is long: the keyboard must reach it too (WCAG 2.1.1).
+  pre: (props: ComponentProps<'pre'>) => <pre tabIndex={0} {...props} />,
 };
 
 /** The @next/mdx convention, for tools that look for it. */

@@ -149,10 +149,18 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
           {(info.kind === 'choice' || info.kind === 'formula') && (
             <fieldset className={styles.options}>
               <legend className="visually-hidden">Options</legend>
-              {optionOrder(html.options.length, seed, id).map((i) => (
+              {optionOrder(html.options.length, seed, id).map((i, k) => (
                 <label key={i} className={`${styles.option} ${picked === i ? styles.picked : ''}`}>
-                  <input type="radio" name={`${uid}-option`} checked={picked === i} onChange={() => setPicked(i)} data-testid={`exercise-option-${i}`} />
-                  <span dangerouslySetInnerHTML={{ __html: fill(html.options[i]) }} />
+                  <input
+                    type="radio"
+                    name={`${uid}-option`}
+                    checked={picked === i}
+                    onChange={() => setPicked(i)}
+                    // A formula's name is its maths, which not every assistive tool reads from KaTeX's MathML: it is named by its place and described by the formula.
+                    {...(info.kind === 'formula' ? { 'aria-label': `Formula ${k + 1}`, 'aria-describedby': `${uid}-option-${i}` } : {})}
+                    data-testid={`exercise-option-${i}`}
+                  />
+                  <span id={`${uid}-option-${i}`} dangerouslySetInnerHTML={{ __html: fill(html.options[i]) }} />
                 </label>
               ))}
             </fieldset>

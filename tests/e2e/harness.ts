@@ -325,3 +325,53 @@ export async function setCode(page: Page, editor: Locator, code: string) {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(code);
 }
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; summary: string }[];
+}
+
+/**
+ * The WCAG 2.1 A and AA violations axe-core finds on the page as it is now (a tool no one here
+ * wrote: the rules are Deque's). Each violation lists the elements it names.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: path.join(repo, 'node_modules', 'axe-core', 'axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            c: Document,
+            o: object,
+          ) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String), summary: (n.failureSummary ?? '').slice(0, 300) })),
+    }));
+  });
+}
+
+/** Brings every widget on the page into view in turn and waits until it has drawn (no loading line left), up to `ms` each. */
+export async function drawAllWidgets(page: Page, ms = 30_000): Promise<void> {
+  const count = await page.locator('[data-widget]').count();
+  for (let i = 0; i < count; i++) {
+    const w = page.locator('[data-widget]').nth(i);
+    await w.scrollIntoViewIfNeeded();
+    await page
+      .waitForFunction(
+        (el) => !!el && !/\b(loading|starting|sampling|drawing)\b/i.test(el.textContent ?? '') && el.querySelector('[aria-busy="true"]') === null,
+        await w.elementHandle(),
+        { timeout: ms },
+      )
+      .catch(() => undefined); // a widget that stays busy is still checked as it is
+  }
+}

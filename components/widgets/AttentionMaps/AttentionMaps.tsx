@@ -132,47 +132,49 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
           </div>
         </div>
 
-        <div
-          className={styles.overlays}
-          role="table"
-          aria-label={`Where query token ${s.query} reads from, in each block (columns) for the mean of the heads and each head (rows)`}
-          data-testid="am-overlays"
-        >
-          <div role="row" className={styles.overlayRow}>
-            <span role="columnheader" className={styles.rowHead} />
-            {Array.from({ length: depth }, (_, l) => (
-              <span role="columnheader" key={l} className={styles.colHead}>
-                block {l + 1}
-                {result && result.gates.length === depth && (
-                  <span
-                    className={styles.gate}
-                    title="mean |gate| of the attention branch (adaLN-Zero): how much attention's output counts in this block at this t"
-                  >
-                    gate {result.gates[l].toFixed(2)}
-                  </span>
-                )}
-              </span>
-            ))}
-          </div>
-          {[-1, ...Array.from({ length: heads }, (_, h) => h)].map((h) => (
-            <div role="row" key={h} className={`${styles.overlayRow} ${h === -1 ? styles.meanRow : ''}`}>
-              <span role="rowheader" className={styles.rowHead}>
-                {h === -1 ? 'mean' : `head ${h + 1}`}
-              </span>
+        <div className={styles.overlaysBox}>
+          <div
+            className={styles.overlays}
+            role="table"
+            aria-label={`Where query token ${s.query} reads from, in each block (columns) for the mean of the heads and each head (rows)`}
+            data-testid="am-overlays"
+          >
+            <div role="row" className={styles.overlayRow}>
+              <span role="columnheader" className={styles.rowHead} />
               {Array.from({ length: depth }, (_, l) => (
-                <span role="cell" key={l} className={styles.overlayCell}>
-                  <OverlayCell
-                    pixels={s.pixels}
-                    row={rows ? (h === -1 ? rows[l].mean : rows[l].heads[h]) : null}
-                    g={g}
-                    query={s.query}
-                    label={`block ${l + 1}, ${h === -1 ? 'mean of the heads' : `head ${h + 1}`}: where token ${s.query} reads from`}
-                    testId={`am-overlay-${l}-${h === -1 ? 'mean' : h}`}
-                  />
+                <span role="columnheader" key={l} className={styles.colHead}>
+                  block {l + 1}
+                  {result && result.gates.length === depth && (
+                    <span
+                      className={styles.gate}
+                      title="mean |gate| of the attention branch (adaLN-Zero): how much attention's output counts in this block at this t"
+                    >
+                      gate {result.gates[l].toFixed(2)}
+                    </span>
+                  )}
                 </span>
               ))}
             </div>
-          ))}
+            {[-1, ...Array.from({ length: heads }, (_, h) => h)].map((h) => (
+              <div role="row" key={h} className={`${styles.overlayRow} ${h === -1 ? styles.meanRow : ''}`}>
+                <span role="rowheader" className={styles.rowHead}>
+                  {h === -1 ? 'mean' : `head ${h + 1}`}
+                </span>
+                {Array.from({ length: depth }, (_, l) => (
+                  <span role="cell" key={l} className={styles.overlayCell}>
+                    <OverlayCell
+                      pixels={s.pixels}
+                      row={rows ? (h === -1 ? rows[l].mean : rows[l].heads[h]) : null}
+                      g={g}
+                      query={s.query}
+                      label={`block ${l + 1}, ${h === -1 ? 'mean of the heads' : `head ${h + 1}`}: where token ${s.query} reads from`}
+                      testId={`am-overlay-${l}-${h === -1 ? 'mean' : h}`}
+                    />
+                  </span>
+                ))}
+              </div>
+            ))}
+          </div>
           <HeatLegend />
         </div>
       </div>

@@ -100,45 +100,47 @@ export function ForwardDiffusion() {
             <Sym v="x" sub="0" /> <span className={styles.keyNormal} aria-hidden="true" /> density of N(0,&nbsp;1)
           </p>
         </div>
-        <dl className={styles.values} data-testid="fd-values">
-          <div>
-            <dt>
-              √<span className={styles.over}>ᾱ</span>
-              <sub>t</sub>
-            </dt>
-            <dd>{f(s.sqrtAlphaBar)}</dd>
-          </div>
-          <div>
-            <dt>
-              √(1 − <span className={styles.over}>ᾱ</span>
-              <sub>t</sub>)
-            </dt>
-            <dd>{f(s.sqrtOneMinusAlphaBar)}</dd>
-          </div>
-          <div>
-            <dt>
-              SNR = <span className={styles.over}>ᾱ</span>
-              <sub>t</sub> / (1 − <span className={styles.over}>ᾱ</span>
-              <sub>t</sub>)
-            </dt>
-            <dd data-testid="fd-snr" data-value={s.snr}>
-              {f(s.snr)}
-            </dd>
-          </div>
-          <div>
-            <dt>
-              mean, std of <Sym v="x" sub="t" />
-            </dt>
-            <dd data-testid="fd-stats">{s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}</dd>
-          </div>
-          <div className={styles.seedRow}>
-            <dt>noise seed</dt>
-            <dd data-testid="fd-seed">{s.seed}</dd>
-          </div>
+        <div className={styles.side}>
+          <dl className={styles.values} data-testid="fd-values">
+            <div>
+              <dt>
+                √<span className={styles.over}>ᾱ</span>
+                <sub>t</sub>
+              </dt>
+              <dd>{f(s.sqrtAlphaBar)}</dd>
+            </div>
+            <div>
+              <dt>
+                √(1 − <span className={styles.over}>ᾱ</span>
+                <sub>t</sub>)
+              </dt>
+              <dd>{f(s.sqrtOneMinusAlphaBar)}</dd>
+            </div>
+            <div>
+              <dt>
+                SNR = <span className={styles.over}>ᾱ</span>
+                <sub>t</sub> / (1 − <span className={styles.over}>ᾱ</span>
+                <sub>t</sub>)
+              </dt>
+              <dd data-testid="fd-snr" data-value={s.snr}>
+                {f(s.snr)}
+              </dd>
+            </div>
+            <div>
+              <dt>
+                mean, std of <Sym v="x" sub="t" />
+              </dt>
+              <dd data-testid="fd-stats">{s.ready ? `${f(Number(s.stats.mean.toFixed(3)))}, ${f(Number(s.stats.std.toFixed(3)))}` : '–'}</dd>
+            </div>
+            <div className={styles.seedRow}>
+              <dt>noise seed</dt>
+              <dd data-testid="fd-seed">{s.seed}</dd>
+            </div>
+          </dl>
           <button type="button" className={controls.button} onClick={s.reroll} disabled={disabled} data-testid="fd-reroll">
             Re-roll noise
           </button>
-        </dl>
+        </div>
       </div>
       <p className={styles.note}>
         Pixels are shown clipped to [−1, 1] (black to white); the histogram counts the {s.histXt.n} values of <Sym v="x" sub="t" /> that fall in [
