@@ -13,7 +13,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, openPage, PHONE, SCREENSHOTS, screenshot, setCode, withPage, type OpenPage } from './harness';
+import { ARTIFACTS, axeViolations, openPage, PHONE, SCREENSHOTS, screenshot, setCode, withPage, type OpenPage } from './harness';
 import { buildSubmission, canonicalJson } from '../../lib/assign/submission';
 import { decodeAssignment, payloadOf } from '../../lib/assign/assignment';
 import { emptyEntry, withAttempt } from '../../lib/exercises/progress';
@@ -259,6 +259,8 @@ describe('assignments', () => {
       assert.deepEqual(await table(page), t);
       assert.equal(await page.locator('[data-testid="grade-missing"]').count(), 2);
       assert.equal(await pwned(page), false);
+      const axe = await axeViolations(page);
+      assert.deepEqual(axe, [], 'axe-core finds nothing on the filled class table');
 
       await page.setViewportSize(PHONE);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
