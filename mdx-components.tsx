@@ -30,6 +30,8 @@ import { ConditioningCompare } from '@/components/widgets/ConditioningCompare/Co
 // The look-inside widgets import no tfjs: they ask the same model worker (encode, attention requests).
 import { PatchifyExplorer } from '@/components/widgets/PatchifyExplorer/PatchifyExplorer';
 import { AttentionMaps } from '@/components/widgets/AttentionMaps/AttentionMaps';
+// Chapter 10's toy runs in the page: 48 paths of at most 50 steps, a fraction of a millisecond.
+import { FlowPaths } from '@/components/widgets/FlowPaths/FlowPaths';
 
 const registered = {
   Eq,
@@ -52,6 +54,7 @@ const registered = {
   PatchifyExplorer,
   AttentionMaps,
   TrainInBrowser,
+  FlowPaths,
 } satisfies Record<MdxComponentName, ComponentType<never>>; // never: any props (each widget has its own)
 
 /** Registered tags plus overrides of plain markdown elements. */

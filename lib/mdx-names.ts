@@ -28,6 +28,7 @@ export const MDX_COMPONENT_NAMES = [
   'ScalingChart',
   'ConditioningCompare',
   'PatchifyExplorer',
+  'FlowPaths',
   'AttentionMaps',
   'TrainInBrowser',
 ] as const;

@@ -21,6 +21,7 @@ export const WIDGET_TITLES: Record<WidgetName, string> = {
   PatchifyExplorer: 'patches and tokens',
   AttentionMaps: 'attention maps',
   TrainInBrowser: 'train a DiT in your browser',
+  FlowPaths: 'DDPM and rectified-flow paths in the plane',
 };
 
 const WIDGET_NAMES = MDX_COMPONENT_NAMES.filter((n): n is WidgetName => n in WIDGET_TITLES);

@@ -391,18 +391,18 @@ export class GaussianDiffusion {
     }
   }
 
-  /** The losses of trainingLosses given the network output (for tests and for callers that ran the model). */
+  /** Eq. l-simple and Eq. l-hybrid: the losses of trainingLosses given the network output (for tests and for callers that ran the model). */
   lossesFromOutput(modelOutput: Tensor4D, x0: Tensor4D, xt: Tensor4D, t: ArrayLike<number>, noise: Tensor4D): TrainingLosses {
     this.checkTimesteps(t, x0.shape[0]);
     // tf.tidy keeps only tensors, so a fixed variance returns vb = [] and it becomes null below.
     const out = tf.tidy(() => {
       const { eps, v } = this.splitOutput(modelOutput, x0.shape[3]);
-      /** Eq. l-simple */
+      // Eq. l-simple
       const mse = meanFlat(tf.square(tf.sub(noise, eps))) as Tensor1D;
       if (!v) return { loss: mse, mse, vb: [] as Tensor1D[] };
       const frozen = tf.concat([stopGradient(eps), v], 3) as Tensor4D;
       const vb = this.vbTermsBpd(frozen, x0, xt, t);
-      /** Eq. l-hybrid */
+      // Eq. l-hybrid
       const loss = tf.add(mse, vb) as Tensor1D;
       return { loss, mse, vb: [vb] };
     });

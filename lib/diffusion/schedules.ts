@@ -99,7 +99,7 @@ export interface DiffusionConstants {
   posteriorMeanCoef2: Float64Array;
 }
 
-/** Eq. alpha-bar: alpha_t = 1 - beta_t and alpha_bar_t = prod_{s <= t} alpha_s, plus what follows from them. */
+/** Eq. alpha-bar: alpha_t = 1 - beta_t and alpha_bar_t = prod_{s <= t} alpha_s, plus what follows from them (the log-SNR of Eq. log-snr among them). */
 export function diffusionConstants(betas: Float64Array): DiffusionConstants {
   const n = betas.length;
   const make = () => new Float64Array(n);

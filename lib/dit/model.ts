@@ -188,7 +188,7 @@ export class DiT {
   //                                  Core DiT blocks
   // ===========================================================================================
 
-  /** One DiT block for the configured conditioning. x (N, T', D), c (N, D), ctx (N, 2, D). */
+  /** One DiT block for the configured conditioning (Eq. adaln-zero when it is adaLN-Zero). x (N, T', D), c (N, D), ctx (N, 2, D). */
   private block(i: number, x: Tensor, c: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
     const b = `blocks.${i}`;
     const heads = this.config.numHeads;
