@@ -32,6 +32,7 @@ import { PatchifyExplorer } from '@/components/widgets/PatchifyExplorer/Patchify
 import { AttentionMaps } from '@/components/widgets/AttentionMaps/AttentionMaps';
 // Chapter 10's toy runs in the page: 48 paths of at most 50 steps, a fraction of a millisecond.
 import { FlowPaths } from '@/components/widgets/FlowPaths/FlowPaths';
+import { SpacetimePatches } from '@/components/widgets/SpacetimePatches/SpacetimePatches';
 
 const registered = {
   Eq,
@@ -55,6 +56,7 @@ const registered = {
   AttentionMaps,
   TrainInBrowser,
   FlowPaths,
+  SpacetimePatches,
 } satisfies Record<MdxComponentName, ComponentType<never>>; // never: any props (each widget has its own)
 
 /** Registered tags plus overrides of plain markdown elements. */

@@ -29,6 +29,7 @@ export const MDX_COMPONENT_NAMES = [
   'ConditioningCompare',
   'PatchifyExplorer',
   'FlowPaths',
+  'SpacetimePatches',
   'AttentionMaps',
   'TrainInBrowser',
 ] as const;

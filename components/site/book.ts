@@ -22,6 +22,7 @@ export const WIDGET_TITLES: Record<WidgetName, string> = {
   AttentionMaps: 'attention maps',
   TrainInBrowser: 'train a DiT in your browser',
   FlowPaths: 'DDPM and rectified-flow paths in the plane',
+  SpacetimePatches: 'spacetime patches of a video latent',
 };
 
 const WIDGET_NAMES = MDX_COMPONENT_NAMES.filter((n): n is WidgetName => n in WIDGET_TITLES);

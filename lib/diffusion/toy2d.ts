@@ -14,7 +14,7 @@
  * the data that could have made z).
  */
 import { betaSchedule, diffusionConstants } from './schedules';
-import { spaceTimesteps } from './respace';
+import { spaceTimesteps } from './spacing';
 
 export interface Mixture {
   means: [number, number][];

@@ -68,3 +68,34 @@ describe('flow paths (chapter 10)', () => {
     });
   });
 });
+
+describe('spacetime patches (chapter 10)', () => {
+  test('counts tokens as the chapter’s formula, lights one token, and reads its settings from the address', async () => {
+    await withPage(openPage(), async (s) => {
+      const { page } = s;
+      await s.goto(`${CHAPTER}?st.frames=16&st.pt=2&st.p=2#w-st`);
+      const w = page.locator('[data-widget="spacetime-patches"]');
+      await w.scrollIntoViewIfNeeded();
+      await page.waitForSelector('[data-widget="spacetime-patches"][data-ready="true"]');
+      // The chapter's example: 16 frames of 32x32 with pt = 2, p = 2 gives 2048; ours is 16x16: 8 * 64 = 512.
+      await page.waitForFunction(() => document.querySelector('[data-widget="spacetime-patches"]')?.getAttribute('data-tokens') === '512');
+      assert.match(
+        await page.locator('[data-testid="st-readout"]').innerText(),
+        /T = 512 tokens = 8 blocks of 2 frames × \(16\/2\)² = 64 patches each; a token holds 2×2×2×4 = 32 numbers/,
+      );
+      assert.equal(await w.locator('[data-frame]').count(), 16);
+      await shotElement(page, '[data-widget="spacetime-patches"]', 'widget-spacetime-patches-16-frames');
+      await page.locator('[data-testid="st-frames"]').selectOption('1');
+      await page.locator('[data-testid="st-p"]').selectOption('4');
+      assert.match(await page.locator('[data-testid="st-readout"]').innerText(), /T = 16 tokens.*One frame: an image, as in DiT\./);
+      const before = await page.locator('[data-widget="spacetime-patches"] p').nth(1).innerText();
+      await page.locator('[data-testid="st-play"]').click();
+      await page.waitForFunction((b) => document.querySelectorAll('[data-widget="spacetime-patches"] p')[1]?.textContent !== b, before);
+      await page.locator('[data-testid="st-play"]').click();
+      await shotElement(page, '[data-widget="spacetime-patches"]', 'widget-spacetime-patches-desktop');
+      await s.goto(`${CHAPTER}?st.p=3#w-st`);
+      await page.waitForSelector('[data-widget="spacetime-patches"][data-ready="true"]');
+      assert.match(await page.locator('[data-testid="st-link-box"]').innerText(), /patch size: 3 is not one of 1, 2, 4, 8/);
+    });
+  });
+});

@@ -50,8 +50,8 @@ export default function GuidePage() {
         post its link; <Link href="/grade/">grade</Link> the files your students hand in.
       </p>
 
-      <div className={styles.wrap} role="region" aria-label="The chapters at a glance" tabIndex={0}>
-        <table className={styles.table} data-testid="guide-table">
+      <div className={assignStyles.tableWrap} role="region" aria-label="The chapters at a glance" tabIndex={0}>
+        <table className={assignStyles.table} data-testid="guide-table">
           <thead>
             <tr>
               <th scope="col">Chapter</th>
