@@ -73,3 +73,19 @@ describe('schedules', () => {
     expect(() => diffusionConstants(Float64Array.from([0.1, 0]))).toThrow(/outside/);
   });
 });
+
+describe("chapter 3's q_sigma (DDIM's reverse conditional)", () => {
+  it('with sigma_t^2 = posterior variance, its mean is the DDPM posterior mean, at every step of the linear schedule', () => {
+    const c = diffusionConstants(betaSchedule('linear', 1000));
+    for (const t of [1, 2, 10, 250, 999]) {
+      const abar = c.alphasCumprod[t];
+      const abarPrev = c.alphasCumprodPrev[t];
+      const s2 = c.posteriorVariance[t];
+      // q_sigma's mean: sqrt(abarPrev) x0 + sqrt(1 - abarPrev - s2) (x_t - sqrt(abar) x0) / sqrt(1 - abar)
+      const onXt = Math.sqrt(Math.max(0, 1 - abarPrev - s2)) / Math.sqrt(1 - abar);
+      const onX0 = Math.sqrt(abarPrev) - onXt * Math.sqrt(abar);
+      expect(onXt).toBeCloseTo(c.posteriorMeanCoef2[t], 10);
+      expect(onX0).toBeCloseTo(c.posteriorMeanCoef1[t], 10);
+    }
+  });
+});
