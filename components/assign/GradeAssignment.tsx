@@ -13,10 +13,15 @@ import styles from './assign.module.css';
 
 const label = (id: string) => exerciseNumber(exerciseById(id)!).number;
 
-/** Code is re-run in the same sandbox as the students ran it: a fresh worker a run, killed at the time limit. */
-function sandboxRunner(): CodeRunner {
+/**
+ * Code is re-run in the same sandbox as the students ran it: a fresh worker a run, killed at the
+ * time limit. `crashes` counts runs whose sandbox failed (not the student's code timing out), so the
+ * page can say that code scores from this import may be too low.
+ */
+function sandboxRunner(): { run: CodeRunner; crashes: () => number } {
   const cache = new Map<string, Promise<{ passed: boolean; failure: string | null }>>();
-  return (ex, seed, code) => {
+  let crashes = 0;
+  const run: CodeRunner = (ex, seed, code) => {
     const key = `${ex.id}\u0000${seed}\u0000${code}`;
     let r = cache.get(key);
     if (!r) {
@@ -24,7 +29,10 @@ function sandboxRunner(): CodeRunner {
         .run({ type: 'exercise', code, exercise: ex.id, student: seed }, TIME_LIMIT_MS.exercise)
         .then((o) => {
           if (o.type === 'timeout') return { passed: false, failure: `ran past the ${TIME_LIMIT_MS.exercise / 1000} s limit` };
-          if (o.type === 'crashed') return { passed: false, failure: `the sandbox stopped: ${o.message}` };
+          if (o.type === 'crashed') {
+            crashes++;
+            return { passed: false, failure: `the sandbox stopped: ${o.message}` };
+          }
           if (o.type !== 'tested') return { passed: false, failure: 'no test cases ran' };
           const bad = o.cases.find((c) => !c.passed);
           return { passed: !o.error && o.cases.length > 0 && !bad, failure: o.error ?? (bad ? `${bad.name}: ${bad.message}` : null) };
@@ -33,6 +41,7 @@ function sandboxRunner(): CodeRunner {
     }
     return r;
   };
+  return { run, crashes: () => crashes };
 }
 
 function storage(): Storage | null {
@@ -89,7 +98,7 @@ function ClassTable({ a }: { a: Assignment }) {
   const [storedProblem, setStoredProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(true);
   const [busy, setBusy] = useState<{ done: number; total: number } | null>(null);
-  const [last, setLast] = useState<{ graded: number; problems: Problem[]; skipped: number } | null>(null);
+  const [last, setLast] = useState<{ graded: number; problems: Problem[]; skipped: number; crashes: number } | null>(null);
   const [roster, setRoster] = useState('');
   const [confirmClear, setConfirmClear] = useState(false);
   const [ready, setReady] = useState(false);
@@ -114,9 +123,10 @@ function ClassTable({ a }: { a: Assignment }) {
     if (busy || files.length === 0) return;
     setBusy({ done: 0, total: 0 });
     const unpacked = await unpackUploads(files);
-    const r = await table.addSubmissions(book, unpacked, a, exerciseById, sandboxRunner(), (done, total) => setBusy({ done, total }));
+    const sandbox = sandboxRunner();
+    const r = await table.addSubmissions(book, unpacked, a, exerciseById, sandbox.run, (done, total) => setBusy({ done, total }));
     keep(r.book);
-    setLast({ graded: r.graded, problems: r.problems, skipped: unpacked.skipped.length });
+    setLast({ graded: r.graded, problems: r.problems, skipped: unpacked.skipped.length, crashes: sandbox.crashes() });
     setBusy(null);
   };
 
@@ -180,6 +190,12 @@ function ClassTable({ a }: { a: Assignment }) {
               Graded {last.graded} {last.graded === 1 ? 'file' : 'files'}
               {last.problems.length ? `; ${last.problems.length} could not be graded (below)` : ''}
               {last.skipped ? `; ${last.skipped} passed over (not JSON)` : ''}.
+            </p>
+          )}
+          {last && !busy && last.crashes > 0 && (
+            <p className={styles.problem} role="alert" data-testid="grade-sandbox-failed">
+              The sandbox failed to start {last.crashes} {last.crashes === 1 ? 'time' : 'times'} while re-running code, so some code answers may be marked wrong
+              that are right. Reload the page and import the files again.
             </p>
           )}
         </div>

@@ -33,7 +33,10 @@ export function mergeRows(book: Gradebook, fresh: readonly StudentRow[]): Gradeb
       byKey.set(row.key, row);
       continue;
     }
-    if (old.receipt === row.receipt && old.file === row.file) continue; // the same file imported again
+    if (old.receipt === row.receipt && old.file === row.file) {
+      byKey.set(row.key, row); // the same file imported again: re-graded, not set aside
+      continue;
+    }
     const newer = Date.parse(row.submittedAt) >= Date.parse(old.submittedAt) ? row : old;
     const older = newer === row ? old : row;
     byKey.set(row.key, newer);
