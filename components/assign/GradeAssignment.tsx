@@ -6,7 +6,7 @@ import type { CodeRunner } from '@/lib/assign/grade';
 import * as table from '@/lib/assign/class-table';
 import { unpackUploads, type Problem } from '@/lib/assign/unpack';
 import { KIND_LABELS } from '@/lib/exercises/types';
-import { TIME_LIMIT_MS } from '@/lib/sandbox/protocol';
+import { codeVerdict, TIME_LIMIT_MS } from '@/lib/sandbox/protocol';
 import { getSandbox } from '@/components/code/use-sandbox';
 import { downloadText } from '@/components/exercises/download-json';
 import styles from './assign.module.css';
@@ -34,8 +34,7 @@ function sandboxRunner(): { run: CodeRunner; crashes: () => number } {
             return { passed: false, failure: `the sandbox stopped: ${o.message}` };
           }
           if (o.type !== 'tested') return { passed: false, failure: 'no test cases ran' };
-          const bad = o.cases.find((c) => !c.passed);
-          return { passed: !o.error && o.cases.length > 0 && !bad, failure: o.error ?? (bad ? `${bad.name}: ${bad.message}` : null) };
+          return codeVerdict(o);
         });
       cache.set(key, r);
     }

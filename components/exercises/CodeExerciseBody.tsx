@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react';
 import type { CodeExercise } from '@/lib/exercises/types';
 import { MAX_ANSWER_CHARS } from '@/lib/exercises/check';
-import { TIME_LIMIT_MS, type CaseResult } from '@/lib/sandbox/protocol';
+import { codeVerdict, TIME_LIMIT_MS, type CaseResult } from '@/lib/sandbox/protocol';
 import { useNearViewport } from '@/components/widgets/shared/use-model-worker';
 import { CodeEditor } from '@/components/code/CodeEditor';
 import { CodeOutputs } from '@/components/code/CodeOutputs';
@@ -43,14 +43,10 @@ export function CodeExerciseBody({
     if (code.length > MAX_ANSWER_CHARS) return;
     const r = await run({ type: 'exercise', code, exercise: ex.id, student: seed }, TIME_LIMIT_MS.exercise);
     if (!r) return;
-    const results = r.type === 'tested' ? r.cases : [];
-    setCases(results);
-    if (r.type === 'tested' && !r.error && results.length > 0)
-      onAttempt(
-        code,
-        results.every((c) => c.passed),
-      );
-    else if (r.type === 'timeout' || r.type === 'tested') onAttempt(code, false);
+    setCases(r.type === 'tested' ? r.cases : []);
+    // Every run that finished or ran out of time is an attempt; a crashed sandbox is not the student's.
+    if (r.type === 'tested') onAttempt(code, codeVerdict(r).passed);
+    else if (r.type === 'timeout') onAttempt(code, false);
   };
 
   const passed = cases?.filter((c) => c.passed).length ?? 0;

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { invalidAt } from '../exercises/progress';
 
 export const ASSIGNMENT_VERSION = 1;
 /** The longest link payload read at all; a 40-exercise assignment is well under it. */
@@ -96,7 +97,7 @@ export function decodeAssignment(payload: string, known: (id: string) => boolean
     };
   const parsed = Schema.safeParse(data);
   if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.map(String).join('.').slice(0, 40) || 'the top level';
+    const where = invalidAt(parsed.error, 40);
     return { ok: false, message: `This assignment link is not valid (the problem is at ${where}); ask your teacher for a new one.` };
   }
   if (new Set(parsed.data.exercises).size !== parsed.data.exercises.length)

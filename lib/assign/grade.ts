@@ -10,7 +10,7 @@ import { paramSeed } from './assignment';
 import { canonicalJson, checksumHolds, isLate, receipt, SubmissionSchema, SUBMISSION_FORMAT, SUBMISSION_VERSION, type Submission } from './submission';
 import { checkAnswer, parseNumber } from '../exercises/check';
 import { drawParams, fnv1a } from '../exercises/seed';
-import type { Attempt, ProgressEntry } from '../exercises/progress';
+import { invalidAt, type Attempt, type ProgressEntry } from '../exercises/progress';
 import type { CodeExercise, Exercise, Params } from '../exercises/types';
 
 /** How one student did on one exercise, as re-graded. */
@@ -83,7 +83,7 @@ export async function readSubmission(text: string, a: Assignment): Promise<ReadS
     return { ok: false, message: `a submission of format ${String(o.version).slice(0, 10)}; this page reads format ${SUBMISSION_VERSION}.` };
   const parsed = SubmissionSchema.safeParse(json);
   if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.map(String).join('.').slice(0, 60) || 'the top level';
+    const where = invalidAt(parsed.error);
     return { ok: false, message: `not a valid submission (the problem is at ${where}); ask the student to download it again.` };
   }
   const s = parsed.data as Submission;

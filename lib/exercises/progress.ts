@@ -159,6 +159,11 @@ export function exportProgress(store: KeyValueStore, known: (id: string) => bool
 
 export type ImportResult = { ok: true; imported: number; unknown: number; student: string } | { ok: false; message: string };
 
+/** Where a zod check failed, as a message can quote it ("exercises.3.answer"), or 'the top level'. */
+export function invalidAt(error: { issues: readonly { path: readonly PropertyKey[] }[] }, max = 60): string {
+  return error.issues[0]?.path.map(String).join('.').slice(0, max) || 'the top level';
+}
+
 /** Reads an uploaded file's text (already size-checked by the caller with MAX_FILE_BYTES) and validates it. */
 export function parseProgressFile(text: string): { ok: true; file: ProgressFile } | { ok: false; message: string } {
   if (text.length > MAX_FILE_BYTES)
@@ -183,7 +188,7 @@ export function parseProgressFile(text: string): { ok: true; file: ProgressFile 
     };
   const parsed = FileSchema.safeParse(json);
   if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.map(String).join('.').slice(0, 80) || 'the top level';
+    const where = invalidAt(parsed.error, 80);
     return { ok: false, message: `This file is not a valid DiT Lab progress file (the problem is at ${where}). Nothing was imported.` };
   }
   return { ok: true, file: parsed.data };

@@ -27,6 +27,15 @@ export interface CaseResult {
   message: string;
 }
 
+/**
+ * Whether a code exercise's run is right: it ran without an error and every case (at least one)
+ * passed. One rule for the student's check and the teacher's re-grade; `failure` says what failed.
+ */
+export function codeVerdict(r: { cases: readonly CaseResult[]; error: string | null }): { passed: boolean; failure: string | null } {
+  const bad = r.cases.find((c) => !c.passed);
+  return { passed: !r.error && r.cases.length > 0 && !bad, failure: r.error ?? (bad ? `${bad.name}: ${bad.message}` : null) };
+}
+
 export type SandboxResponse =
   | { type: 'ready' }
   | { type: 'done'; outputs: OutputItem[]; error: string | null; ms: number }

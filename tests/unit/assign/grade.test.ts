@@ -30,6 +30,7 @@ import type { CodeExercise, NumericExercise, Params } from '@/lib/exercises/type
 import { exerciseApi } from '@/lib/sandbox/api';
 import { OutputCollector } from '@/lib/sandbox/outputs';
 import { runCodeExercise } from '@/lib/sandbox/execute';
+import { codeVerdict } from '@/lib/sandbox/protocol';
 import { REFERENCES } from '@/lib/sandbox/references';
 
 beforeAll(async () => {
@@ -41,9 +42,7 @@ const runs: string[] = [];
 const run: CodeRunner = async (ex, seed, code) => {
   runs.push(code);
   const out = new OutputCollector();
-  const r = runCodeExercise(ex, drawParams(ex, seed) as Params, code, REFERENCES[ex.reference], exerciseApi({ tf, out }), out);
-  const bad = r.cases.find((c) => !c.passed);
-  return { passed: !r.error && r.cases.length > 0 && !bad, failure: r.error ?? bad?.name ?? null };
+  return codeVerdict(runCodeExercise(ex, drawParams(ex, seed) as Params, code, REFERENCES[ex.reference], exerciseApi({ tf, out }), out));
 };
 
 const NUM = exerciseById('image-weight-linear') as NumericExercise;
