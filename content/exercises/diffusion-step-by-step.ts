@@ -1,5 +1,6 @@
 /** Chapter 2's exercises: the forward process, the closed form and the schedules. */
 import { scheduleConstants, type ScheduleName } from '@/lib/diffusion/schedules';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -20,6 +21,37 @@ export function firstStepBelow(schedule: ScheduleName, level: number): number {
   const i = logSnr.findIndex((l) => l < level);
   return i + 1;
 }
+
+const words = choiceExercises(
+  chapter,
+  r`
+## closed-form-pick (formula): The closed form
+Which distribution is $q(x_t \mid x_0)$, the noisy image after $t$ steps of the forward process?
+- [x] \mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ (1 - \bar\alpha_t) I\big)
+  Right: the image is scaled by $\sqrt{\bar\alpha_t}$ and the noise variance is what is left, $1 - \bar\alpha_t$, so a unit-variance pixel stays at variance 1.
+- [ ] \mathcal{N}\big(\bar\alpha_t\, x_0,\ (1 - \bar\alpha_t) I\big)
+  The mean scales by the square root: $\bar\alpha_t$ is the variance kept by the image, and a variance scales by the square of the factor.
+- [ ] \mathcal{N}\big(\sqrt{\alpha_t}\, x_0,\ \beta_t I\big)
+  That is one step, $q(x_t \mid x_{t-1})$ with $x_{t-1}$ replaced by $x_0$; after $t$ steps the factors multiply into $\bar\alpha_t$.
+- [ ] \mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ \textstyle\sum_{s \le t} \beta_s\, I\big)
+  Adding the betas ignores that each step also shrinks the noise already there; the variances combine to $1 - \bar\alpha_t$, not to $\sum \beta_s$.
+Hint: Two rules: scaling by $a$ multiplies a variance by $a^2$; independent variances add.
+Solution: By induction on $t$ (the section "Any number of steps"), $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$, so $q(x_t \mid x_0) = \mathcal{N}(\sqrt{\bar\alpha_t}\,x_0, (1-\bar\alpha_t) I)$.
+
+## why-shrink (choice): Why shrink at every step?
+One step of the forward process is $x_t = \sqrt{1-\beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \epsilon$. Why is $x_{t-1}$ multiplied by $\sqrt{1-\beta_t}$ instead of kept as it is?
+- [x] So that a pixel of variance 1 still has variance 1 after the step, and the chain ends at a standard normal.
+  Right: $(1-\beta_t) \cdot 1 + \beta_t = 1$. Without the shrink the variance would grow by $\beta_t$ each step and never settle.
+- [ ] So that the network has less to learn at large t.
+  The factor is part of the data process, fixed before any network exists; it is about where the chain ends, not about learning.
+- [ ] So that the image reaches exactly zero at t = T.
+  The image weight $\sqrt{\bar\alpha_T}$ gets small but is not zero (about 0.006 for the linear schedule, 0.07 for the scaled-linear one).
+- [ ] To keep pixel values inside [-1, 1].
+  Gaussian noise is unbounded; x_t leaves [-1, 1] at any t > 0 whatever the factor.
+Hint: Compute the variance of $x_t$ when $x_{t-1}$ has variance 1 and $\epsilon$ is independent with variance 1.
+Solution: $\operatorname{Var}(x_t) = (1-\beta_t)\operatorname{Var}(x_{t-1}) + \beta_t = 1$ when $\operatorname{Var}(x_{t-1}) = 1$. The shrink keeps the scale fixed, so after many steps $x_T$ is close to $\mathcal{N}(0, I)$, the distribution sampling starts from.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -61,36 +93,8 @@ export const EXERCISES: Exercise[] = [
     solution: r`The betas rise evenly, $\beta_s = 10^{-4} + \frac{s-1}{999}(0.02 - 10^{-4})$. Multiplying $1 - \beta_s$ for $s = 1, \dots, t$ gives $\bar\alpha_t$, and the image weight in the closed form is its square root. For step {{t}} that is {{answer}}.`,
     display: ({ t }) => ({ t: String(t), answer: scheduleConstants('linear').sqrtAlphasCumprod[(t as number) - 1].toFixed(3) }),
   },
-  {
-    id: 'closed-form-pick',
-    chapter,
-    kind: 'formula',
-    title: 'The closed form',
-    prompt: r`Which distribution is $q(x_t \mid x_0)$, the noisy image after $t$ steps of the forward process?`,
-    options: [
-      { text: r`\mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ (1 - \bar\alpha_t) I\big)`, correct: true, why: r`Right: the image is scaled by $\sqrt{\bar\alpha_t}$ and the noise variance is what is left, $1 - \bar\alpha_t$, so a unit-variance pixel stays at variance 1.` },
-      { text: r`\mathcal{N}\big(\bar\alpha_t\, x_0,\ (1 - \bar\alpha_t) I\big)`, correct: false, why: r`The mean scales by the square root: $\bar\alpha_t$ is the variance kept by the image, and a variance scales by the square of the factor.` },
-      { text: r`\mathcal{N}\big(\sqrt{\alpha_t}\, x_0,\ \beta_t I\big)`, correct: false, why: r`That is one step, $q(x_t \mid x_{t-1})$ with $x_{t-1}$ replaced by $x_0$; after $t$ steps the factors multiply into $\bar\alpha_t$.` },
-      { text: r`\mathcal{N}\big(\sqrt{\bar\alpha_t}\, x_0,\ \textstyle\sum_{s \le t} \beta_s\, I\big)`, correct: false, why: r`Adding the betas ignores that each step also shrinks the noise already there; the variances combine to $1 - \bar\alpha_t$, not to $\sum \beta_s$.` },
-    ],
-    hints: [r`Two rules: scaling by $a$ multiplies a variance by $a^2$; independent variances add.`],
-    solution: r`By induction on $t$ (the section "Any number of steps"), $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$, so $q(x_t \mid x_0) = \mathcal{N}(\sqrt{\bar\alpha_t}\,x_0, (1-\bar\alpha_t) I)$.`,
-  },
-  {
-    id: 'why-shrink',
-    chapter,
-    kind: 'choice',
-    title: 'Why shrink at every step?',
-    prompt: r`One step of the forward process is $x_t = \sqrt{1-\beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \epsilon$. Why is $x_{t-1}$ multiplied by $\sqrt{1-\beta_t}$ instead of kept as it is?`,
-    options: [
-      { text: 'So that a pixel of variance 1 still has variance 1 after the step, and the chain ends at a standard normal.', correct: true, why: r`Right: $(1-\beta_t) \cdot 1 + \beta_t = 1$. Without the shrink the variance would grow by $\beta_t$ each step and never settle.` },
-      { text: 'So that the network has less to learn at large t.', correct: false, why: 'The factor is part of the data process, fixed before any network exists; it is about where the chain ends, not about learning.' },
-      { text: 'So that the image reaches exactly zero at t = T.', correct: false, why: r`The image weight $\sqrt{\bar\alpha_T}$ gets small but is not zero (about 0.006 for the linear schedule, 0.07 for the scaled-linear one).` },
-      { text: 'To keep pixel values inside [-1, 1].', correct: false, why: 'Gaussian noise is unbounded; x_t leaves [-1, 1] at any t > 0 whatever the factor.' },
-    ],
-    hints: [r`Compute the variance of $x_t$ when $x_{t-1}$ has variance 1 and $\epsilon$ is independent with variance 1.`],
-    solution: r`$\operatorname{Var}(x_t) = (1-\beta_t)\operatorname{Var}(x_{t-1}) + \beta_t = 1$ when $\operatorname{Var}(x_{t-1}) = 1$. The shrink keeps the scale fixed, so after many steps $x_T$ is close to $\mathcal{N}(0, I)$, the distribution sampling starts from.`,
-  },
+  words('closed-form-pick'),
+  words('why-shrink'),
   {
     id: 'log-snr-value',
     chapter,

@@ -1,43 +1,47 @@
 /** Chapter 7's exercises: classifier-free guidance and what sampling costs. */
 import { getPreset } from '@/lib/dit/config';
 import { gflops } from '@/lib/dit/flops';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
 const chapter = 'guidance-and-sampling';
 const r = String.raw;
 
+const words = choiceExercises(
+  chapter,
+  r`
+## cfg-formula (formula): The guided noise prediction
+Which is the classifier-free guided prediction $\hat\epsilon$ at guidance scale $s$, from the conditional $\epsilon_y$ and unconditional $\epsilon_\varnothing$ predictions?
+- [x] \epsilon_\varnothing + s\,(\epsilon_y - \epsilon_\varnothing)
+  Right: $s = 1$ gives $\epsilon_y$, $s = 0$ gives $\epsilon_\varnothing$, and $s > 1$ extrapolates past the conditional prediction.
+- [ ] \epsilon_y + s\,(\epsilon_y - \epsilon_\varnothing)
+  At $s = 1$ this is not the conditional model: it already extrapolates, so "no guidance" would have to be $s = 0$.
+- [ ] s\,\epsilon_y + (1 - s)\,\epsilon_y
+  This is always $\epsilon_y$: the unconditional prediction must enter somewhere.
+- [ ] \frac{\epsilon_y + \epsilon_\varnothing}{2}
+  An average interpolates between the two; guidance with s > 1 extrapolates beyond the conditional prediction.
+Hint: Check what each formula gives at $s = 1$: guidance at scale 1 must be the ordinary conditional model.
+Solution: $\hat\epsilon = \epsilon_\varnothing + s(\epsilon_y - \epsilon_\varnothing)$, equivalently $(1 + w)\epsilon_y - w\epsilon_\varnothing$ with $s = 1 + w$ (Ho and Salimans' form).
+
+## guidance-scale-one (choice): Guidance scale 1
+The reverse sampler lets you set the guidance scale s. What do you get at s = 1?
+- [x] The plain class-conditional model: no guidance at all.
+  Right: $\epsilon_\varnothing + 1\cdot(\epsilon_y - \epsilon_\varnothing) = \epsilon_y$. Only $s > 1$ sharpens towards the class.
+- [ ] The unconditional model: the class is ignored.
+  That is s = 0.
+- [ ] Twice the guidance of s = 0.5, so somewhat sharper digits.
+  Between 0 and 1 the prediction moves from unconditional to conditional; s = 1 is exactly the conditional model, not extra guidance.
+- [ ] The sampler skips the network call for the null class, so it is twice as fast.
+  A sampler may skip it at s = 1 (ours does), but that is a consequence, not what s = 1 means for the samples.
+Hint: Put $s = 1$ into $\epsilon_\varnothing + s(\epsilon_y - \epsilon_\varnothing)$.
+Solution: At $s = 1$ the formula returns $\epsilon_y$, the conditional prediction: sampling follows $p(x \mid y)$ with no extra push. DiT's reported FID without guidance is this setting.
+`,
+);
+
 export const EXERCISES: Exercise[] = [
-  {
-    id: 'cfg-formula',
-    chapter,
-    kind: 'formula',
-    title: 'The guided noise prediction',
-    prompt: r`Which is the classifier-free guided prediction $\hat\epsilon$ at guidance scale $s$, from the conditional $\epsilon_y$ and unconditional $\epsilon_\varnothing$ predictions?`,
-    options: [
-      { text: r`\epsilon_\varnothing + s\,(\epsilon_y - \epsilon_\varnothing)`, correct: true, why: r`Right: $s = 1$ gives $\epsilon_y$, $s = 0$ gives $\epsilon_\varnothing$, and $s > 1$ extrapolates past the conditional prediction.` },
-      { text: r`\epsilon_y + s\,(\epsilon_y - \epsilon_\varnothing)`, correct: false, why: r`At $s = 1$ this is not the conditional model: it already extrapolates, so "no guidance" would have to be $s = 0$.` },
-      { text: r`s\,\epsilon_y + (1 - s)\,\epsilon_y`, correct: false, why: r`This is always $\epsilon_y$: the unconditional prediction must enter somewhere.` },
-      { text: r`\frac{\epsilon_y + \epsilon_\varnothing}{2}`, correct: false, why: 'An average interpolates between the two; guidance with s > 1 extrapolates beyond the conditional prediction.' },
-    ],
-    hints: [r`Check what each formula gives at $s = 1$: guidance at scale 1 must be the ordinary conditional model.`],
-    solution: r`$\hat\epsilon = \epsilon_\varnothing + s(\epsilon_y - \epsilon_\varnothing)$, equivalently $(1 + w)\epsilon_y - w\epsilon_\varnothing$ with $s = 1 + w$ (Ho and Salimans' form).`,
-  },
-  {
-    id: 'guidance-scale-one',
-    chapter,
-    kind: 'choice',
-    title: 'Guidance scale 1',
-    prompt: 'The reverse sampler lets you set the guidance scale s. What do you get at s = 1?',
-    options: [
-      { text: 'The plain class-conditional model: no guidance at all.', correct: true, why: r`Right: $\epsilon_\varnothing + 1\cdot(\epsilon_y - \epsilon_\varnothing) = \epsilon_y$. Only $s > 1$ sharpens towards the class.` },
-      { text: 'The unconditional model: the class is ignored.', correct: false, why: 'That is s = 0.' },
-      { text: 'Twice the guidance of s = 0.5, so somewhat sharper digits.', correct: false, why: 'Between 0 and 1 the prediction moves from unconditional to conditional; s = 1 is exactly the conditional model, not extra guidance.' },
-      { text: 'The sampler skips the network call for the null class, so it is twice as fast.', correct: false, why: 'A sampler may skip it at s = 1 (ours does), but that is a consequence, not what s = 1 means for the samples.' },
-    ],
-    hints: [r`Put $s = 1$ into $\epsilon_\varnothing + s(\epsilon_y - \epsilon_\varnothing)$.`],
-    solution: r`At $s = 1$ the formula returns $\epsilon_y$, the conditional prediction: sampling follows $p(x \mid y)$ with no extra push. DiT's reported FID without guidance is this setting.`,
-  },
+  words('cfg-formula'),
+  words('guidance-scale-one'),
   {
     id: 'grid-cost',
     chapter,

@@ -1,5 +1,6 @@
 /** Chapter 8's exercises: reading attention rows, and what the widget found. */
 import { meanDistance, rowEntropy, uniformDistance } from '@/lib/inspect/attention';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -14,6 +15,25 @@ function softmaxRow(seed: number, n: number, sharpness: number): number[] {
   const z = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / z);
 }
+
+const words = choiceExercises(
+  chapter,
+  r`
+## h4-result (choice): From local to global?
+Uses: attention-maps
+Hypothesis H4 expected local heads in early blocks and global heads in late ones, as in vision transformers. What did the widget show for our DiT-mini-B/2?
+- [x] The focused, local heads sit in the middle blocks (2 to 4); blocks 1 and 6 are diffuse at every timestep. H4 does not hold.
+  Right: the shift heads are in blocks 2 to 4, and the first and last blocks read broadly, around the uniform distance of 2.01.
+- [ ] Block 1 is the most local and block 6 the most global, as H4 expected.
+  Block 1 is one of the two diffuse blocks, with mean distances around the uniform value.
+- [ ] Every block attends uniformly: the model has not learned any structure.
+  Six heads in the middle blocks each read one fixed neighbour (shift heads) at small t.
+- [ ] The pattern depends on the digit: local for a 1, global for an 8.
+  Each shift head points the same way for all ten digits; the digit changes how much weight goes to the neighbour, not which one.
+Hint: Open the widget’s head summary at t = 50 and compare the mean distances of blocks 1, 3 and 6.
+Solution: Local heads (shift heads reading one neighbour) are in blocks 2 to 4; blocks 1 and 6 are diffuse at every timestep, with entropies of 2 nats or more. So the ordering of vision transformers does not appear here.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -49,22 +69,7 @@ export const EXERCISES: Exercise[] = [
     hints: ['For one query, average its distance to all 16 tokens (itself included, at distance 0); then average over the 16 queries.', 'By symmetry, only the corner, edge and inner queries differ.'],
     solution: r`Averaging $\sqrt{\Delta i^2 + \Delta j^2}$ over all pairs of the 16 positions gives about 2.01 grid steps: the chapter's yardstick for "diffuse" heads. A head that reads its right neighbour has distance 1.`,
   },
-  {
-    id: 'h4-result',
-    chapter,
-    uses: 'attention-maps',
-    kind: 'choice',
-    title: 'From local to global?',
-    prompt: 'Hypothesis H4 expected local heads in early blocks and global heads in late ones, as in vision transformers. What did the widget show for our DiT-mini-B/2?',
-    options: [
-      { text: 'The focused, local heads sit in the middle blocks (2 to 4); blocks 1 and 6 are diffuse at every timestep. H4 does not hold.', correct: true, why: 'Right: the shift heads are in blocks 2 to 4, and the first and last blocks read broadly, around the uniform distance of 2.01.' },
-      { text: 'Block 1 is the most local and block 6 the most global, as H4 expected.', correct: false, why: 'Block 1 is one of the two diffuse blocks, with mean distances around the uniform value.' },
-      { text: 'Every block attends uniformly: the model has not learned any structure.', correct: false, why: 'Six heads in the middle blocks each read one fixed neighbour (shift heads) at small t.' },
-      { text: 'The pattern depends on the digit: local for a 1, global for an 8.', correct: false, why: 'Each shift head points the same way for all ten digits; the digit changes how much weight goes to the neighbour, not which one.' },
-    ],
-    hints: ['Open the widget’s head summary at t = 50 and compare the mean distances of blocks 1, 3 and 6.'],
-    solution: 'Local heads (shift heads reading one neighbour) are in blocks 2 to 4; blocks 1 and 6 are diffuse at every timestep, with entropies of 2 nats or more. So the ordering of vision transformers does not appear here.',
-  },
+  words('h4-result'),
   {
     id: 'code-row-entropy',
     chapter,

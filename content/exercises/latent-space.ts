@@ -2,6 +2,7 @@
 import { getPreset } from '@/lib/dit/config';
 import { VAE_V1, latentSize } from '@/lib/vae/config';
 import { scheduleConstants } from '@/lib/diffusion/schedules';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -22,6 +23,24 @@ function sizes(family: string) {
     latentText: `${L}×${L}×${VAE_V1.latentChannels}`,
   };
 }
+
+const words = choiceExercises(
+  chapter,
+  r`
+## why-latents (choice): Why diffuse latents?
+Why does DiT diffuse in the latent space of a pretrained VAE instead of in pixels?
+- [x] The latent has far fewer numbers, so every step of training and sampling costs far less, while the VAE keeps the details a viewer sees.
+  Right: 48 times fewer numbers for 256×256 images, and the transformer’s token count follows the latent, not the image.
+- [ ] Latents are Gaussian, so no noise needs to be added.
+  The forward process adds noise to latents exactly as to pixels; the latents are not standard normal (hence the scale factor).
+- [ ] A transformer cannot read pixels.
+  Vision transformers read pixel patches; it is cost, not ability, that favours latents.
+- [ ] The VAE is trained together with the DiT, which makes both better.
+  The VAE is trained first and then frozen; the DiT never changes it.
+Hint: Compare the sizes: 256×256×3 against 32×32×4.
+Solution: Latent diffusion spends the expensive, many-step part on a compact representation: 32×32×4 instead of 256×256×3, and 256 tokens at p = 2 instead of thousands. The frozen VAE decoder restores the pixels once, at the end.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -65,21 +84,7 @@ export const EXERCISES: Exercise[] = [
     hints: [r`The signal's variance is $\sigma_z^2\bar\alpha_t$, the noise's $1-\bar\alpha_t$.`, r`The logarithm of $\sigma_z^2$ is $2\log\sigma_z$.`],
     solution: r`$\lambda_t + 2\log\sigma_z$ = {{lambda}} + 2 log {{sigma}} = {{answer}}. A wide latent ($\sigma_z > 1$) looks cleaner than the schedule says; a narrow one noisier. The scale factor $1/\sigma_z$ puts it back.`,
   },
-  {
-    id: 'why-latents',
-    chapter,
-    kind: 'choice',
-    title: 'Why diffuse latents?',
-    prompt: 'Why does DiT diffuse in the latent space of a pretrained VAE instead of in pixels?',
-    options: [
-      { text: 'The latent has far fewer numbers, so every step of training and sampling costs far less, while the VAE keeps the details a viewer sees.', correct: true, why: 'Right: 48 times fewer numbers for 256×256 images, and the transformer’s token count follows the latent, not the image.' },
-      { text: 'Latents are Gaussian, so no noise needs to be added.', correct: false, why: 'The forward process adds noise to latents exactly as to pixels; the latents are not standard normal (hence the scale factor).' },
-      { text: 'A transformer cannot read pixels.', correct: false, why: 'Vision transformers read pixel patches; it is cost, not ability, that favours latents.' },
-      { text: 'The VAE is trained together with the DiT, which makes both better.', correct: false, why: 'The VAE is trained first and then frozen; the DiT never changes it.' },
-    ],
-    hints: ['Compare the sizes: 256×256×3 against 32×32×4.'],
-    solution: 'Latent diffusion spends the expensive, many-step part on a compact representation: 32×32×4 instead of 256×256×3, and 256 tokens at p = 2 instead of thousands. The frozen VAE decoder restores the pixels once, at the end.',
-  },
+  words('why-latents'),
   {
     id: 'code-scale-factor',
     chapter,

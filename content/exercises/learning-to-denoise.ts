@@ -1,5 +1,6 @@
 /** Chapter 3's exercises: the posterior, predicting the noise, and the DDIM knob. */
 import { betaSchedule, scheduleConstants } from '@/lib/diffusion/schedules';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -14,6 +15,37 @@ function alphaBar(t: number): number {
   for (let s = 0; s < t; s++) a *= 1 - betas[s];
   return a;
 }
+
+const words = choiceExercises(
+  chapter,
+  r`
+## posterior-mean-coefficient (formula): The weight of the clean image
+The posterior mean is $\tilde\mu_t = c_0\, x_0 + c_t\, x_t$. Which is $c_0$, the weight of $x_0$?
+- [x] \frac{\sqrt{\bar\alpha_{t-1}}\,\beta_t}{1-\bar\alpha_t}
+  Right. At $t = 1$ it is 1 (since $\bar\alpha_0 = 1$ and $1 - \bar\alpha_1 = \beta_1$): one step from the end, the mean is the clean image.
+- [ ] \frac{\sqrt{\alpha_t}\,(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}
+  That is $c_t$, the weight of $x_t$: it carries $\sqrt{\alpha_t}$, the factor that links $x_t$ to $x_{t-1}$.
+- [ ] \frac{\sqrt{\bar\alpha_{t}}\,\beta_t}{1-\bar\alpha_t}
+  Close, but the clean image enters $x_{t-1}$ with weight $\sqrt{\bar\alpha_{t-1}}$, one step fewer than $x_t$.
+- [ ] \frac{1}{\sqrt{\bar\alpha_t}}
+  That factor turns $x_t$ into a guess of $x_0$ (with the noise removed); it is not a weight in the mean of one step back.
+Hint: Check your candidate at $t = 1$: one step back from $x_1$ is $x_0$ itself, so $c_0$ must be 1 there.
+Solution: Completing the square in $x_{t-1}$ gives $\tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t$.
+
+## ddim-eta-zero (choice): DDIM with η = 0
+What does setting DDIM's $\eta$ to 0 do?
+- [x] Sampling becomes deterministic: the same starting noise always gives the same picture.
+  Right: $\eta = 0$ sets the fresh-noise variance $\sigma_t^2$ to zero, so every step is a fixed function of $x_t$.
+- [ ] It gives exactly the DDPM sampler.
+  DDPM's variance is $\eta = 1$ (with $\sigma_t^2 = \tilde\beta_t$); $\eta = 0$ is the other end of the knob.
+- [ ] The model is retrained without noise.
+  DDIM changes only sampling; the same trained network serves every η.
+- [ ] It skips the VAE decoder.
+  η is a property of the update of the latent, nothing to do with decoding.
+Hint: Look at the term that adds $\sigma_t\,\epsilon$ in the DDIM update, and at how $\sigma_t$ depends on $\eta$.
+Solution: In the DDIM update the fresh noise has standard deviation $\sigma_t = \eta\sqrt{\tilde\beta_t}$ (with respacing, the $\tilde\beta$ of the skipped steps). With $\eta = 0$ no noise is added after $x_T$, so the whole path is determined by the starting noise.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -59,36 +91,8 @@ export const EXERCISES: Exercise[] = [
     hints: [r`Solve the closed form $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\epsilon$ for $x_0$, with $\hat\epsilon$ in place of $\epsilon$.`],
     solution: r`$\hat x_0 = \big(x_t - \sqrt{1-\bar\alpha_t}\,\hat\epsilon\big)/\sqrt{\bar\alpha_t}$ = ({{xt}} − {{s1mab}} × {{eps}}) / {{sab}}.`,
   },
-  {
-    id: 'posterior-mean-coefficient',
-    chapter,
-    kind: 'formula',
-    title: 'The weight of the clean image',
-    prompt: r`The posterior mean is $\tilde\mu_t = c_0\, x_0 + c_t\, x_t$. Which is $c_0$, the weight of $x_0$?`,
-    options: [
-      { text: r`\frac{\sqrt{\bar\alpha_{t-1}}\,\beta_t}{1-\bar\alpha_t}`, correct: true, why: r`Right. At $t = 1$ it is 1 (since $\bar\alpha_0 = 1$ and $1 - \bar\alpha_1 = \beta_1$): one step from the end, the mean is the clean image.` },
-      { text: r`\frac{\sqrt{\alpha_t}\,(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}`, correct: false, why: r`That is $c_t$, the weight of $x_t$: it carries $\sqrt{\alpha_t}$, the factor that links $x_t$ to $x_{t-1}$.` },
-      { text: r`\frac{\sqrt{\bar\alpha_{t}}\,\beta_t}{1-\bar\alpha_t}`, correct: false, why: r`Close, but the clean image enters $x_{t-1}$ with weight $\sqrt{\bar\alpha_{t-1}}$, one step fewer than $x_t$.` },
-      { text: r`\frac{1}{\sqrt{\bar\alpha_t}}`, correct: false, why: r`That factor turns $x_t$ into a guess of $x_0$ (with the noise removed); it is not a weight in the mean of one step back.` },
-    ],
-    hints: [r`Check your candidate at $t = 1$: one step back from $x_1$ is $x_0$ itself, so $c_0$ must be 1 there.`],
-    solution: r`Completing the square in $x_{t-1}$ gives $\tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t$.`,
-  },
-  {
-    id: 'ddim-eta-zero',
-    chapter,
-    kind: 'choice',
-    title: 'DDIM with η = 0',
-    prompt: r`What does setting DDIM's $\eta$ to 0 do?`,
-    options: [
-      { text: 'Sampling becomes deterministic: the same starting noise always gives the same picture.', correct: true, why: r`Right: $\eta = 0$ sets the fresh-noise variance $\sigma_t^2$ to zero, so every step is a fixed function of $x_t$.` },
-      { text: 'It gives exactly the DDPM sampler.', correct: false, why: r`DDPM's variance is $\eta = 1$ (with $\sigma_t^2 = \tilde\beta_t$); $\eta = 0$ is the other end of the knob.` },
-      { text: 'The model is retrained without noise.', correct: false, why: 'DDIM changes only sampling; the same trained network serves every η.' },
-      { text: 'It skips the VAE decoder.', correct: false, why: 'η is a property of the update of the latent, nothing to do with decoding.' },
-    ],
-    hints: [r`Look at the term that adds $\sigma_t\,\epsilon$ in the DDIM update, and at how $\sigma_t$ depends on $\eta$.`],
-    solution: r`In the DDIM update the fresh noise has standard deviation $\sigma_t = \eta\sqrt{\tilde\beta_t}$ (with respacing, the $\tilde\beta$ of the skipped steps). With $\eta = 0$ no noise is added after $x_T$, so the whole path is determined by the starting noise.`,
-  },
+  words('posterior-mean-coefficient'),
+  words('ddim-eta-zero'),
   {
     id: 'code-posterior-mean',
     chapter,

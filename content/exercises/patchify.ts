@@ -3,11 +3,30 @@ import { getPreset, numPatches } from '@/lib/dit/config';
 import { gflops } from '@/lib/dit/flops';
 import { parameterShapes } from '@/lib/dit/params';
 import { tokenAt } from '@/lib/inspect/patchify';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
 const chapter = 'patchify';
 const r = String.raw;
+
+const words = choiceExercises(
+  chapter,
+  r`
+## why-fixed-positions (choice): Fixed position embeddings
+DiT adds fixed 2-D sine-cosine position embeddings to its tokens. What would go wrong with no position embedding at all?
+- [x] Self-attention treats its input as a set: shuffling the patches would shuffle the output the same way, so the model could not tell where a patch sits.
+  Right: attention and the per-token MLP are permutation-equivariant; only the position embedding breaks the symmetry.
+- [ ] The model would have fewer parameters and could not fit the data.
+  DiT’s position embedding is fixed (a frozen table), so it adds no trainable parameters at all.
+- [ ] The patches would overlap.
+  Patchify cuts the latent into non-overlapping patches whatever is added afterwards.
+- [ ] Nothing: the convolution of the patch embedding already knows each position.
+  The patch embedding applies the same weights to every patch; it knows what is inside a patch, not where the patch is.
+Hint: Think about what happens to the output of self-attention if you permute its input tokens.
+Solution: Self-attention and the MLP act on each token the same way and mix tokens only by similarity, so they are permutation-equivariant. Adding a distinct vector per position (here sines and cosines of the row and the column) is what lets the model tell the top-left patch from the bottom-right one.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -93,21 +112,7 @@ export const EXERCISES: Exercise[] = [
     hints: [r`Halving $p$ multiplies the number of tokens $T$ by 4.`, r`Most of a block's cost grows with $T$; the attention scores grow with $T^2$, which pushes the ratio a little above 4.`],
     solution: r`Going from $p = 4$ to $p = 2$ turns 64 tokens into 256. Per block the linear layers cost about $12 T D^2$ and attention $2 T^2 D$, so the total grows by a little more than 4: {{g2}} / {{g4}} Gflops. Parameters hardly change: the paper's point that Gflops, not parameters, track quality.`,
   },
-  {
-    id: 'why-fixed-positions',
-    chapter,
-    kind: 'choice',
-    title: 'Fixed position embeddings',
-    prompt: 'DiT adds fixed 2-D sine-cosine position embeddings to its tokens. What would go wrong with no position embedding at all?',
-    options: [
-      { text: 'Self-attention treats its input as a set: shuffling the patches would shuffle the output the same way, so the model could not tell where a patch sits.', correct: true, why: 'Right: attention and the per-token MLP are permutation-equivariant; only the position embedding breaks the symmetry.' },
-      { text: 'The model would have fewer parameters and could not fit the data.', correct: false, why: 'DiT’s position embedding is fixed (a frozen table), so it adds no trainable parameters at all.' },
-      { text: 'The patches would overlap.', correct: false, why: 'Patchify cuts the latent into non-overlapping patches whatever is added afterwards.' },
-      { text: 'Nothing: the convolution of the patch embedding already knows each position.', correct: false, why: 'The patch embedding applies the same weights to every patch; it knows what is inside a patch, not where the patch is.' },
-    ],
-    hints: ['Think about what happens to the output of self-attention if you permute its input tokens.'],
-    solution: 'Self-attention and the MLP act on each token the same way and mix tokens only by similarity, so they are permutation-equivariant. Adding a distinct vector per position (here sines and cosines of the row and the column) is what lets the model tell the top-left patch from the bottom-right one.',
-  },
+  words('why-fixed-positions'),
   {
     id: 'code-patchify',
     chapter,

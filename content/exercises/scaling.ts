@@ -3,6 +3,7 @@ import { getPreset, numPatches } from '@/lib/dit/config';
 import { countFlops } from '@/lib/dit/flops';
 import { spearman } from '@/lib/models/rank-correlation';
 import { PAPER_SCALING } from '@/lib/models/paper-results';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise, ParamRng } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
@@ -32,39 +33,55 @@ function rhoByFormula(x: number[], y: number[]): number {
   return 1 - (6 * rx.reduce((s, a, i) => s + (a - ry[i]) ** 2, 0)) / (n * (n * n - 1));
 }
 
+const words = choiceExercises(
+  chapter,
+  r`
+## grid-smaller-patch (choice): Does the smaller patch help yet?
+Uses: scaling-chart
+Read our grid's FLD in the chart or its table (1,000 training steps, lower is better). At which model sizes does patch 2 beat patch 4?
+- [x] Only at size S.
+  Right: S/2 beats S/4 (639 against 1,107), but at B and L patch 4 still scores best after 1,000 steps.
+- [ ] At every size, as in the paper.
+  Not yet at this budget: at B and L the p = 4 models have the lower FLD (424 and 395 against 580 and 487).
+- [ ] At no size.
+  At size S it does: 639 against 1,107.
+- [ ] Only at size L, the largest.
+  At L, patch 4 is ahead: 395 against 487.
+Hint: Compare each size’s p = 2 and p = 4 points (or rows of the table under the chart).
+Solution: Only the smallest model gains from the smaller patch after 1,000 steps. The paper’s models, after 400K steps, gain at every size: the compute spent on more tokens had not paid off yet here, which is why the chapter calls the grid too short-trained to settle the question.
+
+## grid-equal-compute (choice): Equal compute, equal quality?
+Uses: scaling-chart
+Our mini-S/1 (14.86 Mflops) and mini-L/4 (16.28 Mflops) need about the same compute per image. Do they score alike?
+- [x] No: the larger model with fewer tokens, L/4, is far better (FLD 395 against 776).
+  Right: at equal compute the 5.5M-parameter L/4 beats the 0.33M-parameter S/1 by a wide margin after 1,000 steps.
+- [ ] Yes: equal Gflops give equal FLD, as the paper’s trend suggests.
+  The paper’s trend is across its twelve models at 400K steps; our two equal-compute models differ by a factor of two in FLD.
+- [ ] No: S/1 is better, because more tokens carry more detail.
+  S/1 has the higher (worse) FLD, 776 against 395.
+- [ ] They cannot be compared: they have different patch sizes.
+  FLD compares samples, whatever the model; that is what makes a compute-matched comparison possible.
+Hint: Find S/1 and L/4 in the chart: they sit at nearly the same x.
+Solution: They do not: L/4 scores FLD 395, S/1 776. In this short run, parameters (width and depth) paid off more than tokens at the same compute, the opposite of what the paper found after 400K steps for its larger models.
+
+## patch-halving-effect (choice): What halving the patch changes
+At a fixed model size, what does going from p = 4 to p = 2 change?
+- [x] About four times the compute, and almost exactly the same parameters.
+  Right: four times the tokens; the weights act on every token alike, so only the patch embedding and the final layer (and the position table, which is not trained) change size.
+- [ ] Four times the parameters and four times the compute.
+  The blocks do not grow with the number of tokens: the same weights serve every token.
+- [ ] Half the compute: each token is smaller.
+  Each token is smaller before the embedding, but after it every token is a D-vector, and there are four times as many.
+- [ ] Nothing, as long as the model size stays the same.
+  The sequence length changes, and with it every per-token cost: the paper’s point is that this extra compute improves FID.
+Hint: Count tokens: the latent side divided by p, squared.
+Solution: Halving $p$ quadruples $T = (I/p)^2$, and almost all the cost is per token ($12TD^2$, plus $2T^2D$ which grows even faster). The parameters are the same weights applied to more tokens. That is how the paper separates compute from parameters: DiT-XL/2 and DiT-XL/8 have the same 675M parameters and 119 against 7 Gflops.
+`,
+);
+
 export const EXERCISES: Exercise[] = [
-  {
-    id: 'grid-smaller-patch',
-    chapter,
-    uses: 'scaling-chart',
-    kind: 'choice',
-    title: 'Does the smaller patch help yet?',
-    prompt: "Read our grid's FLD in the chart or its table (1,000 training steps, lower is better). At which model sizes does patch 2 beat patch 4?",
-    options: [
-      { text: 'Only at size S.', correct: true, why: 'Right: S/2 beats S/4 (639 against 1,107), but at B and L patch 4 still scores best after 1,000 steps.' },
-      { text: 'At every size, as in the paper.', correct: false, why: 'Not yet at this budget: at B and L the p = 4 models have the lower FLD (424 and 395 against 580 and 487).' },
-      { text: 'At no size.', correct: false, why: 'At size S it does: 639 against 1,107.' },
-      { text: 'Only at size L, the largest.', correct: false, why: 'At L, patch 4 is ahead: 395 against 487.' },
-    ],
-    hints: ['Compare each size’s p = 2 and p = 4 points (or rows of the table under the chart).'],
-    solution: 'Only the smallest model gains from the smaller patch after 1,000 steps. The paper’s models, after 400K steps, gain at every size: the compute spent on more tokens had not paid off yet here, which is why the chapter calls the grid too short-trained to settle the question.',
-  },
-  {
-    id: 'grid-equal-compute',
-    chapter,
-    uses: 'scaling-chart',
-    kind: 'choice',
-    title: 'Equal compute, equal quality?',
-    prompt: 'Our mini-S/1 (14.86 Mflops) and mini-L/4 (16.28 Mflops) need about the same compute per image. Do they score alike?',
-    options: [
-      { text: 'No: the larger model with fewer tokens, L/4, is far better (FLD 395 against 776).', correct: true, why: 'Right: at equal compute the 5.5M-parameter L/4 beats the 0.33M-parameter S/1 by a wide margin after 1,000 steps.' },
-      { text: 'Yes: equal Gflops give equal FLD, as the paper’s trend suggests.', correct: false, why: 'The paper’s trend is across its twelve models at 400K steps; our two equal-compute models differ by a factor of two in FLD.' },
-      { text: 'No: S/1 is better, because more tokens carry more detail.', correct: false, why: 'S/1 has the higher (worse) FLD, 776 against 395.' },
-      { text: 'They cannot be compared: they have different patch sizes.', correct: false, why: 'FLD compares samples, whatever the model; that is what makes a compute-matched comparison possible.' },
-    ],
-    hints: ['Find S/1 and L/4 in the chart: they sit at nearly the same x.'],
-    solution: 'They do not: L/4 scores FLD 395, S/1 776. In this short run, parameters (width and depth) paid off more than tokens at the same compute, the opposite of what the paper found after 400K steps for its larger models.',
-  },
+  words('grid-smaller-patch'),
+  words('grid-equal-compute'),
   {
     id: 'block-cost',
     chapter,
@@ -91,21 +108,7 @@ export const EXERCISES: Exercise[] = [
     hints: [r`$T = (32/p)^2$: the latent is 32×32 at 256×256 pixels.`, r`$12TD^2$: $4TD^2$ for the attention projections and $8TD^2$ for the MLP (width $4D$, two layers).`],
     solution: r`With $T$ = {{T}} and $D$ = {{D}}: $12TD^2 + 2T^2D + 6D^2$ = {{answer}} million multiply-adds; times the depth, plus the embeddings and the final layer, gives the Gflops of the paper's Table 4.`,
   },
-  {
-    id: 'patch-halving-effect',
-    chapter,
-    kind: 'choice',
-    title: 'What halving the patch changes',
-    prompt: 'At a fixed model size, what does going from p = 4 to p = 2 change?',
-    options: [
-      { text: 'About four times the compute, and almost exactly the same parameters.', correct: true, why: 'Right: four times the tokens; the weights act on every token alike, so only the patch embedding and the final layer (and the position table, which is not trained) change size.' },
-      { text: 'Four times the parameters and four times the compute.', correct: false, why: 'The blocks do not grow with the number of tokens: the same weights serve every token.' },
-      { text: 'Half the compute: each token is smaller.', correct: false, why: 'Each token is smaller before the embedding, but after it every token is a D-vector, and there are four times as many.' },
-      { text: 'Nothing, as long as the model size stays the same.', correct: false, why: 'The sequence length changes, and with it every per-token cost: the paper’s point is that this extra compute improves FID.' },
-    ],
-    hints: ['Count tokens: the latent side divided by p, squared.'],
-    solution: r`Halving $p$ quadruples $T = (I/p)^2$, and almost all the cost is per token ($12TD^2$, plus $2T^2D$ which grows even faster). The parameters are the same weights applied to more tokens. That is how the paper separates compute from parameters: DiT-XL/2 and DiT-XL/8 have the same 675M parameters and 119 against 7 Gflops.`,
-  },
+  words('patch-halving-effect'),
   {
     id: 'spearman-five',
     chapter,

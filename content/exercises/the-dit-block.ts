@@ -1,12 +1,31 @@
 /** Chapter 6's exercises: modulate, the adaLN-Zero layer's size, and why zero gives the identity. */
 import { getPreset } from '@/lib/dit/config';
 import { modulationChunks, parameterShapes } from '@/lib/dit/params';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 import { sampleArray } from './code-cases';
 
 const chapter = 'the-dit-block';
 const r = String.raw;
 const SIZES = ['S', 'B', 'L'] as const;
+
+const words = choiceExercises(
+  chapter,
+  r`
+## zero-init-block (choice): A block at initialisation
+With adaLN-Zero, the modulation layer starts with $W = 0$ and $b = 0$. What does a freshly initialised DiT block compute?
+- [x] The identity: $x' = x$, whatever its attention and MLP weights are.
+  Right: the gates $\alpha_1 = \alpha_2 = 0$ multiply both branches by zero, so each residual update adds nothing.
+- [ ] Zero: every output is 0.
+  The gates zero the branches, not the residual stream: $x + 0 = x$.
+- [ ] Plain layer norm of its input.
+  Inside the branches the modulation reduces to layer norm ($\gamma = \beta = 0$), but the gate then multiplies the whole branch by 0.
+- [ ] A random function, since attention and MLP weights are random.
+  Their outputs are computed but multiplied by a zero gate, so their randomness does not reach the output at initialisation.
+Hint: Put $\alpha_1 = 0$ into $x \leftarrow x + \alpha_1 \odot \mathrm{Attn}(\dots)$.
+Solution: With $W = b = 0$ all six vectors are 0. Then $x \leftarrow x + 0 \odot \mathrm{Attn}(\dots) = x$ and likewise for the MLP: the block is the identity, and a stack of them is too. Training starts from a network that passes its input through and learns to add to it.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -50,21 +69,7 @@ export const EXERCISES: Exercise[] = [
     hints: ['A linear layer from n inputs to m outputs has n·m weights and m biases.', 'Its input is c (D numbers); its output is the six vectors of D numbers.'],
     solution: r`$D \cdot 6D + 6D$ = {{answer}}: more than the attention's projections ($4D^2$), which is why adaLN-Zero is the largest of the four variants in the paper's Table 4 column of parameters.`,
   },
-  {
-    id: 'zero-init-block',
-    chapter,
-    kind: 'choice',
-    title: 'A block at initialisation',
-    prompt: r`With adaLN-Zero, the modulation layer starts with $W = 0$ and $b = 0$. What does a freshly initialised DiT block compute?`,
-    options: [
-      { text: r`The identity: $x' = x$, whatever its attention and MLP weights are.`, correct: true, why: r`Right: the gates $\alpha_1 = \alpha_2 = 0$ multiply both branches by zero, so each residual update adds nothing.` },
-      { text: 'Zero: every output is 0.', correct: false, why: r`The gates zero the branches, not the residual stream: $x + 0 = x$.` },
-      { text: 'Plain layer norm of its input.', correct: false, why: r`Inside the branches the modulation reduces to layer norm ($\gamma = \beta = 0$), but the gate then multiplies the whole branch by 0.` },
-      { text: 'A random function, since attention and MLP weights are random.', correct: false, why: 'Their outputs are computed but multiplied by a zero gate, so their randomness does not reach the output at initialisation.' },
-    ],
-    hints: [r`Put $\alpha_1 = 0$ into $x \leftarrow x + \alpha_1 \odot \mathrm{Attn}(\dots)$.`],
-    solution: r`With $W = b = 0$ all six vectors are 0. Then $x \leftarrow x + 0 \odot \mathrm{Attn}(\dots) = x$ and likewise for the MLP: the block is the identity, and a stack of them is too. Training starts from a network that passes its input through and learns to add to it.`,
-  },
+  words('zero-init-block'),
   {
     id: 'code-modulate',
     chapter,

@@ -1,10 +1,29 @@
 /** Chapter 11's exercises: the warm-up, the EMA's decay, and why the average is what ships. */
 import { warmupConstant } from '@/lib/train/browser-recipe';
 import { emaDecayAt } from '@/lib/train/ema-decay';
+import { choiceExercises } from '@/lib/exercises/choice-text';
 import type { Exercise } from '@/lib/exercises/types';
 
 const chapter = 'train-your-own';
 const r = String.raw;
+
+const words = choiceExercises(
+  chapter,
+  r`
+## why-ema (choice): Why ship the average?
+DiT evaluates and ships an exponential moving average (EMA) of the weights, not the last weights the optimiser produced. Why?
+- [x] With a constant learning rate the raw weights keep jittering around a good region; the average sits nearer its centre and usually samples better.
+  Right: the EMA smooths the last updates’ noise. (Early in a short run it can lag behind and be worse, which is why our ship step scores both.)
+- [ ] The average has fewer parameters.
+  The EMA is a second copy of every weight, the same shape as the raw ones.
+- [ ] The raw weights are not saved.
+  Both are kept in the checkpoint; the question is which samples better.
+- [ ] The EMA is what the optimiser actually trains.
+  The optimiser updates the raw weights; the EMA only follows them.
+Hint: What does averaging do to noise?
+Solution: The raw weights at any one step carry the noise of the latest minibatches; the EMA averages over roughly the last d/(1 − d) updates, which smooths it out. DiT reports every result with EMA weights; our ship step compares both and keeps the better one.
+`,
+);
 
 export const EXERCISES: Exercise[] = [
   {
@@ -35,21 +54,7 @@ export const EXERCISES: Exercise[] = [
     hints: ['Compute (1 + k) / (10 + k) and compare it with 0.999.'],
     solution: r`$d_{k} = \min(0.999, (1+k)/(10+k))$ = {{answer}}. Early on the average follows the raw weights closely; the warm-up reaches 0.999 only after about 9,000 updates.`,
   },
-  {
-    id: 'why-ema',
-    chapter,
-    kind: 'choice',
-    title: 'Why ship the average?',
-    prompt: 'DiT evaluates and ships an exponential moving average (EMA) of the weights, not the last weights the optimiser produced. Why?',
-    options: [
-      { text: 'With a constant learning rate the raw weights keep jittering around a good region; the average sits nearer its centre and usually samples better.', correct: true, why: 'Right: the EMA smooths the last updates’ noise. (Early in a short run it can lag behind and be worse, which is why our ship step scores both.)' },
-      { text: 'The average has fewer parameters.', correct: false, why: 'The EMA is a second copy of every weight, the same shape as the raw ones.' },
-      { text: 'The raw weights are not saved.', correct: false, why: 'Both are kept in the checkpoint; the question is which samples better.' },
-      { text: 'The EMA is what the optimiser actually trains.', correct: false, why: 'The optimiser updates the raw weights; the EMA only follows them.' },
-    ],
-    hints: ['What does averaging do to noise?'],
-    solution: 'The raw weights at any one step carry the noise of the latest minibatches; the EMA averages over roughly the last d/(1 − d) updates, which smooths it out. DiT reports every result with EMA weights; our ship step compares both and keeps the better one.',
-  },
+  words('why-ema'),
   {
     id: 'code-warmup-lr',
     chapter,
