@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openPage, PHONE, SCREENSHOTS, setCode, withPage, writeArtifact } from './harness';
+import { openPage, PHONE, SCREENSHOTS, setCode, withPageAt, writeArtifact } from './harness';
 
 const CH2 = '/chapters/diffusion-step-by-step/';
 const shot = (name: string) => ({ path: path.join(SCREENSHOTS, `${name}.png`) });
@@ -29,9 +29,7 @@ async function runCell(page: Page, id: string) {
 
 describe('code cells (chapter 02)', () => {
   test('run, edit, reset; an infinite loop is stopped; the sandbox is closed', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      await s.goto(CH2);
+    await withPageAt(openPage(), CH2, async (page) => {
       const cell = page.locator('[data-cell="cell-q-sample"]');
       const editor = page.locator('[data-testid="cell-q-sample-editor"]');
       await editor.scrollIntoViewIfNeeded();
@@ -77,9 +75,7 @@ describe('code cells (chapter 02)', () => {
 
 describe('a cell with the shipped models (chapter 07)', () => {
   test('samples the shipped DiT at two guidance scales; the models load before the lock-down', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      await s.goto('/chapters/guidance-and-sampling/');
+    await withPageAt(openPage(), '/chapters/guidance-and-sampling/', async (page) => {
       const id = 'cell-sample-guidance';
       await page.locator(`[data-testid="${id}-editor"]`).scrollIntoViewIfNeeded();
       const t0 = Date.now();
@@ -107,9 +103,7 @@ describe('a cell with the shipped models (chapter 07)', () => {
 
 describe('code exercises (chapter 02)', () => {
   test('wrong, then right; an infinite loop is stopped; kept over a reload', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      await s.goto(CH2);
+    await withPageAt(openPage(), CH2, async (page) => {
       const card = page.locator('[data-exercise="code-q-sample"]');
       await card.scrollIntoViewIfNeeded();
       await page.waitForSelector('[data-exercise="code-q-sample"][data-ready="true"]');
@@ -162,9 +156,7 @@ describe('code exercises (chapter 02)', () => {
   });
 
   test('phone: a cell and a code exercise fit the width', async () => {
-    await withPage(openPage({ viewport: PHONE }), async (s) => {
-      const { page } = s;
-      await s.goto(CH2);
+    await withPageAt(openPage({ viewport: PHONE }), CH2, async (page) => {
       for (const sel of ['[data-cell="cell-q-sample"]', '[data-exercise="code-q-sample"]']) {
         const el = page.locator(sel);
         await el.scrollIntoViewIfNeeded();

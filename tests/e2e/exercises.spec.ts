@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { ARTIFACTS, openPage, PHONE, SCREENSHOTS, screenshot, setRange, waitHydrated, withPage } from './harness';
+import { ARTIFACTS, type OpenPage, openPage, PHONE, SCREENSHOTS, screenshot, setRange, waitHydrated, withPage, withPageAt } from './harness';
 
 const shotPath = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
 
@@ -43,6 +43,13 @@ async function ready(c: Locator) {
   await c.page().waitForSelector(`[data-exercise="${id}"][data-ready="true"]`);
 }
 
+/** The card with this exercise id, once it has read the stored progress. */
+async function readyCard(page: Page, id: string): Promise<Locator> {
+  const c = card(page, id);
+  await ready(c);
+  return c;
+}
+
 async function answerNumeric(c: Locator, value: string) {
   await c.locator('[data-testid="exercise-input"]').fill(value);
   await c.locator('[data-testid="exercise-check"]').click();
@@ -57,16 +64,26 @@ function noDialogs(page: Page, problems: string[]) {
   });
 }
 
+/** withPageAt on chapter 02, where any dialog fails the test. */
+async function onChapter2(body: (page: Page, s: OpenPage) => Promise<void>) {
+  await withPage(openPage(), async (s) => {
+    noDialogs(s.page, s.problems);
+    await s.goto(CH2);
+    await body(s.page, s);
+  });
+}
+
+/** Opens the progress page and waits until the board has read the stored progress. */
+async function openProgress(s: OpenPage) {
+  await s.goto('/progress/');
+  await s.page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+}
+
 describe('exercises (chapter 02)', () => {
   test('numeric, formula, choice and widget exercises: wrong then right, kept over a reload', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      noDialogs(page, s.problems);
-      await s.goto(CH2);
-
+    await onChapter2(async (page, s) => {
       // Numeric: the image weight at the step in the prompt.
-      const num = card(page, 'image-weight-linear');
-      await ready(num);
+      const num = await readyCard(page, 'image-weight-linear');
       const t = Number(/at step (\d+)/.exec(await num.innerText())?.[1]);
       assert.ok(t >= 50 && t <= 950, `a step in the prompt (${t})`);
       const weight = Math.sqrt(linearAlphaBar(t));
@@ -87,8 +104,7 @@ describe('exercises (chapter 02)', () => {
       await num.screenshot({ path: shotPath('exercise-numeric-solved') });
 
       // Formula: the closed form.
-      const formula = card(page, 'closed-form-pick');
-      await ready(formula);
+      const formula = await readyCard(page, 'closed-form-pick');
       await formula.locator('[data-testid="exercise-option-2"]').check();
       await formula.locator('[data-testid="exercise-check"]').click();
       fb = formula.locator('[data-testid="exercise-feedback"]');
@@ -100,8 +116,7 @@ describe('exercises (chapter 02)', () => {
       assert.equal(await fb.getAttribute('data-correct'), 'true');
 
       // Choice.
-      const choice = card(page, 'why-shrink');
-      await ready(choice);
+      const choice = await readyCard(page, 'why-shrink');
       await choice.locator('[data-testid="exercise-check"]').click();
       assert.match(await choice.locator('[data-testid="exercise-feedback"]').innerText(), /Pick one/);
       await choice.locator('[data-testid="exercise-option-2"]').check();
@@ -113,8 +128,7 @@ describe('exercises (chapter 02)', () => {
       assert.equal(await choice.locator('[data-testid="exercise-feedback"]').getAttribute('data-correct'), 'true');
 
       // Widget: move t in the schedule explorer to where the asked schedule's log-SNR first falls below the level.
-      const widget = card(page, 'log-snr-crossing-widget');
-      await ready(widget);
+      const widget = await readyCard(page, 'log-snr-crossing-widget');
       const prompt = await widget.innerText();
       const m = /the (linear|cosine|scaled-linear) schedule.s log-SNR[\s\S]*?is below −(\d)/.exec(prompt);
       assert.ok(m, `schedule and level in the prompt: ${prompt.slice(0, 200)}`);
@@ -142,8 +156,7 @@ describe('exercises (chapter 02)', () => {
       assert.equal(await card(page, 'image-weight-linear').locator('[data-testid="exercise-solution"]').count(), 1, 'the revealed solution stays revealed');
 
       // The progress page counts them; export, then import on a clean profile.
-      await s.goto('/progress/');
-      await page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+      await openProgress(s);
       assert.match(await page.locator('[data-testid="progress-total"]').innerText(), /^4 of \d+ solved$/);
       await screenshot(page, 'progress-desktop', { fullPage: true });
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="progress-export"]').click()]);
@@ -154,8 +167,7 @@ describe('exercises (chapter 02)', () => {
       assert.equal(Object.values(exported.exercises as Record<string, { solved: boolean }>).filter((e) => e.solved).length, 4);
 
       await withPage(openPage(), async (fresh) => {
-        await fresh.goto('/progress/');
-        await fresh.page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+        await openProgress(fresh);
         assert.match(await fresh.page.locator('[data-testid="progress-total"]').innerText(), /^0 of/);
         await fresh.page.locator('[data-testid="progress-import"]').setInputFiles(file);
         assert.match(await fresh.page.locator('[data-testid="progress-message"]').innerText(), /Imported 4 exercises/);
@@ -165,16 +177,11 @@ describe('exercises (chapter 02)', () => {
   });
 
   test('hostile files and ids: refused or shown as text, nothing stored is lost, no script runs', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      noDialogs(page, s.problems);
-      await s.goto(CH2);
-      const c = card(page, 'why-shrink');
-      await ready(c);
+    await onChapter2(async (page, s) => {
+      const c = await readyCard(page, 'why-shrink');
       await c.locator('[data-testid="exercise-option-0"]').check();
       await c.locator('[data-testid="exercise-check"]').click();
-      await s.goto('/progress/');
-      await page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+      await openProgress(s);
       const total = async () => page.locator('[data-testid="progress-total"]').innerText();
       assert.match(await total(), /^1 of/);
 
@@ -215,11 +222,9 @@ describe('exercises (chapter 02)', () => {
 
       // An id with markup is text, and it changes the numbers.
       await s.goto(CH2);
-      const num = card(page, 'image-weight-linear');
-      await ready(num);
+      const num = await readyCard(page, 'image-weight-linear');
       const before = await num.innerText();
-      await s.goto('/progress/');
-      await page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+      await openProgress(s);
       await page.locator('[data-testid="student-id"]').fill(xss);
       await page.locator('[data-testid="student-save"]').click();
       await s.goto(CH2);
@@ -231,11 +236,8 @@ describe('exercises (chapter 02)', () => {
   });
 
   test('a widget exercise on the patchify explorer (chapter 05): the token for a position', async () => {
-    await withPage(openPage(), async (s) => {
-      const { page } = s;
-      await s.goto('/chapters/patchify/?backend=wasm');
-      const c = card(page, 'find-token-widget');
-      await ready(c);
+    await withPageAt(openPage(), '/chapters/patchify/?backend=wasm', async (page) => {
+      const c = await readyCard(page, 'find-token-widget');
       const m = /p = (\d) and select the token whose patch holds latent row (\d), column (\d)/.exec((await c.innerText()).replace(/\s+/g, ' '));
       assert.ok(m, 'p, row and column in the prompt');
       const [p, r, col] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -254,12 +256,9 @@ describe('exercises (chapter 02)', () => {
   });
 
   test('phone: the cards fit the width', async () => {
-    await withPage(openPage({ viewport: PHONE }), async (s) => {
-      const { page } = s;
-      await s.goto(CH2);
+    await withPageAt(openPage({ viewport: PHONE }), CH2, async (page, s) => {
       for (const id of ['closed-form-pick', 'image-weight-linear']) {
-        const c = card(page, id);
-        await ready(c);
+        const c = await readyCard(page, id);
         const box = (await c.boundingBox())!;
         assert.ok(box.width <= PHONE.width, `${id} fits (${box.width})`);
       }
@@ -271,11 +270,9 @@ describe('exercises (chapter 02)', () => {
       await card(page, 'why-shrink').screenshot({ path: shotPath('exercise-choice-phone') });
       await ready(card(page, 'code-q-sample'));
       await card(page, 'code-q-sample').screenshot({ path: shotPath('exercise-code-phone') });
-      const widgetCard = card(page, 'log-snr-crossing-widget');
-      await ready(widgetCard);
+      const widgetCard = await readyCard(page, 'log-snr-crossing-widget');
       await widgetCard.screenshot({ path: shotPath('exercise-widget-phone') });
-      await s.goto('/progress/');
-      await page.waitForSelector('[data-testid="progress-board"][data-ready="true"]');
+      await openProgress(s);
       await screenshot(page, 'progress-phone', { fullPage: true });
     });
   });

@@ -316,6 +316,14 @@ export async function withPage(open: Promise<OpenPage>, body: (s: OpenPage) => P
   }
 }
 
+/** withPage that first loads `pathname` on the page; `body` gets the page (and the OpenPage, for more navigation). */
+export async function withPageAt(open: Promise<OpenPage>, pathname: string, body: (page: Page, s: OpenPage) => Promise<void>): Promise<void> {
+  await withPage(open, async (s) => {
+    await s.goto(pathname);
+    await body(s.page, s);
+  });
+}
+
 /** Replaces the code in an editor (CodeMirror once loaded) with `code`. */
 export async function setCode(page: Page, editor: Locator, code: string) {
   await editor.scrollIntoViewIfNeeded();

@@ -49,6 +49,16 @@ async function stats(page: Page) {
   return page.evaluate(() => window.__ditLabModel.stats());
 }
 
+/** Fails unless some item passes `test`. */
+function assertSome<T>(items: T[], test: (item: T) => boolean, message: string) {
+  assert.ok(items.some(test), message);
+}
+
+/** Fails, listing them, if any items pass `test`. */
+function assertNone<T>(items: T[], test: (item: T) => boolean, message: string) {
+  assert.deepEqual(items.filter(test), [], message);
+}
+
 describe('model in the browser', () => {
   test('tfjs loads only near the widget; digits appear; long tasks, first picture, filmstrip (wasm)', async () => {
     await withPage(openPage(), async (s) => {
@@ -59,25 +69,15 @@ describe('model in the browser', () => {
       await s.goto(url({ backend: 'wasm' }));
       await s.page.waitForTimeout(500);
       const early = [...requested];
-      assert.deepEqual(
-        early.filter((n) => /\.wasm$|\/models\/|worker/.test(n)),
-        [],
-        'nothing of the model loads before the widget nears the viewport',
-      );
+      assertNone(early, (n) => /\.wasm$|\/models\/|worker/.test(n), 'nothing of the model loads before the widget nears the viewport');
 
       await s.page.locator(RS).scrollIntoViewIfNeeded();
       await waitFor(s.page, RS, isDone);
       assert.equal(await attr(s.page, RS, 'backend'), 'wasm');
       assert.match(await s.page.locator(`${RS} [data-testid="backend-line"]`).innerText(), /WebAssembly.*forced by \?backend=wasm/);
       const later = [...requested];
-      assert.ok(
-        later.some((n) => n.endsWith('.wasm')),
-        'the wasm binary loaded',
-      );
-      assert.ok(
-        later.some((n) => n.includes('/models/')),
-        'the weights loaded',
-      );
+      assertSome(later, (n) => n.endsWith('.wasm'), 'the wasm binary loaded');
+      assertSome(later, (n) => n.includes('/models/'), 'the weights loaded');
       // The worker's script (with TensorFlow.js) is fetched only now, not with the page.
       const lateJs = later.filter((n) => /\.js(\?|$)/.test(n) && !early.includes(n));
       assert.ok(lateJs.length > 0, 'the model worker script loads with the widget, not with the page');
@@ -117,11 +117,7 @@ describe('model in the browser', () => {
       const timing = await s.page.locator('[data-testid="timing"]').innerText();
       writeArtifact('sampler-wasm.json', { firstPictureMs: first, sliderToFirstPictureMs: firstMs - t0, longTasks, timing });
       assert.ok(first < 300, `first picture ${first.toFixed(0)} ms after the request (goal < 300 ms)`);
-      assert.deepEqual(
-        longTasks.filter((t) => t.duration > 50),
-        [],
-        'no main-thread task over 50 ms while sampling',
-      );
+      assertNone(longTasks, (t) => t.duration > 50, 'no main-thread task over 50 ms while sampling');
     });
   });
 
@@ -167,15 +163,8 @@ describe('model in the browser', () => {
       await setRange(s.page, 'rs-steps', 10);
       await waitFor(s.page, RS, (el, r) => el.dataset.status === 'done' && Number(el.dataset.request) > r, r3);
       assert.equal(await attr(s.page, RS, 'backend'), 'wasm');
-      assert.ok(
-        afterCrash.some((u) => u.endsWith('/model.json')),
-        'the new worker read the manifest',
-      );
-      assert.deepEqual(
-        afterCrash.filter((u) => u.endsWith('.bin')),
-        [],
-        'the shards came from the cache',
-      );
+      assertSome(afterCrash, (u) => u.endsWith('/model.json'), 'the new worker read the manifest');
+      assertNone(afterCrash, (u) => u.endsWith('.bin'), 'the shards came from the cache');
       s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/crashed on request \(test hook\)/.test(p)));
     });
   });

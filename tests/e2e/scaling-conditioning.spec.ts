@@ -112,12 +112,26 @@ async function settled(page: Page, selector: string) {
   await waitFor(page, selector, (el) => ['ready', 'error'].includes(el.dataset.index ?? ''), undefined, 120_000);
 }
 
+/** How a test opens its chapter: page options, and a models index served in place of the real one (with its HTTP status). */
+interface Visit {
+  options?: PageOptions;
+  index?: unknown;
+  status?: number;
+}
+
+/** withPage at `pathname` (served `visit.index` when given), once the widget `selector` has read its index. */
+async function withSettled(pathname: string, selector: string, visit: Visit, body: (page: Page) => Promise<void>) {
+  await withPage(open(visit.options), async (s) => {
+    if (visit.index !== undefined) await withIndex(s.page, visit.index, visit.status);
+    await s.goto(pathname);
+    await settled(s.page, selector);
+    await body(s.page);
+  });
+}
+
 describe('scaling chart (chapter 09)', () => {
   test("with the real index: the paper's twelve models, keyboard readouts, the grid as shipped", async () => {
-    await withPage(open(), async (s) => {
-      const { page } = s;
-      await s.goto(CH9);
-      await settled(page, SC);
+    await withSettled(CH9, SC, {}, async (page) => {
       assert.equal(await attr(page, SC, 'index'), 'ready');
       assert.equal(await attr(page, '[data-testid="sc-paper"]', 'points'), '12');
       assert.ok(Math.abs(Number(await attr(page, SC, 'paper-rho')) - -131 / 143) < 1e-12, 'paper rho = -131/143');
@@ -146,11 +160,7 @@ describe('scaling chart (chapter 09)', () => {
 
   test('with five grid models (fixture index): plots them, draws the floors, computes rho = -0.9 (n = 5)', async () => {
     for (const [viewport, colorScheme, name] of VIEWS) {
-      await withPage(open({ ...(viewport ? { viewport } : {}), colorScheme }), async (s) => {
-        const { page } = s;
-        await withIndex(page, GRID_FIXTURE);
-        await s.goto(CH9);
-        await settled(page, SC);
+      await withSettled(CH9, SC, { options: { ...(viewport ? { viewport } : {}), colorScheme }, index: GRID_FIXTURE }, async (page) => {
         assert.equal(await attr(page, SC, 'trained'), '5');
         assert.equal(await attr(page, SC, 'n'), '5');
         assert.ok(Math.abs(Number(await attr(page, SC, 'rho')) - -0.9) < 1e-12, `rho ${await attr(page, SC, 'rho')}`);
@@ -239,11 +249,7 @@ describe('scaling chart (chapter 09)', () => {
       ],
     ];
     for (const [status, body, why] of cases) {
-      await withPage(open({ allow: [INDEX] }), async (s) => {
-        const { page } = s;
-        await withIndex(page, body, status);
-        await s.goto(CH9);
-        await settled(page, SC);
+      await withSettled(CH9, SC, { options: { allow: [INDEX] }, index: body, status }, async (page) => {
         assert.equal(await attr(page, SC, 'index'), 'error');
         assert.match(await page.locator('[data-testid="sc-index-error"]').innerText(), why);
         assert.equal(await attr(page, '[data-testid="sc-paper"]', 'points'), '12');
@@ -260,10 +266,7 @@ describe('scaling chart (chapter 09)', () => {
 
 describe('conditioning comparison (chapter 06)', () => {
   test("with the real index: the paper's four blocks, and our set as shipped", async () => {
-    await withPage(open(), async (s) => {
-      const { page } = s;
-      await s.goto(CH6);
-      await settled(page, CC);
+    await withSettled(CH6, CC, {}, async (page) => {
       const shipped = REAL_INDEX.models.filter((m) => /^cond-/.test(m.recipe ?? ''));
       assert.equal(await attr(page, CC, 'shipped'), String(shipped.length));
       const rows = page.locator('[data-testid="cc-table"] tbody tr');
@@ -297,11 +300,7 @@ describe('conditioning comparison (chapter 06)', () => {
     { skip: !DEV_MODEL && 'needs public/models/dit-dev-v1 (npx tsx scripts/bench/browser-dev-model.ts)' },
     async () => {
       for (const [viewport, colorScheme, name] of VIEWS) {
-        await withPage(open({ ...(viewport ? { viewport } : {}), colorScheme }), async (s) => {
-          const { page } = s;
-          await withIndex(page, COND_FIXTURE);
-          await s.goto(`${CH6}?backend=wasm`);
-          await settled(page, CC);
+        await withSettled(`${CH6}?backend=wasm`, CC, { options: { ...(viewport ? { viewport } : {}), colorScheme }, index: COND_FIXTURE }, async (page) => {
           assert.equal(await attr(page, CC, 'shipped'), '2');
           assert.equal(await page.locator('[data-testid="cc-fld-in-context"]').innerText(), '150.0');
           assert.equal(await page.locator('[data-testid="cc-fld-adaLN-Zero"]').innerText(), '90.0');
@@ -344,11 +343,7 @@ describe('conditioning comparison (chapter 06)', () => {
   );
 
   test("a missing index: a clear message, the paper's numbers and the rest of the chapter still work", async () => {
-    await withPage(open({ allow: [INDEX] }), async (s) => {
-      const { page } = s;
-      await withIndex(page, 'gone', 404);
-      await s.goto(CH6);
-      await settled(page, CC);
+    await withSettled(CH6, CC, { options: { allow: [INDEX] }, index: 'gone', status: 404 }, async (page) => {
       assert.match(await page.locator('[data-testid="cc-index-error"]').innerText(), /could not be fetched \(HTTP 404/);
       assert.match(await page.locator('[data-testid="cc-table"] tbody tr').nth(1).innerText(), /cross-attention\s+137\.62\s+598M\s+26\.14/);
       assert.equal(await page.locator('[data-testid="cc-paper-bars"] g[data-key]').count(), 4);

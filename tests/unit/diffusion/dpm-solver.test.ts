@@ -3,22 +3,19 @@
  * sampling road: against the independent numpy reference (tests/reference/dpm_solver_reference.py,
  * written from the paper's Algorithm 2), and exact for an oracle network on one known x_0.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { tf } from '@/lib/tf';
-import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type SamplingSpec } from '@/lib/sample/run';
-import { arr, expectClose, fnSamplerModel, oracleModel, sampleLatents, type Shape4, testSpec } from './helpers';
+import { arr, expectClose, fnSamplerModel, onWasmBackend, oracleModel, sampleLatents, type Shape4, testSpec } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const golden: any = JSON.parse(readFileSync('tests/reference/golden/dpm-solver.json', 'utf8'));
 const betas = betaSchedule('linear', 1000);
 
-beforeAll(async () => {
-  await setNodeBackend('wasm');
-});
+onWasmBackend();
 
 /** The reference's network: eps = tanh(0.9 x + 0.05 c) + 0.02 y + 1e-4 t (c the channel, 1-based). */
 const fakeEps: DiffusionModelFn = (x, t, y) =>

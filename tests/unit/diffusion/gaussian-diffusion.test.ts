@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion } from '@/lib/diffusion/gaussian-diffusion';
-import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
+import { arr, expectClose, expectNoLeak, onWasmBackend, randTensor, type Shape4 } from './helpers';
 
 // The closed forms below are written from the paper's equations (dit-facts.md) with alpha_bar built
 // here from the betas, not read from the diffusion's own constant arrays.
@@ -19,11 +18,8 @@ const per = 16; // H * W * C
 const ts = [0, 1, 499, 999];
 const at = (k: number) => ts[Math.floor(k / per)];
 
-let d: GaussianDiffusion;
-beforeAll(async () => {
-  await setNodeBackend('wasm');
-  d = GaussianDiffusion.fromBetas(betas);
-});
+const d = GaussianDiffusion.fromBetas(betas);
+onWasmBackend();
 
 describe('forward process', () => {
   it('q-sample: noise 0 gives sqrt(alpha_bar_t) x_0, x_0 = 0 gives sqrt(1 - alpha_bar_t) eps', () => {

@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { setNodeBackend } from '@/lib/node-backend';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { classifierFreeGuidance } from '@/lib/diffusion/guidance';
-import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
+import { arr, expectClose, expectNoLeak, onWasmBackend, randTensor, type Shape4 } from './helpers';
 
 const NUM_CLASSES = 10;
 const shape: Shape4 = [3, 2, 2, 4];
@@ -34,9 +33,7 @@ function run(model: DiffusionModelFn, x: tf.Tensor4D, t: number[], y: number[]):
   return v;
 }
 
-beforeAll(async () => {
-  await setNodeBackend('wasm');
-});
+onWasmBackend();
 
 describe('classifier-free guidance', () => {
   const t = [5, 500, 900];

@@ -1,11 +1,19 @@
 /** Small helpers shared by the diffusion tests (not a test file itself). */
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { tf } from '@/lib/tf';
+import { setNodeBackend } from '@/lib/node-backend';
 import { gaussianRng, randn } from '@/lib/random';
 import type { DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { SamplingRun, type LatentStep, type NoiseSource, type SamplerModel, type SamplingSpec } from '@/lib/sample/run';
 
 export type Shape4 = [number, number, number, number];
+
+/** Starts the wasm backend before the file's tests (a beforeAll hook). */
+export function onWasmBackend(): void {
+  beforeAll(async () => {
+    await setNodeBackend('wasm');
+  });
+}
 
 export function randTensor(shape: Shape4, seed: number, scale = 1): tf.Tensor4D {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -1,20 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { approxStandardNormalCdf, discretizedGaussianLogLikelihood, normalKl, stopGradient } from '@/lib/diffusion/losses';
-import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
+import { arr, expectClose, expectNoLeak, onWasmBackend, randTensor, type Shape4 } from './helpers';
 
 const betas = betaSchedule('linear', 1000);
 const shape: Shape4 = [4, 2, 2, 4];
 const ts = [0, 1, 499, 999];
-let d: GaussianDiffusion;
-
-beforeAll(async () => {
-  await setNodeBackend('wasm');
-  d = GaussianDiffusion.fromBetas(betas);
-});
+const d = GaussianDiffusion.fromBetas(betas);
+onWasmBackend();
 
 describe('variational bound pieces', () => {
   it('l-vlb: normal KL is 0 for equal Gaussians and matches the closed form otherwise', () => {

@@ -1,17 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
-import { setNodeBackend } from '@/lib/node-backend';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
 import { createDiffusion, respace, respacedBetas, spacedDiffusion, spaceTimesteps } from '@/lib/diffusion/respace';
-import { arr, expectClose, expectNoLeak, randTensor, type Shape4 } from './helpers';
+import { arr, expectClose, expectNoLeak, onWasmBackend, randTensor, type Shape4 } from './helpers';
 
 const betas = betaSchedule('linear', 1000);
 const range = (n: number, step = 1) => Array.from({ length: n }, (_, k) => k * step);
 
-beforeAll(async () => {
-  await setNodeBackend('wasm');
-});
+onWasmBackend();
 
 describe('respacing', () => {
   it('respacing: spaceTimesteps keeps all steps for K = T, evenly spread ends for K < T', () => {

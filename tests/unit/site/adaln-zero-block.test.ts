@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ADALN_DESC, ADALN_TITLE, AdaLNZeroBlock, CHUNKS } from '@/components/mdx/AdaLNZeroBlock';
-import { figureSuite, numAttr, visibleText } from './svg-figure';
+import { expectContainsAll, figureSuite, numAttr, visibleText } from './svg-figure';
 
 /** The element with attribute `name="value"`, up to its closing </g> (the groups hold no nested <g>). */
 function group(svg: string, attr: string, value: string): string {
@@ -53,21 +53,16 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
       'x′ (T × D)',
       'x′ = x',
     ];
-    for (const svg of svgs) {
-      const text = visibleText(svg);
-      for (const s of labels) expect(text, s).toContain(s);
-    }
+    for (const svg of svgs) expectContainsAll(visibleText(svg), labels);
     expect(visibleText(svgs[0]!)).toContain('multi-head self-attention');
     // The shapes and symbols are the chapter's own.
-    for (const s of [
+    expectContainsAll(CHAPTER, [
       '$T = 16$',
       '$D = 128$',
       'DiT-mini-B/2',
       't_{\\mathrm{emb}} + y_{\\mathrm{emb}}',
       '(\\beta_1, \\gamma_1, \\alpha_1, \\beta_2, \\gamma_2, \\alpha_2) = W\\,\\mathrm{SiLU}(c) + b',
-    ]) {
-      expect(CHAPTER, s).toContain(s);
-    }
+    ]);
   });
 
   test('adaln-zero: the main column runs LN, modulate, Attn, gate, +, LN, modulate, MLP, gate, + from top to bottom', () => {
@@ -115,7 +110,7 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
   });
 
   test('the description says the block in words, zero initialisation included', () => {
-    for (const s of [
+    expectContainsAll(ADALN_DESC, [
       'SiLU',
       'from D to 6D',
       'start at zero',
@@ -126,8 +121,6 @@ describe('AdaLNZeroBlock (chapter 6 figure)', () => {
       'residual connection',
       'x′ = x',
       '16 × 128 in DiT-mini-B/2',
-    ]) {
-      expect(ADALN_DESC).toContain(s);
-    }
+    ]);
   });
 });

@@ -16,6 +16,8 @@ function book(files: Record<string, string>): string {
   return dir;
 }
 
+/** MDX made of these blocks, separated by blank lines. */
+const blocks = (...parts: string[]) => parts.join('\n\n');
 const eq = (id: string, tex = 'x = 1') => `<Eq id="${id}">\n\n$$\n${tex}\n$$\n\n</Eq>\n`;
 const messages = async (dir: string) => (await checkBook(dir)).problems.map((p) => `${path.basename(p.file)}:${p.line ?? ''} ${p.message}`);
 
@@ -53,17 +55,13 @@ describe('mdx pipeline', () => {
 
   test('reports KaTeX errors, unknown components, # headings and imports', async () => {
     const dir = book({
-      '02-diffusion-step-by-step.mdx': [
+      '02-diffusion-step-by-step.mdx': blocks(
         'import X from "y"',
-        '',
         '# Title',
-        '',
         'Bad maths $\\frac{1}{$ here.',
-        '',
         '<Wobble />',
-        '',
         '<Figure caption="a \\alpha">x</Figure>',
-      ].join('\n'),
+      ),
     });
     const found = await messages(dir);
     expect(found.some((m) => /:1 chapters have no import/.test(m))).toBe(true);
@@ -86,14 +84,12 @@ describe('mdx pipeline', () => {
 
   test('reports links to unknown chapters, missing anchors, chapters with no file and a missing trailing slash', async () => {
     const dir = book({
-      '02-diffusion-step-by-step.mdx': [
+      '02-diffusion-step-by-step.mdx': blocks(
         'Intro.',
-        '',
         '## Real section',
-        '',
-        '[a](/chapters/no-such-chapter/) [b](/chapters/diffusion-step-by-step/#not-here) [c](/chapters/patchify/)',
-        '[d](/chapters/diffusion-step-by-step) [ok](/chapters/diffusion-step-by-step/#real-section)',
-      ].join('\n'),
+        '[a](/chapters/no-such-chapter/) [b](/chapters/diffusion-step-by-step/#not-here) [c](/chapters/patchify/)\n' +
+          '[d](/chapters/diffusion-step-by-step) [ok](/chapters/diffusion-step-by-step/#real-section)',
+      ),
       '2-typo.mdx': 'Stray file.',
     });
     const problems = (await checkBook(dir)).problems;

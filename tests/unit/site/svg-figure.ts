@@ -48,6 +48,11 @@ export function numAttr(tag: string, name: string): number {
   return Number(m![1]);
 }
 
+/** Expects `text` to contain each of `parts` (a failure names the part missing). */
+export function expectContainsAll(text: string, parts: string[]): void {
+  for (const s of parts) expect(text, s).toContain(s);
+}
+
 /**
  * The visible text of an SVG's markup: title and desc dropped, other tags as spaces, &amp; decoded.
  * joinTspans: subscripts and the like (tspans, hair spaces) join the word they belong to.
