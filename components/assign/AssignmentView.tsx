@@ -3,12 +3,13 @@ import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { exerciseById, exerciseKnown, exerciseNumber } from '@/content/exercises';
 import { decodeAssignment, payloadOf, type ReadAssignment } from '@/lib/assign/assignment';
 import { buildSubmission, isLate, receipt, submissionFileName } from '@/lib/assign/submission';
-import { readAll, readStudent, writeStudent, type ProgressEntry } from '@/lib/exercises/progress';
+import { readAll, readStudent, type ProgressEntry } from '@/lib/exercises/progress';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { APP_VERSION } from '@/lib/app-version';
 import { ANSWER_SAVED_EVENT, PROGRESS_EVENT } from '@/components/exercises/use-progress';
 import { ExerciseScopeContext, type ExerciseScope } from '@/components/exercises/scope';
 import { downloadJson } from '@/components/exercises/download-json';
+import { StudentIdForm } from '@/components/exercises/StudentIdForm';
 import { WidgetBeside } from './WidgetBeside';
 import styles from './assign.module.css';
 
@@ -29,7 +30,6 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
   const [read, setRead] = useState<ReadAssignment | null>(null);
   const [entries, setEntries] = useState<Record<string, ProgressEntry>>({});
   const [student, setStudent] = useState('');
-  const [draft, setDraft] = useState('');
   const [done, setDone] = useState<{ receipt: string; file: string; late: boolean } | null>(null);
   const a = read?.ok ? read.assignment : null;
   const scope = useMemo<ExerciseScope>(() => ({ assignment: a?.id, randomised: a?.randomised !== false }), [a?.id, a?.randomised]);
@@ -49,7 +49,6 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
         setEntries(readAll(localStorage, exerciseKnown, scope.assignment).entries);
         const s = readStudent(localStorage);
         setStudent(s);
-        setDraft((d) => d || s);
       } catch {
         // storage disabled: the list shows nothing solved, and the file would be empty
       }
@@ -74,12 +73,6 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
     );
   const solved = a.exercises.filter((id) => entries[id]?.solved).length;
   const shownWidgets = new Set<string>();
-
-  const saveStudent = () => {
-    writeStudent(localStorage, draft);
-    setStudent(draft.trim().slice(0, 80));
-    window.dispatchEvent(new Event(PROGRESS_EVENT));
-  };
 
   const download = async () => {
     const now = new Date();
@@ -111,26 +104,14 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
             ? '. Everyone in the class gets the same numbers in this assignment.'
             : ', and exercises with numbers of their own draw them from it: set it before you start, as your teacher asks, and keep it.'}
         </p>
-        <form
+        <StudentIdForm
+          student={student}
+          onSaved={(saved) => setStudent(saved ?? student)}
+          testIds={['assignment-student', 'assignment-student-save']}
           className={styles.linkRow}
-          onSubmit={(e) => {
-            e.preventDefault();
-            saveStudent();
-          }}
         >
-          <input
-            value={draft}
-            maxLength={80}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            aria-label="Your name or id"
-            placeholder="e.g. ada.lovelace"
-            data-testid="assignment-student"
-          />
-          <button type="submit" data-testid="assignment-student-save">
-            Save
-          </button>
           {student && <span className={styles.muted}>Saved as “{student}”.</span>}
-        </form>
+        </StudentIdForm>
       </section>
 
       <nav className={styles.panel} aria-labelledby="assignment-contents">
@@ -153,7 +134,7 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
                 <a href={`#exercise-${id}`}>
                   Exercise {exerciseNumber(e).number}: {e.title}
                 </a>{' '}
-                <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>{' '}
+                <span className="pill">{KIND_LABELS[e.kind]}</span>{' '}
                 <span className={styles.muted}>{entry?.solved ? '✓ solved' : entry?.attempts.length ? `tried (${entry.attempts.length})` : 'not started'}</span>
               </li>
             );
@@ -190,7 +171,7 @@ export function AssignmentView({ cards }: { cards: Record<string, ReactNode> }) 
           Download your submission and upload the file where your teacher asks. It holds your answers as you typed them, the hints and solutions you opened, and
           when; your teacher&rsquo;s page checks every answer again itself.
         </p>
-        <button type="button" onClick={download} disabled={!student} data-testid="assignment-download">
+        <button className="outline-button" type="button" onClick={download} disabled={!student} data-testid="assignment-download">
           Download my submission
         </button>
         {!student && <span className={styles.muted}> Set your name or id first.</span>}

@@ -100,7 +100,7 @@ export function ComposeAssignment() {
                   <label key={e.id} className={styles.pick}>
                     <input type="checkbox" checked={picked.includes(e.id)} onChange={() => toggle(e.id)} data-testid={`pick-${e.id}`} />
                     <span>
-                      {e.number} {e.title} <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>
+                      {e.number} {e.title} <span className="pill">{KIND_LABELS[e.kind]}</span>
                     </span>
                   </label>
                 ))}
@@ -163,17 +163,23 @@ export function ComposeAssignment() {
                 return (
                   <li key={pid}>
                     <span>
-                      Exercise {e.number}: {e.title} <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>{' '}
+                      Exercise {e.number}: {e.title} <span className="pill">{KIND_LABELS[e.kind]}</span>{' '}
                       <span className={styles.printOnly}>(chapter {e.chapter.number})</span>
                     </span>
                     <span className={styles.noPrint}>
-                      <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${e.number} up`}>
+                      <button className="outline-button" type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move ${e.number} up`}>
                         ↑
                       </button>
-                      <button type="button" onClick={() => move(i, 1)} disabled={i === picked.length - 1} aria-label={`Move ${e.number} down`}>
+                      <button
+                        className="outline-button"
+                        type="button"
+                        onClick={() => move(i, 1)}
+                        disabled={i === picked.length - 1}
+                        aria-label={`Move ${e.number} down`}
+                      >
                         ↓
                       </button>
-                      <button type="button" onClick={() => toggle(pid)} aria-label={`Remove ${e.number}`}>
+                      <button className="outline-button" type="button" onClick={() => toggle(pid)} aria-label={`Remove ${e.number}`}>
                         ✕
                       </button>
                     </span>
@@ -206,6 +212,7 @@ export function ComposeAssignment() {
             <div className={styles.linkRow}>
               <input readOnly value={link} aria-label="Assignment link" onFocus={(e) => e.currentTarget.select()} data-testid="compose-link" />
               <button
+                className="outline-button"
                 type="button"
                 onClick={async () => {
                   try {
@@ -218,10 +225,10 @@ export function ComposeAssignment() {
               >
                 {copied ? 'Copied' : 'Copy'}
               </button>
-              <a href={link} target="_blank" rel="noopener" data-testid="compose-open">
+              <a className="outline-button" href={link} target="_blank" rel="noopener" data-testid="compose-open">
                 Open as a student
               </a>
-              <button type="button" onClick={() => window.print()}>
+              <button className="outline-button" type="button" onClick={() => window.print()}>
                 Print a handout
               </button>
             </div>

@@ -84,7 +84,7 @@ export function GradeAssignment() {
           <span>The assignment&rsquo;s link, as you handed it out (from the teaching page)</span>
           <input value={pasted} onChange={(e) => setPasted(e.currentTarget.value)} placeholder="https://…/assignment/#a=…" data-testid="grade-paste" />
         </label>
-        <button type="submit" data-testid="grade-paste-open">
+        <button className="outline-button" type="submit" data-testid="grade-paste-open">
           Grade this assignment
         </button>
       </form>
@@ -300,6 +300,7 @@ function ClassTable({ a }: { a: Assignment }) {
         {unlisted.length > 0 && <p className={styles.muted}>Not on the roster: {unlisted.join(', ')}.</p>}
         <div className={styles.linkRow}>
           <button
+            className="outline-button"
             type="button"
             disabled={book.rows.length === 0}
             onClick={() => downloadText(csvName, table.gradebookCsv(book, a, label), 'text/csv;charset=utf-8')}
@@ -308,6 +309,7 @@ function ClassTable({ a }: { a: Assignment }) {
             Download the CSV
           </button>
           <button
+            className="outline-button"
             type="button"
             onClick={() => {
               if (!confirmClear) return setConfirmClear(true);
@@ -352,7 +354,7 @@ function ClassTable({ a }: { a: Assignment }) {
             return (
               <tr key={s.id} data-testid="grade-stat" data-exercise={s.id} data-right={s.right}>
                 <th scope="row">
-                  {label(s.id)} {e.title} <span className={styles.kind}>{KIND_LABELS[e.kind]}</span>
+                  {label(s.id)} {e.title} <span className="pill">{KIND_LABELS[e.kind]}</span>
                 </th>
                 <td>{s.handedIn ? `${s.right} of ${s.handedIn} (${Math.round(s.share * 100)}%)` : '–'}</td>
                 <td>{s.meanAttempts ? s.meanAttempts.toFixed(1) : '–'}</td>

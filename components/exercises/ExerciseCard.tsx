@@ -109,7 +109,7 @@ export function ExerciseCard({ info, html }: { info: ExerciseInfo; html: Exercis
         <h3 id={`${uid}-title`} className={styles.title}>
           <a href={`#exercise-${id}`}>Exercise {number}</a> <span className={styles.name}>{info.title}</span>
         </h3>
-        <span className={styles.kind}>{KIND_LABELS[info.kind]}</span>
+        <span className="pill">{KIND_LABELS[info.kind]}</span>
         {state === 'solved' && (
           <span className={styles.solved} data-testid="exercise-solved">
             ✓ solved

@@ -2,19 +2,11 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import { CHAPTERS } from '@/content/chapters';
 import { EXERCISES, exerciseById } from '@/content/exercises';
-import {
-  exportProgress,
-  importProgress,
-  MAX_FILE_BYTES,
-  parseProgressFile,
-  readAll,
-  readStudent,
-  writeStudent,
-  type ProgressEntry,
-} from '@/lib/exercises/progress';
+import { exportProgress, importProgress, MAX_FILE_BYTES, parseProgressFile, readAll, readStudent, type ProgressEntry } from '@/lib/exercises/progress';
 import { KIND_LABELS } from '@/lib/exercises/types';
 import { PROGRESS_EVENT } from './use-progress';
 import { downloadJson } from './download-json';
+import { StudentIdForm } from './StudentIdForm';
 import styles from './ProgressBoard.module.css';
 
 const known = (id: string) => exerciseById(id) !== undefined;
@@ -27,7 +19,6 @@ export function ProgressBoard() {
   const [entries, setEntries] = useState<Record<string, ProgressEntry>>({});
   const [invalid, setInvalid] = useState<string[]>([]);
   const [student, setStudent] = useState('');
-  const [draft, setDraft] = useState('');
   const [message, setMessage] = useState<Message>(null);
   const [ready, setReady] = useState(false);
 
@@ -38,7 +29,6 @@ export function ProgressBoard() {
       setInvalid(all.invalid);
       const s = readStudent(localStorage);
       setStudent(s);
-      setDraft(s);
     } catch {
       setMessage({
         kind: 'error',
@@ -49,20 +39,12 @@ export function ProgressBoard() {
   };
   useEffect(load, []);
 
-  const saveStudent = () => {
-    try {
-      writeStudent(localStorage, draft);
-    } catch {
-      setMessage({ kind: 'error', text: 'The browser refused to store your id.' });
-      return;
-    }
+  const studentSaved = (saved: string | null) => {
+    if (saved === null) return setMessage({ kind: 'error', text: 'The browser refused to store your id.' });
     load();
-    window.dispatchEvent(new Event(PROGRESS_EVENT));
     setMessage({
       kind: 'ok',
-      text: draft.trim()
-        ? `Your exercises now draw their numbers for “${draft.trim().slice(0, 80)}”.`
-        : 'Your id is cleared: exercises show everyone’s default numbers.',
+      text: saved ? `Your exercises now draw their numbers for “${saved}”.` : 'Your id is cleared: exercises show everyone’s default numbers.',
     });
   };
 
@@ -109,28 +91,13 @@ export function ProgressBoard() {
           Exercises with numbers of their own draw them from this id, so each student of a class gets different numbers (and the same ones on every visit). Use
           what your teacher asks for.
         </p>
-        <form
+        <StudentIdForm
+          student={student}
+          onSaved={studentSaved}
+          testIds={['student-id', 'student-save']}
           className={styles.row}
-          onSubmit={(e) => {
-            e.preventDefault();
-            saveStudent();
-          }}
-        >
-          <label>
-            <span className="visually-hidden">Your name or id</span>
-            <input
-              className={styles.textInput}
-              value={draft}
-              maxLength={80}
-              onChange={(e) => setDraft(e.currentTarget.value)}
-              placeholder="e.g. ada.lovelace"
-              data-testid="student-id"
-            />
-          </label>
-          <button type="submit" className={styles.button} data-testid="student-save">
-            Save
-          </button>
-        </form>
+          inputClassName={styles.textInput}
+        />
       </section>
 
       <section className={styles.panel}>
