@@ -18,6 +18,7 @@
 import { tf } from '../tf';
 import { shapeProblems } from '../weights';
 import { conv2d, patchConv2d } from '../nn/conv';
+import { torchDefaultVariables } from '../nn/init';
 import { linear, silu } from '../dit/layers';
 
 type Tensor = tf.Tensor;
@@ -75,23 +76,14 @@ export function classifierFlopsPerImage(c: ClassifierConfig): number {
 export class DigitClassifier {
   readonly config: ClassifierConfig;
   readonly shapes: Record<string, number[]>;
-  readonly params: Record<string, tf.Variable> = {};
+  readonly params: Record<string, tf.Variable>;
 
-  /** PyTorch default init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights; zero biases. Seeded. */
+  /** PyTorch default init (lib/nn/init.ts), seeded. */
   constructor(config: ClassifierConfig = CLASSIFIER_V1, seed = 0) {
     this.config = { ...config, channels: [...config.channels] as [number, number, number] };
     this.shapes = classifierShapes(config);
-    let k = 0;
-    for (const [name, shape] of Object.entries(this.shapes)) {
-      const s = (seed * 100_003 + 37 * k++) >>> 0;
-      const init = tf.tidy(() => {
-        if (name.endsWith('.bias')) return tf.zeros(shape);
-        const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
-        return tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn), 'float32', s);
-      });
-      this.params[name] = tf.variable(init, true, `classifier.${name}.${init.id}`);
-      init.dispose();
-    }
+    // Conv2d (out, in, kh, kw) and Linear (out, in): fan_in is everything after the first axis.
+    this.params = torchDefaultVariables(this.shapes, { seed, salt: 37, prefix: 'classifier', fanIn: (shape) => shape.slice(1).reduce((a, b) => a * b, 1) });
   }
 
   private w(name: string): Tensor {

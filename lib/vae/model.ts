@@ -9,6 +9,7 @@
 import { tf } from '../tf';
 import { shapeProblems } from '../weights';
 import { conv2d, patchConv2d, convTranspose2d } from '../nn/conv';
+import { torchDefaultVariables } from '../nn/init';
 import { silu } from '../dit/layers';
 import { type VAEConfig, latentSize, parameterShapes, type ShapeMap } from './config';
 
@@ -29,31 +30,24 @@ export class TinyVAE {
   readonly config: VAEConfig;
   readonly shapes: ShapeMap;
   /** Live weights by state_dict key. */
-  readonly params: Record<string, tf.Variable> = {};
+  readonly params: Record<string, tf.Variable>;
 
   /**
-   * PyTorch's default Conv2d initialisation (kaiming_uniform with a = sqrt(5): U(-1/sqrt(fan_in),
-   * 1/sqrt(fan_in))) for weights, zeros for biases; the second conv of each residual block is scaled
-   * by 0.1 so every block starts close to the identity.
+   * PyTorch's default Conv2d initialisation (lib/nn/init.ts); the second conv of each residual block
+   * is scaled by 0.1 so every block starts close to the identity.
    */
   constructor(config: VAEConfig, seed = 0) {
     this.config = { ...config, channels: [...config.channels] as [number, number, number] };
     this.shapes = parameterShapes(config);
-    let k = 0;
-    for (const [name, shape] of Object.entries(this.shapes)) {
-      const s = (seed * 100_003 + 31 * k++) >>> 0;
-      const init = tf.tidy(() => {
-        if (name.endsWith('.bias')) return tf.zeros(shape);
-        // Conv2d (out, in, kh, kw): fan_in = in*kh*kw. ConvTranspose2d (in, out, kh, kw): PyTorch uses
-        // weight.size(1)*kh*kw = out*kh*kw.
-        const fanIn = shape[1] * shape[2] * shape[3];
-        const bound = 1 / Math.sqrt(fanIn);
-        const w = tf.randomUniform(shape, -bound, bound, 'float32', s);
-        return name.endsWith('.conv2.weight') ? tf.mul(w, 0.1) : w;
-      });
-      this.params[name] = tf.variable(init, true, `vae.${name}.${init.id}`);
-      init.dispose();
-    }
+    this.params = torchDefaultVariables(this.shapes, {
+      seed,
+      salt: 31,
+      prefix: 'vae',
+      // Conv2d (out, in, kh, kw): fan_in = in*kh*kw. ConvTranspose2d (in, out, kh, kw): PyTorch uses
+      // weight.size(1)*kh*kw = out*kh*kw.
+      fanIn: (shape) => shape[1] * shape[2] * shape[3],
+      scale: (name) => (name.endsWith('.conv2.weight') ? 0.1 : 1),
+    });
   }
 
   private w(name: string): Tensor {

@@ -89,6 +89,9 @@ export interface BackendInfo {
   fallbacks: string[];
 }
 
+/** A worker's first answer, to the request that starts its backend: which backend it runs on. */
+export type ReadyResponse = { type: 'ready'; id: number } & BackendInfo;
+
 export interface ModelInfo {
   model: string;
   /** DiT preset name (DiT-mini-B/2 ...) and its parameter count, for the widget's caption. */
@@ -103,7 +106,7 @@ export interface ModelInfo {
 }
 
 export type WorkerResponse =
-  | ({ type: 'ready'; id: number } & BackendInfo)
+  | ReadyResponse
   | { type: 'load-progress'; id: number; loaded: number; total: number; file: string }
   | ({ type: 'loaded'; id: number } & ModelInfo)
   /**

@@ -14,7 +14,7 @@
  */
 import type { BackendName } from '../backend/plan';
 import { trainerSettingsProblems, type TrainerSettings } from '../train/browser-recipe';
-import type { BackendInfo } from './protocol';
+import type { ReadyResponse } from './protocol';
 
 export type TrainerRequest =
   | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string }
@@ -61,7 +61,7 @@ export interface StepRecord {
 }
 
 export type TrainerResponse =
-  | ({ type: 'ready'; id: number } & BackendInfo)
+  | ReadyResponse
   | { type: 'phase'; id: number; phase: TrainerPhase; step: number }
   /** Download then encoding progress of the training digits. */
   | { type: 'data-progress'; id: number; stage: 'download' | 'encode'; done: number; total: number }

@@ -6,7 +6,7 @@ import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { attentionMatrix } from '@/lib/inspect/attention';
 import { widgetError } from '../shared/use-model-worker';
-import { BackendLine, DigitsError, ErrorBox, SeedControl, workAttributes } from '../shared/StatusParts';
+import { BackendLine, DigitsError, ErrorBox, SeedControl, workAttributes, frameAttributes } from '../shared/StatusParts';
 import { gridKeys } from '../PatchifyExplorer/PatchParts';
 import { HeatLegend, MatrixCell, OverlayCell, QueryPicker } from './AttentionParts';
 import { AM_URL, useAttentionMaps, type AttentionSettings, type LabelMode } from './use-attention-maps';
@@ -46,10 +46,8 @@ export function AttentionMaps({ model, initial }: { model?: string; initial?: Pa
   return (
     <div
       ref={root}
-      id="w-am"
-      className={`${controls.frame} ${controls.figures} ${styles.root}`}
-      data-widget="attention-maps"
-      {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
+      {...frameAttributes('attention-maps', 'am', styles.root, true)}
+      {...workAttributes(s.call, s.backend)}
       data-current={s.current ? 'true' : 'false'}
       data-t={result ? result.t + 1 : ''}
       data-label={result ? result.label : ''}

@@ -5,12 +5,12 @@
  * worker (one traced forward pass of the shipped DiT); choosing another query only re-reads the maps
  * already here (lib/inspect/attention.ts).
  */
-import { useCallback, useId, useMemo, useState, type RefObject } from 'react';
+import { useId, useMemo, type RefObject } from 'react';
 import { headMeanRow, attentionRow, summarize, uniformDistance, type HeadSummary } from '@/lib/inspect/attention';
 import type { AttentionMapsResult } from '@/lib/worker/protocol';
 import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
 import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
-import { useUrlSettings } from '../shared/use-url-settings';
+import { useLinkedSettings } from '../shared/use-url-settings';
 import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
@@ -43,10 +43,8 @@ export function useAttentionMaps(rootRef: RefObject<HTMLElement | null>, opts: {
   const near = useNearViewport(rootRef);
   const backend = useModelBackend(near);
   const model = useMemo(() => resolveModel(opts.model), [opts.model]);
-  const [settings, setSettings] = useState<AttentionSettings>({ ...DEFAULT_ATTENTION, ...opts.initial });
+  const { settings, update, urlProblems } = useLinkedSettings('am', AM_URL, { ...DEFAULT_ATTENTION, ...opts.initial });
   const channel = useId();
-  const update = useCallback((patch: Partial<AttentionSettings>) => setSettings((s) => ({ ...s, ...patch })), []);
-  const urlProblems = useUrlSettings('am', AM_URL, update);
 
   const { samplesInClass, digitIndex, pixels } = usePickedDigit(digits, settings.digitClass, settings.sample);
   const label = settings.labelMode === 'true' ? settings.digitClass : null;

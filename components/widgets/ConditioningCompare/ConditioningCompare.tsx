@@ -6,7 +6,7 @@ import { CONDITIONINGS, type Conditioning } from '@/lib/dit/config';
 import { PAPER_CITATION, PAPER_CONDITIONING } from '@/lib/models/paper-results';
 import type { ModelIndexEntry } from '@/lib/models/models-index';
 import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
-import { BackendLine } from '@/components/widgets/shared/StatusParts';
+import { BackendLine, frameAttributes } from '@/components/widgets/shared/StatusParts';
 import { rerollSeed } from '@/lib/sample/settings';
 import { LossChart } from '@/components/widgets/ScalingChart/LossChart';
 import { LineSwatch } from '@/components/widgets/ScalingChart/marks';
@@ -63,9 +63,7 @@ export function ConditioningCompare() {
   return (
     <div
       ref={root}
-      id="w-cc"
-      className={`${controls.frame} ${styles.root}`}
-      data-widget="conditioning-compare"
+      {...frameAttributes('conditioning-compare', 'cc', styles.root)}
       data-index={s.index.status}
       data-shipped={s.index.status === 'ready' ? s.shipped.length : ''}
       data-samples-done={done}

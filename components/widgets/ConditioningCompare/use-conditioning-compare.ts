@@ -13,7 +13,7 @@ import type { PendingRequest } from '@/lib/worker/model-client';
 import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds, MAX_SEED } from '@/lib/sample/settings';
 import type { UrlSpec } from '@/lib/url-settings';
-import { useUrlSettings } from '../shared/use-url-settings';
+import { useLinkedSettings } from '../shared/use-url-settings';
 import { useModelsIndex } from '@/components/widgets/shared/use-models-index';
 import { getModelClient, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { replyReader } from '../shared/replies';
@@ -135,11 +135,10 @@ export function useConditioningCompare(rootRef: RefObject<HTMLElement | null>) {
   // The worker (and TensorFlow.js) starts only when there is a model to sample and the figure is near.
   const active = near && shipped.length > 0;
   const backend = useModelBackend(active);
-  const [settings, setSettings] = useState<CompareSettings>(DEFAULT_COMPARE);
+  const { settings, update, urlProblems } = useLinkedSettings('cc', CC_URL, DEFAULT_COMPARE);
   const channel = useId();
   const items = shipped.map((c) => ({ key: c, model: set[c]!.folder }));
   const runs = useSampleSeries(items, active ? compareParams(settings, channel) : null);
-  const urlProblems = useUrlSettings('cc', CC_URL, (patch) => setSettings((s) => ({ ...s, ...patch })));
   return {
     urlProblems,
     index,
@@ -149,7 +148,7 @@ export function useConditioningCompare(rootRef: RefObject<HTMLElement | null>) {
     near,
     backend,
     settings,
-    update: (patch: Partial<CompareSettings>) => setSettings((s) => ({ ...s, ...patch })),
+    update,
     runs,
   };
 }

@@ -1,6 +1,7 @@
 'use client';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import { useHydrated } from '@/components/widgets/shared/use-hydrated';
+import { frameAttributes } from '../shared/StatusParts';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { Mixture, Point } from '@/lib/diffusion/toy2d';
 import { SettingLink } from '../shared/SettingLink';
@@ -65,7 +66,7 @@ export function FlowPaths() {
   const s = useFlowPaths();
   const hydrated = useHydrated();
   return (
-    <div id="w-fp" className={`${controls.frame} ${styles.root}`} data-widget="flow-paths" data-ready={hydrated}>
+    <div {...frameAttributes('flow-paths', 'fp', styles.root)} data-ready={hydrated}>
       <div className={controls.controls}>
         <RangeControl label="Steps" value={s.steps} min={1} max={50} onChange={s.setSteps} valueText={`${s.steps} steps`} testId="fp-steps" />
         <SelectControl label="Data" value={s.data} options={DATA_OPTIONS} onChange={s.setData} testId="fp-data" />

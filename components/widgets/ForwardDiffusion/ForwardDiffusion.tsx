@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import { Sym } from '@/components/widgets/shared/Sym';
 import { SCHEDULE_LABELS, type ScheduleName } from '@/lib/diffusion/schedules';
 import { DigitPicker, SelectControl, TimestepControl } from '@/components/widgets/shared/RangeControl';
@@ -6,13 +7,18 @@ import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import { formatDisplay } from '@/components/widgets/shared/format';
 import { SCHEDULES } from '@/components/widgets/shared/schedules';
 import controls from '@/components/widgets/shared/controls.module.css';
-import { DigitsError } from '@/components/widgets/shared/StatusParts';
+import { DigitsError, frameAttributes } from '@/components/widgets/shared/StatusParts';
 import { ValueHistogram } from './Histogram';
 import { FD_URL, HIST_RANGE, useForwardDiffusion } from './use-forward-diffusion';
 import { SettingLink } from '../shared/SettingLink';
 import styles from './ForwardDiffusion.module.css';
 
 const SCHEDULE_OPTIONS = SCHEDULES.map((name) => ({ value: name, label: SCHEDULE_LABELS[name] }));
+
+/** One picture of the equation x_t = sqrt(alpha-bar) x_0 + sqrt(1 - alpha-bar) epsilon. */
+function Term(p: { values: Float32Array | null; label: string; testId: string; caption: ReactNode }) {
+  return <DigitFigure figureClassName={styles.panel} className={styles.canvas} {...p} />;
+}
 
 /**
  * Forward diffusion of a real MNIST test digit: x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps,
@@ -24,17 +30,9 @@ export function ForwardDiffusion() {
   const disabled = !s.ready;
   const f = formatDisplay;
   return (
-    <div id="w-fd" className={`${controls.frame} ${styles.root}`} data-widget="forward-diffusion" aria-busy={s.digits.status === 'loading'}>
+    <div {...frameAttributes('forward-diffusion', 'fd', styles.root)} aria-busy={s.digits.status === 'loading'}>
       <div className={controls.controls}>
-        <DigitPicker
-          digitClass={s.digitClass}
-          sample={s.sample}
-          samplesInClass={s.samplesInClass}
-          onClass={s.setDigitClass}
-          onSample={s.setSample}
-          disabled={disabled}
-          testIds={['fd-digit', 'fd-sample']}
-        />
+        <DigitPicker {...s.picker} disabled={disabled} testIds={['fd-digit', 'fd-sample']} />
         <SelectControl<ScheduleName>
           label="Schedule"
           value={s.schedule}
@@ -51,24 +49,15 @@ export function ForwardDiffusion() {
         role="group"
         aria-label="x_t equals square root of alpha-bar times x_0 plus square root of one minus alpha-bar times epsilon"
       >
-        <DigitFigure
-          figureClassName={styles.panel}
-          values={s.ready ? s.xt : null}
-          label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`}
-          className={styles.canvas}
-          testId="fd-xt"
-          caption={<Sym v="x" sub="t" />}
-        />
+        <Term values={s.ready ? s.xt : null} label={`x_t: digit ${s.digitClass} noised to t = ${s.t}`} testId="fd-xt" caption={<Sym v="x" sub="t" />} />
         <span className={styles.op}>=</span>
         <span className={styles.coef} data-testid="fd-sqrt-abar" data-value={s.sqrtAlphaBar}>
           {f(s.sqrtAlphaBar)}
         </span>
         <span className={styles.op}>·</span>
-        <DigitFigure
-          figureClassName={styles.panel}
+        <Term
           values={s.ready ? s.x0 : null}
           label={`x_0: MNIST test digit ${s.digitClass}, sample ${s.sample}`}
-          className={styles.canvas}
           testId="fd-x0"
           caption={<Sym v="x" sub="0" />}
         />
@@ -77,14 +66,7 @@ export function ForwardDiffusion() {
           {f(s.sqrtOneMinusAlphaBar)}
         </span>
         <span className={styles.op}>·</span>
-        <DigitFigure
-          figureClassName={styles.panel}
-          values={s.ready ? s.eps : null}
-          label={`epsilon: Gaussian noise, seed ${s.seed}`}
-          className={styles.canvas}
-          testId="fd-eps"
-          caption={<var>ε</var>}
-        />
+        <Term values={s.ready ? s.eps : null} label={`epsilon: Gaussian noise, seed ${s.seed}`} testId="fd-eps" caption={<var>ε</var>} />
       </div>
 
       <div className={styles.lower}>

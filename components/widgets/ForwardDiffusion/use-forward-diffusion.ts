@@ -4,7 +4,7 @@ import { PADDED_SIZE } from '@/lib/data/mnist';
 import { randn } from '@/lib/random';
 import { DEFAULT_NUM_TIMESTEPS, qSampleInto, type ScheduleName } from '@/lib/diffusion/schedules';
 import { allSchedules } from '@/components/widgets/shared/schedules';
-import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
+import { useDigits, useDigitChoice } from '@/components/widgets/shared/use-digits';
 import { histogram, meanStd } from './forward-diffusion';
 import { MAX_SEED, rerollSeed } from '@/lib/sample/settings';
 import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
@@ -37,22 +37,14 @@ export const FD_URL: UrlSpec<ForwardSettings> = {
  */
 export function useForwardDiffusion() {
   const digits = useDigits();
-  const [digitClass, setDigitClassRaw] = useState(3);
-  const [sample, setSample] = useState(1);
+  const choice = useDigitChoice(digits);
+  const { digitClass, sample } = choice;
   const [t, setT] = useState(200);
   const [schedule, setSchedule] = useState<ScheduleName>('linear');
   const [seed, setSeed] = useState(INITIAL_SEED);
 
-  const picked = usePickedDigit(digits, digitClass, sample);
-  const { samplesInClass } = picked;
-
-  const setDigitClass = useCallback((c: number) => {
-    setDigitClassRaw(c);
-    setSample(1);
-  }, []);
-
   // All zeros (mid grey) until the digits arrive.
-  const x0 = useMemo(() => picked.pixels ?? new Float32Array(PIXELS), [picked.pixels]);
+  const x0 = useMemo(() => choice.pixels ?? new Float32Array(PIXELS), [choice.pixels]);
 
   const eps = useMemo(() => randn(PIXELS, seed), [seed]);
   const constants = allSchedules()[schedule];
@@ -67,8 +59,7 @@ export function useForwardDiffusion() {
   const stats = useMemo(() => meanStd(xt), [xt]);
   const reroll = useCallback(() => setSeed((s) => rerollSeed(s)), []);
   const urlProblems = useUrlSettings<ForwardSettings>('fd', FD_URL, (p) => {
-    if (p.digitClass !== undefined) setDigitClassRaw(p.digitClass);
-    if (p.sample !== undefined) setSample(p.sample);
+    choice.apply(p);
     if (p.t !== undefined) setT(p.t);
     if (p.schedule !== undefined) setSchedule(p.schedule);
     if (p.seed !== undefined) setSeed(p.seed);
@@ -78,10 +69,8 @@ export function useForwardDiffusion() {
     digits,
     ready: digits.status === 'ready',
     digitClass,
-    setDigitClass,
     sample,
-    setSample,
-    samplesInClass,
+    picker: choice.picker,
     t,
     setT,
     numTimesteps: DEFAULT_NUM_TIMESTEPS,

@@ -4,7 +4,7 @@ import { useRef } from 'react';
 import { ClassSelect, RangeControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { widgetError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes, frameAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
 import { GS_URL, SWEEP_SCALES, SWEEP_SEEDS, useGuidanceSweep, type SweepSettings } from './use-guidance-sweep';
@@ -21,14 +21,7 @@ export function GuidanceSweep({ model, initial }: { model?: string; initial?: Pa
   const { settings, run } = s;
   const err = widgetError(run, s.backend);
   return (
-    <div
-      ref={root}
-      id="w-gs"
-      className={`${controls.frame} ${styles.root}`}
-      data-widget="guidance-sweep"
-      {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
-      data-step={run.step}
-    >
+    <div ref={root} {...frameAttributes('guidance-sweep', 'gs', styles.root)} {...workAttributes(run, s.backend)} data-step={run.step}>
       <div className={controls.controls}>
         <ClassSelect value={settings.label} onChange={(label) => s.update({ label })} testId="gs-class" />
         <RangeControl

@@ -4,12 +4,12 @@
  * whose samples each carry their own scale (lib/diffusion/guidance.ts, one scale per sample), so every column
  * starts from the same x_T and only s differs down a column.
  */
-import { useId, useMemo, useState, type RefObject } from 'react';
+import { useId, useMemo, type RefObject } from 'react';
 import type { SampleParams } from '@/lib/worker/protocol';
 import { batchSeeds, MAX_SEED, rerollSeed } from '@/lib/sample/settings';
 import type { UrlSpec } from '@/lib/url-settings';
 import { STEPS_RANGE } from '../ReverseSampler/use-reverse-sampler';
-import { useUrlSettings } from '../shared/use-url-settings';
+import { useLinkedSettings } from '../shared/use-url-settings';
 import { resolveModel, useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useSampleRun } from '../shared/use-sample-run';
 
@@ -52,11 +52,10 @@ export const GS_URL: UrlSpec<SweepSettings> = {
 export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: { model?: string; initial?: Partial<SweepSettings> }) {
   const near = useNearViewport(rootRef);
   const backend = useModelBackend(near);
-  const [settings, setSettings] = useState<SweepSettings>({ label: 3, steps: 25, seed: 7, ...opts.initial });
+  const { settings, setSettings, update, urlProblems } = useLinkedSettings<SweepSettings>('gs', GS_URL, { label: 3, steps: 25, seed: 7, ...opts.initial });
   const model = useMemo(() => resolveModel(opts.model), [opts.model]);
   const channel = useId();
   const run = useSampleRun(near ? sweepParams(settings, model, channel) : null);
-  const urlProblems = useUrlSettings('gs', GS_URL, (patch) => setSettings((s) => ({ ...s, ...patch })));
   return {
     urlProblems,
     near,
@@ -64,7 +63,7 @@ export function useGuidanceSweep(rootRef: RefObject<HTMLElement | null>, opts: {
     settings,
     model,
     run,
-    update: (patch: Partial<SweepSettings>) => setSettings((s) => ({ ...s, ...patch })),
+    update,
     reroll: () => setSettings((s) => ({ ...s, seed: rerollSeed(s.seed) })),
   };
 }

@@ -8,6 +8,7 @@ import { SelectControl, TimestepControl } from '@/components/widgets/shared/Rang
 import { formatDisplay, formatValue } from '@/components/widgets/shared/format';
 import { SCHEDULE_STYLE } from '@/components/widgets/shared/series-style';
 import { useHydrated } from '@/components/widgets/shared/use-hydrated';
+import { frameAttributes } from '../shared/StatusParts';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { ScheduleChart, type ChartSeries } from './ScheduleChart';
 import { NSE_URL, SCHEDULES, useNoiseScheduleExplorer, type BetaAxis } from './use-noise-schedule-explorer';
@@ -63,7 +64,7 @@ export function NoiseScheduleExplorer() {
       .join('; ');
 
   return (
-    <div id="w-nse" className={`${controls.frame} ${styles.root}`} data-widget="noise-schedule-explorer" data-ready={hydrated}>
+    <div {...frameAttributes('noise-schedule-explorer', 'nse', styles.root)} data-ready={hydrated}>
       <div className={`${controls.controls} ${styles.controlsBar}`}>
         <TimestepControl value={t} max={s.numTimesteps} onChange={s.setT} className={styles.tControl} testId="nse-t" />
         <SelectControl label="β axis" value={s.betaAxis} options={BETA_AXES} onChange={s.setBetaAxis} testId="nse-beta-axis" />

@@ -5,7 +5,7 @@ import { DigitPicker, RangeControl } from '@/components/widgets/shared/RangeCont
 import controls from '@/components/widgets/shared/controls.module.css';
 import { TABLE_SIZES } from '@/lib/inspect/patchify';
 import { widgetError } from '../shared/use-model-worker';
-import { BackendLine, DigitsError, workAttributes } from '../shared/StatusParts';
+import { BackendLine, DigitsError, workAttributes, frameAttributes } from '../shared/StatusParts';
 import { ChannelMap, DigitPatch, PositionMap, TokenMatrix, TokenVector, gridKeys, latentColour } from './PatchParts';
 import { LATENT_CHANNELS, LATENT_SIDE, PE_URL, usePatchifyExplorer, type PatchSize } from './use-patchify-explorer';
 import { SettingLink } from '../shared/SettingLink';
@@ -48,25 +48,15 @@ export function PatchifyExplorer() {
   return (
     <div
       ref={root}
-      id="w-pe"
-      className={`${controls.frame} ${controls.figures} ${styles.root}`}
-      data-widget="patchify-explorer"
-      {...workAttributes(s.call, s.backend, s.call.status === 'loading' || s.call.status === 'running')}
+      {...frameAttributes('patchify-explorer', 'pe', styles.root, true)}
+      {...workAttributes(s.call, s.backend)}
       data-current={s.current ? 'true' : 'false'}
       data-p={s.p}
       data-token={s.token}
       data-digit-index={s.digitIndex}
     >
       <div className={controls.controls}>
-        <DigitPicker
-          digitClass={s.digitClass}
-          sample={s.sample}
-          samplesInClass={s.samplesInClass}
-          onClass={s.setDigitClass}
-          onSample={s.setSample}
-          disabled={s.digits.status !== 'ready'}
-          testIds={['pe-digit-class', 'pe-sample']}
-        />
+        <DigitPicker {...s.picker} disabled={s.digits.status !== 'ready'} testIds={['pe-digit-class', 'pe-sample']} />
         <fieldset className={styles.patchSizes}>
           <legend>
             Patch size <var>p</var>

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useId, useMemo, useState, type RefObject } from 'react';
 import { DEFAULT_VAE } from '@/lib/sample/folder';
 import { patchVector, patchifyMatrix, positionSimilarity, tokenAt, tokenPosition, tokenTable, miniHidden } from '@/lib/inspect/patchify';
-import { useDigits, usePickedDigit } from '@/components/widgets/shared/use-digits';
+import { useDigits, useDigitChoice } from '@/components/widgets/shared/use-digits';
 import { useModelBackend, useNearViewport } from '../shared/use-model-worker';
 import { useWorkerCall } from '../shared/use-worker-call';
 import { DIGIT_URL_FIELDS, type UrlSpec } from '@/lib/url-settings';
@@ -56,14 +56,12 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
   const digits = useDigits();
   const near = useNearViewport(rootRef);
   const backend = useModelBackend(near);
-  const [digitClass, setDigitClassRaw] = useState(3);
-  const [sample, setSample] = useState(1);
+  const choice = useDigitChoice(digits);
+  const { digitClass, sample, digitIndex, pixels } = choice;
   const [p, setPRaw] = useState<PatchSize>(2);
   const [token, setToken] = useState(5);
   const vae = useMemo(resolveVae, []);
   const channel = useId();
-
-  const { samplesInClass, digitIndex, pixels } = usePickedDigit(digits, digitClass, sample);
 
   const key = near && pixels ? `${vae}|${digitIndex}` : null;
   const call = useWorkerCall<EncodedLatent>(
@@ -85,14 +83,8 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
     },
     [p, token],
   );
-  const setDigitClass = useCallback((c: number) => {
-    setDigitClassRaw(c);
-    setSample(1);
-  }, []);
-
   const urlProblems = useUrlSettings<PatchifySettings>('pe', PE_URL, (q) => {
-    if (q.digitClass !== undefined) setDigitClassRaw(q.digitClass);
-    if (q.sample !== undefined) setSample(q.sample);
+    choice.apply(q);
     if (q.p !== undefined) setPRaw(q.p);
     if (q.token !== undefined) setToken(q.token);
   });
@@ -114,10 +106,8 @@ export function usePatchifyExplorer(rootRef: RefObject<HTMLElement | null>) {
     vae,
     call,
     digitClass,
-    setDigitClass,
     sample,
-    setSample,
-    samplesInClass,
+    picker: choice.picker,
     digitIndex,
     pixels,
     p,

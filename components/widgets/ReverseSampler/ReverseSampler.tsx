@@ -6,7 +6,7 @@ import { DigitFigure } from '@/components/widgets/shared/DigitCanvas';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { SamplerName } from '@/lib/worker/protocol';
 import { widgetError } from '../shared/use-model-worker';
-import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes } from '../shared/StatusParts';
+import { BackendLine, ErrorBox, ProgressLine, SeedControl, workAttributes, frameAttributes } from '../shared/StatusParts';
 import { PictureGrid } from '../shared/PictureGrid';
 import { GRID_SAMPLES, RS_URL, STEPS_RANGE, useReverseSampler, type SamplerSettings } from './use-reverse-sampler';
 import { SettingLink } from '../shared/SettingLink';
@@ -52,10 +52,8 @@ export function ReverseSampler({ model, initial }: { model?: string; initial?: P
   return (
     <div
       ref={root}
-      id="w-rs"
-      className={`${controls.frame} ${styles.root}`}
-      data-widget="reverse-sampler"
-      {...workAttributes(run, s.backend, run.status === 'loading' || run.status === 'sampling')}
+      {...frameAttributes('reverse-sampler', 'rs', styles.root)}
+      {...workAttributes(run, s.backend)}
       data-step={run.step}
       data-total-steps={run.totalSteps}
       data-first-ms={run.firstPictureMs ?? ''}

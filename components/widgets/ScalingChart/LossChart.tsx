@@ -1,13 +1,13 @@
 'use client';
 import { useMemo } from 'react';
 import { extent, line, scaleLinear, scaleLog } from 'd3';
-import { Axis } from '@/components/charts/Axis';
+import { Axis, AxisTitles, CHART_MARGINS } from '@/components/charts/Axis';
 import results from '@/components/widgets/shared/results.module.css';
 import { Mark, type MarkShape } from './marks';
 
 const W = 320;
 const H = 200;
-const M = { top: 10, right: 14, bottom: 38, left: 46 };
+const M = CHART_MARGINS;
 
 export interface LossSeries {
   key: string;
@@ -59,12 +59,7 @@ export function LossChart({ id, series, description }: { id: string; series: Los
     <svg viewBox={`0 0 ${W} ${H}`} className={results.svg} role="img" aria-label={description} data-testid={id} data-series={series.length}>
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} ticks={5} />
       <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} tickValues={yTicks} tickFormat={(v: number) => String(Number(v.toPrecision(2)))} />
-      <text className={results.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
-        training step
-      </text>
-      <text className={results.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-        training loss (log)
-      </text>
+      <AxisTitles width={W} height={H} margin={M} x="training step" y="training loss (log)" className={results.axisLabel} />
       {paths.map((p) => (
         <path key={p.key} data-key={p.key} d={p.d} fill="none" stroke={p.color} strokeWidth={1.5} strokeDasharray={p.dash} strokeLinejoin="round" />
       ))}

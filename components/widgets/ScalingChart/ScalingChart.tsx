@@ -1,5 +1,6 @@
 'use client';
 import { useMemo } from 'react';
+import { frameAttributes } from '../shared/StatusParts';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { SelectControl } from '@/components/widgets/shared/RangeControl';
 import { PAPER_CITATION, PAPER_SCALING } from '@/lib/models/paper-results';
@@ -151,9 +152,7 @@ export function ScalingChart() {
 
   return (
     <div
-      id="w-sc"
-      className={`${controls.frame} ${styles.root}`}
-      data-widget="scaling-chart"
+      {...frameAttributes('scaling-chart', 'sc', styles.root)}
       data-index={s.index.status}
       data-trained={s.index.status === 'ready' ? trained : ''}
       data-rho={grid.correlation ? grid.correlation.rho : ''}

@@ -1,7 +1,7 @@
 'use client';
 import { useMemo, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { line, scaleLinear, scaleLog } from 'd3';
-import { Axis, plotArea } from '@/components/charts/Axis';
+import { Axis, AxisTitles, CHART_MARGINS, plotArea } from '@/components/charts/Axis';
 import { Mark, type MarkShape } from './marks';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
@@ -9,7 +9,7 @@ import styles from './ScalingChart.module.css';
 // viewBox units; the SVG scales to its column and keeps its aspect ratio (no layout shift).
 const W = 320;
 const H = 230;
-const M = { top: 12, right: 14, bottom: 38, left: 46 };
+const M = CHART_MARGINS;
 
 export interface ScatterPoint {
   key: string;
@@ -162,12 +162,7 @@ export function ScatterPlot({
     >
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} tickValues={xTicks} tickFormat={fmtTick} />
       <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} tickFormat={fmtY} />
-      <text className={results.axisLabel} x={(M.left + W - M.right) / 2} y={H - 6} textAnchor="middle">
-        {xLabel}
-      </text>
-      <text className={results.axisLabel} transform={`translate(11,${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
-        {yLabel}
-      </text>
+      <AxisTitles width={W} height={H} margin={M} x={xLabel} y={yLabel} className={results.axisLabel} />
       {refLines.map((r) => (
         <g key={r.label} className={results.refLine}>
           <line x1={M.left} x2={W - M.right} y1={y(r.y)} y2={y(r.y)} />

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { NumberSelect } from '@/components/widgets/shared/RangeControl';
 import { useHydrated } from '@/components/widgets/shared/use-hydrated';
+import { frameAttributes } from '../shared/StatusParts';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
@@ -84,7 +85,7 @@ export function SpacetimePatches() {
   const height = SIDE * CELL * 0.55 + (frames - 1) * DEPTH * 0.6 + 12;
 
   return (
-    <div id="w-st" className={`${controls.frame} ${styles.root}`} data-widget="spacetime-patches" data-ready={hydrated} data-tokens={tokens}>
+    <div {...frameAttributes('spacetime-patches', 'st', styles.root)} data-ready={hydrated} data-tokens={tokens}>
       <div className={controls.controls}>
         <NumberSelect label="Frames F" value={frames} options={FRAMES.map((v) => ({ value: v, label: String(v) }))} onChange={setFrames} testId="st-frames" />
         <NumberSelect label="Frames per patch" value={pt} options={TIME_PATCH.map((v) => ({ value: v, label: String(v) }))} onChange={setPt} testId="st-pt" />

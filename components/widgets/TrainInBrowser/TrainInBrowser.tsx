@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { RangeControl, SelectControl } from '@/components/widgets/shared/RangeControl';
 import controls from '@/components/widgets/shared/controls.module.css';
 import { PictureGrid } from '@/components/widgets/shared/PictureGrid';
-import { Reason } from '@/components/widgets/shared/StatusParts';
+import { Reason, frameAttributes } from '@/components/widgets/shared/StatusParts';
 import { BATCH_CHOICES, LR_CHOICES, TRAINER_PRESETS, type SampleWeights, type TrainerPreset } from '@/lib/train/browser-recipe';
 import { LossChart } from './LossChart';
 import { HISTORY_ROWS, TIB_URL, useTrainInBrowser, type TrainInBrowserState, type UiPhase } from './use-train-in-browser';
@@ -76,6 +76,8 @@ export function TrainInBrowser() {
   const busy = s.phase === 'loading-data' || s.phase === 'encoding' || s.phase === 'building';
   const training = s.phase === 'training' || busy;
   const canTrain = s.backend.status === 'ready' && (s.phase === 'idle' || s.phase === 'paused');
+  // Reset and "Sample now" need a model: one that is training or paused.
+  const hasModel = s.phase === 'paused' || s.phase === 'training';
   const lrIndex = Math.max(
     0,
     LR_CHOICES.findIndex((v) => Math.abs(v - settings.lr) < 1e-12),
@@ -93,9 +95,7 @@ export function TrainInBrowser() {
   return (
     <div
       ref={root}
-      id="w-tib"
-      className={`${controls.frame} ${styles.root}`}
-      data-widget="train-in-browser"
+      {...frameAttributes('train-in-browser', 'tib', styles.root)}
       data-phase={s.phase}
       data-step={s.step}
       data-backend={s.backend.status === 'ready' ? s.backend.backend : ''}
@@ -157,22 +157,10 @@ export function TrainInBrowser() {
             {s.phase === 'paused' ? 'Resume' : 'Train'}
           </button>
         )}
-        <button
-          type="button"
-          className={controls.button}
-          onClick={s.reset}
-          disabled={!(s.phase === 'paused' || s.phase === 'training')}
-          data-testid="tib-reset"
-        >
+        <button type="button" className={controls.button} onClick={s.reset} disabled={!hasModel} data-testid="tib-reset">
           Reset
         </button>
-        <button
-          type="button"
-          className={controls.button}
-          onClick={s.sampleNow}
-          disabled={!(s.phase === 'paused' || s.phase === 'training')}
-          data-testid="tib-sample"
-        >
+        <button type="button" className={controls.button} onClick={s.sampleNow} disabled={!hasModel} data-testid="tib-sample">
           Sample now
         </button>
         {s.locked && <span className={styles.hint}>Model and batch size are fixed for this model: Reset to change them.</span>}

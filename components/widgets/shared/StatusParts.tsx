@@ -158,11 +158,20 @@ function SeedInput({ label, value, onSet, testId }: { label: string; value: numb
   );
 }
 
-/** The attributes on a model widget's root that say what it is doing (the end-to-end tests read them). */
+/**
+ * The attributes every widget's root carries: its frame, its name (which the end-to-end tests,
+ * exercises and assignments find it by) and its anchor, `#w-<prefix>`, the prefix its settings and
+ * test ids use too. `figures` lays its figures out with captions under them.
+ */
+export function frameAttributes(name: string, prefix: string, className: string, figures = false): { id: string; className: string; 'data-widget': string } {
+  return { id: `w-${prefix}`, className: `${controls.frame} ${figures ? `${controls.figures} ` : ''}${className}`, 'data-widget': name };
+}
+
+/** The attributes on a model widget's root that say what it is doing (the end-to-end tests read them); it is busy while loading or computing. */
 export function workAttributes(
   work: { status: string; requestId: number },
   backend: BackendState,
-  busy: boolean,
 ): { 'data-status': string; 'data-request': number; 'data-backend': string; 'aria-busy': boolean } {
+  const busy = work.status === 'loading' || work.status === 'running' || work.status === 'sampling';
   return { 'data-status': work.status, 'data-request': work.requestId, 'data-backend': backend.status === 'ready' ? backend.backend : '', 'aria-busy': busy };
 }

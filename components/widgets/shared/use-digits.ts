@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { decodeDigits, indicesOfClass, PADDED_SIZE, writePadded32, type DigitSet } from '@/lib/data/mnist';
 
 /** 240 MNIST test digits (24 per class), built by scripts/build-assets.ts from the mnist package. */
@@ -62,4 +62,24 @@ export function usePickedDigit(digits: DigitsState, digitClass: number, sample: 
     return out;
   }, [set, digitIndex]);
   return { samplesInClass: Math.max(1, classIndices.length), digitIndex, pixels };
+}
+
+/**
+ * The digit a widget starts from, chosen by class and by sample within the class (picking a class
+ * starts at its first sample). `picker` is what <DigitPicker> takes; `apply` sets both from a link.
+ */
+export function useDigitChoice(digits: DigitsState) {
+  const [digitClass, setClassRaw] = useState(3);
+  const [sample, setSample] = useState(1);
+  const picked = usePickedDigit(digits, digitClass, sample);
+  const setDigitClass = useCallback((c: number) => {
+    setClassRaw(c);
+    setSample(1);
+  }, []);
+  const apply = useCallback((p: { digitClass?: number; sample?: number }) => {
+    if (p.digitClass !== undefined) setClassRaw(p.digitClass);
+    if (p.sample !== undefined) setSample(p.sample);
+  }, []);
+  const picker = { digitClass, sample, samplesInClass: picked.samplesInClass, onClass: setDigitClass, onSample: setSample };
+  return { ...picked, digitClass, sample, setDigitClass, setSample, apply, picker };
 }

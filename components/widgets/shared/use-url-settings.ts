@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { readUrlSettings, type UrlSpec } from '@/lib/url-settings';
 
 /**
@@ -18,4 +18,15 @@ export function useUrlSettings<S>(prefix: string, spec: UrlSpec<S>, apply: (patc
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [prefix]);
   return problems;
+}
+
+/**
+ * A widget's settings kept in state: update() patches them, and the address's settings for this
+ * widget are applied once, with a sentence for each value it got wrong.
+ */
+export function useLinkedSettings<S>(prefix: string, spec: UrlSpec<S>, initial: S) {
+  const [settings, setSettings] = useState<S>(initial);
+  const update = useCallback((patch: Partial<S>) => setSettings((s) => ({ ...s, ...patch })), []);
+  const urlProblems = useUrlSettings(prefix, spec, update);
+  return { settings, setSettings, update, urlProblems };
 }
