@@ -47,15 +47,18 @@ write('mnist-train-sample.bin', subset(trainSet, firstPerClass(trainSet.labels, 
 write('mnist-test.bin', testSet);
 write('mnist-train.bin', trainSet);
 
-// TensorFlow.js's WebAssembly backend fetches its .wasm binaries at run time; the model worker points
-// setWasmPaths at /tfjs-wasm/ (lib/backend/init.ts). Copied, not committed (gitignored).
+// TensorFlow.js's WebAssembly backend fetches its .wasm binaries at run time, and its threads load
+// the threaded module's own script; the model worker points tfjs at them (lib/backend/init.ts).
+// Copied, not committed (gitignored).
 {
   const { copyFileSync, readdirSync } = await import('node:fs');
+  const { THREADED_WASM_SCRIPT, WASM_DIR } = await import('../lib/backend/wasm-files');
   const from = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url);
-  const to = new URL('../public/tfjs-wasm/', import.meta.url);
+  const to = new URL(`../public/${WASM_DIR}`, import.meta.url);
   mkdirSync(to, { recursive: true });
   for (const f of readdirSync(from).filter((n) => n.endsWith('.wasm'))) copyFileSync(new URL(f, from), new URL(f, to));
-  console.log('public/tfjs-wasm/: tfjs-backend-wasm binaries copied');
+  copyFileSync(new URL(`../wasm-out/${THREADED_WASM_SCRIPT}`, from), new URL(THREADED_WASM_SCRIPT, to));
+  console.log(`public/${WASM_DIR}: the tfjs-backend-wasm binaries and the threads' script copied`);
 }
 
 // The models index (lib/models/models-index.ts): one summary per shipped model folder, from its

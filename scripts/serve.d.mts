@@ -8,4 +8,8 @@ export interface Server {
   server: HttpServer;
 }
 
-export function startServer(options?: { root?: string; port?: number; host?: string; log?: boolean }): Promise<Server>;
+/** The headers that make a page cross-origin isolated (threads for the WebAssembly backend). */
+export const ISOLATION_HEADERS: Record<string, string>;
+
+/** `isolated` (default true) sends ISOLATION_HEADERS with every response. */
+export function startServer(options?: { root?: string; port?: number; host?: string; log?: boolean; isolated?: boolean }): Promise<Server>;

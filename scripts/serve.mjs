@@ -3,6 +3,10 @@
  * CDN would send. `npm start` builds and then runs this file; tests/e2e/run.ts imports startServer().
  *
  *   node scripts/serve.mjs            serves out/ on http://localhost:3000 (PORT and HOST env change it)
+ *
+ * Pages are served cross-origin isolated (COOP and COEP headers, as public/_headers asks of a static
+ * host), which gives the WebAssembly backend its threads; ISOLATED=0 serves them without, to see
+ * the one-thread fallback.
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,11 +34,15 @@ const TYPES = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.txt', '.svg', '.bin', '.map']);
 
+/** The headers that make a page cross-origin isolated, so it may use SharedArrayBuffer (threads). */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 /**
  * Serves `root` on host:port (port 0 = any free port). Resolves to { url, port, close() }.
  * /a/b/ serves a/b/index.html; /a/b (no slash, a folder) redirects to /a/b/ as static hosts do.
+ * `isolated` adds ISOLATION_HEADERS to every response.
  */
-export function startServer({ root = 'out', port = 0, host = '127.0.0.1', log = false } = {}) {
+export function startServer({ root = 'out', port = 0, host = '127.0.0.1', log = false, isolated = true } = {}) {
   const base = path.resolve(root);
   if (!existsSync(path.join(base, 'index.html'))) {
     return Promise.reject(new Error(`${base}/index.html is missing: build the site first (npm run build)`));
@@ -84,6 +92,7 @@ export function startServer({ root = 'out', port = 0, host = '127.0.0.1', log = 
       // Hashed build files never change; pages and data are revalidated.
       'Cache-Control': pathname.startsWith('/_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...(isolated ? ISOLATION_HEADERS : {}),
     };
     const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (log) console.log(`${status} ${req.method} ${pathname}`);
@@ -123,7 +132,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? 'localhost';
   const root = process.env.SITE_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
-  startServer({ root, port, host, log: Boolean(process.env.LOG_REQUESTS) }).then(
+  startServer({ root, port, host, log: Boolean(process.env.LOG_REQUESTS), isolated: process.env.ISOLATED !== '0' }).then(
     ({ url }) => console.log(`DiT Lab is served at ${url}/ (Ctrl+C stops it)`),
     (error) => {
       console.error(error.message);

@@ -11,11 +11,9 @@ import { planBackends, type BackendName } from './plan';
 import { probeBackends } from './probe';
 import type { BackendInfo } from '../worker/protocol';
 import { joinUrl } from '../load/fetch-cached';
+import { THREADED_WASM_SCRIPT, WASM_DIR } from './wasm-files';
 
-/** Where scripts/build-assets.ts copies tfjs-backend-wasm's .wasm files, under the site root. */
-export const WASM_DIR = 'tfjs-wasm/';
-
-async function register(name: BackendName, baseUrl: string): Promise<void> {
+async function register(name: BackendName, baseUrl: string, threads: number | null): Promise<void> {
   switch (name) {
     case 'webgpu':
       await import('@tensorflow/tfjs-backend-webgpu');
@@ -25,15 +23,48 @@ async function register(name: BackendName, baseUrl: string): Promise<void> {
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // Threads need cross-origin isolation (COOP/COEP), which a static host rarely sends; tfjs then
-      // picks the single-threaded SIMD binary by itself.
       wasm.setWasmPaths(joinUrl(baseUrl, WASM_DIR));
+      // Threads need SharedArrayBuffer, so a cross-origin isolated page (COOP and COEP headers:
+      // scripts/serve.mjs and public/_headers send them). Without them tfjs picks the
+      // single-threaded SIMD binary by itself.
+      if (globalThis.crossOriginIsolated) {
+        await prepareThreads(baseUrl);
+        // tfjs sizes its thread pool when the module starts, from half the logical cores; the
+        // worker's navigator is the only way to ask for another number (?threads=N).
+        if (threads !== null) Object.defineProperty(globalThis.navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
+      }
       return;
     }
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       return;
   }
+}
+
+/**
+ * tfjs starts every WebAssembly thread (an Emscripten pthread worker) from its module factory's own
+ * source text, `factory.toString()`. Once bundled, that text refers to names outside the function
+ * (the bundler's `process` stand-in) and each thread dies with "r is not defined". So the threads
+ * load the package's own unbundled script instead, which defines the same factory.
+ */
+async function prepareThreads(baseUrl: string): Promise<void> {
+  const mod = await import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const factory = (mod as { default?: unknown }).default ?? mod;
+  const url = new URL(joinUrl(baseUrl, WASM_DIR + THREADED_WASM_SCRIPT), globalThis.location.href).href;
+  (factory as { toString: () => string }).toString = () => `(importScripts(${JSON.stringify(url)}), WasmBackendModuleThreadedSimd)`;
+}
+
+/**
+ * How many threads the WebAssembly backend computes on, and why only one where so. tfjs gives XNNPACK
+ * half the logical cores, at most four: on a two-core machine that is one, and forcing two there made
+ * the sampler slower (its small matrices do not pay for the threads' synchronisation).
+ */
+async function wasmThreads(asked: number | null): Promise<{ count: number; why?: string }> {
+  const count = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+  if (!globalThis.crossOriginIsolated) return { count, why: 'the page is not cross-origin isolated (its server sends no COOP/COEP headers)' };
+  if (asked !== null) return { count, why: `?threads=${asked} asked for ${asked === 1 ? 'one' : asked}` };
+  if (count > 1) return { count };
+  return { count, why: `tfjs uses half the logical cores and this device has ${globalThis.navigator?.hardwareConcurrency ?? 1}` };
 }
 
 async function smokeTest(): Promise<void> {
@@ -46,20 +77,21 @@ async function smokeTest(): Promise<void> {
   }
 }
 
-export async function initBackend(override: BackendName | null, baseUrl: string): Promise<BackendInfo> {
+/** Starts the backend `override` names, or the plan's best; `threads` (?threads=N) sizes WebAssembly's thread pool. */
+export async function initBackend(override: BackendName | null, baseUrl: string, threads: number | null = null): Promise<BackendInfo> {
   const probe = await probeBackends();
   const plan = planBackends(probe, override);
   const fallbacks: string[] = [];
   for (const name of plan.order) {
     try {
       if (name === 'webgpu' && !probe.webgpu.available) throw new Error(probe.webgpu.description ?? 'WebGPU is not available');
-      await register(name, baseUrl);
+      await register(name, baseUrl, threads);
       const ok = await tf.setBackend(name);
       if (!ok) throw new Error('did not initialise');
       await tf.ready();
       await smokeTest();
       const reason = fallbacks.length === 0 ? plan.reason : `${plan.reason}; fell back to ${name} because ${fallbacks.join('; ')}`;
-      return { backend: name, reason, fallbacks };
+      return { backend: name, reason, fallbacks, ...(name === 'wasm' ? { threads: await wasmThreads(threads) } : {}) };
     } catch (e) {
       fallbacks.push(`${name}: ${(e as Error).message ?? String(e)}`);
       try {

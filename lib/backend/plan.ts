@@ -38,6 +38,16 @@ export function parseBackendOverride(search: string): BackendName | null {
   return value !== null && (BACKENDS as readonly string[]).includes(value) ? (value as BackendName) : null;
 }
 
+/** The most WebAssembly threads `?threads=` may ask for. */
+export const MAX_THREADS = 16;
+
+/** Reads `?threads=N` (a whole number from 1 to MAX_THREADS) from a URL query string; anything else is ignored. */
+export function parseThreadsOverride(search: string): number | null {
+  const value = new URLSearchParams(search).get('threads');
+  const n = value !== null && /^[1-9][0-9]?$/.test(value) ? Number(value) : NaN;
+  return n >= 1 && n <= MAX_THREADS ? n : null;
+}
+
 export function planBackends(probe: BackendProbe, override: BackendName | null = null): BackendPlan {
   const fallbacks = (first: BackendName): BackendName[] => {
     const rest: BackendName[] = [];

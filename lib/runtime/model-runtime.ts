@@ -27,7 +27,7 @@ import { RuntimeError, type LoadedEncoder, type LoadedInspector, type LoadedMode
 
 export interface RuntimeEnv {
   /** Picks, initialises and smoke-tests a backend (lib/backend/init.ts in the browser). */
-  initBackend(override: BackendName | null, baseUrl: string): Promise<BackendInfo>;
+  initBackend(override: BackendName | null, baseUrl: string, threads?: number | null): Promise<BackendInfo>;
   /** Fetches, verifies and builds a model folder (lib/load/model-loader.ts); throws RuntimeError('weights', ...) with a reader-facing reason. */
   loadModel(model: string, baseUrl: string, onProgress: (loaded: number, total: number, file: string) => void): Promise<LoadedModel>;
   post(msg: WorkerResponse): void;
@@ -77,6 +77,7 @@ export class Turns {
 export class ModelRuntime {
   private backend: Promise<BackendInfo> | null = null;
   private override: BackendName | null = null;
+  private threads: number | null = null;
   private baseUrl = '/';
   private readonly models = new Map<string, Promise<LoadedModel>>();
   /** Encoders and inspectors by 'encode:folder' / 'attention:folder'; one of each kind at a time. */
@@ -98,6 +99,7 @@ export class ModelRuntime {
     switch (req.type) {
       case 'init': {
         this.override = req.backend;
+        this.threads = req.threads ?? null;
         this.baseUrl = req.baseUrl;
         try {
           this.env.post({ type: 'ready', id: req.id, ...(await this.ensureBackend()) });
@@ -182,7 +184,7 @@ export class ModelRuntime {
 
   private ensureBackend(): Promise<BackendInfo> {
     if (!this.backend) {
-      this.backend = this.env.initBackend(this.override, this.baseUrl);
+      this.backend = this.env.initBackend(this.override, this.baseUrl, this.threads);
       this.backend.catch(() => {
         this.backend = null; // a later request tries again
       });

@@ -30,7 +30,7 @@ import {
 } from '../worker/trainer-protocol';
 
 export interface TrainerEnv {
-  initBackend(override: BackendName | null, baseUrl: string): Promise<BackendInfo>;
+  initBackend(override: BackendName | null, baseUrl: string, threads?: number | null): Promise<BackendInfo>;
   loadDigits(baseUrl: string, onProgress: (loaded: number, total: number) => void): Promise<{ set: DigitSet; bytes: number }>;
   loadVae(baseUrl: string): Promise<LoadedTrainerVae>;
   post(msg: TrainerResponse): void;
@@ -99,7 +99,7 @@ export class TrainerRuntime {
       switch (msg.type) {
         case 'init': {
           this.baseUrl = msg.baseUrl;
-          this.backend ??= this.env.initBackend(msg.backend, msg.baseUrl);
+          this.backend ??= this.env.initBackend(msg.backend, msg.baseUrl, msg.threads);
           const info = await this.backend.catch((e: unknown) => {
             this.backend = null;
             throw Object.assign(e instanceof Error ? e : new Error(String(e)), { kind: 'backend' });

@@ -45,7 +45,7 @@ export class ModelClient {
 
   constructor(
     private readonly factory: WorkerFactory,
-    private readonly opts: { backend: BackendName | null; baseUrl: string },
+    private readonly opts: { backend: BackendName | null; baseUrl: string; threads?: number | null },
   ) {}
 
   /** The backend the worker runs on (starts the worker). */
@@ -97,12 +97,12 @@ export class ModelClient {
     const initId = this.nextId++;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       this.listeners.set(initId, (msg) => {
-        if (msg.type === 'ready') resolve({ backend: msg.backend, reason: msg.reason, fallbacks: msg.fallbacks });
+        if (msg.type === 'ready') resolve({ backend: msg.backend, reason: msg.reason, fallbacks: msg.fallbacks, threads: msg.threads });
         else if (msg.type === 'error') reject(new Error(msg.message));
       });
     });
     this.ready.catch(() => undefined); // observed by whoever awaits backendInfo()
-    w.postMessage({ type: 'init', id: initId, backend: this.opts.backend, baseUrl: this.opts.baseUrl } satisfies WorkerRequest);
+    w.postMessage({ type: 'init', id: initId, backend: this.opts.backend, baseUrl: this.opts.baseUrl, threads: this.opts.threads } satisfies WorkerRequest);
     return w;
   }
 

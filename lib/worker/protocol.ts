@@ -70,7 +70,7 @@ export interface AttentionParams {
 
 export type WorkerRequest =
   /** baseUrl: the site root (origin + base path, ending in '/'), which model folders and the wasm files are under. */
-  | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string }
+  | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string; threads?: number | null }
   | { type: 'load'; id: number; model: string }
   | ({ type: 'sample'; id: number } & SampleParams)
   | ({ type: 'encode'; id: number } & EncodeParams)
@@ -87,6 +87,8 @@ export interface BackendInfo {
   reason: string;
   /** Backends tried before this one and why each failed, e.g. "webgpu: no adapter". */
   fallbacks: string[];
+  /** WebAssembly only: how many threads it computes on, and why only one where so. */
+  threads?: { count: number; why?: string };
 }
 
 /** A worker's first answer, to the request that starts its backend: which backend it runs on. */

@@ -17,7 +17,7 @@ import { trainerSettingsProblems, type TrainerSettings } from '../train/browser-
 import type { ReadyResponse } from './protocol';
 
 export type TrainerRequest =
-  | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string }
+  | { type: 'init'; id: number; backend: BackendName | null; baseUrl: string; threads?: number | null }
   /** Start (loading the data and building the model first if needed) or resume training. */
   | { type: 'train'; id: number; settings: TrainerSettings }
   /** Stop after the step that is running; answered by 'paused'. */

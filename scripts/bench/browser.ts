@@ -2,7 +2,10 @@
  * The browser section of `npm run bench`: the live sampler (chapter 07's ReverseSampler) in headless
  * Chromium, per tfjs backend, on the built site (out/, `npm run build` first; run under the build lock).
  *
- *   npx tsx scripts/bench/browser.ts [--backends wasm,webgl,webgpu] [--limit-s 240] [--json artifacts/bench-browser.json] [--out DIR]
+ *   npx tsx scripts/bench/browser.ts [--backends wasm,wasm?threads=2,webgl,webgpu] [--limit-s 240] [--json artifacts/bench-browser.json] [--out DIR]
+ *
+ * A backend may carry more of the page's query (`wasm?threads=2`: two WebAssembly threads); the site
+ * is served cross-origin isolated, as scripts/serve.mjs serves it.
  *
  * --out serves another built site (default: this tree's out/), e.g. an earlier build for a before/after.
  *
@@ -69,7 +72,7 @@ async function waitRun(page: Page, minRequest: number, timeoutMs: number) {
 
 export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: number; out?: string } = {}): Promise<BrowserBench> {
   const OUT = opts.out ?? DEFAULT_OUT;
-  const backends = opts.backends ?? ['wasm', 'webgl', 'webgpu'];
+  const backends = opts.backends ?? ['wasm', 'wasm?threads=2', 'webgl', 'webgpu'];
   const timeoutMs = opts.timeoutMs ?? 240_000;
   if (!existsSync(path.join(OUT, 'index.html'))) throw new Error('out/ is missing: npm run build first');
   const shipped = existsSync(path.join(OUT, 'models', 'dit-default-v1', 'model.json'));
@@ -84,7 +87,8 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
       const page = await context.newPage();
       const finished: Request[] = [];
       context.on('requestfinished', (r) => finished.push(r));
-      const q = new URLSearchParams({ backend, ...(shipped ? {} : { model }) });
+      const [name, extra] = backend.split('?');
+      const q = new URLSearchParams({ backend: name, ...Object.fromEntries(new URLSearchParams(extra ?? '')), ...(shipped ? {} : { model }) });
       // A generous limit: on the shared 2-core machine the chapter page alone can take over 30 s to load.
       await page.goto(`${server.url}${CHAPTER}?${q}`, { waitUntil: 'load', timeout: 180_000 });
       await page.waitForTimeout(1000);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
+import { startServer } from '../../scripts/serve.mjs';
 import { attr, burstRange, canvasRgba, waitHydrated, OUT_DIR, openPage, screenshot, setRange, waitFor as waitForEl, writeArtifact, withPage } from './harness';
 
 const SHIPPED = existsSync(path.join(OUT_DIR, 'models', 'dit-default-v1', 'model.json'));
@@ -234,6 +235,34 @@ describe('model in the browser', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  test('?threads=2: two WebAssembly threads on an isolated page draw what one draws; without isolation it says why', async () => {
+    const images: Record<string, number[]> = {};
+    const plain = await startServer({ root: OUT_DIR, port: 0, isolated: false });
+    try {
+      for (const isolated of [true, false]) {
+        await withPage(openPage(), async (s) => {
+          const page = url({ backend: 'wasm', threads: '2' });
+          if (isolated) await s.goto(page);
+          else await s.page.goto(new URL(page, plain.url).href, { waitUntil: 'load' });
+          assert.equal(await s.page.evaluate(() => crossOriginIsolated), isolated);
+          await waitHydrated(s.page, RS);
+          await setRange(s.page, 'rs-guidance', 1);
+          await setRange(s.page, 'rs-steps', 10);
+          await s.page.locator(RS).scrollIntoViewIfNeeded();
+          await waitFor(s.page, RS, (el) => el.dataset.status === 'done' && el.dataset.totalSteps === '10');
+          const line = await s.page.locator(`${RS} [data-testid="backend-line"]`).innerText();
+          if (isolated) assert.match(line, /WebAssembly with 2 threads: .*\(2 threads because \?threads=2 asked for 2\)/);
+          else assert.match(line, /WebAssembly with one thread: .*\(one thread because the page is not cross-origin isolated/);
+          images[String(isolated)] = (await s.page.evaluate(() => window.__ditLabModel.lastImages()))!.images;
+        });
+      }
+    } finally {
+      await plain.close();
+    }
+    const d = images.true.map((v, i) => Math.abs(v - images.false[i]));
+    assert.ok(d.reduce((x, y) => x + y, 0) / d.length < 1e-3, 'two threads compute the same pictures as one');
   });
 
   // SwiftShader's WebGPU takes tens of seconds per step here: E2E_SKIP_WEBGPU=1 skips this one test.

@@ -7,7 +7,7 @@
  * most once per animation frame.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import { parseBackendOverride } from '@/lib/backend/plan';
+import { parseBackendOverride, parseThreadsOverride } from '@/lib/backend/plan';
 import type { BackendInfo } from '@/lib/worker/protocol';
 import type { DataInfo, TrainerPhase, TrainerResponse } from '@/lib/worker/trainer-protocol';
 import { TrainerClient, type TrainerRequestBody } from '@/lib/worker/trainer-client';
@@ -121,7 +121,7 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
       case 'ready':
         setS((p) => ({
           ...p,
-          backend: { status: 'ready', backend: m.backend, reason: m.reason, fallbacks: m.fallbacks },
+          backend: { status: 'ready', backend: m.backend, reason: m.reason, fallbacks: m.fallbacks, threads: m.threads },
           phase: p.phase === 'starting' ? 'idle' : p.phase,
         }));
         return;
@@ -204,7 +204,12 @@ export function useTrainInBrowser(root: RefObject<HTMLElement | null>) {
     );
     worker.current = client;
     setS((p) => ({ ...p, backend: { status: 'starting' }, phase: 'starting' }));
-    send({ type: 'init', backend: parseBackendOverride(window.location.search), baseUrl: `${window.location.origin}/` });
+    send({
+      type: 'init',
+      backend: parseBackendOverride(window.location.search),
+      threads: parseThreadsOverride(window.location.search),
+      baseUrl: `${window.location.origin}/`,
+    });
     if (TEST_HOOKS) {
       const hooks: TrainerHooks = {
         stats: async () => {

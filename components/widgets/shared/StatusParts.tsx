@@ -14,7 +14,15 @@ export function BackendLine({ backend }: { backend: BackendState }) {
   if (backend.status === 'error') return <p className={controls.muted}>No backend could start.</p>;
   return (
     <p className={controls.muted} data-testid="backend-line" title={backend.fallbacks.length ? `Tried first: ${backend.fallbacks.join('; ')}` : undefined}>
-      Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>: <Reason text={backend.reason} />.
+      Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>
+      {backend.threads && <> with {backend.threads.count === 1 ? 'one thread' : `${backend.threads.count} threads`}</>}: <Reason text={backend.reason} />
+      {backend.threads?.why && (
+        <>
+          {' '}
+          ({backend.threads.count === 1 ? 'one thread' : `${backend.threads.count} threads`} because {backend.threads.why})
+        </>
+      )}
+      .
     </p>
   );
 }

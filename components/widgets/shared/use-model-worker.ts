@@ -7,7 +7,7 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { ModelClient } from '@/lib/worker/model-client';
 import { TEST_HOOKS, type ModelHooks } from '@/lib/test-hooks';
-import { parseBackendOverride } from '@/lib/backend/plan';
+import { parseBackendOverride, parseThreadsOverride } from '@/lib/backend/plan';
 import { DEFAULT_MODEL, type BackendInfo, type WorkerResponse } from '@/lib/worker/protocol';
 
 let client: ModelClient | null = null;
@@ -16,6 +16,7 @@ export function getModelClient(): ModelClient {
   if (!client) {
     const c = new ModelClient(() => new Worker(new URL('../../../lib/worker/model.worker.ts', import.meta.url), { type: 'module', name: 'dit-lab-model' }), {
       backend: parseBackendOverride(window.location.search),
+      threads: parseThreadsOverride(window.location.search),
       baseUrl: `${window.location.origin}/`,
     });
     client = c;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isSoftwareRenderer, parseBackendOverride, planBackends, type BackendProbe } from '@/lib/backend/plan';
+import { isSoftwareRenderer, MAX_THREADS, parseBackendOverride, parseThreadsOverride, planBackends, type BackendProbe } from '@/lib/backend/plan';
 
 const none: BackendProbe = { webgpu: { available: false }, webgl: { available: false }, wasm: { available: false } };
 
@@ -33,6 +33,23 @@ describe('backend choice', () => {
 
   it('falls back to CPU when nothing else exists', () => {
     expect(planBackends(none).order).toEqual(['cpu']);
+  });
+
+  it('reads ?threads= as a whole number from 1 to MAX_THREADS, and nothing else', () => {
+    expect(parseThreadsOverride('?backend=wasm&threads=2')).toBe(2);
+    expect(parseThreadsOverride(`?threads=${MAX_THREADS}`)).toBe(MAX_THREADS);
+    for (const bad of [
+      '',
+      '?threads=0',
+      `?threads=${MAX_THREADS + 1}`,
+      '?threads=1.5',
+      '?threads=-2',
+      '?threads=02',
+      '?threads=two',
+      '?threads=1e1',
+      '?threads=%202',
+    ])
+      expect(parseThreadsOverride(bad), bad).toBeNull();
   });
 
   it('honours ?backend= and keeps fallbacks after it', () => {
