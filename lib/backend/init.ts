@@ -64,7 +64,7 @@ async function wasmThreads(asked: number | null): Promise<{ count: number; why?:
   if (!globalThis.crossOriginIsolated) return { count, why: 'the page is not cross-origin isolated (its server sends no COOP/COEP headers)' };
   if (asked !== null) return { count, why: `?threads=${asked} asked for ${asked === 1 ? 'one' : asked}` };
   if (count > 1) return { count };
-  return { count, why: `tfjs uses half the logical cores and this device has ${globalThis.navigator?.hardwareConcurrency ?? 1}` };
+  return { count, why: `tfjs uses half of this device's ${globalThis.navigator?.hardwareConcurrency ?? 1} logical cores` };
 }
 
 async function smokeTest(): Promise<void> {

@@ -1,20 +1,23 @@
 /**
- * Chapter 6 quotes the shipped conditioning models' scores in a table ("What our run found"). A model
- * re-shipped with other numbers must not leave the chapter stale: each row is checked against the
- * model's manifest.json, at the precision the table prints.
+ * Chapters quote measured numbers in tables: chapter 6 the shipped conditioning models' scores ("What
+ * our run found"), chapter 7 the samplers' scores at each step count ("How many steps our model
+ * needs"). A model re-shipped or a bench re-run with other numbers must not leave a chapter stale:
+ * each row is checked against its source (a manifest.json, scripts/bench/results-solvers.json), at
+ * the precision the table prints.
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 
-const CHAPTER = 'content/chapters/06-the-dit-block.mdx';
 const SLUG: Record<string, string> = { 'in-context': 'in-context', 'cross-attention': 'cross-attention', adaLN: 'adaln', 'adaLN-Zero': 'adaln-zero' };
 
-function tableRows(): string[][] {
-  const text = readFileSync(CHAPTER, 'utf8');
-  const start = text.indexOf('### What our run found');
+/** The cells of the table under `section` whose header row starts with `header`. */
+function tableRows(chapter: string, section: string, header: string): string[][] {
+  const text = readFileSync(chapter, 'utf8');
+  const start = text.indexOf(section);
   expect(start, 'the section is missing').toBeGreaterThan(0);
   const lines = text.slice(start).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('| block |'));
+  const first = lines.findIndex((l) => l.startsWith(header));
+  expect(first, 'the table is missing').toBeGreaterThan(0);
   const rows: string[][] = [];
   for (const l of lines.slice(first + 2)) {
     if (!l.startsWith('|')) break;
@@ -29,7 +32,7 @@ function tableRows(): string[][] {
 }
 
 describe('chapter 6 quotes the conditioning manifests', () => {
-  const rows = tableRows();
+  const rows = tableRows('content/chapters/06-the-dit-block.mdx', '### What our run found', '| block |');
   it('has one row per variant', () => {
     expect(rows.map((r) => r[0]).sort()).toEqual(Object.keys(SLUG).sort());
   });
@@ -41,5 +44,26 @@ describe('chapter 6 quotes the conditioning manifests', () => {
     expect(r[3]).toBe(`${(s.conditionalAccuracy * 100).toFixed(1)}%`);
     expect(r[4]).toBe(s.fld.toFixed(0));
     expect(s.n).toBe(1000);
+  });
+});
+
+describe('chapter 7 quotes the samplers bench', () => {
+  const bench = JSON.parse(readFileSync('scripts/bench/results-solvers.json', 'utf8')) as {
+    n: number;
+    rows: { sampler: string; steps: number; conditionalAccuracy: number; fld: number }[];
+  };
+  const score = (sampler: string, steps: number) => {
+    const r = bench.rows.find((x) => x.sampler === sampler && x.steps === steps);
+    expect(r, `${sampler} at ${steps} steps was measured`).toBeDefined();
+    return `${(r!.conditionalAccuracy * 100).toFixed(1)}% / ${r!.fld.toFixed(0)}`;
+  };
+  const rows = tableRows('content/chapters/07-guidance-and-sampling.mdx', '### How many steps our model needs', '| steps |');
+  it('measured 1,000 samples, and the table has the reference and four step counts', () => {
+    expect(bench.n).toBe(1000);
+    expect(rows.map((r) => r[0])).toEqual(['50', '25', '20', '15', '10']);
+  });
+  it.each(rows.map((r) => [r[0], r] as const))('%s steps: DDIM and DPM-Solver++ accuracy / FLD match the bench', (steps, r) => {
+    expect(r[1]).toBe(score('ddim', Number(steps)));
+    expect(r[2]).toBe(steps === '50' ? '–' : score('dpm++2m', Number(steps)));
   });
 });
