@@ -27,6 +27,11 @@ export default function AboutPage() {
         To compare engines, add <code>?backend=wasm</code> (or <code>webgpu</code>, <code>webgl</code>, <code>cpu</code>) to a chapter&rsquo;s address; the
         widgets then report &ldquo;forced by ?backend=&hellip;&rdquo; and fall back to WebAssembly or plain JavaScript if the forced engine cannot start.
       </p>
+      <p>
+        WebAssembly can use several threads when the site is served cross-origin isolated (its host sends the COOP and COEP headers); it then takes half of the
+        device&rsquo;s logical cores, at most four, and <code>?threads=2</code> asks for another number. The widget&rsquo;s engine line says how many threads
+        run and, when only one, why. On a two-core computer two threads are no faster than one for these small models.
+      </p>
       <h2 id="scale">Scale</h2>
       <p>
         The paper diffuses 32&times;32&times;4 latents of 256&times;256 ImageNet photos with models of up to 675 million parameters. DiT Lab keeps the same

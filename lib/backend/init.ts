@@ -25,14 +25,15 @@ async function register(name: BackendName, baseUrl: string, threads: number | nu
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(joinUrl(baseUrl, WASM_DIR));
       // Threads need SharedArrayBuffer, so a cross-origin isolated page (COOP and COEP headers:
-      // scripts/serve.mjs and public/_headers send them). Without them tfjs picks the
-      // single-threaded SIMD binary by itself.
-      if (globalThis.crossOriginIsolated) {
+      // scripts/serve.mjs and public/_headers send them). With one thread, the single-threaded SIMD
+      // binary: the threaded one would start a pool of eight idle workers for nothing.
+      const count = threads ?? tfjsThreads();
+      if (globalThis.crossOriginIsolated && count > 1) {
         await prepareThreads(baseUrl);
-        // tfjs sizes its thread pool when the module starts, from half the logical cores; the
-        // worker's navigator is the only way to ask for another number (?threads=N).
+        // tfjs sizes its pool when the module starts, from half the logical cores; the worker's
+        // navigator is the only way to ask for another number (?threads=N).
         if (threads !== null) Object.defineProperty(globalThis.navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
-      }
+      } else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       return;
     }
     case 'cpu':
@@ -54,10 +55,15 @@ async function prepareThreads(baseUrl: string): Promise<void> {
   (factory as { toString: () => string }).toString = () => `(importScripts(${JSON.stringify(url)}), WasmBackendModuleThreadedSimd)`;
 }
 
+/** The threads tfjs's WebAssembly module gives XNNPACK: half the logical cores, from one to four. */
+function tfjsThreads(): number {
+  return Math.min(4, Math.max(1, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2)));
+}
+
 /**
  * How many threads the WebAssembly backend computes on, and why only one where so. tfjs gives XNNPACK
  * half the logical cores, at most four: on a two-core machine that is one, and forcing two there made
- * the sampler slower (its small matrices do not pay for the threads' synchronisation).
+ * no measurable difference to the sampler (scripts/bench/results-browser-threads.json).
  */
 async function wasmThreads(asked: number | null): Promise<{ count: number; why?: string }> {
   const count = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
