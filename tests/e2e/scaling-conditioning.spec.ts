@@ -145,6 +145,19 @@ describe('scaling chart (chapter 09)', () => {
       assert.match(await page.locator('[data-testid="sc-paper-readout"]').innerText(), /DiT-S\/4: 1\.41 Gflops/);
       await page.keyboard.press('End');
       assert.match(await page.locator('[data-testid="sc-paper-readout"]').innerText(), /DiT-XL\/2: 118\.64 Gflops, 675M parameters, FID-50K 19\.47/);
+      // The y axis: linear from 0 by default; log (as the paper's Figure 8) from the control, both plots, kept in the link.
+      const ticks = () => page.locator('[data-testid="sc-paper"] .tick text').allTextContents();
+      assert.equal(await attr(page, '[data-testid="sc-paper"]', 'y-scale'), 'linear');
+      assert.ok((await ticks()).includes('0'), 'a linear FID axis starts at 0');
+      await page.locator('[data-testid="sc-y"]').selectOption('log');
+      assert.equal(await attr(page, '[data-testid="sc-paper"]', 'y-scale'), 'log');
+      assert.equal(await attr(page, '[data-testid="sc-ours"]', 'y-scale'), 'log');
+      const logTicks = await ticks();
+      for (const t of ['20', '50', '100']) assert.ok(logTicks.includes(t), `log FID ticks ${logTicks.join(' ')}`);
+      assert.ok(!logTicks.includes('0'), 'no 0 on a log axis');
+      await page.locator('[data-testid="sc-link"]').click();
+      assert.match(await page.locator('[data-testid="sc-link-url"]').inputValue(), /sc\.y=log/);
+      await page.locator('[data-testid="sc-y"]').selectOption('linear');
       // Ours: exactly what the built index ships.
       const shipped = REAL_INDEX.models.filter((m) => /^scale-[sbl]-p[124]$/.test(m.recipe ?? ''));
       assert.equal(await attr(page, SC, 'trained'), String(shipped.length));

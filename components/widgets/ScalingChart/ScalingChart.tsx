@@ -10,7 +10,7 @@ import type { RankCorrelation } from '@/lib/models/rank-correlation';
 import { LossChart } from './LossChart';
 import { LineSwatch, MarkSwatch, SIZE_COLOR, patchDash, patchShape } from './marks';
 import { ScatterPlot, type ScatterLine, type ScatterPoint } from './ScatterPlot';
-import { SC_URL, useScalingChart, type Connect } from './use-scaling-chart';
+import { SC_URL, useScalingChart, type Connect, type YScale } from './use-scaling-chart';
 import { SettingLink } from '../shared/SettingLink';
 import results from '@/components/widgets/shared/results.module.css';
 import styles from './ScalingChart.module.css';
@@ -22,6 +22,10 @@ const CONNECT_OPTIONS: { value: Connect; label: string }[] = [
   { value: 'size', label: 'same size' },
   { value: 'patch', label: 'same patch size' },
   { value: 'none', label: 'no lines' },
+];
+const Y_OPTIONS: { value: YScale; label: string }[] = [
+  { value: 'linear', label: 'linear' },
+  { value: 'log', label: 'log, as the paper plots it' },
 ];
 const FLOOR_LABELS: Record<string, string> = { testVsTrain: 'test digits', vaeReconTestVsTrain: 'VAE reconstructions' };
 
@@ -136,6 +140,9 @@ export function ScalingChart() {
     label: `FLD floor (${FLOOR_LABELS[k] ?? k}) ${v.toFixed(1)}`,
   }));
   const yMax = Math.max(10, ...ourPoints.map((p) => p.y), ...floors.map((f) => f.y)) * 1.1;
+  // A log axis starts under the lowest point or floor line (FLD is positive).
+  const yMin = Math.min(yMax / 10, ...ourPoints.map((p) => p.y), ...floors.map((f) => f.y)) * 0.8;
+  const log = s.yScale === 'log';
   const ourCell = grid.cells.find((c) => c.label === s.oursSelected && c.entry?.scores);
   const trained = grid.cells.filter((c) => c.entry).length;
   const missing = grid.cells.filter((c) => !c.entry);
@@ -161,6 +168,7 @@ export function ScalingChart() {
     >
       <div className={controls.controls}>
         <SelectControl<Connect> label="Join points of the" value={s.connect} options={CONNECT_OPTIONS} onChange={s.setConnect} testId="sc-connect" />
+        <SelectControl<YScale> label="Y axis" value={s.yScale} options={Y_OPTIONS} onChange={s.setYScale} testId="sc-y" />
       </div>
       <SettingLink prefix="sc" spec={SC_URL} settings={s.settings} problems={s.urlProblems} />
 
@@ -172,7 +180,8 @@ export function ScalingChart() {
             xLabel="Gflops per image (log scale)"
             yLabel="FID-50K (lower is better)"
             xDomain={[0.25, 200]}
-            yDomain={[0, 160]}
+            yDomain={log ? [15, 200] : [0, 160]}
+            logY={log}
             points={paperPoints}
             lines={paperLines}
             selected={s.paperSelected}
@@ -202,7 +211,8 @@ export function ScalingChart() {
             xLabel="Mflops per image, multiply-adds (log scale)"
             yLabel="FLD (lower is better)"
             xDomain={[0.6, 400]}
-            yDomain={[0, yMax]}
+            yDomain={log ? [yMin, yMax] : [0, yMax]}
+            logY={log}
             points={ourPoints}
             lines={ourLines}
             refLines={floors}

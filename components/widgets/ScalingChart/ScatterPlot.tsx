@@ -33,11 +33,11 @@ export interface RefLine {
   label: string;
 }
 
-/** 1-3-10 ticks inside [lo, hi] for a log axis. */
-function logTicks(lo: number, hi: number): number[] {
+/** Ticks inside [lo, hi] for a log axis: 1-3-10 by default, or the mantissas given (1-2-5 for a short range). */
+function logTicks(lo: number, hi: number, mantissas: readonly number[] = [1, 3]): number[] {
   const out: number[] = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 3]) {
+    for (const m of mantissas) {
       const v = m * 10 ** e;
       if (v >= lo && v <= hi) out.push(Number(v.toPrecision(3)));
     }
@@ -60,6 +60,7 @@ export function ScatterPlot({
   yLabel,
   xDomain,
   yDomain,
+  logY = false,
   points,
   lines = [],
   refLines = [],
@@ -73,6 +74,8 @@ export function ScatterPlot({
   yLabel: string;
   xDomain: [number, number];
   yDomain: [number, number];
+  /** A log y axis, as the paper's Figure 8 has; yDomain must then start above 0. */
+  logY?: boolean;
   points: ScatterPoint[];
   lines?: ScatterLine[];
   refLines?: RefLine[];
@@ -93,12 +96,17 @@ export function ScatterPlot({
   );
   const y = useMemo(
     () =>
-      scaleLinear()
-        .domain([y0, y1])
-        .range([H - M.bottom, M.top])
-        .nice(),
-    [y0, y1],
+      logY
+        ? scaleLog()
+            .domain([y0, y1])
+            .range([H - M.bottom, M.top])
+        : scaleLinear()
+            .domain([y0, y1])
+            .range([H - M.bottom, M.top])
+            .nice(),
+    [y0, y1, logY],
   );
+  const yTicks = useMemo(() => (logY ? logTicks(y0, y1, [1, 2, 5]) : undefined), [y0, y1, logY]);
   const xTicks = useMemo(() => logTicks(x0, x1), [x0, x1]);
   const order = useMemo(() => [...points].sort((a, b) => a.x - b.x || a.y - b.y), [points]);
   const byKey = useMemo(() => new Map(points.map((p) => [p.key, p])), [points]);
@@ -159,9 +167,10 @@ export function ScatterPlot({
       }}
       data-testid={id}
       data-points={points.length}
+      data-y-scale={logY ? 'log' : 'linear'}
     >
       <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} tickValues={xTicks} tickFormat={fmtTick} />
-      <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} tickFormat={fmtY} />
+      <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={5} tickValues={yTicks} tickFormat={fmtY} />
       <AxisTitles width={W} height={H} margin={M} x={xLabel} y={yLabel} className={results.axisLabel} />
       {refLines.map((r) => (
         <g key={r.label} className={results.refLine}>

@@ -13,16 +13,19 @@ import type { UrlSpec } from '@/lib/url-settings';
 import { useUrlSettings } from '../shared/use-url-settings';
 
 export type Connect = 'size' | 'patch' | 'none';
+export type YScale = 'linear' | 'log';
 
-/** What a link can set: how points are joined and which point of each plot is read out ('none' for none). */
+/** What a link can set: how points are joined, the y axis, and which point of each plot is read out ('none' for none). */
 export interface ChartSettings {
   connect: Connect;
+  y: YScale;
   paper: string;
   ours: string;
 }
 
 export const SC_URL: UrlSpec<ChartSettings> = {
   connect: { kind: 'enum', label: 'join points of the', values: ['size', 'patch', 'none'] },
+  y: { kind: 'enum', label: 'y axis', values: ['linear', 'log'] },
   paper: { kind: 'enum', label: "paper's model", values: [...PAPER_SCALING.map((r) => r.model), 'none'] },
   ours: { kind: 'enum', label: 'our model', values: [...GRID_SIZES.flatMap((s) => GRID_PATCHES.map((p) => `${s}/${p}`)), 'none'] },
 };
@@ -39,13 +42,29 @@ export function useScalingChart() {
     [],
   );
   const [connect, setConnect] = useState<Connect>('size');
+  const [yScale, setYScale] = useState<YScale>('linear');
   const [paperSelected, setPaperSelected] = useState<string | null>('XL/2');
   const [oursSelected, setOursSelected] = useState<string | null>(null);
   const urlProblems = useUrlSettings<ChartSettings>('sc', SC_URL, (p) => {
     if (p.connect !== undefined) setConnect(p.connect);
+    if (p.y !== undefined) setYScale(p.y);
     if (p.paper !== undefined) setPaperSelected(p.paper === 'none' ? null : p.paper);
     if (p.ours !== undefined) setOursSelected(p.ours === 'none' ? null : p.ours);
   });
-  const settings: ChartSettings = { connect, paper: paperSelected ?? 'none', ours: oursSelected ?? 'none' };
-  return { index, grid, paperCorrelation, connect, setConnect, paperSelected, setPaperSelected, oursSelected, setOursSelected, settings, urlProblems };
+  const settings: ChartSettings = { connect, y: yScale, paper: paperSelected ?? 'none', ours: oursSelected ?? 'none' };
+  return {
+    index,
+    grid,
+    paperCorrelation,
+    connect,
+    setConnect,
+    yScale,
+    setYScale,
+    paperSelected,
+    setPaperSelected,
+    oursSelected,
+    setOursSelected,
+    settings,
+    urlProblems,
+  };
 }
