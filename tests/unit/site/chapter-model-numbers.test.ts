@@ -47,11 +47,29 @@ describe('chapter 6 quotes the conditioning manifests', () => {
   });
 });
 
+interface SweepBench {
+  n: number;
+  rows: { sampler: string; steps: number; cfgScale?: number; conditionalAccuracy: number; fld: number }[];
+}
+const readSweep = (name: string) => JSON.parse(readFileSync(`scripts/bench/results-${name}.json`, 'utf8')) as SweepBench;
+
+describe('chapter 7 quotes the guidance sweep', () => {
+  const bench = readSweep('guidance');
+  const rows = tableRows('content/chapters/07-guidance-and-sampling.mdx', '### What guidance does to our model', '| $s$ |');
+  it('measured 1,000 samples at every scale the table shows, with DDIM at 50 steps', () => {
+    expect(bench.n).toBe(1000);
+    expect(rows.map((r) => Number(r[0].replace(/ .*/, '')))).toEqual(bench.rows.map((r) => r.cfgScale));
+    for (const r of bench.rows) expect([r.sampler, r.steps]).toEqual(['ddim', 50]);
+  });
+  it.each(rows.map((r, i) => [r[0], r, i] as const))('s = %s: accuracy and FLD match the bench', (_, r, i) => {
+    const b = bench.rows[i];
+    expect(r[1]).toBe(`${(b.conditionalAccuracy * 100).toFixed(1)}%`);
+    expect(r[2]).toBe(b.fld.toFixed(0));
+  });
+});
+
 describe('chapter 7 quotes the samplers bench', () => {
-  const bench = JSON.parse(readFileSync('scripts/bench/results-solvers.json', 'utf8')) as {
-    n: number;
-    rows: { sampler: string; steps: number; conditionalAccuracy: number; fld: number }[];
-  };
+  const bench = readSweep('solvers');
   const score = (sampler: string, steps: number) => {
     const r = bench.rows.find((x) => x.sampler === sampler && x.steps === steps);
     expect(r, `${sampler} at ${steps} steps was measured`).toBeDefined();
