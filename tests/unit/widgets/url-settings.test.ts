@@ -81,7 +81,7 @@ describe('settings in the address', () => {
     ['nse', NSE_URL, { t: 1, betaAxis: 'linear' }],
     ['pe', PE_URL, { digitClass: 0, sample: 1, p: 1, token: 63 }],
     ['tib', TIB_URL, { ...DEFAULT_TRAINER_SETTINGS, preset: 'DiT-mini-S/4', batchSize: 16, lr: 2e-4, sampleWeights: 'ema' }],
-    ['sc', SC_URL, { connect: 'patch', paper: 'B/4', ours: 'none' }],
+    ['sc', SC_URL, { connect: 'patch', y: 'log', paper: 'B/4', ours: 'none' }],
   ] as [string, UrlSpec<Record<string, unknown>>, Record<string, unknown>][])(
     'widget %s: a written link reads back to the same settings',
     (prefix, spec, settings) => {
