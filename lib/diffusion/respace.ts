@@ -10,8 +10,6 @@ import { betaSchedule, DEFAULT_NUM_TIMESTEPS, type ScheduleName } from './schedu
 import { GaussianDiffusion, type ModelVarType } from './gaussian-diffusion';
 import { respacedBetas, spaceTimesteps, type SectionCounts } from './spacing';
 
-export { respacedBetas, spaceTimesteps, type SectionCounts };
-
 /** A GaussianDiffusion over the kept steps whose network calls use the original timesteps (official SpacedDiffusion). */
 export function spacedDiffusion(baseBetas: Float64Array, useTimesteps: Iterable<number>, opts: { modelVarType?: ModelVarType } = {}): GaussianDiffusion {
   const { betas, timestepMap } = respacedBetas(baseBetas, useTimesteps);

@@ -1,7 +1,7 @@
 /**
  * Which timesteps a respaced sampler keeps, and the betas over them: plain numbers, no tfjs, so a
  * page may import them (chapter 10's toy does). lib/diffusion/respace.ts builds the respaced
- * GaussianDiffusion from these and re-exports them.
+ * GaussianDiffusion from these.
  */
 import { diffusionConstants } from './schedules';
 

@@ -57,9 +57,12 @@ export function posteriorMean(m: Mixture, z: Point, a: number, b: number): Point
   return [x, y];
 }
 
+let linearAlphaBars: Float64Array | null = null;
+
 /** The DDPM noise levels a K-step DDIM run visits (linear schedule, T = 1000, respaced as the sampler does), from noise to data. */
 export function ddimAlphaBars(steps: number): number[] {
-  const abar = diffusionConstants(betaSchedule('linear', 1000)).alphasCumprod;
+  // The schedule is the same on every call (every slider step of chapter 10's widget): computed once.
+  const abar = (linearAlphaBars ??= diffusionConstants(betaSchedule('linear', 1000)).alphasCumprod);
   return spaceTimesteps(1000, steps)
     .map((i) => abar[i])
     .reverse();

@@ -19,7 +19,8 @@ import { gaussianRng } from '../random';
 import type { DiffusionModelFn, GaussianDiffusion } from '../diffusion/gaussian-diffusion';
 import type { DiT } from '../dit/model';
 import { classifierFreeGuidance, isUnguided, type CfgMode } from '../diffusion/guidance';
-import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '../diffusion/respace';
+import { spacedDiffusion } from '../diffusion/respace';
+import { spaceTimesteps, type SectionCounts } from '../diffusion/spacing';
 import { randomLabel, type SamplerName } from './settings';
 
 type Tensor4D = tf.Tensor4D;

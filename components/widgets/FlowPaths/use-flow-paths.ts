@@ -1,9 +1,9 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { bendiness, ddimPaths, distanceToData, EIGHT_GAUSSIANS, flowPaths, TWO_GAUSSIANS, type Mixture, type Point } from '@/lib/diffusion/toy2d';
 import { randn } from '@/lib/random';
 import type { UrlSpec } from '@/lib/url-settings';
-import { useUrlSettings } from '../shared/use-url-settings';
+import { useLinkedSettings } from '../shared/use-url-settings';
 
 export type DataName = 'eight' | 'two';
 export const DATA: Record<DataName, { label: string; mixture: Mixture }> = {
@@ -45,14 +45,8 @@ function summarise(m: Mixture, paths: Point[][]): RunSummary {
 
 /** Both samplers from the same noise points; cheap enough (48 paths, at most 50 steps) to run on every change. */
 export function useFlowPaths() {
-  const [steps, setSteps] = useState(5);
-  const [data, setData] = useState<DataName>('eight');
-  const [seed, setSeed] = useState(1);
-  const urlProblems = useUrlSettings<FlowSettings>('fp', FP_URL, (p) => {
-    if (p.steps !== undefined) setSteps(p.steps);
-    if (p.data !== undefined) setData(p.data);
-    if (p.seed !== undefined) setSeed(p.seed);
-  });
+  const { settings, setSettings, update, urlProblems } = useLinkedSettings<FlowSettings>('fp', FP_URL, { steps: 5, data: 'eight', seed: 1 });
+  const { steps, data, seed } = settings;
   const starts = useMemo(() => {
     const r = randn(2 * STARTS, seed);
     return Array.from({ length: STARTS }, (_, i) => [r[2 * i], r[2 * i + 1]] as Point);
@@ -62,16 +56,16 @@ export function useFlowPaths() {
   const flow = useMemo(() => summarise(mixture, flowPaths(mixture, starts, steps)), [mixture, starts, steps]);
   return {
     steps,
-    setSteps,
+    setSteps: (v: number) => update({ steps: v }),
     data,
-    setData,
+    setData: (v: DataName) => update({ data: v }),
     seed,
-    reroll: () => setSeed((s) => (s % 9999) + 1),
+    reroll: () => setSettings((s) => ({ ...s, seed: (s.seed % 9999) + 1 })),
     mixture,
     starts,
     ddim,
     flow,
-    settings: { steps, data, seed },
+    settings,
     urlProblems,
   };
 }

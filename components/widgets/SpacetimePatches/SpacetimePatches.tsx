@@ -5,7 +5,7 @@ import { useHydrated } from '@/components/widgets/shared/use-hydrated';
 import { frameAttributes } from '../shared/StatusParts';
 import controls from '@/components/widgets/shared/controls.module.css';
 import type { UrlSpec } from '@/lib/url-settings';
-import { useUrlSettings } from '../shared/use-url-settings';
+import { useLinkedSettings } from '../shared/use-url-settings';
 import { SettingLink } from '../shared/SettingLink';
 import styles from './SpacetimePatches.module.css';
 
@@ -15,6 +15,9 @@ const CHANNELS = 4;
 const FRAMES = [1, 2, 4, 8, 16] as const;
 const TIME_PATCH = [1, 2, 4] as const;
 const SPACE_PATCH = [1, 2, 4, 8] as const;
+const FRAME_OPTIONS = FRAMES.map((v) => ({ value: v, label: String(v) }));
+const TIME_PATCH_OPTIONS = TIME_PATCH.map((v) => ({ value: v, label: String(v) }));
+const SPACE_PATCH_OPTIONS = SPACE_PATCH.map((v) => ({ value: v, label: `${v}×${v}` }));
 
 interface Settings {
   frames: number;
@@ -54,16 +57,10 @@ function quad(x0: number, y0: number, x1: number, y1: number, f: number, n: numb
  */
 export function SpacetimePatches() {
   const hydrated = useHydrated();
-  const [frames, setFrames] = useState(8);
-  const [pt, setPt] = useState(2);
-  const [p, setP] = useState(4);
+  const { settings, update, urlProblems } = useLinkedSettings<Settings>('st', ST_URL, { frames: 8, pt: 2, p: 4 });
+  const { frames, pt, p } = settings;
   const [token, setToken] = useState(0);
   const [playing, setPlaying] = useState(false);
-  const urlProblems = useUrlSettings<Settings>('st', ST_URL, (u) => {
-    if (u.frames !== undefined) setFrames(u.frames);
-    if (u.pt !== undefined) setPt(u.pt);
-    if (u.p !== undefined) setP(u.p);
-  });
   const timePatch = Math.min(pt, frames);
   const tokens = spacetimeTokens(frames, timePatch, p);
   const perFrame = (SIDE / p) ** 2;
@@ -87,9 +84,9 @@ export function SpacetimePatches() {
   return (
     <div {...frameAttributes('spacetime-patches', 'st', styles.root)} data-ready={hydrated} data-tokens={tokens}>
       <div className={controls.controls}>
-        <NumberSelect label="Frames F" value={frames} options={FRAMES.map((v) => ({ value: v, label: String(v) }))} onChange={setFrames} testId="st-frames" />
-        <NumberSelect label="Frames per patch" value={pt} options={TIME_PATCH.map((v) => ({ value: v, label: String(v) }))} onChange={setPt} testId="st-pt" />
-        <NumberSelect label="Patch size p" value={p} options={SPACE_PATCH.map((v) => ({ value: v, label: `${v}×${v}` }))} onChange={setP} testId="st-p" />
+        <NumberSelect label="Frames F" value={frames} options={FRAME_OPTIONS} onChange={(v) => update({ frames: v })} testId="st-frames" />
+        <NumberSelect label="Frames per patch" value={pt} options={TIME_PATCH_OPTIONS} onChange={(v) => update({ pt: v })} testId="st-pt" />
+        <NumberSelect label="Patch size p" value={p} options={SPACE_PATCH_OPTIONS} onChange={(v) => update({ p: v })} testId="st-p" />
         <button type="button" className={controls.button} onClick={() => setPlaying((v) => !v)} aria-pressed={playing} data-testid="st-play">
           {playing ? 'Pause' : 'Play through the tokens'}
         </button>
@@ -128,7 +125,7 @@ export function SpacetimePatches() {
         {timePatch > 1 ? `–${Math.min(frames, (tBlock + 1) * timePatch)}` : ''}, patch row {row + 1}, column {col + 1}. Attention cost grows with T²: doubling
         the frames doubles T and quadruples the attention matrices.
       </p>
-      <SettingLink prefix="st" spec={ST_URL} settings={{ frames, pt, p }} problems={urlProblems} />
+      <SettingLink prefix="st" spec={ST_URL} settings={settings} problems={urlProblems} />
     </div>
   );
 }

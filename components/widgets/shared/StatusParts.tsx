@@ -12,14 +12,15 @@ export function BackendLine({ backend }: { backend: BackendState }) {
   if (backend.status === 'off') return <p className={controls.muted}>The model starts when this figure scrolls into view.</p>;
   if (backend.status === 'starting') return <p className={controls.muted}>Starting TensorFlow.js…</p>;
   if (backend.status === 'error') return <p className={controls.muted}>No backend could start.</p>;
+  const threads = backend.threads && (backend.threads.count === 1 ? 'one thread' : `${backend.threads.count} threads`);
   return (
     <p className={controls.muted} data-testid="backend-line" title={backend.fallbacks.length ? `Tried first: ${backend.fallbacks.join('; ')}` : undefined}>
       Running on <strong>{NAMES[backend.backend] ?? backend.backend}</strong>
-      {backend.threads && <> with {backend.threads.count === 1 ? 'one thread' : `${backend.threads.count} threads`}</>}: <Reason text={backend.reason} />
+      {threads && <> with {threads}</>}: <Reason text={backend.reason} />
       {backend.threads?.why && (
         <>
           {' '}
-          ({backend.threads.count === 1 ? 'one thread' : `${backend.threads.count} threads`} because {backend.threads.why})
+          ({threads} because {backend.threads.why})
         </>
       )}
       .

@@ -12,7 +12,8 @@ import { randn } from '@/lib/random';
 import { betaSchedule, type ScheduleName } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn, type ModelVarType } from '@/lib/diffusion/gaussian-diffusion';
 import { classifierFreeGuidance, type CfgMode } from '@/lib/diffusion/guidance';
-import { spacedDiffusion, spaceTimesteps, type SectionCounts } from '@/lib/diffusion/respace';
+import { spacedDiffusion } from '@/lib/diffusion/respace';
+import { spaceTimesteps, type SectionCounts } from '@/lib/diffusion/spacing';
 import type { SamplerName } from '@/lib/sample/run';
 import { arr, fnSamplerModel, oneStreamNoise, sampleLatents, type Shape4 } from './helpers';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '@/lib/tf';
 import { betaSchedule } from '@/lib/diffusion/schedules';
 import { GaussianDiffusion, type DiffusionModelFn } from '@/lib/diffusion/gaussian-diffusion';
-import { createDiffusion, respace, respacedBetas, spacedDiffusion, spaceTimesteps } from '@/lib/diffusion/respace';
+import { createDiffusion, respace, spacedDiffusion } from '@/lib/diffusion/respace';
+import { respacedBetas, spaceTimesteps } from '@/lib/diffusion/spacing';
 import { arr, expectClose, expectNoLeak, onWasmBackend, randTensor, type Shape4 } from './helpers';
 
 const betas = betaSchedule('linear', 1000);

@@ -10,7 +10,7 @@ import {
   TWO_GAUSSIANS,
   type Point,
 } from '@/lib/diffusion/toy2d';
-import { spaceTimesteps } from '@/lib/diffusion/respace';
+import { spaceTimesteps } from '@/lib/diffusion/spacing';
 import { mulberry32, randn } from '@/lib/random';
 
 const starts = (n: number, seed: number): Point[] => {
