@@ -242,26 +242,45 @@ export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
 /** A linear layer with its weights bound: linear(x, W, b) in training, linearPretransposed in inference. */
 export type Linear = (x: Tensor) => Tensor;
 
+/**
+ * A projection to k stacked outputs (q, k, v; or k, v): one linear whose output is split (training:
+ * one matmul and one gradient), or k linears, one per output (inference). tfjs-wasm's split is a
+ * JavaScript loop that copies one innermost row at a time: in Chromium the qkv split of a batch-32
+ * sampling step took half the forward (51 of 110 ms; 6 ms in Node), where three matmuls cost nothing
+ * more than one.
+ */
+export type StackedLinear = Linear | readonly Linear[];
+
 export interface AttentionLinears {
-  qkv: Linear;
+  qkv: StackedLinear;
   proj: Linear;
 }
 
 /**
- * (N, S, k*D) holding k stacked projections -> k tensors (N, H, S, d). Only rank-4 transposes: the
- * wasm backend's rank-5 transpose (timm's permute(2, 0, 3, 1, 4)) was 500x slower per element.
+ * (N, S, Din) -> k tensors (N, S, H, d), the k stacked projections of x. The single-linear form keeps
+ * only rank-4 transposes: the wasm backend's rank-5 transpose (timm's permute(2, 0, 3, 1, 4)) was
+ * 500x slower per element.
  */
-function splitProjections(x: Tensor, k: number, heads: number): Tensor[] {
-  const [n, s, kd] = x.shape as [number, number, number];
-  const d = kd / k / heads;
-  const t = tf.transpose(tf.reshape(x, [n, s, k * heads, d]), [0, 2, 1, 3]); // (N, kH, S, d)
-  return tf.split(tf.reshape(t, [n, k, heads * s * d]), k, 1).map((p) => tf.reshape(p, [n, heads, s, d]));
+function projectTokenMajor(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
+  const [n, s] = x.shape as [number, number, number];
+  const to4 = (y: Tensor) => tf.reshape(y, [n, s, heads, (y.shape[2] as number) / heads]);
+  if (typeof l !== 'function') {
+    if (l.length !== k) throw new Error(`expected ${k} projections, got ${l.length}`);
+    return l.map((f) => to4(f(x)));
+  }
+  const y = l(x); // (N, S, k*D), features ordered (k, H, d) as timm reshapes them
+  if (k === 1) return [to4(y)];
+  return tf.split(tf.reshape(y, [n, s, k * heads, (y.shape[2] as number) / k / heads]), k, 2);
 }
 
-/** (N, S, k*D) holding k stacked projections -> k tensors (N, S, H, d), for depthwiseAttention. */
-function splitProjectionsTokenMajor(x: Tensor, k: number, heads: number): Tensor[] {
-  const [n, s, kd] = x.shape as [number, number, number];
-  return tf.split(tf.reshape(x, [n, s, k * heads, kd / k / heads]), k, 2);
+/** The same k projections head-major, (N, H, S, d) each, for the batched-matmul kernel. */
+function projectHeadMajor(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
+  if (typeof l !== 'function') return projectTokenMajor(x, l, k, heads).map((p) => tf.transpose(p, [0, 2, 1, 3]));
+  const y = l(x);
+  const [n, s, kd] = y.shape as [number, number, number];
+  const d = kd / k / heads;
+  const t = tf.transpose(tf.reshape(y, [n, s, k * heads, d]), [0, 2, 1, 3]); // (N, kH, S, d)
+  return tf.split(tf.reshape(t, [n, k, heads * s * d]), k, 1).map((p) => tf.reshape(p, [n, heads, s, d]));
 }
 
 /**
@@ -274,19 +293,18 @@ export function selfAttention(
   heads: number,
   kernel: AttentionKernel = 'batched-matmul',
 ): { out: Tensor; probs: Tensor | null } {
-  const qkv = l.qkv(x); // (N, T, 3D), features ordered (3, H, d) as timm reshapes them
   if (kernel === 'depthwise') {
-    const [q, k, v] = splitProjectionsTokenMajor(qkv, 3, heads); // each (N, T, H, d)
+    const [q, k, v] = projectTokenMajor(x, l.qkv, 3, heads); // each (N, T, H, d)
     return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
   }
-  const [q, k, v] = splitProjections(qkv, 3, heads); // each (N, H, T, d)
+  const [q, k, v] = projectHeadMajor(x, l.qkv, 3, heads); // each (N, H, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
   return { out: l.proj(mergeHeads(out)), probs }; // (N, T, D)
 }
 
 export interface CrossAttentionLinears {
   q: Linear;
-  kv: Linear;
+  kv: StackedLinear;
   proj: Linear;
 }
 
@@ -302,12 +320,12 @@ export function crossAttention(
   kernel: AttentionKernel = 'batched-matmul',
 ): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
-    const [q] = splitProjectionsTokenMajor(l.q(x), 1, heads); // (N, T, H, d)
-    const [k, v] = splitProjectionsTokenMajor(l.kv(ctx), 2, heads); // (N, S, H, d) each
+    const [q] = projectTokenMajor(x, l.q, 1, heads); // (N, T, H, d)
+    const [k, v] = projectTokenMajor(ctx, l.kv, 2, heads); // (N, S, H, d) each
     return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
   }
   const q = splitHeads(l.q(x), heads); // (N, H, T, d)
-  const [k, v] = splitProjections(l.kv(ctx), 2, heads); // (N, H, S, d) each
+  const [k, v] = projectHeadMajor(ctx, l.kv, 2, heads); // (N, H, S, d) each
   const { out, probs } = scaledDotProductAttention(q, k, v);
   return { out: l.proj(mergeHeads(out)), probs };
 }

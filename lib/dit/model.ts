@@ -29,6 +29,7 @@ import {
   mlp,
   inferenceAttentionKernel,
   type Linear,
+  type StackedLinear,
   type AttentionKernel,
 } from './layers';
 import { patchify, unpatchify, get2dSinCosPosEmbed, timestepEmbedding, embedLabels, dropLabels, labelDropMask } from './embeddings';
@@ -80,10 +81,12 @@ export class DiT {
   private readonly params = new Map<string, tf.Variable>();
   private readonly shapes: ShapeMap;
   /**
-   * W^T (in, out) of each linear weight for infer(), made on first use and remade when the weight
-   * changes (assign gives a variable new data, so `source` no longer matches). Freed by dispose().
+   * W^T (in, out) and bias of each linear for infer(), or of one of its k stacked parts (the qkv
+   * projection's q, k and v; the adaLN modulation's shift, scale and gate chunks), made on first use
+   * and remade when the weights change (assign gives a variable new data, so `sources` no longer
+   * match). Freed by dispose().
    */
-  private readonly transposed = new Map<string, { source: object; wT: Tensor }>();
+  private readonly transposed = new Map<string, { sources: [object, object]; wT: Tensor; b: Tensor }>();
   /** True while infer() runs: lin() hands out the cached W^T path. */
   private inferring = false;
   /**
@@ -129,15 +132,24 @@ export class DiT {
     return v;
   }
 
-  /** The cached W^T (in, out) of a weight (out, ...), viewed as a matrix (out, in). */
-  private weightT(name: string): Tensor {
-    const v = this.w(name);
-    const hit = this.transposed.get(name);
-    if (hit && hit.source === v.dataId) return hit.wT;
-    hit?.wT.dispose();
-    const wT = tf.keep(tf.tidy(() => tf.transpose(tf.reshape(v, [v.shape[0], -1])))); // (in, out)
-    this.transposed.set(name, { source: v.dataId, wT });
-    return wT;
+  /**
+   * The cached W^T (in, out/k) and bias (out/k) of part j of k of the linear `prefix`: rows
+   * [j out/k, (j+1) out/k) of its weight (out, ...), viewed as a matrix (out, in). k = 1 is the whole.
+   */
+  private partT(prefix: string, j = 0, k = 1): { wT: Tensor; b: Tensor } {
+    const w = this.w(`${prefix}.weight`);
+    const bias = this.w(`${prefix}.bias`);
+    const key = `${prefix}#${j}/${k}`;
+    const hit = this.transposed.get(key);
+    if (hit && hit.sources[0] === w.dataId && hit.sources[1] === bias.dataId) return hit;
+    if (hit) tf.dispose([hit.wT, hit.b]);
+    const rows = (w.shape[0] as number) / k;
+    const entry = tf.tidy(() => ({
+      wT: tf.keep(tf.transpose(tf.slice(tf.reshape(w, [w.shape[0], -1]), [j * rows, 0], [rows, -1]))), // (in, out/k)
+      b: tf.keep(tf.slice(bias, [j * rows], [rows])),
+    }));
+    this.transposed.set(key, { sources: [w.dataId, bias.dataId], ...entry });
+    return entry;
   }
 
   /**
@@ -145,13 +157,31 @@ export class DiT {
    * linear() in forward, the cached-W^T linearPretransposed() in infer().
    */
   private lin(prefix: string): Linear {
-    const b = this.w(`${prefix}.bias`);
     if (this.inferring) {
-      const wT = this.weightT(`${prefix}.weight`);
+      const { wT, b } = this.partT(prefix);
       return (x) => linearPretransposed(x, wT, b);
     }
     const w = this.w(`${prefix}.weight`);
+    const b = this.w(`${prefix}.bias`);
     return (x) => linear(x, w, b);
+  }
+
+  /**
+   * A linear whose output stacks k parts (qkv, kv): one linear split afterwards in forward, k linears
+   * on cached parts of the weight in infer(), where splitting activations is slow (layers.ts, StackedLinear).
+   */
+  private stacked(prefix: string, k: number): StackedLinear {
+    if (!this.inferring) return this.lin(prefix);
+    return Array.from({ length: k }, (_, j) => {
+      const { wT, b } = this.partT(prefix, j, k);
+      return (x: Tensor) => linearPretransposed(x, wT, b);
+    });
+  }
+
+  /** The k chunks (N, D) of the linear `prefix` applied to h (N, in): split in forward, k linears in infer(). */
+  private chunks(prefix: string, h: Tensor, k: number): Tensor[] {
+    const l = this.stacked(prefix, k);
+    return typeof l === 'function' ? tf.split(l(h), k, 1) : l.map((f) => f(h));
   }
 
   // ===========================================================================================
@@ -195,14 +225,13 @@ export class DiT {
     // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
     const choice = this.inferAttention === 'auto' ? inferenceAttentionKernel() : this.inferAttention;
     const kernel: AttentionKernel = this.inferring && !trace ? choice : 'batched-matmul';
-    const attn = (h: Tensor) => selfAttention(h, { qkv: this.lin(`${b}.attn.qkv`), proj: this.lin(`${b}.attn.proj`) }, heads, kernel);
+    const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel);
     const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`));
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
 
     if (kind === 'adaLN' || kind === 'adaLN-Zero') {
-      const mod = this.lin(`${b}.adaLN_modulation.1`)(silu(c)); // (N, kD)
-      const chunks = tf.split(mod, modulationChunks(this.config), 1); // k x (N, D)
+      const chunks = this.chunks(`${b}.adaLN_modulation.1`, silu(c), modulationChunks(this.config)); // k x (N, D)
       const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] =
         kind === 'adaLN-Zero' ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
       Object.assign(rec, { shiftMsa, scaleMsa, shiftMlp, scaleMlp }, gateMsa ? { gateMsa, gateMlp } : {});
@@ -220,7 +249,7 @@ export class DiT {
         const ca = crossAttention(
           layerNorm(x),
           ctx,
-          { q: this.lin(`${b}.cross_attn.q`), kv: this.lin(`${b}.cross_attn.kv`), proj: this.lin(`${b}.cross_attn.proj`) },
+          { q: this.lin(`${b}.cross_attn.q`), kv: this.stacked(`${b}.cross_attn.kv`, 2), proj: this.lin(`${b}.cross_attn.proj`) },
           heads,
           kernel,
         );
@@ -238,8 +267,7 @@ export class DiT {
   private finalLayer(x: Tensor, c: Tensor, trace: DiTTrace | null): Tensor {
     let h = layerNorm(x);
     if (modulationChunks(this.config) > 0) {
-      const mod = this.lin('final_layer.adaLN_modulation.1')(silu(c)); // (N, 2D)
-      const [shift, scale] = tf.split(mod, 2, 1); // (N, D) each
+      const [shift, scale] = this.chunks('final_layer.adaLN_modulation.1', silu(c), 2); // (N, D) each
       if (trace) Object.assign(trace, { finalShift: shift, finalScale: scale });
       h = modulate(h, shift, scale);
     }
@@ -339,7 +367,7 @@ export class DiT {
   }
 
   dispose(): void {
-    for (const { wT } of this.transposed.values()) wT.dispose();
+    for (const { wT, b } of this.transposed.values()) tf.dispose([wT, b]);
     this.transposed.clear();
     for (const v of this.params.values()) v.dispose();
     this.params.clear();

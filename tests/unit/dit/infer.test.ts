@@ -128,9 +128,10 @@ describe('DiT.infer', () => {
     const withModel = tf.memory().numTensors;
     m.infer(x, t, y).dispose();
     const cached = tf.memory().numTensors - withModel;
-    // One W^T per linear weight of DiT-mini-B/2 (adaLN-Zero, depth 6): x_embedder, 2 timestep MLP
-    // layers, 5 per block (adaLN, qkv, proj, fc1, fc2), final adaLN and final linear.
-    expect(cached).toBe(1 + 2 + 5 * 6 + 2);
+    // A W^T and a bias per linear of DiT-mini-B/2 (adaLN-Zero, depth 6), or per part of a stacked
+    // one: x_embedder, 2 timestep MLP layers, 12 per block (6 adaLN chunks, q, k, v, proj, fc1, fc2),
+    // the final adaLN's 2 chunks and the final linear.
+    expect(cached).toBe(2 * (1 + 2 + 12 * 6 + 2 + 1));
     for (let i = 0; i < 3; i++) m.infer(x, t, y).dispose();
     expect(tf.memory().numTensors - withModel).toBe(cached);
     setFixed(m);
