@@ -18,6 +18,7 @@
 import { tf } from '../tf';
 import { diffusionConstants, type DiffusionConstants } from './schedules';
 import { discretizedGaussianLogLikelihood, meanFlat, normalKl, stopGradient } from './losses';
+import { concatLastAxis, splitLastAxis } from '../nn/last-axis';
 
 type Tensor4D = tf.Tensor4D;
 type Tensor1D = tf.Tensor1D;
@@ -164,7 +165,7 @@ export class GaussianDiffusion {
     const k = modelOutput.shape[3];
     if (this.modelVarType === 'learned-range') {
       if (k !== 2 * channels) throw new Error(`learned variance needs ${2 * channels} output channels, got ${k}`);
-      const [eps, v] = tf.split(modelOutput, 2, 3) as [Tensor4D, Tensor4D];
+      const [eps, v] = splitLastAxis(modelOutput, 2) as [Tensor4D, Tensor4D];
       return { eps, v };
     }
     if (k !== channels) throw new Error(`a fixed variance needs ${channels} output channels, got ${k}`);
@@ -400,7 +401,7 @@ export class GaussianDiffusion {
       // Eq. l-simple
       const mse = meanFlat(tf.square(tf.sub(noise, eps))) as Tensor1D;
       if (!v) return { loss: mse, mse, vb: [] as Tensor1D[] };
-      const frozen = tf.concat([stopGradient(eps), v], 3) as Tensor4D;
+      const frozen = concatLastAxis([stopGradient(eps), v]) as Tensor4D;
       const vb = this.vbTermsBpd(frozen, x0, xt, t);
       // Eq. l-hybrid
       const loss = tf.add(mse, vb) as Tensor1D;

@@ -7,6 +7,7 @@
  */
 import { tf } from '../tf';
 import type { DiffusionModelFn } from './gaussian-diffusion';
+import { concatLastAxis, splitLastAxis } from '../nn/last-axis';
 
 /**
  * Which output channels are guided:
@@ -56,13 +57,21 @@ export function classifierFreeGuidance(model: DiffusionModelFn, opts: GuidanceOp
       const yy = tf.concat([tf.cast(y, 'int32'), yNull], 0) as tf.Tensor1D; // (2N)
       const out = model(xx, tt, yy); // (2N, H, W, K)
       const k = out.shape[3];
+      const s = perSample ? tf.tensor4d(perSample, [n, 1, 1, 1]) : (opts.scale as number); // s, or s_i per sample
+      /** Eq. cfg */
+      const guide = (cond: tf.Tensor, uncond: tf.Tensor) => tf.add(uncond, tf.mul(s, tf.sub(cond, uncond)));
+      if (mode === 'all' && (k === c || k === 2 * c)) {
+        // Every eps channel guided: halves split along the batch and eps from v by splitLastAxis,
+        // contiguous copies (lib/nn/last-axis.ts), rather than per-pixel slices.
+        const [eps, v] = k === c ? [out, null] : splitLastAxis(out, 2); // (2N, H, W, C) each
+        const [condEps, uncondEps] = tf.split(eps, 2, 0);
+        const guided = guide(condEps, uncondEps); // (N, H, W, C)
+        return (v ? concatLastAxis([guided, tf.slice(v, 0, n)]) : guided) as tf.Tensor4D; // v from the conditional half
+      }
       const g = mode === 'all' ? c : Math.min(3, k);
       const cond = tf.slice(out, [0, 0, 0, 0], [n, h, w, k]); // (N, H, W, K)
       const uncond = tf.slice(out, [n, 0, 0, 0], [n, h, w, g]); // (N, H, W, g)
-      const condEps = tf.slice(cond, [0, 0, 0, 0], [n, h, w, g]);
-      const s = perSample ? tf.tensor4d(perSample, [n, 1, 1, 1]) : (opts.scale as number); // s, or s_i per sample
-      /** Eq. cfg */
-      const guided = tf.add(uncond, tf.mul(s, tf.sub(condEps, uncond))); // (N, H, W, g)
+      const guided = guide(tf.slice(cond, [0, 0, 0, 0], [n, h, w, g]), uncond); // (N, H, W, g)
       if (g === k) return guided as tf.Tensor4D;
       const rest = tf.slice(cond, [0, 0, 0, g], [n, h, w, k - g]); // (N, H, W, K - g)
       return tf.concat([guided, rest], 3) as tf.Tensor4D; // (N, H, W, K)

@@ -72,10 +72,11 @@ export function linear(x: Tensor, w: Tensor, b: Tensor): Tensor {
  * id), where linear() hands it a fresh transpose, to be packed again, on every call.
  */
 export function linearPretransposed(x: Tensor, wT: Tensor, b: Tensor): Tensor {
+  if (x.rank === 2) return tf.fused.matMul({ a: x as tf.Tensor2D, b: wT as tf.Tensor2D, bias: b });
   const inF = x.shape[x.rank - 1];
   const lead = x.shape.slice(0, -1);
   const y = tf.fused.matMul({ a: tf.reshape(x, [-1, inF]) as tf.Tensor2D, b: wT as tf.Tensor2D, bias: b }); // (M, out)
-  return x.rank === 2 ? y : tf.reshape(y, [...lead, wT.shape[1] as number]);
+  return tf.reshape(y, [...lead, wT.shape[1] as number]);
 }
 
 const bmmOp = tf.customGrad((...args: GradArgs) => {
@@ -114,12 +115,25 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  */
 export const layerNorm: (x: Tensor, eps?: number) => Tensor = (x: Tensor, eps = 1e-6) => layerNormOp(x, tf.scalar(eps));
 
-const layerNormOp = tf.customGrad((...args: GradArgs) => {
-  const [x, eps, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+/** x normalised over its last axis, xhat = (x - mean) rstd, and rstd = 1 / sqrt(var + eps). */
+function normalize(x: Tensor, eps: Tensor | number): { xhat: Tensor; rstd: Tensor } {
   const axis = x.rank - 1;
   const xc = tf.sub(x, tf.mean(x, axis, true));
   const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), axis, true), eps));
-  const xhat = tf.mul(xc, rstd);
+  return { xhat: tf.mul(xc, rstd), rstd };
+}
+
+/**
+ * layerNorm for inference (DiT.infer): the same values without a custom gradient's bookkeeping,
+ * which costs more than the small kernels themselves at sampling batch sizes.
+ */
+export function layerNormNoGrad(x: Tensor, eps = 1e-6): Tensor {
+  return normalize(x, eps).xhat;
+}
+
+const layerNormOp = tf.customGrad((...args: GradArgs) => {
+  const [x, eps, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+  const { xhat, rstd } = normalize(x, eps);
   save([xhat, rstd]);
   return {
     value: xhat,
@@ -144,10 +158,9 @@ const GELU_A = 0.044715;
  */
 export const geluTanh: (x: Tensor) => Tensor = tf.customGrad((...args: GradArgs) => {
   const [x, save] = args as [Tensor, tf.GradSaveFunc];
-  const s = tf.sigmoid(tf.mul(x, tf.add(2 * GELU_C, tf.mul(2 * GELU_C * GELU_A, tf.square(x))))); // sigmoid(2u)
   save([x]);
   return {
-    value: tf.mul(x, s),
+    value: geluTanhNoGrad(x),
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
       const [xs] = saved;
       const xx = tf.square(xs);
@@ -159,6 +172,11 @@ export const geluTanh: (x: Tensor) => Tensor = tf.customGrad((...args: GradArgs)
     },
   };
 }) as (x: Tensor) => Tensor;
+
+/** geluTanh's value without the custom gradient, for inference (DiT.infer). */
+export function geluTanhNoGrad(x: Tensor): Tensor {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, tf.add(2 * GELU_C, tf.mul(2 * GELU_C * GELU_A, tf.square(x)))))); // x sigmoid(2u)
+}
 
 /** SiLU(x) = x * sigmoid(x). */
 export function silu(x: Tensor): Tensor {
@@ -330,7 +348,7 @@ export function crossAttention(
   return { out: l.proj(mergeHeads(out)), probs };
 }
 
-/** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2. */
-export function mlp(x: Tensor, fc1: Linear, fc2: Linear): Tensor {
-  return fc2(geluTanh(fc1(x)));
+/** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2 (`gelu`: geluTanhNoGrad for inference). */
+export function mlp(x: Tensor, fc1: Linear, fc2: Linear, gelu: (x: Tensor) => Tensor = geluTanh): Tensor {
+  return fc2(gelu(fc1(x)));
 }

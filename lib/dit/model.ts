@@ -22,6 +22,9 @@ import {
   linear,
   linearPretransposed,
   layerNorm,
+  layerNormNoGrad,
+  geluTanh,
+  geluTanhNoGrad,
   silu,
   modulate,
   selfAttention,
@@ -218,36 +221,44 @@ export class DiT {
   //                                  Core DiT blocks
   // ===========================================================================================
 
-  /** One DiT block for the configured conditioning (Eq. adaln-zero when it is adaLN-Zero). x (N, T', D), c (N, D), ctx (N, 2, D). */
-  private block(i: number, x: Tensor, c: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
+  /** LayerNorm without affine parameters: without a custom gradient in infer(). */
+  private norm(x: Tensor): Tensor {
+    return this.inferring ? layerNormNoGrad(x) : layerNorm(x);
+  }
+
+  /**
+   * One DiT block for the configured conditioning (Eq. adaln-zero when it is adaLN-Zero). x (N, T', D),
+   * siluC = SiLU(c) (N, D), the input of every adaLN modulation, ctx (N, 2, D).
+   */
+  private block(i: number, x: Tensor, siluC: Tensor, ctx: Tensor, trace: BlockTrace[] | null): Tensor {
     const b = `blocks.${i}`;
     const heads = this.config.numHeads;
     // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
     const choice = this.inferAttention === 'auto' ? inferenceAttentionKernel() : this.inferAttention;
     const kernel: AttentionKernel = this.inferring && !trace ? choice : 'batched-matmul';
     const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel);
-    const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`));
+    const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`), this.inferring ? geluTanhNoGrad : geluTanh);
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
 
     if (kind === 'adaLN' || kind === 'adaLN-Zero') {
-      const chunks = this.chunks(`${b}.adaLN_modulation.1`, silu(c), modulationChunks(this.config)); // k x (N, D)
+      const chunks = this.chunks(`${b}.adaLN_modulation.1`, siluC, modulationChunks(this.config)); // k x (N, D)
       const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] =
         kind === 'adaLN-Zero' ? chunks : [chunks[0], chunks[1], null, chunks[2], chunks[3], null];
       Object.assign(rec, { shiftMsa, scaleMsa, shiftMlp, scaleMlp }, gateMsa ? { gateMsa, gateMlp } : {});
-      const a = attn(modulate(layerNorm(x), shiftMsa, scaleMsa));
+      const a = attn(modulate(this.norm(x), shiftMsa, scaleMsa));
       if (a.probs) rec.attn = a.probs;
       // Eq. adaln-zero: x + gate * branch(modulate(norm(x))); gates broadcast over tokens.
       x = tf.add(x, gateMsa ? tf.mul(tf.expandDims(gateMsa, 1), a.out) : a.out);
-      const m = ff(modulate(layerNorm(x), shiftMlp, scaleMlp));
+      const m = ff(modulate(this.norm(x), shiftMlp, scaleMlp));
       x = tf.add(x, gateMlp ? tf.mul(tf.expandDims(gateMlp, 1), m) : m);
     } else {
-      const a = attn(layerNorm(x));
+      const a = attn(this.norm(x));
       if (a.probs) rec.attn = a.probs;
       x = tf.add(x, a.out);
       if (kind === 'cross-attention') {
         const ca = crossAttention(
-          layerNorm(x),
+          this.norm(x),
           ctx,
           { q: this.lin(`${b}.cross_attn.q`), kv: this.stacked(`${b}.cross_attn.kv`, 2), proj: this.lin(`${b}.cross_attn.proj`) },
           heads,
@@ -256,7 +267,7 @@ export class DiT {
         if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);
       }
-      x = tf.add(x, ff(layerNorm(x)));
+      x = tf.add(x, ff(this.norm(x)));
     }
     rec.out = x;
     trace?.push(rec);
@@ -264,10 +275,10 @@ export class DiT {
   }
 
   /** FinalLayer: (modulated) LayerNorm, then Linear to p*p*C_out per token. (N, T, p*p*C_out) */
-  private finalLayer(x: Tensor, c: Tensor, trace: DiTTrace | null): Tensor {
-    let h = layerNorm(x);
+  private finalLayer(x: Tensor, siluC: Tensor, trace: DiTTrace | null): Tensor {
+    let h = this.norm(x);
     if (modulationChunks(this.config) > 0) {
-      const [shift, scale] = this.chunks('final_layer.adaLN_modulation.1', silu(c), 2); // (N, D) each
+      const [shift, scale] = this.chunks('final_layer.adaLN_modulation.1', siluC, 2); // (N, D) each
       if (trace) Object.assign(trace, { finalShift: shift, finalScale: scale });
       h = modulate(h, shift, scale);
     }
@@ -294,17 +305,18 @@ export class DiT {
     const ctx = tf.stack([tEmb, yEmb], 1); // (N, 2, D): the in-context / cross-attention tokens
     const T = tokens.shape[1] as number;
     let h = conditioning === 'in-context' ? tf.concat([tokens, ctx], 1) : tokens; // (N, T', D)
+    const siluC = modulationChunks(this.config) > 0 ? silu(c) : c; // what every adaLN modulation reads (unused otherwise)
     const blocks: BlockTrace[] | null = trace ? [] : null;
     // In infer() each block runs in its own tidy, so only one block's intermediates are alive at a time
     // (forward keeps them: the gradient tape and traces need them). At batch 250 (a CFG chunk of 125)
     // L/1's intermediates for all 8 blocks filled the 4 GiB wasm heap.
     for (let i = 0; i < this.config.depth; i++) {
       const prev = h;
-      h = this.inferring ? tf.tidy(() => this.block(i, prev, c, ctx, null)) : this.block(i, prev, c, ctx, blocks);
+      h = this.inferring ? tf.tidy(() => this.block(i, prev, siluC, ctx, null)) : this.block(i, prev, siluC, ctx, blocks);
     }
     if (conditioning === 'in-context') h = tf.slice(h, [0, 0, 0], [-1, T, -1]); // drop the t, y tokens
     if (trace) Object.assign(trace, { patches, tokens, tEmb, yEmb, c, blocks, final: h });
-    const out = this.finalLayer(h, c, trace); // (N, T, p*p*C_out)
+    const out = this.finalLayer(h, siluC, trace); // (N, T, p*p*C_out)
     return unpatchify(out, patchSize, outChannels(this.config)); // (N, I, I, C_out)
   }
 
