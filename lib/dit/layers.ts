@@ -45,9 +45,11 @@ const linear2d = tf.customGrad((...args: GradArgs) => {
       const m = xs.shape[0];
       const outF = dy2.shape[1];
       const dx = tf.matMul(dy2, ws); // (M, in)
-      const dw = tf.matMul(transpose2d(dy2) as tf.Tensor2D, xs); // (out, in) = dy^T x
-      // db = 1^T dy as a matmul: wasm's Sum over axis 0 transposes first (0.2 vs 7 ms at M = 4096).
-      const db = tf.reshape(tf.matMul(tf.ones([1, m]) as tf.Tensor2D, dy2), [outF]); // (out)
+      const dyT = transpose2d(dy2) as tf.Tensor2D; // (out, M)
+      const dw = tf.matMul(dyT, xs); // (out, in) = dy^T x
+      // db = dy^T 1 as a matmul on the transpose already made: wasm's Sum over axis 0 transposes first,
+      // and 1^T dy has XNNPACK pack all of dy as if it were a weight (1.6 ms at M = 1024, out = 384).
+      const db = tf.reshape(tf.matMul(dyT, tf.ones([m, 1]) as tf.Tensor2D), [outF]); // (out)
       return [dx, dw, db];
     },
   };
@@ -193,26 +195,32 @@ export function modulate(x: Tensor, shift: Tensor, scale: Tensor): Tensor {
 // Attention
 // ---------------------------------------------------------------------------------------------
 
-/** (N, T, H*d) -> (N, H, T, d) */
+/**
+ * The batched-matmul kernel keeps attention head-first, (H, N, T, d): any order of the two leading
+ * axes does for the per-head products, and this one needs no rank-5 transpose.
+ */
+
+/** (N, T, H*d) -> (H, N, T, d) */
 function splitHeads(x: Tensor, heads: number): Tensor {
   const [n, t, dm] = x.shape as [number, number, number];
-  return tf.transpose(tf.reshape(x, [n, t, heads, dm / heads]), [0, 2, 1, 3]);
+  return tf.transpose(tf.reshape(x, [n, t, heads, dm / heads]), [2, 0, 1, 3]);
 }
 
-/** (N, H, T, d) -> (N, T, H*d) */
+/** (H, N, T, d) -> (N, T, H*d) */
 function mergeHeads(x: Tensor): Tensor {
-  const [n, h, t, d] = x.shape;
-  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [n, t, h * d]);
+  const [h, n, t, d] = x.shape;
+  return tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [n, t, h * d]);
 }
 
 /**
- * Eq. attention: softmax(Q K^T / sqrt(d)) V per head. q (N, H, T, d), k and v (N, H, S, d).
- * Returns the mixed values (N, H, T, d) and the probabilities (N, H, T, S) for traces.
+ * Eq. attention: softmax(Q K^T / sqrt(d)) V per head. q (A, B, T, d), k and v (A, B, S, d), where
+ * the two leading axes are samples and heads in either order (N, H; or H, N, as DiT runs it).
+ * Returns the mixed values (A, B, T, d) and the probabilities (A, B, T, S).
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { out: Tensor; probs: Tensor } {
   const d = q.shape[3] as number;
-  const kT = tf.transpose(k, [0, 1, 3, 2]); // (N, H, d, S)
-  const logits = bmm(tf.mul(q, 1 / Math.sqrt(d)), kT); // (N, H, T, S)
+  const kT = tf.transpose(k, [0, 1, 3, 2]); // (A, B, d, S)
+  const logits = bmm(tf.mul(q, 1 / Math.sqrt(d)), kT); // (A, B, T, S)
   const probs = tf.softmax(logits); // over S
   return { out: bmm(probs, v), probs };
 }
@@ -261,63 +269,56 @@ export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
 export type Linear = (x: Tensor) => Tensor;
 
 /**
- * A projection to k stacked outputs (q, k, v; or k, v): one linear whose output is split (training:
- * one matmul and one gradient), or k linears, one per output (inference). tfjs-wasm's split is a
- * JavaScript loop that copies one innermost row at a time: in Chromium the qkv split of a batch-32
- * sampling step took half the forward (51 of 110 ms; 6 ms in Node), where three matmuls cost nothing
- * more than one.
+ * A projection to k stacked outputs (q, k, v; or k, v) as k linears, one per output, each on its
+ * block of rows of the stacked weight (DiT's qkv.weight is (3D, D)). Never one linear whose output is
+ * split: tfjs-wasm's Slice copies its whole input to a fresh buffer once per part (and then, along an
+ * inner axis, one row at a time in JavaScript). In Chromium the qkv split of a batch-32 sampling step
+ * took 51 of the forward's 110 ms (6 ms in Node), and in a batch-64 training step 45 of 600 ms, where
+ * three matmuls cost no more than one.
  */
-export type StackedLinear = Linear | readonly Linear[];
+export type StackedLinear = readonly Linear[];
 
 export interface AttentionLinears {
   qkv: StackedLinear;
   proj: Linear;
 }
 
-/**
- * (N, S, Din) -> k tensors (N, S, H, d), the k stacked projections of x. The single-linear form keeps
- * only rank-4 transposes: the wasm backend's rank-5 transpose (timm's permute(2, 0, 3, 1, 4)) was
- * 500x slower per element.
- */
+/** (N, S, Din) -> k tensors (N, S, H, d), the k projections of x. */
 function projectTokenMajor(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
+  if (l.length !== k) throw new Error(`expected ${k} projections, got ${l.length}`);
   const [n, s] = x.shape as [number, number, number];
-  const to4 = (y: Tensor) => tf.reshape(y, [n, s, heads, (y.shape[2] as number) / heads]);
-  if (typeof l !== 'function') {
-    if (l.length !== k) throw new Error(`expected ${k} projections, got ${l.length}`);
-    return l.map((f) => to4(f(x)));
-  }
-  const y = l(x); // (N, S, k*D), features ordered (k, H, d) as timm reshapes them
-  if (k === 1) return [to4(y)];
-  return tf.split(tf.reshape(y, [n, s, k * heads, (y.shape[2] as number) / k / heads]), k, 2);
+  return l.map((f) => {
+    const y = f(x); // (N, S, H*d)
+    return tf.reshape(y, [n, s, heads, (y.shape[2] as number) / heads]);
+  });
 }
 
-/** The same k projections head-major, (N, H, S, d) each, for the batched-matmul kernel. */
-function projectHeadMajor(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
-  if (typeof l !== 'function') return projectTokenMajor(x, l, k, heads).map((p) => tf.transpose(p, [0, 2, 1, 3]));
-  const y = l(x);
-  const [n, s, kd] = y.shape as [number, number, number];
-  const d = kd / k / heads;
-  const t = tf.transpose(tf.reshape(y, [n, s, k * heads, d]), [0, 2, 1, 3]); // (N, kH, S, d)
-  return tf.split(tf.reshape(t, [n, k, heads * s * d]), k, 1).map((p) => tf.reshape(p, [n, heads, s, d]));
+/** The same k projections head-first, (H, N, S, d) each, for the batched-matmul kernel. */
+function projectHeadFirst(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
+  return projectTokenMajor(x, l, k, heads).map((p) => tf.transpose(p, [2, 0, 1, 3]));
 }
+
+/** Head-first probabilities (H, N, T, S) in the traces' layout (N, H, T, S). */
+const probsForTrace = (p: Tensor) => tf.transpose(p, [1, 0, 2, 3]);
 
 /**
  * timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D).
- * probs (N, H, T, T) with the batched-matmul kernel; null with 'depthwise' (inference, no traces).
+ * probs (N, H, T, T) with the batched-matmul kernel when withProbs (traces); otherwise null.
  */
 export function selfAttention(
   x: Tensor,
   l: AttentionLinears,
   heads: number,
   kernel: AttentionKernel = 'batched-matmul',
+  withProbs = true,
 ): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
     const [q, k, v] = projectTokenMajor(x, l.qkv, 3, heads); // each (N, T, H, d)
     return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
   }
-  const [q, k, v] = projectHeadMajor(x, l.qkv, 3, heads); // each (N, H, T, d)
+  const [q, k, v] = projectHeadFirst(x, l.qkv, 3, heads); // each (H, N, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: l.proj(mergeHeads(out)), probs }; // (N, T, D)
+  return { out: l.proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null }; // (N, T, D)
 }
 
 export interface CrossAttentionLinears {
@@ -336,16 +337,17 @@ export function crossAttention(
   l: CrossAttentionLinears,
   heads: number,
   kernel: AttentionKernel = 'batched-matmul',
+  withProbs = true,
 ): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
-    const [q] = projectTokenMajor(x, l.q, 1, heads); // (N, T, H, d)
+    const [q] = projectTokenMajor(x, [l.q], 1, heads); // (N, T, H, d)
     const [k, v] = projectTokenMajor(ctx, l.kv, 2, heads); // (N, S, H, d) each
     return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
   }
-  const q = splitHeads(l.q(x), heads); // (N, H, T, d)
-  const [k, v] = projectHeadMajor(ctx, l.kv, 2, heads); // (N, H, S, d) each
+  const q = splitHeads(l.q(x), heads); // (H, N, T, d)
+  const [k, v] = projectHeadFirst(ctx, l.kv, 2, heads); // (H, N, S, d) each
   const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: l.proj(mergeHeads(out)), probs };
+  return { out: l.proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null };
 }
 
 /** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2 (`gelu`: geluTanhNoGrad for inference). */

@@ -170,21 +170,27 @@ export class DiT {
   }
 
   /**
-   * A linear whose output stacks k parts (qkv, kv): one linear split afterwards in forward, k linears
-   * on cached parts of the weight in infer(), where splitting activations is slow (layers.ts, StackedLinear).
+   * A linear whose output stacks k parts (qkv, kv, the adaLN chunks) as k linears on blocks of rows of
+   * its weight: sliced from the live weights in forward (the gradient pads each block's back into
+   * place), cached in infer(). Splitting the output instead is slow on wasm (layers.ts, StackedLinear).
    */
   private stacked(prefix: string, k: number): StackedLinear {
-    if (!this.inferring) return this.lin(prefix);
     return Array.from({ length: k }, (_, j) => {
-      const { wT, b } = this.partT(prefix, j, k);
-      return (x: Tensor) => linearPretransposed(x, wT, b);
+      if (this.inferring) {
+        const { wT, b } = this.partT(prefix, j, k);
+        return (x: Tensor) => linearPretransposed(x, wT, b);
+      }
+      const w = this.w(`${prefix}.weight`);
+      const rows = (w.shape[0] as number) / k;
+      const wj = tf.slice(w, [j * rows, 0], [rows, -1]); // (out/k, in)
+      const bj = tf.slice(this.w(`${prefix}.bias`), [j * rows], [rows]);
+      return (x: Tensor) => linear(x, wj, bj);
     });
   }
 
-  /** The k chunks (N, D) of the linear `prefix` applied to h (N, in): split in forward, k linears in infer(). */
+  /** The k chunks (N, D) of the linear `prefix` applied to h (N, in). */
   private chunks(prefix: string, h: Tensor, k: number): Tensor[] {
-    const l = this.stacked(prefix, k);
-    return typeof l === 'function' ? tf.split(l(h), k, 1) : l.map((f) => f(h));
+    return this.stacked(prefix, k).map((f) => f(h));
   }
 
   // ===========================================================================================
@@ -236,7 +242,7 @@ export class DiT {
     // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
     const choice = this.inferAttention === 'auto' ? inferenceAttentionKernel() : this.inferAttention;
     const kernel: AttentionKernel = this.inferring && !trace ? choice : 'batched-matmul';
-    const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel);
+    const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel, trace !== null);
     const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`), this.inferring ? geluTanhNoGrad : geluTanh);
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
@@ -263,6 +269,7 @@ export class DiT {
           { q: this.lin(`${b}.cross_attn.q`), kv: this.stacked(`${b}.cross_attn.kv`, 2), proj: this.lin(`${b}.cross_attn.proj`) },
           heads,
           kernel,
+          trace !== null,
         );
         if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);

@@ -1,8 +1,10 @@
 /**
  * Where an inference forward's time goes (the sampler's network call): `npx tsx scripts/bench/profile-forward.ts [wasm|cpu] [batch]`.
  * Batch 32 is the live sampler's grid: 16 samples doubled for classifier-free guidance. Prints the
- * forward time (median of REPS, wall and CPU) and the kernels that take the most time (tf.profile);
- * DETAIL=1 adds a breakdown by input shapes.
+ * forward time (median of REPS, wall and CPU) and the kernels that take the most time (CPU time per
+ * kernel); DETAIL=1 adds a breakdown by input shapes. PATH_=forward profiles the differentiable
+ * forward instead of infer(), PATH_=train a whole training step (forward, backward, Adam; the
+ * trainer's loss is replaced by a mean squared error on the full output, as `npm run bench` does).
  */
 import { tf } from '../../lib/tf';
 import { setNodeBackend, type NodeBackend } from '../../lib/node-backend';
@@ -16,7 +18,12 @@ const model = new DiT(getPreset(DEFAULT_MINI), 0);
 const x = tf.randomNormal([batch, 8, 8, 4]);
 const t = tf.fill([batch], 500, 'int32');
 const y = tf.randomUniform([batch], 0, 11, 'int32');
-const fwd = process.env.PATH_ === 'forward' ? () => model.forward(x, t, y) : () => model.infer(x, t, y);
+const opt = tf.train.adam(1e-4);
+const target = tf.randomNormal([batch, 8, 8, 8]);
+const trainStep = () =>
+  opt.minimize(() => tf.mean(tf.squaredDifference(model.forward(x, t, y, { train: true }), target)) as tf.Scalar, true, model.trainableVariables)!;
+const path = process.env.PATH_ ?? 'infer';
+const fwd = path === 'train' ? trainStep : path === 'forward' ? () => model.forward(x, t, y) : () => model.infer(x, t, y);
 for (let i = 0; i < 3; i++) {
   const o = fwd();
   await o.data();
@@ -37,7 +44,7 @@ times.sort((a, b) => a - b);
 // CPU time of this (single-threaded) process is what the forward would take on an idle core; wall
 // time also counts waiting for the core when other jobs share the machine.
 console.log(
-  `${backend} batch ${batch} forward: median ${times[reps >> 1].toFixed(1)} ms, min ${times[0].toFixed(1)} ms, cpu ${((cpu.user + cpu.system) / 1e3 / reps).toFixed(1)} ms`,
+  `${backend} batch ${batch} ${path}: median ${times[reps >> 1].toFixed(1)} ms, min ${times[0].toFixed(1)} ms, cpu ${((cpu.user + cpu.system) / 1e3 / reps).toFixed(1)} ms`,
 );
 if (process.env.NOPROFILE) process.exit(0);
 // The machine is shared, so a kernel's wall time (tf.profile) also counts waiting for a core. Instead
@@ -74,7 +81,7 @@ for (let r = 0; r < runs; r++) {
 const all = (cpuNow() - c0) / runs;
 const entries = [...byKey.entries()].map(([k, e]) => ({ key: k, name: k.split(' ')[0], ms: e.ms / runs, calls: e.calls / runs }));
 const total = entries.reduce((a, e) => a + e.ms, 0);
-console.log(`per forward: cpu ${all.toFixed(1)} ms, of which in kernels ${total.toFixed(1)} ms (the rest is tfjs bookkeeping in JS)`);
+console.log(`per ${path}: cpu ${all.toFixed(1)} ms, of which in kernels ${total.toFixed(1)} ms (the rest is tfjs bookkeeping in JS)`);
 const byName = new Map<string, [number, number]>();
 for (const e of entries) {
   const v = byName.get(e.name) ?? [0, 0];
