@@ -155,7 +155,8 @@ function benchTorch(threads: number): { threads: number; results: Results; [k: s
       '--reps',
       String(reps),
     ],
-    { encoding: 'utf8' },
+    // OpenBLAS starts its own threads whatever torch.set_num_threads says: pin it to the same count.
+    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } },
   );
   if (r.status !== 0) throw new Error(`torch_bench.py failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout);

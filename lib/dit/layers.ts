@@ -226,42 +226,84 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor): { ou
 }
 
 /**
- * How attention multiplies its (N*H) small matrices. 'batched-matmul' is scaledDotProductAttention:
- * differentiable, and returns the probabilities for traces. 'depthwise' is the same function as a
- * pair of depthwise convolutions, for inference (DiT.infer picks it on wasm: inferenceAttentionKernel).
+ * How attention multiplies its (N*H) small matrices. 'batched-matmul' is scaledDotProductAttention,
+ * which returns the probabilities for traces. 'depthwise' is the same function as depthwise
+ * convolutions (depthwiseAttention), forward and gradient. Both are differentiable.
  */
 export type AttentionKernel = 'batched-matmul' | 'depthwise';
 
 /**
- * The kernel DiT.infer uses on the active backend. tfjs-wasm's BatchMatMul ran the attention products
- * of a B/1 sampling batch ([200, 64, 32] x [200, 32, 64]) at 0.6 GMAC/s, about 9x below its 2-D
- * matmul; its depthwise convolution (XNNPACK) ran the same product 3x faster, transposes included.
- * Whole sampler forwards: `npm run bench -- --sampler` (scripts/bench/results-sampler.json). Other
- * backends keep the batched matmul, their fast path.
+ * The kernel DiT uses on the active backend when no trace asks for the probabilities. tfjs-wasm's
+ * BatchMatMul ran the attention products of a B/1 sampling batch ([200, 64, 32] x [200, 32, 64]) at
+ * 0.6 GMAC/s, about 9x below its 2-D matmul; its depthwise convolution (XNNPACK) ran the same product
+ * 3x faster, transposes included. Whole sampler forwards: `npm run bench -- --sampler`
+ * (scripts/bench/results-sampler.json). Other backends keep the batched matmul, their fast path.
  */
-export function inferenceAttentionKernel(): AttentionKernel {
+export function attentionKernel(): AttentionKernel {
   return tf.getBackend() === 'wasm' ? 'depthwise' : 'batched-matmul';
 }
 
 /**
- * Eq. attention as two depthwise convolutions, one channel per (sample, head) pair c = (n, h): with
- * the query as a (T, d) image of N*H channels and the keys as a (1, d) filter with S outputs per
- * channel, a valid convolution gives logits[i, c, j] = sum_k q[c, i, k] key[c, j, k], i.e. Q K^T per
- * head; the probabilities as a (T, S) image and the values as a (1, S) filter with d outputs give
- * sum_j p[c, i, j] v[c, j, k] = P V. q (N, T, H, d), k and v (N, S, H, d) -> (N, T, H*d). No
- * gradient: inference only.
+ * Z[r, c, p] = sum_k X[r, k, c] Y[k, c, p] for every channel c, as one valid depthwise convolution:
+ * X (R, K, C) is an image of R rows, K columns and C channels, Y (K, C, P) a (1, K) filter with P
+ * outputs per channel. -> (R, C, P)
  */
-export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
+function channelProduct(x: Tensor, y: Tensor): Tensor {
+  const [r, k, c] = x.shape as [number, number, number];
+  const p = y.shape[2] as number;
+  const z = tf.depthwiseConv2d(tf.reshape(x, [1, r, k, c]) as tf.Tensor4D, tf.reshape(y, [1, k, c, p]) as tf.Tensor4D, 1, 'valid'); // (1, R, 1, C*P)
+  return tf.reshape(z, [r, c, p]);
+}
+
+/**
+ * Eq. attention per channel c = (sample, head) in the layouts channelProduct multiplies: q (T, d, C),
+ * already scaled by 1/sqrt(d), keys kf (d, C, S), values v (S, C, d). logits[t, c, s] =
+ * sum_k q[t, k, c] kf[k, c, s] (Q K^T), and out[t, c, k] = sum_s p[t, c, s] v[s, c, k] (P V).
+ */
+function channelAttention(q: Tensor, kf: Tensor, v: Tensor): { probs: Tensor; out: Tensor } {
+  const probs = tf.softmax(channelProduct(q, kf)); // (T, C, S), over S
+  return { probs, out: channelProduct(tf.transpose(probs, [0, 2, 1]), v) }; // (T, C, d)
+}
+
+/**
+ * channelAttention with its gradient written out, as depthwise convolutions too (tfjs-wasm has no
+ * depthwise backprop kernels). With dO the output's gradient (T, C, d):
+ *   dP = dO V^T,  dL = P (dP - rowsum(dP P)) (softmax),  dV = P^T dO,  dQ = dL K,  dK = dL^T Q.
+ */
+const channelAttentionOp = tf.customGrad((...args: GradArgs) => {
+  const [q, kf, v, save] = args as [Tensor, Tensor, Tensor, tf.GradSaveFunc];
+  const { probs, out } = channelAttention(q, kf, v);
+  save([q, kf, v, probs]);
+  return {
+    value: out,
+    gradFunc: (dOut: Tensor, saved: Tensor[]) => {
+      const [qs, ks, vs, p] = saved;
+      const dP = channelProduct(tf.transpose(dOut, [0, 2, 1]), tf.transpose(vs, [2, 1, 0])); // (T, d, C) x (d, C, S) -> (T, C, S)
+      const dL = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), 2, true))); // (T, C, S)
+      const dV = channelProduct(tf.transpose(p, [2, 0, 1]), dOut); // (S, T, C) x (T, C, d) -> (S, C, d)
+      const dQ = channelProduct(tf.transpose(dL, [0, 2, 1]), tf.transpose(ks, [2, 1, 0])); // (T, S, C) x (S, C, d) -> (T, C, d)
+      const dK = channelProduct(tf.transpose(dL, [2, 0, 1]), tf.transpose(qs, [0, 2, 1])); // (S, T, C) x (T, C, d) -> (S, C, d)
+      return [tf.transpose(dQ, [0, 2, 1]), tf.transpose(dK, [2, 1, 0]), dV];
+    },
+  };
+});
+
+/**
+ * Eq. attention as depthwise convolutions, one channel per (sample, head) pair c = (n, h): with the
+ * query as a (T, d) image of N*H channels and the keys as a (1, d) filter with S outputs per channel,
+ * a valid convolution gives logits[i, c, j] = sum_k q[c, i, k] key[c, j, k], i.e. Q K^T per head; the
+ * probabilities as a (T, S) image and the values as a (1, S) filter with d outputs give
+ * sum_j p[c, i, j] v[c, j, k] = P V. q (N, T, H, d), k and v (N, S, H, d) -> (N, T, H*d).
+ * `grad` false (inference) leaves out the custom gradient's bookkeeping.
+ */
+export function depthwiseAttention(q: Tensor, k: Tensor, v: Tensor, grad = true): Tensor {
   const [n, t, h, d] = q.shape as [number, number, number, number];
   const s = k.shape[1] as number;
   const c = n * h;
-  const qImg = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(d)), [1, 3, 0, 2]), [1, t, d, c]); // (1, T, d, C)
-  const kFilter = tf.reshape(tf.transpose(k, [3, 0, 2, 1]), [1, d, c, s]); // (1, d, C, S)
-  const logits = tf.depthwiseConv2d(qImg as tf.Tensor4D, kFilter as tf.Tensor4D, 1, 'valid'); // (1, T, 1, C*S)
-  const probs = tf.softmax(tf.reshape(logits, [t, c, s])); // (T, C, S), over S
-  const pImg = tf.reshape(tf.transpose(probs, [0, 2, 1]), [1, t, s, c]); // (1, T, S, C)
-  const vFilter = tf.reshape(tf.transpose(v, [1, 0, 2, 3]), [1, s, c, d]); // (1, S, C, d)
-  const out = tf.depthwiseConv2d(pImg as tf.Tensor4D, vFilter as tf.Tensor4D, 1, 'valid'); // (1, T, 1, C*d)
+  const qc = tf.reshape(tf.transpose(tf.mul(q, 1 / Math.sqrt(d)), [1, 3, 0, 2]), [t, d, c]); // (T, d, C)
+  const kf = tf.reshape(tf.transpose(k, [3, 0, 2, 1]), [d, c, s]); // (d, C, S)
+  const vc = tf.reshape(tf.transpose(v, [1, 0, 2, 3]), [s, c, d]); // (S, C, d)
+  const out = grad ? channelAttentionOp(qc, kf, vc) : channelAttention(qc, kf, vc).out; // (T, C, d)
   return tf.transpose(tf.reshape(out, [t, n, h * d]), [1, 0, 2]); // (N, T, H*d)
 }
 
@@ -303,7 +345,8 @@ const probsForTrace = (p: Tensor) => tf.transpose(p, [1, 0, 2, 3]);
 
 /**
  * timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D).
- * probs (N, H, T, T) with the batched-matmul kernel when withProbs (traces); otherwise null.
+ * probs (N, H, T, T) with the batched-matmul kernel when withProbs (traces); otherwise null. `grad`
+ * false (inference) runs the depthwise kernel without its custom gradient.
  */
 export function selfAttention(
   x: Tensor,
@@ -311,10 +354,11 @@ export function selfAttention(
   heads: number,
   kernel: AttentionKernel = 'batched-matmul',
   withProbs = true,
+  grad = true,
 ): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
     const [q, k, v] = projectTokenMajor(x, l.qkv, 3, heads); // each (N, T, H, d)
-    return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
+    return { out: l.proj(depthwiseAttention(q, k, v, grad)), probs: null };
   }
   const [q, k, v] = projectHeadFirst(x, l.qkv, 3, heads); // each (H, N, T, d)
   const { out, probs } = scaledDotProductAttention(q, k, v);
@@ -338,11 +382,12 @@ export function crossAttention(
   heads: number,
   kernel: AttentionKernel = 'batched-matmul',
   withProbs = true,
+  grad = true,
 ): { out: Tensor; probs: Tensor | null } {
   if (kernel === 'depthwise') {
     const [q] = projectTokenMajor(x, [l.q], 1, heads); // (N, T, H, d)
     const [k, v] = projectTokenMajor(ctx, l.kv, 2, heads); // (N, S, H, d) each
-    return { out: l.proj(depthwiseAttention(q, k, v)), probs: null };
+    return { out: l.proj(depthwiseAttention(q, k, v, grad)), probs: null };
   }
   const q = splitHeads(l.q(x), heads); // (H, N, T, d)
   const [k, v] = projectHeadFirst(ctx, l.kv, 2, heads); // (H, N, S, d) each

@@ -30,7 +30,7 @@ import {
   selfAttention,
   crossAttention,
   mlp,
-  inferenceAttentionKernel,
+  attentionKernel,
   type Linear,
   type StackedLinear,
   type AttentionKernel,
@@ -93,10 +93,11 @@ export class DiT {
   /** True while infer() runs: lin() hands out the cached W^T path. */
   private inferring = false;
   /**
-   * The attention kernel infer() uses: 'auto' is inferenceAttentionKernel() for the active backend
-   * (depthwise on wasm). Set it to compare kernels (scripts/bench/sampler-forward.ts, the tests).
+   * The attention kernel forward() and infer() use when no trace asks for the probabilities: 'auto' is
+   * attentionKernel() for the active backend (depthwise on wasm). Set it to compare kernels
+   * (scripts/bench/sampler-forward.ts, the tests).
    */
-  inferAttention: AttentionKernel | 'auto' = 'auto';
+  attention: AttentionKernel | 'auto' = 'auto';
 
   // ===========================================================================================
   //                                  Construction / initialisation
@@ -240,9 +241,10 @@ export class DiT {
     const b = `blocks.${i}`;
     const heads = this.config.numHeads;
     // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
-    const choice = this.inferAttention === 'auto' ? inferenceAttentionKernel() : this.inferAttention;
-    const kernel: AttentionKernel = this.inferring && !trace ? choice : 'batched-matmul';
-    const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel, trace !== null);
+    const kernel: AttentionKernel = trace ? 'batched-matmul' : this.attention === 'auto' ? attentionKernel() : this.attention;
+    const grad = !this.inferring;
+    const attn = (h: Tensor) =>
+      selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel, trace !== null, grad);
     const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`), this.inferring ? geluTanhNoGrad : geluTanh);
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
@@ -270,6 +272,7 @@ export class DiT {
           heads,
           kernel,
           trace !== null,
+          grad,
         );
         if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);

@@ -43,7 +43,7 @@ export async function benchSamplerForward(presets: string[], batch: number, reps
     );
     try {
       for (const kernel of ['batched-matmul', 'depthwise'] as const) {
-        m.inferAttention = kernel;
+        m.attention = kernel;
         const once = () => {
           const o = m.infer(x, t, y);
           o.dataSync();

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf } from '@/lib/tf';
 import { setNodeBackend } from '@/lib/node-backend';
 import { DiT } from '@/lib/dit/model';
-import { linear, linearPretransposed, inferenceAttentionKernel } from '@/lib/dit/layers';
+import { linear, linearPretransposed, attentionKernel } from '@/lib/dit/layers';
 import { CONDITIONINGS, getPreset, DEFAULT_MINI } from '@/lib/dit/config';
 import { fixedValues, amplitudeFor, TINY, tinyInputs } from './fixed-weights';
 
@@ -65,15 +65,15 @@ describe('DiT.infer', () => {
   });
 
   it('attention: the depthwise kernel (wasm default) equals the batched matmul for every conditioning', () => {
-    expect(inferenceAttentionKernel()).toBe('depthwise');
+    expect(attentionKernel()).toBe('depthwise');
     for (const conditioning of CONDITIONINGS) {
       const m = new DiT({ ...TINY, conditioning, patchSize: 1 });
       setFixed(m);
       const { x, t, y } = inputs();
-      expect(m.inferAttention).toBe('auto');
-      m.inferAttention = 'batched-matmul';
+      expect(m.attention).toBe('auto');
+      m.attention = 'batched-matmul';
       const ref = m.infer(x, t, y);
-      m.inferAttention = 'depthwise';
+      m.attention = 'depthwise';
       const got = m.infer(x, t, y);
       expect(maxAbsDiff(ref, got), conditioning).toBeLessThan(1e-5);
       tf.dispose([x, t, y, ref, got]);
@@ -86,12 +86,14 @@ describe('DiT.infer', () => {
     setFixed(m);
     const { x, t, y } = inputs();
     m.infer(x, t, y).dispose(); // make the W^T cache first: it stays, and is not what is compared
-    const peak = async (f: () => tf.Tensor) =>
-      (
-        await tf.profile(() => {
-          f().dispose();
-        })
-      ).peakBytes;
+    // Above what is already allocated (the weights and the W^T cache).
+    const peak = async (f: () => tf.Tensor) => {
+      const before = tf.memory().numBytes;
+      const info = await tf.profile(() => {
+        f().dispose();
+      });
+      return info.peakBytes - before;
+    };
     const inferPeak = await peak(() => m.infer(x, t, y));
     const forwardPeak = await peak(() => m.forward(x, t, y));
     // forward keeps all 8 blocks' intermediates until its tidy ends; infer frees each block's.

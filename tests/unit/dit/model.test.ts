@@ -220,6 +220,29 @@ describe('DiT model', () => {
     }
   });
 
+  it("gradient: the depthwise attention kernel (wasm default) gives the batched matmul's gradients, every conditioning", () => {
+    for (const conditioning of CONDITIONINGS) {
+      const m = fixedModel(conditioning);
+      const { x, t, y } = inputs(2, 4);
+      const r = tf.randomNormal([2, 8, 8, 8], 0, 1, 'float32', 5);
+      const grads = (kernel: 'depthwise' | 'batched-matmul') => {
+        m.attention = kernel;
+        const { value, grads } = tf.variableGrads(() => tf.tidy(() => tf.sum(tf.mul(m.forward(x, t, y), r))) as tf.Scalar, m.trainableVariables);
+        value.dispose();
+        return grads;
+      };
+      const ref = grads('batched-matmul');
+      const got = grads('depthwise');
+      for (const [name, g] of Object.entries(ref)) {
+        const scale = Math.max(1e-3, ...Array.from(tf.abs(g).dataSync()));
+        const diff = Math.max(...Array.from(tf.abs(tf.sub(g, got[name])).dataSync()));
+        expect(diff / scale, `${conditioning} ${name}`).toBeLessThan(1e-4);
+      }
+      tf.dispose([x, t, y, r, ref, got]);
+      m.dispose();
+    }
+  });
+
   it('rejects wrong inputs and wrong state dicts with messages that name the problem', () => {
     const m = new DiT(TINY);
     const { x, t, y } = inputs(3);
