@@ -7,7 +7,9 @@
  * A backend may carry more of the page's query (`wasm?threads=2`: two WebAssembly threads); the site
  * is served cross-origin isolated, as scripts/serve.mjs serves it.
  *
- * --out serves another built site (default: this tree's out/), e.g. an earlier build for a before/after.
+ * --out serves another built site (default: this tree's out/). --before DIR [--before-label TEXT] first
+ * runs the same backends on an earlier build (DIR is its out/), so that one file holds the before and
+ * after figures from one run on one machine.
  *
  * Workload: the default model (or the development folder when it is not shipped), 16 samples,
  * 50 DDIM steps, guidance scale 4 (the widget's defaults). For each backend:
@@ -49,6 +51,8 @@ export interface BrowserBench {
   workload: string;
   rows: BrowserBenchRow[];
   page: { jsBeforeWidget: number; jsAfterWidget: number; workerJs: number; wasm: number; weights: number };
+  /** The same backends on an earlier build, measured first in the same run (--before). */
+  before?: { build: string; rows: BrowserBenchRow[] };
 }
 
 function sizeOf(r: Request): Promise<number> {
@@ -176,17 +180,24 @@ export async function runBrowserBench(opts: { backends?: string[]; timeoutMs?: n
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '–' : n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(0)} ms`);
 
+function formatRows(rows: BrowserBenchRow[]): string[] {
+  return [
+    '| backend | ran on | first picture (cold / warm) | full grid (cold / warm) | ms per step |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.backend} | ${r.ranOn || '–'} | ${ms(r.coldFirstPictureMs)} / ${ms(r.warmFirstPictureMs)} | ${ms(r.coldFullGridMs)} / ${ms(r.warmFullGridMs)} | ${r.msPerStep === null ? '–' : `${r.msPerStep.toFixed(0)}${r.stepsMeasured < 50 ? ` (${r.stepsMeasured} steps)` : ''}`} |`,
+    ),
+    ...rows.filter((r) => r.note).map((r) => `- ${r.backend}: ${r.note}`),
+  ];
+}
+
 export function formatBrowserBench(b: BrowserBench): string {
   const lines = [
     `Browser (headless Chromium, ${b.model}; ${b.workload})`,
     '',
-    '| backend | ran on | first picture (cold / warm) | full grid (cold / warm) | ms per step |',
-    '|---|---|---|---|---|',
-    ...b.rows.map(
-      (r) =>
-        `| ${r.backend} | ${r.ranOn || '–'} | ${ms(r.coldFirstPictureMs)} / ${ms(r.warmFirstPictureMs)} | ${ms(r.coldFullGridMs)} / ${ms(r.warmFullGridMs)} | ${r.msPerStep === null ? '–' : `${r.msPerStep.toFixed(0)}${r.stepsMeasured < 50 ? ` (${r.stepsMeasured} steps)` : ''}`} |`,
-    ),
-    ...b.rows.filter((r) => r.note).map((r) => `- ${r.backend}: ${r.note}`),
+    ...(b.before ? [`Before (${b.before.build}):`, '', ...formatRows(b.before.rows), '', 'After (this build):', ''] : []),
+    ...formatRows(b.rows),
     '',
     `Chapter page JS on the wire: ${kb(b.page.jsBeforeWidget)} before a widget loads, ${kb(b.page.jsAfterWidget)} after the sampler ran (worker and tfjs ${kb(b.page.workerJs)}); plus the wasm binary ${kb(b.page.wasm)} and weights ${kb(b.page.weights)}.`,
   ];
@@ -200,11 +211,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   };
   const limit = arg('--limit-s');
   const site = arg('--out');
-  const result = await runBrowserBench({
-    backends: arg('--backends')?.split(','),
-    timeoutMs: limit ? Number(limit) * 1000 : undefined,
-    out: site ? path.resolve(site) : undefined,
-  });
+  const beforeSite = arg('--before');
+  const common = { backends: arg('--backends')?.split(','), timeoutMs: limit ? Number(limit) * 1000 : undefined };
+  const before = beforeSite ? await runBrowserBench({ ...common, out: path.resolve(beforeSite) }) : null;
+  const result: BrowserBench = await runBrowserBench({ ...common, out: site ? path.resolve(site) : undefined });
+  if (before) result.before = { build: arg('--before-label') ?? beforeSite!, rows: before.rows };
   console.log(formatBrowserBench(result));
   const out = arg('--json') ?? path.join(repo, 'artifacts', 'bench-browser.json');
   mkdirSync(path.dirname(out), { recursive: true });
