@@ -8,10 +8,12 @@ import { tf } from './tf';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { installWasmSlice } from './backend/wasm-slice';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
 export async function setNodeBackend(name: NodeBackend = 'wasm'): Promise<string> {
+  installWasmSlice();
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend '${name}' failed to initialise`);
   await tf.ready();

@@ -12,6 +12,7 @@ import { probeBackends } from './probe';
 import type { BackendInfo } from '../worker/protocol';
 import { joinUrl } from '../load/fetch-cached';
 import { THREADED_WASM_SCRIPT, WASM_DIR } from './wasm-files';
+import { installWasmSlice } from './wasm-slice';
 
 async function register(name: BackendName, baseUrl: string, threads: number | null): Promise<void> {
   switch (name) {
@@ -23,6 +24,7 @@ async function register(name: BackendName, baseUrl: string, threads: number | nu
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      installWasmSlice();
       wasm.setWasmPaths(joinUrl(baseUrl, WASM_DIR));
       // Threads need SharedArrayBuffer, so a cross-origin isolated page (COOP and COEP headers:
       // scripts/serve.mjs and public/_headers send them). With one thread, the single-threaded SIMD
