@@ -65,7 +65,8 @@ function tfjsThreads(): number {
 /**
  * How many threads the WebAssembly backend computes on, and why only one where so. tfjs gives XNNPACK
  * half the logical cores, at most four: on a two-core machine that is one, and forcing two there made
- * no measurable difference to the sampler (scripts/bench/results-browser-threads.json).
+ * the live sampler no faster, as drawing the page keeps the other core busy
+ * (scripts/bench/results-browser.json).
  */
 async function wasmThreads(asked: number | null): Promise<{ count: number; why?: string }> {
   const count = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
