@@ -63,44 +63,42 @@ function sliceInto(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
 
 let installed = false;
 
-/** Replaces the wasm backend's Slice and SplitV kernels (once). */
-export function installWasmSlice(): void {
-  if (installed) return;
-  const slice = tf.getKernel('Slice', 'wasm');
-  const split = tf.getKernel('SplitV', 'wasm');
-  if (!slice || !split) return; // the wasm backend is not registered in this bundle
-  installed = true;
-  const handles = (x: tf.TensorInfo) => x.dtype !== 'string' && x.shape.length <= 6;
-  tf.unregisterKernel('Slice', 'wasm');
+/** Registers `run` as the wasm kernel `name`, handing strings and ranks above 6 to the package's own. */
+function replaceKernel(
+  name: 'Slice' | 'SplitV',
+  run: (x: tf.TensorInfo, backend: WasmBackend, attrs: Record<string, unknown>) => tf.TensorInfo | tf.TensorInfo[],
+) {
+  const own = tf.getKernel(name, 'wasm')!;
+  tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({
-    kernelName: 'Slice',
+    kernelName: name,
     backendName: 'wasm',
     kernelFunc: (args) => {
       const x = args.inputs.x as tf.TensorInfo;
-      if (!handles(x)) return slice.kernelFunc(args);
-      const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-      return sliceInto(args.backend as unknown as WasmBackend, x, b, s);
+      if (x.dtype === 'string' || x.shape.length > 6) return own.kernelFunc(args);
+      return run(x, args.backend as unknown as WasmBackend, args.attrs as unknown as Record<string, unknown>);
     },
   });
-  tf.unregisterKernel('SplitV', 'wasm');
-  tf.registerKernel({
-    kernelName: 'SplitV',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (!handles(x)) return split.kernelFunc(args);
-      const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
-      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
-      const begin = new Array<number>(x.shape.length).fill(0);
-      return sizes.map((n) => {
-        const size = [...x.shape];
-        size[ax] = n;
-        const part = sliceInto(args.backend as unknown as WasmBackend, x, [...begin], size);
-        begin[ax] += n;
-        return part;
-      });
-    },
+}
+
+/** Replaces the wasm backend's Slice and SplitV kernels (once). */
+export function installWasmSlice(): void {
+  if (installed || !tf.getKernel('Slice', 'wasm') || !tf.getKernel('SplitV', 'wasm')) return; // no wasm backend in this bundle
+  installed = true;
+  replaceKernel('Slice', (x, backend, attrs) => {
+    const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
+    return sliceInto(backend, x, b, s);
+  });
+  replaceKernel('SplitV', (x, backend, attrs) => {
+    const ax = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs.numOrSizeSplits as number | number[], ax);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((n) => {
+      const size = [...x.shape];
+      size[ax] = n;
+      const part = sliceInto(backend, x, [...begin], size);
+      begin[ax] += n;
+      return part;
+    });
   });
 }

@@ -200,12 +200,6 @@ export function modulate(x: Tensor, shift: Tensor, scale: Tensor): Tensor {
  * axes does for the per-head products, and this one needs no rank-5 transpose.
  */
 
-/** (N, T, H*d) -> (H, N, T, d) */
-function splitHeads(x: Tensor, heads: number): Tensor {
-  const [n, t, dm] = x.shape as [number, number, number];
-  return tf.transpose(tf.reshape(x, [n, t, heads, dm / heads]), [2, 0, 1, 3]);
-}
-
 /** (H, N, T, d) -> (N, T, H*d) */
 function mergeHeads(x: Tensor): Tensor {
   const [h, n, t, d] = x.shape;
@@ -343,26 +337,44 @@ function projectHeadFirst(x: Tensor, l: StackedLinear, k: number, heads: number)
 /** Head-first probabilities (H, N, T, S) in the traces' layout (N, H, T, S). */
 const probsForTrace = (p: Tensor) => tf.transpose(p, [1, 0, 2, 3]);
 
-/**
- * timm's Attention as DiT uses it: one qkv linear with bias, heads, output projection. x (N, T, D).
- * probs (N, H, T, T) with the batched-matmul kernel when withProbs (traces); otherwise null. `grad`
- * false (inference) runs the depthwise kernel without its custom gradient.
- */
-export function selfAttention(
+/** How an attention layer runs: its kernel, whether to return the probabilities, and with a gradient. */
+export interface AttentionOptions {
+  kernel?: AttentionKernel;
+  /** Return the probabilities (N, H, T, S) (batched-matmul kernel only; traces). Default true. */
+  withProbs?: boolean;
+  /** false (inference) runs the depthwise kernel without its custom gradient. Default true. */
+  grad?: boolean;
+}
+
+/** Queries from x (N, T, D), keys and values from ctx (N, S, D), heads mixed and projected: (N, T, D). */
+function attention(
   x: Tensor,
-  l: AttentionLinears,
+  ctx: Tensor,
+  q: Linear,
+  kv: StackedLinear,
+  proj: Linear,
   heads: number,
-  kernel: AttentionKernel = 'batched-matmul',
-  withProbs = true,
-  grad = true,
+  opts: AttentionOptions,
 ): { out: Tensor; probs: Tensor | null } {
+  const { kernel = 'batched-matmul', withProbs = true, grad = true } = opts;
   if (kernel === 'depthwise') {
-    const [q, k, v] = projectTokenMajor(x, l.qkv, 3, heads); // each (N, T, H, d)
-    return { out: l.proj(depthwiseAttention(q, k, v, grad)), probs: null };
+    const [qs] = projectTokenMajor(x, [q], 1, heads); // (N, T, H, d)
+    const [ks, vs] = projectTokenMajor(ctx, kv, 2, heads); // (N, S, H, d) each
+    return { out: proj(depthwiseAttention(qs, ks, vs, grad)), probs: null };
   }
-  const [q, k, v] = projectHeadFirst(x, l.qkv, 3, heads); // each (H, N, T, d)
-  const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: l.proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null }; // (N, T, D)
+  const [qs] = projectHeadFirst(x, [q], 1, heads); // (H, N, T, d)
+  const [ks, vs] = projectHeadFirst(ctx, kv, 2, heads); // (H, N, S, d) each
+  const { out, probs } = scaledDotProductAttention(qs, ks, vs);
+  return { out: proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null };
+}
+
+/**
+ * timm's Attention as DiT uses it: one qkv linear with bias (here its q, k and v parts), heads, output
+ * projection. x (N, T, D) -> (N, T, D); probs (N, H, T, T) with the batched-matmul kernel when asked.
+ */
+export function selfAttention(x: Tensor, l: AttentionLinears, heads: number, opts: AttentionOptions = {}): { out: Tensor; probs: Tensor | null } {
+  if (l.qkv.length !== 3) throw new Error(`expected 3 projections (q, k, v), got ${l.qkv.length}`);
+  return attention(x, x, l.qkv[0], [l.qkv[1], l.qkv[2]], l.proj, heads, opts);
 }
 
 export interface CrossAttentionLinears {
@@ -380,19 +392,9 @@ export function crossAttention(
   ctx: Tensor,
   l: CrossAttentionLinears,
   heads: number,
-  kernel: AttentionKernel = 'batched-matmul',
-  withProbs = true,
-  grad = true,
+  opts: AttentionOptions = {},
 ): { out: Tensor; probs: Tensor | null } {
-  if (kernel === 'depthwise') {
-    const [q] = projectTokenMajor(x, [l.q], 1, heads); // (N, T, H, d)
-    const [k, v] = projectTokenMajor(ctx, l.kv, 2, heads); // (N, S, H, d) each
-    return { out: l.proj(depthwiseAttention(q, k, v, grad)), probs: null };
-  }
-  const q = splitHeads(l.q(x), heads); // (H, N, T, d)
-  const [k, v] = projectHeadFirst(ctx, l.kv, 2, heads); // (H, N, S, d) each
-  const { out, probs } = scaledDotProductAttention(q, k, v);
-  return { out: l.proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null };
+  return attention(x, ctx, l.q, l.kv, l.proj, heads, opts);
 }
 
 /** timm's Mlp with tanh-GELU: fc1 -> GELU -> fc2 (`gelu`: geluTanhNoGrad for inference). */

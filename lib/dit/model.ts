@@ -242,9 +242,8 @@ export class DiT {
     const heads = this.config.numHeads;
     // Traces need the probabilities, which only the batched-matmul kernel returns; trace is null in infer().
     const kernel: AttentionKernel = trace ? 'batched-matmul' : this.attention === 'auto' ? attentionKernel() : this.attention;
-    const grad = !this.inferring;
-    const attn = (h: Tensor) =>
-      selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, kernel, trace !== null, grad);
+    const opts = { kernel, withProbs: trace !== null, grad: !this.inferring };
+    const attn = (h: Tensor) => selfAttention(h, { qkv: this.stacked(`${b}.attn.qkv`, 3), proj: this.lin(`${b}.attn.proj`) }, heads, opts);
     const ff = (h: Tensor) => mlp(h, this.lin(`${b}.mlp.fc1`), this.lin(`${b}.mlp.fc2`), this.inferring ? geluTanhNoGrad : geluTanh);
     const rec = {} as BlockTrace;
     const kind = this.config.conditioning;
@@ -270,9 +269,7 @@ export class DiT {
           ctx,
           { q: this.lin(`${b}.cross_attn.q`), kv: this.stacked(`${b}.cross_attn.kv`, 2), proj: this.lin(`${b}.cross_attn.proj`) },
           heads,
-          kernel,
-          trace !== null,
-          grad,
+          opts,
         );
         if (ca.probs) rec.crossAttn = ca.probs;
         x = tf.add(x, ca.out);

@@ -42,22 +42,13 @@ if (exp.status !== 0) throw new Error(`onnx_export.py failed: ${exp.stderr}`);
 const exported = JSON.parse(exp.stdout.trim().split('\n').pop()!);
 
 // 2. The two workers, bundled (the tfjs one as a classic worker, as the site's; ORT's as a module).
-await build({
-  entryPoints: [path.join(repo, 'scripts/bench/peer/tfjs.worker.ts')],
-  bundle: true,
-  format: 'iife',
-  minify: true,
-  outfile: path.join(work, 'tfjs.worker.js'),
-  logLevel: 'error',
-});
-await build({
-  entryPoints: [path.join(repo, 'scripts/bench/peer/ort.worker.ts')],
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  outfile: path.join(work, 'ort.worker.js'),
-  logLevel: 'error',
-});
+for (const [name, format] of [
+  ['tfjs', 'iife'],
+  ['ort', 'esm'],
+] as const) {
+  const entry = path.join(repo, `scripts/bench/peer/${name}.worker.ts`);
+  await build({ entryPoints: [entry], bundle: true, format, minify: true, outfile: path.join(work, `${name}.worker.js`), logLevel: 'error' });
+}
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>peer bench</title><script type="module">
 const ask = (url, opts, req) => new Promise((resolve) => {
