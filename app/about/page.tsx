@@ -31,7 +31,7 @@ export default function AboutPage() {
         WebAssembly can use several threads when the site is served cross-origin isolated (its host sends the COOP and COEP headers); it then takes half of the
         device&rsquo;s logical cores, at most four, and <code>?threads=2</code> asks for another number. The widget&rsquo;s engine line says how many threads
         run and, when only one, why. On a two-core computer two threads made the chapter 7 sampler no faster, because drawing the page keeps the second core
-        busy; with nothing else to draw, they cut the same 50 steps from 2.4 to 1.6 seconds.
+        busy; with nothing to draw, they cut the network&rsquo;s share of those 50 steps from 2.4 to 1.6 seconds.
       </p>
       <h2 id="scale">Scale</h2>
       <p>
