@@ -334,7 +334,7 @@ export class DiT {
 
   /**
    * The same function as forward (labels dropped only where forceDropIds says), for sampling and
-   * evaluation, faster: every linear multiplies by a cached W^T (see weightT) instead of transposing
+   * evaluation, faster: every linear multiplies by a cached W^T (see partT) instead of transposing
    * W on each call, the form tfjs-wasm runs fastest (lib/dit/layers.ts linearPretransposed). No
    * gradient reaches the weights through infer(): differentiate forward, never this. The cache holds
    * one tensor per linear weight until dispose().
