@@ -19,13 +19,6 @@ interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): Heap;
 }
 
-/** Strides of a row-major shape, in elements. */
-function strides(shape: number[]): number[] {
-  const out = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) out[i] = out[i + 1] * shape[i + 1];
-  return out;
-}
-
 /**
  * Copies x[begin : begin + size] into a new output. The innermost axes that the slice takes whole
  * merge into one contiguous run, so a slice along the first axis is one copy.
@@ -38,7 +31,7 @@ function sliceInto(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
   const rank = size.length;
-  const st = strides(x.shape);
+  const st = [...tf.util.computeStrides(x.shape), 1]; // row-major, in elements (tfjs leaves out the last)
   let inner = rank - 1;
   let run = size[rank - 1] ?? 1;
   while (inner > 0 && size[inner] === x.shape[inner]) {

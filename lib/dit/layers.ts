@@ -196,11 +196,9 @@ export function modulate(x: Tensor, shift: Tensor, scale: Tensor): Tensor {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The batched-matmul kernel keeps attention head-first, (H, N, T, d): any order of the two leading
- * axes does for the per-head products, and this one needs no rank-5 transpose.
+ * (H, N, T, d) -> (N, T, H*d). The batched-matmul kernel keeps attention head-first: any order of the
+ * two leading axes does for the per-head products, and this one needs no rank-5 transpose.
  */
-
-/** (H, N, T, d) -> (N, T, H*d) */
 function mergeHeads(x: Tensor): Tensor {
   const [h, n, t, d] = x.shape;
   return tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [n, t, h * d]);
@@ -307,10 +305,10 @@ export type Linear = (x: Tensor) => Tensor;
 /**
  * A projection to k stacked outputs (q, k, v; or k, v) as k linears, one per output, each on its
  * block of rows of the stacked weight (DiT's qkv.weight is (3D, D)). Never one linear whose output is
- * split: tfjs-wasm's Slice copies its whole input to a fresh buffer once per part (and then, along an
- * inner axis, one row at a time in JavaScript). In Chromium the qkv split of a batch-32 sampling step
- * took 51 of the forward's 110 ms (6 ms in Node), and in a batch-64 training step 45 of 600 ms, where
- * three matmuls cost no more than one.
+ * split: three matmuls cost no more than one, and a split copies the activations once more. With
+ * tfjs-wasm's own Slice, which copied its whole input to a fresh buffer per part (lib/backend/
+ * wasm-slice.ts now replaces it), the qkv split of a batch-32 sampling step took 51 of the forward's
+ * 110 ms in Chromium (6 ms in Node), and 45 of 600 ms in a batch-64 training step.
  */
 export type StackedLinear = readonly Linear[];
 
@@ -319,9 +317,8 @@ export interface AttentionLinears {
   proj: Linear;
 }
 
-/** (N, S, Din) -> k tensors (N, S, H, d), the k projections of x. */
-function projectTokenMajor(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
-  if (l.length !== k) throw new Error(`expected ${k} projections, got ${l.length}`);
+/** (N, S, Din) -> one tensor (N, S, H, d) per projection of x. */
+function projectTokenMajor(x: Tensor, l: StackedLinear, heads: number): Tensor[] {
   const [n, s] = x.shape as [number, number, number];
   return l.map((f) => {
     const y = f(x); // (N, S, H*d)
@@ -329,9 +326,9 @@ function projectTokenMajor(x: Tensor, l: StackedLinear, k: number, heads: number
   });
 }
 
-/** The same k projections head-first, (H, N, S, d) each, for the batched-matmul kernel. */
-function projectHeadFirst(x: Tensor, l: StackedLinear, k: number, heads: number): Tensor[] {
-  return projectTokenMajor(x, l, k, heads).map((p) => tf.transpose(p, [2, 0, 1, 3]));
+/** The same projections head-first, (H, N, S, d) each, for the batched-matmul kernel. */
+function projectHeadFirst(x: Tensor, l: StackedLinear, heads: number): Tensor[] {
+  return projectTokenMajor(x, l, heads).map((p) => tf.transpose(p, [2, 0, 1, 3]));
 }
 
 /** Head-first probabilities (H, N, T, S) in the traces' layout (N, H, T, S). */
@@ -357,13 +354,14 @@ function attention(
   opts: AttentionOptions,
 ): { out: Tensor; probs: Tensor | null } {
   const { kernel = 'batched-matmul', withProbs = true, grad = true } = opts;
+  if (kv.length !== 2) throw new Error(`expected 2 projections (k, v), got ${kv.length}`);
   if (kernel === 'depthwise') {
-    const [qs] = projectTokenMajor(x, [q], 1, heads); // (N, T, H, d)
-    const [ks, vs] = projectTokenMajor(ctx, kv, 2, heads); // (N, S, H, d) each
+    const [qs] = projectTokenMajor(x, [q], heads); // (N, T, H, d)
+    const [ks, vs] = projectTokenMajor(ctx, kv, heads); // (N, S, H, d) each
     return { out: proj(depthwiseAttention(qs, ks, vs, grad)), probs: null };
   }
-  const [qs] = projectHeadFirst(x, [q], 1, heads); // (H, N, T, d)
-  const [ks, vs] = projectHeadFirst(ctx, kv, 2, heads); // (H, N, S, d) each
+  const [qs] = projectHeadFirst(x, [q], heads); // (H, N, T, d)
+  const [ks, vs] = projectHeadFirst(ctx, kv, heads); // (H, N, S, d) each
   const { out, probs } = scaledDotProductAttention(qs, ks, vs);
   return { out: proj(mergeHeads(out)), probs: withProbs ? probsForTrace(probs) : null };
 }

@@ -161,30 +161,26 @@ export class DiT {
    * linear() in forward, the cached-W^T linearPretransposed() in infer().
    */
   private lin(prefix: string): Linear {
-    if (this.inferring) {
-      const { wT, b } = this.partT(prefix);
-      return (x) => linearPretransposed(x, wT, b);
-    }
-    const w = this.w(`${prefix}.weight`);
-    const b = this.w(`${prefix}.bias`);
-    return (x) => linear(x, w, b);
+    return this.stacked(prefix, 1)[0];
   }
 
   /**
    * A linear whose output stacks k parts (qkv, kv, the adaLN chunks) as k linears on blocks of rows of
    * its weight: sliced from the live weights in forward (the gradient pads each block's back into
-   * place), cached in infer(). Splitting the output instead is slow on wasm (layers.ts, StackedLinear).
+   * place), cached in infer(). Splitting the output instead costs a copy of the activations per part
+   * (layers.ts, StackedLinear). k = 1 is the plain linear.
    */
   private stacked(prefix: string, k: number): StackedLinear {
+    const w = this.w(`${prefix}.weight`);
+    const bias = this.w(`${prefix}.bias`);
+    const rows = (w.shape[0] as number) / k;
     return Array.from({ length: k }, (_, j) => {
       if (this.inferring) {
         const { wT, b } = this.partT(prefix, j, k);
         return (x: Tensor) => linearPretransposed(x, wT, b);
       }
-      const w = this.w(`${prefix}.weight`);
-      const rows = (w.shape[0] as number) / k;
-      const wj = tf.slice(w, [j * rows, 0], [rows, -1]); // (out/k, in)
-      const bj = tf.slice(this.w(`${prefix}.bias`), [j * rows], [rows]);
+      const wj = k === 1 ? w : tf.slice(w, [j * rows, 0], [rows, -1]); // (out/k, in)
+      const bj = k === 1 ? bias : tf.slice(bias, [j * rows], [rows]);
       return (x: Tensor) => linear(x, wj, bj);
     });
   }

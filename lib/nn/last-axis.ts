@@ -1,10 +1,11 @@
 /**
  * Splitting and joining tensors along their last axis (channels, features) in a way that is fast on
- * tfjs-wasm. Its Slice and Concat kernels are JavaScript loops that copy one innermost row at a time
- * (and Slice first copies its whole input): splitting a (32, 8, 8, 8) network output into eps and v
- * takes 1,024 small copies per part, and in Chromium each costs about a microsecond. Here the split
- * axis is moved to the front by one transpose (a compiled kernel), where every part is one contiguous
- * block. Both are differentiable and give the same values as tf.split and tf.concat on the last axis.
+ * tfjs-wasm. Along an inner axis its Concat, and Slice even as lib/backend/wasm-slice.ts replaces it,
+ * are JavaScript loops that copy one innermost row at a time: splitting a (32, 8, 8, 8) network
+ * output into eps and v takes 1,024 small copies per part, and in Chromium each costs about a
+ * microsecond. Here the split axis is moved to the front by one transpose (a compiled kernel), where
+ * every part is one contiguous block. Both are differentiable and give the same values as tf.split
+ * and tf.concat on the last axis.
  */
 import { tf } from '../tf';
 

@@ -4,9 +4,7 @@
  */
 import { tf } from '../../../lib/tf';
 import { initBackend } from '../../../lib/backend/init';
-import { DiT } from '../../../lib/dit/model';
-import { configFromManifest } from '../../../lib/dit/config';
-import { loadWeights } from '../../../lib/weights';
+import { loadDiT } from '../../../lib/dit/weights';
 import { betaSchedule } from '../../../lib/diffusion/schedules';
 import { SamplingRun, ditSamplerModel } from '../../../lib/sample/run';
 import type { WeightsManifestFile } from '../../../lib/weights';
@@ -18,10 +16,7 @@ async function run(req: RunRequest): Promise<RunResult> {
   const info = await initBackend('wasm', `${location.origin}/`, req.threads);
   const manifest = (await (await fetch('/models/dit-default-v1/model.json')).json()) as WeightsManifestFile;
   const shards = await Promise.all(manifest.weightsManifest[0].paths.map(async (p) => (await fetch(`/models/dit-default-v1/${p}`)).arrayBuffer()));
-  const net = new DiT(configFromManifest(manifest));
-  const tensors = loadWeights(manifest, shards, net.expectedShapes());
-  net.loadStateDict(tensors);
-  tf.dispose(Object.values(tensors));
+  const net = loadDiT(manifest, shards);
   const model = ditSamplerModel(net, (z) => tf.clone(z), betaSchedule('linear', 1000));
   const spec = { labels: LABELS, seeds: SEEDS, steps: STEPS, sampler: 'ddim' as const, eta: 0, guidanceScale: GUIDANCE, cfgChannels: 'all' as const };
   const x = tf.randomNormal([2 * LABELS.length, 8, 8, 4]);
